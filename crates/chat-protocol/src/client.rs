@@ -1,0 +1,166 @@
+//! Frames a client sends.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
+
+/// A frame from client to server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
+pub enum ClientFrame {
+    /// Must be the first frame of a connection.
+    #[serde(rename_all = "camelCase")]
+    Auth {
+        /// The protocol version the client speaks.
+        v: u32,
+        /// A JWT minted by the meeting's backend (or the dev server).
+        token: String,
+        /// The last `seq` this client has seen, to resume from; `None` on a
+        /// first connection.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_seq: Option<Seq>,
+    },
+    /// Send a message.
+    #[serde(rename_all = "camelCase")]
+    Send {
+        /// Request id.
+        req_id: RequestId,
+        /// The client's own id for this message; re-sending the same id
+        /// returns the original ack and stores nothing twice.
+        client_id: ClientId,
+        /// What to send.
+        content: NewContent,
+        /// The message this one replies to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reply_to: Option<MessageId>,
+        /// The message this one forwards.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        forwarded_from: Option<MessageId>,
+        /// Recipients of a private message; empty means everyone.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        targets: Vec<ParticipantId>,
+        /// Application data, a JSON object of at most
+        /// [`crate::Limits::max_metadata_bytes`] serialized.
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        metadata: Map<String, Value>,
+    },
+    /// Replace a message's content; only its author may.
+    #[serde(rename_all = "camelCase")]
+    Edit {
+        /// Request id.
+        req_id: RequestId,
+        /// The message to edit.
+        id: MessageId,
+        /// The new content; its kind must match the message's.
+        content: NewContent,
+    },
+    /// Delete a message, for everyone or for oneself.
+    #[serde(rename_all = "camelCase")]
+    Delete {
+        /// Request id.
+        req_id: RequestId,
+        /// The message to delete.
+        id: MessageId,
+        /// For whom.
+        scope: DeleteScope,
+    },
+    /// Pin a message.
+    #[serde(rename_all = "camelCase")]
+    Pin {
+        /// Request id.
+        req_id: RequestId,
+        /// The message to pin.
+        id: MessageId,
+    },
+    /// Unpin a message.
+    #[serde(rename_all = "camelCase")]
+    Unpin {
+        /// Request id.
+        req_id: RequestId,
+        /// The message to unpin.
+        id: MessageId,
+    },
+    /// Ask for a page of messages older than `before`.
+    #[serde(rename_all = "camelCase")]
+    History {
+        /// Request id.
+        req_id: RequestId,
+        /// Only messages whose `seq` is below this; `None` for the newest page.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<Seq>,
+        /// Page size, 1 to [`crate::Limits::max_page_size`].
+        limit: u32,
+    },
+    /// Change the meeting's settings; hosts only.
+    #[serde(rename_all = "camelCase")]
+    UpdateSettings {
+        /// Request id.
+        req_id: RequestId,
+        /// Whether every participant, not only hosts, may pin and unpin.
+        anyone_can_pin: bool,
+    },
+    /// Keep-alive; answered with an empty ack.
+    #[serde(rename_all = "camelCase")]
+    Ping {
+        /// Request id.
+        req_id: RequestId,
+    },
+}
+
+impl ClientFrame {
+    /// The request id, for every frame but `Auth`.
+    pub fn req_id(&self) -> Option<RequestId> {
+        match self {
+            Self::Auth { .. } => None,
+            Self::Send { req_id, .. }
+            | Self::Edit { req_id, .. }
+            | Self::Delete { req_id, .. }
+            | Self::Pin { req_id, .. }
+            | Self::Unpin { req_id, .. }
+            | Self::History { req_id, .. }
+            | Self::UpdateSettings { req_id, .. }
+            | Self::Ping { req_id } => Some(*req_id),
+        }
+    }
+}
+
+/// The content of a message being sent or edited. Files are uploaded over
+/// HTTP first and referred to here by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum NewContent {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An uploaded image.
+    #[serde(rename_all = "camelCase")]
+    Image {
+        /// The upload's id.
+        file_id: FileId,
+    },
+    /// An uploaded file.
+    #[serde(rename_all = "camelCase")]
+    File {
+        /// The upload's id.
+        file_id: FileId,
+    },
+    /// An uploaded recording.
+    #[serde(rename_all = "camelCase")]
+    Audio {
+        /// The upload's id.
+        file_id: FileId,
+    },
+}
+
+/// For whom a message is deleted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeleteScope {
+    /// Everyone: the body is erased and a tombstone remains.
+    Everyone,
+    /// Only the requester: the message disappears from their view.
+    Me,
+}

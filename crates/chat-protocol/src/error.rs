@@ -1,0 +1,83 @@
+//! Typed errors the server answers requests with.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::RequestId;
+use crate::server::RateBucket;
+
+/// Why a request or frame was refused. The connection stays open for all of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The frame was not valid JSON, or not a known frame type, or missed fields.
+    BadFrame,
+    /// The frame exceeded [`crate::Limits::max_frame_bytes`].
+    FrameTooLarge,
+    /// The client speaks a protocol version the server does not.
+    UnsupportedVersion,
+    /// `Auth` was sent on an already authenticated connection.
+    AlreadyAuthenticated,
+    /// A field's value is not acceptable (empty text, bad page size, ...).
+    InvalidRequest,
+    /// The text exceeded [`crate::Limits::max_text_chars`].
+    TextTooLong,
+    /// The metadata exceeded [`crate::Limits::max_metadata_bytes`].
+    MetadataTooLarge,
+    /// Too many recipients for one private message.
+    TooManyTargets,
+    /// The referenced file is unknown, not the sender's, or of the wrong kind.
+    InvalidAttachment,
+    /// No such message, or the requester may not see it.
+    NotFound,
+    /// The requester may not do this.
+    Forbidden,
+    /// The message was deleted for everyone and cannot change any more.
+    MessageDeleted,
+    /// Too many messages; see `retryAfterMs`.
+    RateLimited,
+    /// Something failed on the server; the request may be retried.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Whether retrying the same request later can succeed.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, Self::RateLimited | Self::Internal)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let value = serde_json::to_value(self).map_err(|_| fmt::Error)?;
+        f.write_str(value.as_str().unwrap_or("unknown"))
+    }
+}
+
+/// An error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorFrame {
+    /// The request refused, when the frame could be read far enough to know it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub req_id: Option<RequestId>,
+    /// Why.
+    pub code: ErrorCode,
+    /// A human-readable explanation.
+    pub message: String,
+    /// For `rate_limited`: when a retry will be accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    /// For `rate_limited`: which bucket is exhausted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<RateBucket>,
+}
+
+impl ErrorFrame {
+    /// An error with no retry hint.
+    pub fn new(req_id: Option<RequestId>, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { req_id, code, message: message.into(), retry_after_ms: None, bucket: None }
+    }
+}

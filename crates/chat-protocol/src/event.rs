@@ -1,0 +1,70 @@
+//! Sequenced meeting events: each stored change to a meeting, in order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{MessageId, ParticipantId, Seq};
+use crate::message::Message;
+use crate::server::MeetingSettings;
+
+/// An event with its place in the meeting's order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventEnvelope {
+    /// The event's per-meeting sequence number; strictly increasing.
+    pub seq: Seq,
+    /// Server time of the change, in milliseconds since the Unix epoch.
+    pub time: i64,
+    /// The change.
+    pub event: Event,
+}
+
+/// One change to a meeting.
+///
+/// Events that carry a [`Message`] carry its state as stored when the event is
+/// delivered; replaying an old event therefore never brings back a body that
+/// was deleted since.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Event {
+    /// A message was sent.
+    MessageCreated {
+        /// The message.
+        message: Message,
+    },
+    /// A message's content was edited.
+    MessageEdited {
+        /// The message after the edit.
+        message: Message,
+    },
+    /// A message was deleted for everyone; only its id remains.
+    MessageDeleted {
+        /// The deleted message.
+        id: MessageId,
+        /// Who deleted it.
+        by: ParticipantId,
+    },
+    /// A message was deleted for the receiving participant only.
+    MessageHidden {
+        /// The hidden message.
+        id: MessageId,
+    },
+    /// A message was pinned.
+    MessagePinned {
+        /// The pinned message.
+        id: MessageId,
+        /// Who pinned it.
+        by: ParticipantId,
+    },
+    /// A message was unpinned.
+    MessageUnpinned {
+        /// The unpinned message.
+        id: MessageId,
+        /// Who unpinned it.
+        by: ParticipantId,
+    },
+    /// The meeting's settings changed.
+    SettingsChanged {
+        /// The new settings.
+        settings: MeetingSettings,
+    },
+}

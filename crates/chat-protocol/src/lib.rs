@@ -1,0 +1,58 @@
+//! The meeting-chat wire protocol: every frame the client and the server exchange
+//! over the WebSocket, as serde types, in one place.
+//!
+//! Frames are JSON text messages tagged by `type`, field names in camelCase.
+//! A connection starts with [`ClientFrame::Auth`]; the server answers with
+//! [`ServerFrame::Welcome`] or closes with [`close_code::AUTH_FAILED`].
+//! Every change in a meeting is an [`EventEnvelope`] with a per-meeting `seq`;
+//! every client request carries a `reqId` answered by exactly one
+//! [`ServerFrame::Ack`] or [`ServerFrame::Error`].
+//!
+//! The protocol is versioned by [`PROTOCOL_VERSION`]: a client states the
+//! version it speaks in its `Auth` frame and the server refuses versions it
+//! does not know with [`ErrorCode::UnsupportedVersion`].
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod event;
+mod ids;
+mod limits;
+mod message;
+mod server;
+
+pub use client::{ClientFrame, DeleteScope, NewContent};
+pub use error::{ErrorCode, ErrorFrame};
+pub use event::{Event, EventEnvelope};
+pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
+pub use limits::Limits;
+pub use message::{Content, FileRef, Message, MessageKind, Sender};
+pub use server::{AckResult, MeetingSettings, Participant, RateBucket, Role, ServerFrame};
+
+/// The protocol version this crate describes.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// WebSocket close codes the server uses, beyond the standard ones.
+pub mod close_code {
+    /// The first frame was not a valid `Auth` frame, the token was missing,
+    /// invalid or expired, or no `Auth` frame arrived within the deadline.
+    pub const AUTH_FAILED: u16 = 4001;
+    /// The client speaks a protocol version the server does not; an error
+    /// frame with the server's version precedes the close.
+    pub const UNSUPPORTED_VERSION: u16 = 4002;
+    /// The client did not drain its send queue fast enough. It should
+    /// reconnect and resume from its last seen `seq`.
+    pub const SLOW_CONSUMER: u16 = 4008;
+    /// The server is shutting down or restarting; reconnect with backoff.
+    pub const GOING_AWAY: u16 = 1001;
+}
+
+/// Parses one client frame from its JSON text.
+pub fn parse_client_frame(text: &str) -> Result<ClientFrame, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
+/// Parses one server frame from its JSON text.
+pub fn parse_server_frame(text: &str) -> Result<ServerFrame, serde_json::Error> {
+    serde_json::from_str(text)
+}

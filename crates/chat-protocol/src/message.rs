@@ -1,0 +1,160 @@
+//! A chat message as the server stores and delivers it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::ids::{ClientId, FileId, MessageId, ParticipantId, Seq};
+
+/// Who sent a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Sender {
+    /// The sender's participant id.
+    pub id: ParticipantId,
+    /// The display name the sender had when sending.
+    pub display_name: String,
+}
+
+/// The kind of a message, as the seeds name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    /// Plain text.
+    Text,
+    /// An image, shown inline.
+    Image,
+    /// Any file, offered for download.
+    File,
+    /// A sound recording, played inline.
+    Audio,
+}
+
+impl MessageKind {
+    /// The lowercase wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Image => "image",
+            Self::File => "file",
+            Self::Audio => "audio",
+        }
+    }
+}
+
+/// A stored file as a message refers to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileRef {
+    /// The file's id.
+    pub id: FileId,
+    /// A signed, expiring URL for the file; relative to the server unless the
+    /// server was given a public URL.
+    pub url: String,
+    /// The file's name, sanitized (no directories, no control characters).
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Content type decided by the server from the bytes.
+    pub content_type: String,
+    /// Image width in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Image height in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// A blurhash placeholder for images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blurhash: Option<String>,
+    /// A signed, expiring URL of a small thumbnail for images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+}
+
+/// What a message carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Content {
+    /// A text message.
+    Text {
+        /// The text, at most [`crate::Limits::max_text_chars`] long.
+        text: String,
+    },
+    /// An image message.
+    Image {
+        /// The image file.
+        file: FileRef,
+    },
+    /// A file message.
+    File {
+        /// The file.
+        file: FileRef,
+    },
+    /// An audio message.
+    Audio {
+        /// The recording.
+        file: FileRef,
+    },
+    /// A message deleted for everyone: its body is gone.
+    Deleted,
+}
+
+impl Content {
+    /// The kind of message this content makes, or `None` for a tombstone.
+    pub fn kind(&self) -> Option<MessageKind> {
+        match self {
+            Self::Text { .. } => Some(MessageKind::Text),
+            Self::Image { .. } => Some(MessageKind::Image),
+            Self::File { .. } => Some(MessageKind::File),
+            Self::Audio { .. } => Some(MessageKind::Audio),
+            Self::Deleted => None,
+        }
+    }
+}
+
+/// A chat message.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Server-assigned id.
+    pub id: MessageId,
+    /// The id the sending client chose, for matching its local echo.
+    pub client_id: ClientId,
+    /// The `seq` of the event that created this message; history pages by it.
+    pub seq: Seq,
+    /// Who sent it.
+    pub sender: Sender,
+    /// Server time of creation, in milliseconds since the Unix epoch.
+    pub time: i64,
+    /// What it carries.
+    #[serde(flatten)]
+    pub content: Content,
+    /// The message this one replies to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<MessageId>,
+    /// The message this one forwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarded_from: Option<MessageId>,
+    /// The participants this private message is for, besides its sender;
+    /// empty means everyone in the meeting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<ParticipantId>,
+    /// Application data attached by the sender.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub metadata: Map<String, Value>,
+    /// Whether the message was edited.
+    #[serde(default)]
+    pub edited: bool,
+    /// When it was last edited, in milliseconds since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<i64>,
+    /// Whether it is pinned.
+    #[serde(default)]
+    pub pinned: bool,
+}
+
+impl Message {
+    /// Whether `viewer` may see this message at all (ignoring "deleted for me").
+    pub fn visible_to(&self, viewer: &ParticipantId) -> bool {
+        self.targets.is_empty() || &self.sender.id == viewer || self.targets.contains(viewer)
+    }
+}

@@ -1,0 +1,152 @@
+//! Frames the server sends.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorFrame;
+use crate::event::EventEnvelope;
+use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
+use crate::limits::Limits;
+use crate::message::Message;
+
+/// A participant's role in a meeting, from their token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// May moderate: delete anyone's messages, pin, change settings.
+    Host,
+    /// An ordinary participant.
+    Participant,
+}
+
+/// A participant as others see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Participant {
+    /// Their id.
+    pub id: ParticipantId,
+    /// Their display name.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+}
+
+/// Per-meeting settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingSettings {
+    /// Whether every participant, not only hosts, may pin and unpin.
+    pub anyone_can_pin: bool,
+}
+
+/// The two rate-limit buckets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateBucket {
+    /// Text messages.
+    Text,
+    /// File, image and audio messages.
+    File,
+}
+
+/// A frame from server to client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ServerFrame {
+    /// The answer to a valid `Auth` frame.
+    #[serde(rename_all = "camelCase")]
+    Welcome {
+        /// The protocol version the server speaks.
+        v: u32,
+        /// The authenticated participant.
+        #[serde(rename = "self")]
+        me: Participant,
+        /// The meeting joined.
+        meeting_id: MeetingId,
+        /// The meeting's newest `seq` at the time of joining.
+        head_seq: Seq,
+        /// The meeting's settings.
+        settings: MeetingSettings,
+        /// Participants connected now, including this one.
+        participants: Vec<Participant>,
+        /// The limits in force.
+        limits: Limits,
+    },
+    /// A meeting event.
+    Event(EventEnvelope),
+    /// The `lastSeq` given on resume is too far behind (or ahead, after the
+    /// server lost data): drop local state and page history instead.
+    #[serde(rename_all = "camelCase")]
+    Reset {
+        /// The meeting's newest `seq`.
+        head_seq: Seq,
+    },
+    /// A successful answer to a request.
+    #[serde(rename_all = "camelCase")]
+    Ack {
+        /// The request answered.
+        req_id: RequestId,
+        /// What the request produced.
+        result: AckResult,
+    },
+    /// A failed request, or a frame that could not be read.
+    Error(ErrorFrame),
+    /// A participant's first connection opened.
+    ParticipantJoined {
+        /// Who joined.
+        participant: Participant,
+    },
+    /// A participant's last connection closed.
+    ParticipantLeft {
+        /// Who left.
+        id: ParticipantId,
+    },
+    /// A rate-limit bucket that refused a send accepts sends again.
+    RateLimitReset {
+        /// The bucket.
+        bucket: RateBucket,
+    },
+}
+
+/// The outcome of a successful request.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum AckResult {
+    /// A message was stored (or had been, for a re-send of the same client id).
+    #[serde(rename_all = "camelCase")]
+    Sent {
+        /// The client's id for the message.
+        client_id: ClientId,
+        /// The server's id for it.
+        id: MessageId,
+        /// The `seq` of its creation.
+        seq: Seq,
+        /// Server time of creation.
+        time: i64,
+    },
+    /// A change was stored as the event with this `seq`.
+    Done {
+        /// The event's `seq`, or `None` when nothing needed to change.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seq: Option<Seq>,
+    },
+    /// A page of history, oldest first.
+    #[serde(rename_all = "camelCase")]
+    History {
+        /// The messages.
+        messages: Vec<Message>,
+        /// Whether older messages exist.
+        has_more: bool,
+    },
+    /// Answer to a ping.
+    Pong,
+}
+
+impl AckResult {
+    /// The id of the message an ack refers to, for a `Sent` ack.
+    pub fn message_id(&self) -> Option<&MessageId> {
+        match self {
+            Self::Sent { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! Wires storage, domain and transport into one axum `Router`, and runs it
+//! until a shutdown is requested.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::hub::Hub;
+use crate::store::sqlite::SqliteStore;
+use crate::store::Store;
+use crate::{http, ws};
+
+/// State shared by every handler.
+#[derive(Clone)]
+pub struct App {
+    /// The domain.
+    pub hub: Arc<Hub>,
+    /// Token keys.
+    pub keys: TokenKeys,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Cancelled when the server shuts down; open sockets close with 1001.
+    pub shutdown: CancellationToken,
+}
+
+/// Builds the router over `store`.
+pub fn build_app(config: Config, store: Arc<dyn Store>, shutdown: CancellationToken) -> (Router, App) {
+    let config = Arc::new(config);
+    let app = App {
+        hub: Hub::new(store, Arc::clone(&config)),
+        keys: TokenKeys::new(&config.secret),
+        config: Arc::clone(&config),
+        shutdown,
+    };
+    let upload_limit = usize::try_from(config.limits.max_upload_bytes).unwrap_or(usize::MAX);
+    // Uploads are authorized by bearer token, never by cookies, so any page may call them.
+    let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
+    let mut router = Router::new()
+        .route("/ws", get(ws::upgrade))
+        .route("/api/v1/uploads", post(http::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/v1/files/{id}", get(http::download))
+        .route("/api/v1/files/{id}/thumb", get(http::thumbnail))
+        .route("/dev/token", get(http::dev_token))
+        .route("/healthz", get(|| async { "ok" }));
+    if config.dev {
+        if let Some(dir) = config.demo_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
+            router = router.fallback_service(ServeDir::new(dir));
+        } else {
+            tracing::warn!("no built demo page found; serving the API only");
+        }
+    }
+    (router.layer(cors).with_state(app.clone()), app)
+}
+
+/// Opens the SQLite store under the configured data dir, creating it.
+pub fn open_sqlite(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    std::fs::create_dir_all(config.files_dir())
+        .with_context(|| format!("creating {}", config.files_dir().display()))?;
+    let store = SqliteStore::open(&config.database_path())
+        .with_context(|| format!("opening {}", config.database_path().display()))?;
+    Ok(Arc::new(store))
+}
+
+/// Serves on `listener` until `shutdown` is cancelled, then closes every
+/// socket with 1001 and waits for in-flight requests.
+pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let store = open_sqlite(&config)?;
+    let (router, app) = build_app(config, store, shutdown.clone());
+    let janitor = {
+        let (hub, shutdown) = (Arc::clone(&app.hub), shutdown.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => hub.forget_idle(),
+                    () = shutdown.cancelled() => break,
+                }
+            }
+        })
+    };
+    axum::serve(listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+    janitor.await?;
+    Ok(())
+}

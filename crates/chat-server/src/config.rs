@@ -1,0 +1,63 @@
+//! Server settings, independent of how they were given (flags, env, tests).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chat_protocol::Limits;
+
+/// Everything the server needs to run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the SQLite database and uploaded files live.
+    pub data_dir: PathBuf,
+    /// The secret that signs tokens and file URLs.
+    pub secret: Vec<u8>,
+    /// Dev mode: the server mints demo tokens itself and serves the demo page.
+    pub dev: bool,
+    /// The built demo page, served at `/` in dev mode when present.
+    pub demo_dir: Option<PathBuf>,
+    /// Prefix for file URLs (`https://chat.example.com`); relative URLs when `None`.
+    pub public_url: Option<String>,
+    /// Limits enforced on clients.
+    pub limits: Limits,
+    /// How long a signed file URL stays valid.
+    pub file_url_ttl: Duration,
+    /// How long a new connection has to authenticate.
+    pub auth_timeout: Duration,
+    /// Frames a connection may have queued before it counts as a slow consumer.
+    pub send_queue_frames: usize,
+    /// How many events behind a resuming client may be before it must reset.
+    pub resume_window: u64,
+    /// Uploads a participant may make per rate window.
+    pub uploads_per_window: u32,
+}
+
+impl Config {
+    /// Settings with the documented defaults, storing under `data_dir`.
+    pub fn new(data_dir: impl Into<PathBuf>, secret: impl Into<Vec<u8>>) -> Self {
+        let limits = Limits::default();
+        Self {
+            data_dir: data_dir.into(),
+            secret: secret.into(),
+            dev: false,
+            demo_dir: None,
+            public_url: None,
+            uploads_per_window: limits.file_messages_per_window * 2,
+            limits,
+            file_url_ttl: Duration::from_secs(24 * 3600),
+            auth_timeout: Duration::from_secs(5),
+            send_queue_frames: 1024,
+            resume_window: 1000,
+        }
+    }
+
+    /// The SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("chat.db")
+    }
+
+    /// The folder of uploaded files.
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+}

@@ -1,0 +1,175 @@
+//! The server's typed errors: what the domain refuses (answered as error
+//! frames) and what the HTTP endpoints refuse (answered as JSON with a status).
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chat_protocol::{ErrorCode, ErrorFrame, RateBucket, RequestId};
+use serde_json::json;
+
+use crate::store::StoreError;
+
+/// Why the domain refused a request.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// A field's value is not acceptable.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// Text longer than the limit.
+    #[error("text is {len} characters long; the limit is {max}")]
+    TextTooLong {
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Metadata larger than the limit.
+    #[error("metadata is {len} bytes; the limit is {max}")]
+    MetadataTooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Too many recipients.
+    #[error("{count} recipients; the limit is {max}")]
+    TooManyTargets {
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An unusable file reference.
+    #[error("{0}")]
+    InvalidAttachment(String),
+    /// No such message visible to the requester.
+    #[error("no such message")]
+    NotFound,
+    /// Not allowed.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// The message was deleted for everyone.
+    #[error("the message was deleted")]
+    MessageDeleted,
+    /// A rate-limit bucket is exhausted.
+    #[error("too many {} messages; retry in {} ms", bucket_name(*.bucket), .retry_after.as_millis())]
+    RateLimited {
+        /// Which bucket.
+        bucket: RateBucket,
+        /// When a retry will succeed.
+        retry_after: Duration,
+    },
+    /// Storage failed.
+    #[error("storage failed")]
+    Storage(#[from] StoreError),
+}
+
+fn bucket_name(bucket: RateBucket) -> &'static str {
+    match bucket {
+        RateBucket::Text => "text",
+        RateBucket::File => "file",
+    }
+}
+
+impl DomainError {
+    /// The error frame answering request `req_id`. Storage failures are logged
+    /// here and reported without their internals.
+    pub fn to_frame(&self, req_id: Option<RequestId>) -> ErrorFrame {
+        let code = match self {
+            Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::TextTooLong { .. } => ErrorCode::TextTooLong,
+            Self::MetadataTooLarge { .. } => ErrorCode::MetadataTooLarge,
+            Self::TooManyTargets { .. } => ErrorCode::TooManyTargets,
+            Self::InvalidAttachment(_) => ErrorCode::InvalidAttachment,
+            Self::NotFound => ErrorCode::NotFound,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::MessageDeleted => ErrorCode::MessageDeleted,
+            Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Storage(e) => {
+                tracing::error!(error = %e, "storage error");
+                ErrorCode::Internal
+            }
+        };
+        let mut frame = ErrorFrame::new(req_id, code, self.to_string());
+        if let Self::RateLimited { bucket, retry_after } = self {
+            frame.retry_after_ms = Some(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX).max(1));
+            frame.bucket = Some(*bucket);
+        }
+        frame
+    }
+}
+
+/// Why an HTTP request was refused; rendered as `{ "code", "message" }`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Return 401 Unauthorized: no, bad or expired bearer token.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Return 400 Bad Request.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Return 403 Forbidden: a bad or expired file signature.
+    #[error("{0}")]
+    Forbidden(&'static str),
+    /// Return 404 Not Found.
+    #[error("not found")]
+    NotFound,
+    /// Return 413 Payload Too Large.
+    #[error("the upload is larger than {max} bytes")]
+    TooLarge {
+        /// The limit.
+        max: u64,
+    },
+    /// Return 415 Unsupported Media Type: the bytes are not of the kind asked for.
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    /// Return 429 Too Many Requests.
+    #[error("too many uploads; retry in {} ms", .retry_after.as_millis())]
+    RateLimited {
+        /// When a retry will succeed.
+        retry_after: Duration,
+    },
+    /// Return 404 Not Found: the endpoint exists only in dev mode.
+    #[error("only available with --dev")]
+    DevOnly,
+    /// Return 500 Internal Server Error, without internals.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            Self::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::NotFound | Self::DevOnly => (StatusCode::NOT_FOUND, "not_found"),
+            Self::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::Internal(e) => {
+                tracing::error!(error = %e, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
+        };
+        let mut body = json!({ "code": code, "message": self.to_string() });
+        if let Self::RateLimited { retry_after } = &self {
+            body["retryAfterMs"] = json!(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX));
+        }
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,246 @@
+//! The domain's meeting registry: one room per meeting with connected
+//! members, sequencing of changes, and fan-out of events.
+//!
+//! Every change to a meeting is stored and delivered while holding that
+//! meeting's room lock, so events reach each connection in `seq` order, and a
+//! joining connection's replay and its first live event meet without a gap or
+//! a duplicate.
+
+mod session;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use chat_protocol::{
+    Event, EventEnvelope, MeetingId, Participant, ParticipantId, ServerFrame, Seq, PROTOCOL_VERSION,
+};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub use self::session::Session;
+use crate::auth::Identity;
+use crate::config::Config;
+use crate::error::DomainError;
+use crate::rate_limit::Limiter;
+use crate::signed_url::UrlSigner;
+use crate::store::{Store, StoredEvent};
+
+/// A serialized frame on its way to a connection; shared by all its receivers.
+pub type Outbound = Arc<str>;
+
+type ConnId = u64;
+
+/// All meetings with connected participants, and the services they share.
+pub struct Hub {
+    store: Arc<dyn Store>,
+    config: Arc<Config>,
+    signer: UrlSigner,
+    rooms: Mutex<HashMap<MeetingId, Weak<Room>>>,
+    text_limiter: Limiter,
+    file_limiter: Limiter,
+    upload_limiter: Limiter,
+    next_conn: AtomicU64,
+}
+
+/// One meeting's connected members; its lock orders the meeting's changes.
+pub(crate) struct Room {
+    meeting: MeetingId,
+    members: tokio::sync::Mutex<Members>,
+}
+
+#[derive(Default)]
+pub(crate) struct Members {
+    conns: HashMap<ConnId, Member>,
+}
+
+struct Member {
+    participant: Participant,
+    tx: mpsc::Sender<Outbound>,
+    kick: CancellationToken,
+}
+
+impl Members {
+    fn participants(&self) -> Vec<Participant> {
+        let mut seen: Vec<Participant> = Vec::new();
+        for member in self.conns.values() {
+            if !seen.iter().any(|p| p.id == member.participant.id) {
+                seen.push(member.participant.clone());
+            }
+        }
+        seen.sort_by(|a, b| a.id.cmp(&b.id));
+        seen
+    }
+
+    fn is_connected(&self, id: &ParticipantId) -> bool {
+        self.conns.values().any(|m| &m.participant.id == id)
+    }
+
+    /// Queues a frame for every member `to` accepts. A member whose queue is
+    /// full is a slow consumer: it is dropped from the room and told to go.
+    fn broadcast(&mut self, text: &Outbound, to: impl Fn(&Participant) -> bool) {
+        let mut slow = Vec::new();
+        for (id, member) in &self.conns {
+            if to(&member.participant) && member.tx.try_send(Arc::clone(text)).is_err() {
+                slow.push(*id);
+            }
+        }
+        for id in slow {
+            if let Some(member) = self.conns.remove(&id) {
+                tracing::info!(participant = %member.participant.id, "closing a slow consumer");
+                member.kick.cancel();
+            }
+        }
+    }
+}
+
+fn serialize(frame: &ServerFrame) -> Outbound {
+    // ServerFrame holds only strings, numbers and JSON values, which always serialize.
+    Arc::from(serde_json::to_string(frame).unwrap_or_default())
+}
+
+/// Seconds since the Unix epoch, for URL signing.
+pub fn unix_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+impl Hub {
+    /// A hub over `store` with `config`'s limits.
+    pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Arc<Self> {
+        let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
+        Arc::new(Self {
+            signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
+            text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
+            file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
+            upload_limiter: Limiter::new(config.uploads_per_window, window),
+            store,
+            config,
+            rooms: Mutex::new(HashMap::new()),
+            next_conn: AtomicU64::new(1),
+        })
+    }
+
+    /// The storage engine.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The server's settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The file URL signer.
+    pub fn signer(&self) -> &UrlSigner {
+        &self.signer
+    }
+
+    /// Takes one upload from a participant's allowance.
+    pub fn check_upload_rate(&self, meeting: &MeetingId, participant: &ParticipantId) -> Result<(), Duration> {
+        self.upload_limiter.check(meeting, participant)
+    }
+
+    /// Forgets idle rate-limit state; call periodically.
+    pub fn forget_idle(&self) {
+        self.text_limiter.forget_idle();
+        self.file_limiter.forget_idle();
+        self.upload_limiter.forget_idle();
+        if let Ok(mut rooms) = self.rooms.lock() {
+            rooms.retain(|_, room| room.strong_count() > 0);
+        }
+    }
+
+    fn room(&self, meeting: &MeetingId) -> Arc<Room> {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(room) = rooms.get(meeting).and_then(Weak::upgrade) {
+            return room;
+        }
+        let room = Arc::new(Room { meeting: meeting.clone(), members: tokio::sync::Mutex::new(Members::default()) });
+        rooms.insert(meeting.clone(), Arc::downgrade(&room));
+        room
+    }
+
+    /// Connects an authenticated participant. The returned receiver yields
+    /// the frames to write: the welcome, then the replay since `last_seq` (or
+    /// a reset when that is too far back), then live frames.
+    pub async fn join(
+        self: &Arc<Self>,
+        identity: Identity,
+        last_seq: Option<Seq>,
+    ) -> Result<(Session, mpsc::Receiver<Outbound>), DomainError> {
+        let room = self.room(&identity.meeting);
+        let (tx, rx) = mpsc::channel(self.config.send_queue_frames);
+        let kick = CancellationToken::new();
+        let me = identity.participant;
+        let conn_id = self.next_conn.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut members = room.members.lock().await;
+            let head_seq = self.store.head_seq(&room.meeting).await?;
+            let settings = self.store.settings(&room.meeting).await?;
+            let already_connected = members.is_connected(&me.id);
+            let mut participants = members.participants();
+            if !already_connected {
+                participants.push(me.clone());
+            }
+            let mut queue = vec![serialize(&ServerFrame::Welcome {
+                v: PROTOCOL_VERSION,
+                me: me.clone(),
+                meeting_id: room.meeting.clone(),
+                head_seq,
+                settings,
+                participants,
+                limits: self.config.limits.clone(),
+            })];
+            if let Some(last_seq) = last_seq {
+                if last_seq > head_seq || head_seq - last_seq > self.config.resume_window {
+                    queue.push(serialize(&ServerFrame::Reset { head_seq }));
+                } else {
+                    let events = self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
+                    let now = unix_secs();
+                    queue.extend(events.into_iter().map(|envelope| serialize(&self.signed(envelope, now))));
+                }
+            }
+            for frame in queue {
+                if tx.try_send(frame).is_err() {
+                    kick.cancel();
+                    break;
+                }
+            }
+            if !already_connected {
+                let joined = serialize(&ServerFrame::ParticipantJoined { participant: me.clone() });
+                members.broadcast(&joined, |_| true);
+            }
+            members.conns.insert(conn_id, Member { participant: me.clone(), tx: tx.clone(), kick: kick.clone() });
+        }
+        Ok((Session::new(Arc::clone(self), room, conn_id, me, tx, kick), rx))
+    }
+
+    /// Signs the file URLs inside an event and wraps it as a frame.
+    fn signed(&self, mut envelope: EventEnvelope, now_secs: u64) -> ServerFrame {
+        if let Event::MessageCreated { message } | Event::MessageEdited { message } = &mut envelope.event {
+            self.signer.sign_message(message, now_secs);
+        }
+        ServerFrame::Event(envelope)
+    }
+
+    /// Delivers a stored event to the members in its audience. Call with the
+    /// room lock held, right after storing the event.
+    pub(crate) fn deliver(&self, members: &mut Members, event: StoredEvent) {
+        let text = serialize(&self.signed(event.envelope, unix_secs()));
+        members.broadcast(&text, |p| event.audience.includes(&p.id));
+    }
+}
+
+impl Room {
+    /// Removes a connection (if a slow-consumer kick has not already) and
+    /// tells the others when it was the participant's last one.
+    async fn leave(&self, conn_id: ConnId, participant: &ParticipantId) {
+        let mut members = self.members.lock().await;
+        members.conns.remove(&conn_id);
+        if !members.is_connected(participant) {
+            let left = serialize(&ServerFrame::ParticipantLeft { id: participant.clone() });
+            members.broadcast(&left, |_| true);
+        }
+    }
+}

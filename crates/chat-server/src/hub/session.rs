@@ -1,0 +1,343 @@
+//! One authenticated connection's requests: checks, permissions, rate limits,
+//! then the change stored and delivered under the room lock, then the answer.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use chat_protocol::{
+    AckResult, ClientFrame, ClientId, Content, DeleteScope, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message,
+    MessageId, MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, ServerFrame, Seq,
+};
+use serde_json::{Map, Value};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::{serialize, unix_secs, ConnId, Hub, Outbound, Room};
+use crate::error::DomainError;
+use crate::permissions;
+use crate::store::{Inserted, NewMessage, StoreError, StoredContent};
+use crate::validation;
+
+/// A connected participant's handle on their meeting.
+pub struct Session {
+    hub: Arc<Hub>,
+    room: Arc<Room>,
+    conn_id: ConnId,
+    me: Participant,
+    tx: mpsc::Sender<Outbound>,
+    kick: CancellationToken,
+    reset_notice_pending: Arc<[AtomicBool; 2]>,
+}
+
+/// A send request's fields.
+struct SendRequest {
+    client_id: ClientId,
+    content: NewContent,
+    reply_to: Option<MessageId>,
+    forwarded_from: Option<MessageId>,
+    targets: Vec<ParticipantId>,
+    metadata: Map<String, Value>,
+}
+
+fn bucket_index(bucket: RateBucket) -> usize {
+    match bucket {
+        RateBucket::Text => 0,
+        RateBucket::File => 1,
+    }
+}
+
+fn map_store(e: StoreError) -> DomainError {
+    match e {
+        StoreError::MessageNotFound => DomainError::NotFound,
+        StoreError::MessageDeleted => DomainError::MessageDeleted,
+        other => DomainError::Storage(other),
+    }
+}
+
+impl Session {
+    pub(super) fn new(
+        hub: Arc<Hub>,
+        room: Arc<Room>,
+        conn_id: ConnId,
+        me: Participant,
+        tx: mpsc::Sender<Outbound>,
+        kick: CancellationToken,
+    ) -> Self {
+        Self { hub, room, conn_id, me, tx, kick, reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]) }
+    }
+
+    /// Cancelled when the server drops this connection as a slow consumer.
+    pub fn kicked(&self) -> &CancellationToken {
+        &self.kick
+    }
+
+    /// Disconnects from the meeting.
+    pub async fn leave(self) {
+        self.room.leave(self.conn_id, &self.me.id).await;
+    }
+
+    /// Queues a frame for this connection only.
+    pub fn send_frame(&self, frame: &ServerFrame) {
+        if self.tx.try_send(serialize(frame)).is_err() {
+            self.kick.cancel();
+        }
+    }
+
+    /// Answers with an error.
+    pub fn send_error(&self, error: ErrorFrame) {
+        self.send_frame(&ServerFrame::Error(error));
+    }
+
+    /// Handles one request and queues its answer.
+    pub async fn handle(&self, frame: ClientFrame) {
+        let req_id = frame.req_id();
+        let outcome = match frame {
+            ClientFrame::Auth { .. } => {
+                self.send_error(ErrorFrame::new(None, ErrorCode::AlreadyAuthenticated, "this connection is already authenticated"));
+                return;
+            }
+            ClientFrame::Send { client_id, content, reply_to, forwarded_from, targets, metadata, .. } => {
+                self.send_message(SendRequest { client_id, content, reply_to, forwarded_from, targets, metadata }).await
+            }
+            ClientFrame::Edit { id, content, .. } => self.edit(&id, content).await,
+            ClientFrame::Delete { id, scope, .. } => self.delete(&id, scope).await,
+            ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
+            ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
+            ClientFrame::History { before, limit, .. } => self.history(before, limit).await,
+            ClientFrame::UpdateSettings { anyone_can_pin, .. } => self.update_settings(anyone_can_pin).await,
+            ClientFrame::Ping { .. } => Ok(AckResult::Pong),
+        };
+        let req_id = req_id.unwrap_or_default();
+        match outcome {
+            Ok(result) => self.send_frame(&ServerFrame::Ack { req_id, result }),
+            Err(error) => {
+                if let DomainError::RateLimited { bucket, retry_after } = &error {
+                    self.schedule_reset_notice(*bucket, *retry_after);
+                }
+                self.send_error(error.to_frame(Some(req_id)));
+            }
+        }
+    }
+
+    /// Tells the client when a bucket that refused it accepts sends again;
+    /// one pending notice per bucket however often it was refused.
+    fn schedule_reset_notice(&self, bucket: RateBucket, after: std::time::Duration) {
+        let pending = Arc::clone(&self.reset_notice_pending);
+        if pending[bucket_index(bucket)].swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let tx = self.tx.clone();
+        let kick = self.kick.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = tokio::time::sleep(after) => {
+                    pending[bucket_index(bucket)].store(false, Ordering::Release);
+                    let _ = tx.try_send(serialize(&ServerFrame::RateLimitReset { bucket }));
+                }
+                () = kick.cancelled() => {}
+            }
+        });
+    }
+
+    /// A message visible to this participant, or `NotFound`.
+    async fn visible_message(&self, id: &MessageId) -> Result<Message, DomainError> {
+        let store = self.hub.store();
+        let message = store.message(&self.room.meeting, id).await?.ok_or(DomainError::NotFound)?;
+        if !message.visible_to(&self.me.id) || store.is_hidden_for(id, &self.me.id).await? {
+            return Err(DomainError::NotFound);
+        }
+        Ok(message)
+    }
+
+    /// Turns requested content into stored content, checking any file is this
+    /// meeting's, the sender's own upload (or the forwarded message's file),
+    /// and of the kind asked for.
+    async fn resolve_content(&self, content: NewContent, forwarded: Option<&Message>) -> Result<StoredContent, DomainError> {
+        let (kind, file_id) = match content {
+            NewContent::Text { text } => return Ok(StoredContent::Text(text)),
+            NewContent::Image { file_id } => (MessageKind::Image, file_id),
+            NewContent::File { file_id } => (MessageKind::File, file_id),
+            NewContent::Audio { file_id } => (MessageKind::Audio, file_id),
+        };
+        let unknown = || DomainError::InvalidAttachment(format!("no upload {file_id} of yours in this meeting"));
+        let file = self.hub.store().file(&file_id).await?.ok_or_else(unknown)?;
+        let forwarded_file = forwarded.and_then(|m| match &m.content {
+            Content::Image { file } | Content::File { file } | Content::Audio { file } => Some(&file.id),
+            Content::Text { .. } | Content::Deleted => None,
+        });
+        let owned = file.uploader == self.me.id || forwarded_file == Some(&file.id);
+        if file.meeting != self.room.meeting || !owned {
+            return Err(unknown());
+        }
+        let fits = match kind {
+            MessageKind::Image => file.width.is_some(),
+            MessageKind::Audio => file.content_type.starts_with("audio/"),
+            MessageKind::File | MessageKind::Text => true,
+        };
+        if !fits {
+            return Err(DomainError::InvalidAttachment(format!(
+                "upload {file_id} is {}, not usable as {}",
+                file.content_type,
+                kind.as_str()
+            )));
+        }
+        Ok(StoredContent::File(kind, FileId(file.id.0)))
+    }
+
+    fn sent_ack(&self, message: &Message) -> AckResult {
+        AckResult::Sent { client_id: message.client_id.clone(), id: message.id.clone(), seq: message.seq, time: message.time }
+    }
+
+    async fn send_message(&self, request: SendRequest) -> Result<AckResult, DomainError> {
+        let limits = &self.hub.config().limits;
+        validation::check_id("clientId", request.client_id.as_str())?;
+        validation::check_content(&request.content, limits)?;
+        validation::check_metadata(&request.metadata, limits)?;
+        let targets = validation::normalize_targets(&request.targets, &self.me.id, limits)?;
+        let store = self.hub.store();
+        if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
+            return Ok(self.sent_ack(&original));
+        }
+        let (bucket, limiter) = match request.content {
+            NewContent::Text { .. } => (RateBucket::Text, &self.hub.text_limiter),
+            _ => (RateBucket::File, &self.hub.file_limiter),
+        };
+        limiter.check(&self.room.meeting, &self.me.id).map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        if let Some(reply_to) = &request.reply_to {
+            self.visible_message(reply_to).await?;
+        }
+        let forwarded = match &request.forwarded_from {
+            Some(id) => {
+                let source = self.visible_message(id).await?;
+                if source.content == Content::Deleted {
+                    return Err(DomainError::MessageDeleted);
+                }
+                Some(source)
+            }
+            None => None,
+        };
+        let content = self.resolve_content(request.content, forwarded.as_ref()).await?;
+        let new = NewMessage {
+            meeting: self.room.meeting.clone(),
+            id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
+            client_id: request.client_id,
+            sender: Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() },
+            time: crate::now_ms(),
+            content,
+            reply_to: request.reply_to,
+            forwarded_from: request.forwarded_from,
+            targets,
+            metadata: request.metadata,
+        };
+        let mut members = self.room.members.lock().await;
+        match store.insert_message(new).await? {
+            Inserted::New(event, message) => {
+                self.hub.deliver(&mut members, event);
+                Ok(self.sent_ack(&message))
+            }
+            Inserted::Duplicate(original) => Ok(self.sent_ack(&original)),
+        }
+    }
+
+    async fn edit(&self, id: &MessageId, content: NewContent) -> Result<AckResult, DomainError> {
+        let message = self.visible_message(id).await?;
+        permissions::check_edit(&self.me, &message)?;
+        let Some(kind) = message.content.kind() else {
+            return Err(DomainError::MessageDeleted);
+        };
+        let new_kind = match &content {
+            NewContent::Text { .. } => MessageKind::Text,
+            NewContent::Image { .. } => MessageKind::Image,
+            NewContent::File { .. } => MessageKind::File,
+            NewContent::Audio { .. } => MessageKind::Audio,
+        };
+        if new_kind != kind {
+            return Err(DomainError::InvalidRequest(format!(
+                "a {} message cannot be edited into a {} message",
+                kind.as_str(),
+                new_kind.as_str()
+            )));
+        }
+        validation::check_content(&content, &self.hub.config().limits)?;
+        let content = self.resolve_content(content, None).await?;
+        let mut members = self.room.members.lock().await;
+        let event = self.hub.store().edit_message(&self.room.meeting, id, content, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+        let seq = event.envelope.seq;
+        self.hub.deliver(&mut members, event);
+        Ok(AckResult::Done { seq: Some(seq) })
+    }
+
+    async fn delete(&self, id: &MessageId, scope: DeleteScope) -> Result<AckResult, DomainError> {
+        let message = self.visible_message(id).await?;
+        let store = self.hub.store();
+        let mut members = self.room.members.lock().await;
+        match scope {
+            DeleteScope::Everyone => {
+                permissions::check_delete_for_everyone(&self.me, &message)?;
+                let deleted = store.delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+                let seq = deleted.event.envelope.seq;
+                self.hub.deliver(&mut members, deleted.event);
+                drop(members);
+                if let Some(file) = deleted.orphaned_file {
+                    self.remove_file_bytes(&file).await;
+                }
+                Ok(AckResult::Done { seq: Some(seq) })
+            }
+            DeleteScope::Me => {
+                let event = store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+                let seq = event.as_ref().map(|e| e.envelope.seq);
+                if let Some(event) = event {
+                    self.hub.deliver(&mut members, event);
+                }
+                Ok(AckResult::Done { seq })
+            }
+        }
+    }
+
+    /// Erases an orphaned file's bytes; its record is already gone, so a
+    /// failure here leaves only unreachable bytes, which is logged.
+    async fn remove_file_bytes(&self, file: &FileId) {
+        let dir = self.hub.config().files_dir();
+        for path in [dir.join(&file.0), dir.join(format!("{}.thumb", file.0))] {
+            if let Err(e) = tokio::fs::remove_file(&path).await {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    tracing::warn!(path = %path.display(), error = %e, "could not remove a deleted file");
+                }
+            }
+        }
+    }
+
+    async fn set_pinned(&self, id: &MessageId, pinned: bool) -> Result<AckResult, DomainError> {
+        let settings = self.hub.store().settings(&self.room.meeting).await?;
+        permissions::check_pin(&self.me, &settings)?;
+        self.visible_message(id).await?;
+        let mut members = self.room.members.lock().await;
+        let event = self.hub.store().set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+        let seq = event.as_ref().map(|e| e.envelope.seq);
+        if let Some(event) = event {
+            self.hub.deliver(&mut members, event);
+        }
+        Ok(AckResult::Done { seq })
+    }
+
+    async fn history(&self, before: Option<Seq>, limit: u32) -> Result<AckResult, DomainError> {
+        validation::check_page_size(limit, &self.hub.config().limits)?;
+        let page = self.hub.store().history(&self.room.meeting, &self.me.id, before, limit).await?;
+        let now = unix_secs();
+        let mut messages = page.messages;
+        for message in &mut messages {
+            self.hub.signer().sign_message(message, now);
+        }
+        Ok(AckResult::History { messages, has_more: page.has_more })
+    }
+
+    async fn update_settings(&self, anyone_can_pin: bool) -> Result<AckResult, DomainError> {
+        permissions::check_update_settings(&self.me)?;
+        let mut members = self.room.members.lock().await;
+        let settings = MeetingSettings { anyone_can_pin };
+        let event = self.hub.store().update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
+        let seq = event.envelope.seq;
+        self.hub.deliver(&mut members, event);
+        Ok(AckResult::Done { seq: Some(seq) })
+    }
+}

@@ -1,0 +1,269 @@
+//! Storage: the trait the domain is written against, and the types it speaks.
+//!
+//! Each mutation stores the change and its event, with the meeting's next
+//! `seq`, in one transaction, and returns the event so the caller can deliver
+//! it. Events are stored without bodies; delivering one reads the message's
+//! current state, so a body deleted for everyone is gone from every event.
+
+pub mod sqlite;
+
+use async_trait::async_trait;
+use chat_protocol::{
+    ClientId, EventEnvelope, FileId, FileRef, MeetingId, MeetingSettings, Message, MessageId, MessageKind,
+    ParticipantId, Sender, Seq,
+};
+use serde_json::{Map, Value};
+
+/// Why storage failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database engine failed.
+    #[error("database error: {0}")]
+    Database(#[from] rusqlite::Error),
+    /// Stored data could not be read back.
+    #[error("corrupt stored data: {0}")]
+    Corrupt(String),
+    /// The referenced message does not exist in the meeting.
+    #[error("no such message")]
+    MessageNotFound,
+    /// The message was deleted for everyone and cannot change.
+    #[error("message deleted")]
+    MessageDeleted,
+    /// A blocking storage task could not finish.
+    #[error("storage task failed: {0}")]
+    Task(String),
+}
+
+/// Stored content of a new or edited message: text, or an uploaded file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoredContent {
+    /// Text.
+    Text(String),
+    /// A file of the given kind (image, file or audio).
+    File(MessageKind, FileId),
+}
+
+/// A message to store.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    /// The meeting.
+    pub meeting: MeetingId,
+    /// The new message's id.
+    pub id: MessageId,
+    /// The sender's id for it, unique per sender and meeting.
+    pub client_id: ClientId,
+    /// Who sends it.
+    pub sender: Sender,
+    /// Server time.
+    pub time: i64,
+    /// What it carries.
+    pub content: StoredContent,
+    /// Reply target.
+    pub reply_to: Option<MessageId>,
+    /// Forward source.
+    pub forwarded_from: Option<MessageId>,
+    /// Private recipients.
+    pub targets: Vec<ParticipantId>,
+    /// Application data.
+    pub metadata: Map<String, Value>,
+}
+
+/// Who may receive an event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// Only these participants, or everyone in the meeting when `None`.
+    pub only: Option<Vec<ParticipantId>>,
+    /// Never these participants (those who deleted the message for themselves).
+    pub except: Vec<ParticipantId>,
+}
+
+impl Audience {
+    /// Everyone in the meeting.
+    pub fn everyone() -> Self {
+        Self::default()
+    }
+
+    /// Just these participants.
+    pub fn only(ids: Vec<ParticipantId>) -> Self {
+        Self { only: Some(ids), except: Vec::new() }
+    }
+
+    /// The audience of events about `message`: everyone, or for a private
+    /// message its sender and targets; minus those who hid it.
+    pub fn of_message(message: &Message, hidden_by: Vec<ParticipantId>) -> Self {
+        let only = (!message.targets.is_empty()).then(|| {
+            let mut ids = message.targets.clone();
+            ids.push(message.sender.id.clone());
+            ids
+        });
+        Self { only, except: hidden_by }
+    }
+
+    /// Whether `participant` is in it.
+    pub fn includes(&self, participant: &ParticipantId) -> bool {
+        self.only.as_ref().is_none_or(|ids| ids.contains(participant)) && !self.except.contains(participant)
+    }
+}
+
+/// A stored event, ready to deliver to its audience.
+#[derive(Clone, Debug)]
+pub struct StoredEvent {
+    /// The event as delivered.
+    pub envelope: EventEnvelope,
+    /// Who may receive it.
+    pub audience: Audience,
+}
+
+/// The outcome of storing a message.
+#[derive(Clone, Debug)]
+pub enum Inserted {
+    /// Stored now, with its creation event.
+    New(StoredEvent, Message),
+    /// The sender had already sent this client id; nothing was stored.
+    Duplicate(Message),
+}
+
+/// An uploaded file's record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Its id (also its name on disk).
+    pub id: FileId,
+    /// The meeting it was uploaded to.
+    pub meeting: MeetingId,
+    /// Who uploaded it.
+    pub uploader: ParticipantId,
+    /// Sanitized name.
+    pub name: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Content type detected from the bytes.
+    pub content_type: String,
+    /// Image width.
+    pub width: Option<u32>,
+    /// Image height.
+    pub height: Option<u32>,
+    /// Image blurhash.
+    pub blurhash: Option<String>,
+    /// Upload time.
+    pub created_at: i64,
+}
+
+impl StoredFile {
+    /// The reference a message carries, before its URLs are signed.
+    pub fn to_ref(&self) -> FileRef {
+        FileRef {
+            id: self.id.clone(),
+            url: String::new(),
+            name: self.name.clone(),
+            size: self.size,
+            content_type: self.content_type.clone(),
+            width: self.width,
+            height: self.height,
+            blurhash: self.blurhash.clone(),
+            thumbnail_url: None,
+        }
+    }
+}
+
+/// A page of history.
+#[derive(Clone, Debug)]
+pub struct HistoryPage {
+    /// Messages, oldest first.
+    pub messages: Vec<Message>,
+    /// Whether older messages exist.
+    pub has_more: bool,
+}
+
+/// What a deletion for everyone removed.
+#[derive(Clone, Debug)]
+pub struct Deleted {
+    /// The tombstone event.
+    pub event: StoredEvent,
+    /// A file no other message refers to any more: its bytes should go too.
+    pub orphaned_file: Option<FileId>,
+}
+
+/// Durable storage of meetings, messages, events and files.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The newest `seq` in a meeting (0 when it has none).
+    async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError>;
+    /// A meeting's settings.
+    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError>;
+    /// Changes a meeting's settings.
+    async fn update_settings(
+        &self,
+        meeting: &MeetingId,
+        settings: MeetingSettings,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError>;
+    /// A message by its sender's client id.
+    async fn message_by_client_id(
+        &self,
+        meeting: &MeetingId,
+        sender: &ParticipantId,
+        client_id: &ClientId,
+    ) -> Result<Option<Message>, StoreError>;
+    /// A message by id.
+    async fn message(&self, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError>;
+    /// Whether `participant` deleted the message for themselves.
+    async fn is_hidden_for(&self, id: &MessageId, participant: &ParticipantId) -> Result<bool, StoreError>;
+    /// Stores a message, or finds the one its sender already sent with this client id.
+    async fn insert_message(&self, message: NewMessage) -> Result<Inserted, StoreError>;
+    /// Replaces a message's content.
+    async fn edit_message(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        content: StoredContent,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError>;
+    /// Erases a message's body, leaving a tombstone.
+    async fn delete_for_everyone(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Deleted, StoreError>;
+    /// Hides a message from one participant; `None` if it already was.
+    async fn hide_for(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        participant: &ParticipantId,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError>;
+    /// Pins or unpins; `None` when it already was in that state.
+    async fn set_pinned(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        pinned: bool,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError>;
+    /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
+    async fn events_after(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        after: Seq,
+        limit: u64,
+    ) -> Result<Vec<EventEnvelope>, StoreError>;
+    /// Messages visible to `viewer` with `seq` below `before`, newest `limit` of them.
+    async fn history(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<HistoryPage, StoreError>;
+    /// Records an uploaded file.
+    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError>;
+    /// An uploaded file's record.
+    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError>;
+}

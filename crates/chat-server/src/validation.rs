@@ -1,0 +1,127 @@
+//! Checks on what a client sends, before anything is stored: lengths, sizes,
+//! recipients. Pure functions, so each rule is tested alone.
+
+use chat_protocol::{Limits, NewContent, ParticipantId};
+use serde_json::{Map, Value};
+
+use crate::error::DomainError;
+
+/// Longest accepted id (client id, participant id in targets), in bytes.
+pub const MAX_ID_BYTES: usize = 128;
+
+/// Checks text content: not blank, not longer than the limit.
+pub fn check_text(text: &str, limits: &Limits) -> Result<(), DomainError> {
+    if text.trim().is_empty() {
+        return Err(DomainError::InvalidRequest("text must not be empty".into()));
+    }
+    let len = text.chars().count();
+    if len > limits.max_text_chars {
+        return Err(DomainError::TextTooLong { len, max: limits.max_text_chars });
+    }
+    Ok(())
+}
+
+/// Checks content being sent or edited.
+pub fn check_content(content: &NewContent, limits: &Limits) -> Result<(), DomainError> {
+    match content {
+        NewContent::Text { text } => check_text(text, limits),
+        NewContent::Image { file_id } | NewContent::File { file_id } | NewContent::Audio { file_id } => {
+            check_id("fileId", file_id.as_str())
+        }
+    }
+}
+
+/// Checks metadata's serialized size.
+pub fn check_metadata(metadata: &Map<String, Value>, limits: &Limits) -> Result<(), DomainError> {
+    let len = serde_json::to_string(metadata).map(|s| s.len()).unwrap_or(usize::MAX);
+    if len > limits.max_metadata_bytes {
+        return Err(DomainError::MetadataTooLarge { len, max: limits.max_metadata_bytes });
+    }
+    Ok(())
+}
+
+/// Checks an id is non-empty and of sane length.
+pub fn check_id(field: &str, id: &str) -> Result<(), DomainError> {
+    if id.trim().is_empty() || id.len() > MAX_ID_BYTES {
+        return Err(DomainError::InvalidRequest(format!("{field} must be 1 to {MAX_ID_BYTES} bytes")));
+    }
+    Ok(())
+}
+
+/// Checks and normalizes private recipients: valid ids, no duplicates, the
+/// sender removed (they always see their own message). A list naming only the
+/// sender is refused: it would make a message nobody else can see by accident.
+pub fn normalize_targets(
+    targets: &[ParticipantId],
+    sender: &ParticipantId,
+    limits: &Limits,
+) -> Result<Vec<ParticipantId>, DomainError> {
+    if targets.len() > limits.max_targets {
+        return Err(DomainError::TooManyTargets { count: targets.len(), max: limits.max_targets });
+    }
+    let mut normalized: Vec<ParticipantId> = Vec::with_capacity(targets.len());
+    for target in targets {
+        check_id("targets", target.as_str())?;
+        if target != sender && !normalized.contains(target) {
+            normalized.push(target.clone());
+        }
+    }
+    if normalized.is_empty() && !targets.is_empty() {
+        return Err(DomainError::InvalidRequest("a private message needs a recipient other than its sender".into()));
+    }
+    Ok(normalized)
+}
+
+/// Checks a history page size.
+pub fn check_page_size(limit: u32, limits: &Limits) -> Result<(), DomainError> {
+    if limit == 0 || limit > limits.max_page_size {
+        return Err(DomainError::InvalidRequest(format!("limit must be 1 to {}", limits.max_page_size)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn text_is_limited_in_characters_not_bytes() {
+        let limits = Limits::default();
+        assert!(check_text(&"é".repeat(4_000), &limits).is_ok());
+        assert!(matches!(check_text(&"a".repeat(4_001), &limits), Err(DomainError::TextTooLong { len: 4_001, .. })));
+        assert!(matches!(check_text("  \n", &limits), Err(DomainError::InvalidRequest(_))));
+    }
+
+    #[test]
+    fn metadata_is_limited_when_serialized() {
+        let limits = Limits::default();
+        let mut small = Map::new();
+        small.insert("k".into(), json!("v"));
+        assert!(check_metadata(&small, &limits).is_ok());
+        let mut big = Map::new();
+        big.insert("k".into(), json!("x".repeat(4_096)));
+        assert!(matches!(check_metadata(&big, &limits), Err(DomainError::MetadataTooLarge { .. })));
+    }
+
+    #[test]
+    fn targets_are_deduplicated_and_exclude_the_sender() {
+        let limits = Limits::default();
+        let me = ParticipantId::from("me");
+        let ids = |v: &[&str]| v.iter().map(|s| ParticipantId::from(*s)).collect::<Vec<_>>();
+        assert_eq!(normalize_targets(&ids(&["a", "me", "a", "b"]), &me, &limits).ok(), Some(ids(&["a", "b"])));
+        assert!(normalize_targets(&ids(&["me"]), &me, &limits).is_err());
+        assert!(normalize_targets(&ids(&[""]), &me, &limits).is_err());
+        let many: Vec<ParticipantId> = (0..=limits.max_targets).map(|i| ParticipantId(i.to_string())).collect();
+        assert!(matches!(normalize_targets(&many, &me, &limits), Err(DomainError::TooManyTargets { .. })));
+    }
+
+    #[test]
+    fn page_size_must_be_within_bounds() {
+        let limits = Limits::default();
+        assert!(check_page_size(0, &limits).is_err());
+        assert!(check_page_size(100, &limits).is_ok());
+        assert!(check_page_size(101, &limits).is_err());
+    }
+}

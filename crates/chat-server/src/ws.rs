@@ -1,0 +1,192 @@
+//! The WebSocket transport: the axum upgrade, and a socket loop generic over
+//! `Sink`/`Stream` that authenticates, joins the meeting, then pumps frames
+//! between the socket and the hub until either side stops.
+
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use chat_protocol::{close_code, parse_client_frame, ClientFrame, ErrorCode, ErrorFrame, RequestId, Seq, ServerFrame, PROTOCOL_VERSION};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::App;
+use crate::auth::{Identity, TokenError};
+use crate::hub::Outbound;
+
+/// Frames larger than this are refused by the WebSocket layer itself (the
+/// connection closes with 1009); frames between the protocol limit and this
+/// get a typed error and the connection stays.
+const HARD_FRAME_LIMIT: usize = 1024 * 1024;
+
+/// How long a closing handshake may take before the socket is simply dropped.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// `GET /ws`: upgrades to a chat connection.
+pub async fn upgrade(State(app): State<App>, ws: WebSocketUpgrade) -> Response {
+    ws.max_message_size(HARD_FRAME_LIMIT)
+        .max_frame_size(HARD_FRAME_LIMIT)
+        .max_write_buffer_size(4 * 1024 * 1024)
+        .on_upgrade(move |socket: WebSocket| {
+            let (write, read) = socket.split();
+            serve_socket(app, write, read)
+        })
+}
+
+fn close(code: u16, reason: &str) -> WsMessage {
+    WsMessage::Close(Some(CloseFrame { code, reason: Utf8Bytes::from(reason) }))
+}
+
+fn text(frame: &ServerFrame) -> WsMessage {
+    WsMessage::Text(Utf8Bytes::from(serde_json::to_string(frame).unwrap_or_default()))
+}
+
+/// The request id of a frame that failed to parse, when it has a readable one.
+fn salvage_req_id(text: &str) -> Option<RequestId> {
+    serde_json::from_str::<Value>(text).ok()?.get("reqId")?.as_u64()
+}
+
+enum AuthOutcome {
+    Joined(Identity, Option<Seq>),
+    Refused(WsMessage),
+    Gone,
+}
+
+/// Reads the first frame, which must be a valid `Auth`, within the deadline.
+async fn authenticate<W, R, E>(app: &App, write: &mut W, read: &mut R) -> AuthOutcome
+where
+    W: Sink<WsMessage> + Unpin,
+    R: Stream<Item = Result<WsMessage, E>> + Unpin,
+{
+    let first = tokio::time::timeout(app.config.auth_timeout, async {
+        while let Some(Ok(message)) = read.next().await {
+            match message {
+                WsMessage::Ping(_) | WsMessage::Pong(_) => continue,
+                other => return Some(other),
+            }
+        }
+        None
+    })
+    .await;
+    let text = match first {
+        Err(_) => return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "no auth frame within the deadline")),
+        Ok(None) | Ok(Some(WsMessage::Close(_))) => return AuthOutcome::Gone,
+        Ok(Some(WsMessage::Text(text))) => text,
+        Ok(Some(_)) => return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "the first frame must be an auth frame")),
+    };
+    let Ok(ClientFrame::Auth { v, token, last_seq }) = parse_client_frame(&text) else {
+        return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "the first frame must be an auth frame"));
+    };
+    if v != PROTOCOL_VERSION {
+        let message = format!("protocol version {v} is not supported; this server speaks {PROTOCOL_VERSION}");
+        let _ = write.send(text_error(ErrorFrame::new(None, ErrorCode::UnsupportedVersion, message))).await;
+        return AuthOutcome::Refused(close(close_code::UNSUPPORTED_VERSION, "unsupported protocol version"));
+    }
+    match app.keys.verify(&token) {
+        Ok(identity) => AuthOutcome::Joined(identity, last_seq),
+        Err(TokenError::Expired) => AuthOutcome::Refused(close(close_code::AUTH_FAILED, "token expired")),
+        Err(TokenError::Invalid(_)) => AuthOutcome::Refused(close(close_code::AUTH_FAILED, "invalid token")),
+    }
+}
+
+fn text_error(error: ErrorFrame) -> WsMessage {
+    text(&ServerFrame::Error(error))
+}
+
+/// Serves one connection from its first frame to its end.
+pub async fn serve_socket<W, R, E>(app: App, mut write: W, mut read: R)
+where
+    W: Sink<WsMessage> + Unpin + Send + 'static,
+    R: Stream<Item = Result<WsMessage, E>> + Unpin + Send,
+{
+    let (identity, last_seq) = match authenticate(&app, &mut write, &mut read).await {
+        AuthOutcome::Joined(identity, last_seq) => (identity, last_seq),
+        AuthOutcome::Refused(frame) => {
+            let _ = write.send(frame).await;
+            return;
+        }
+        AuthOutcome::Gone => return,
+    };
+    let (session, queue) = match app.hub.join(identity, last_seq).await {
+        Ok(joined) => joined,
+        Err(e) => {
+            tracing::error!(error = %e, "could not join a meeting");
+            let _ = write.send(close(1011, "the server could not load the meeting")).await;
+            return;
+        }
+    };
+    let reader_done = CancellationToken::new();
+    let writer = tokio::spawn(write_frames(write, queue, session.kicked().clone(), app.shutdown.clone(), reader_done.clone()));
+    let max_frame = app.config.limits.max_frame_bytes;
+    loop {
+        let next = tokio::select! {
+            next = read.next() => next,
+            () = session.kicked().cancelled() => break,
+            () = app.shutdown.cancelled() => break,
+        };
+        match next {
+            Some(Ok(WsMessage::Text(text))) if text.len() > max_frame => {
+                let message = format!("frame of {} bytes exceeds the limit of {max_frame}", text.len());
+                session.send_error(ErrorFrame::new(None, ErrorCode::FrameTooLarge, message));
+            }
+            Some(Ok(WsMessage::Text(text))) => match parse_client_frame(&text) {
+                Ok(frame) => session.handle(frame).await,
+                Err(e) => session.send_error(ErrorFrame::new(salvage_req_id(&text), ErrorCode::BadFrame, e.to_string())),
+            },
+            Some(Ok(WsMessage::Binary(_))) => {
+                session.send_error(ErrorFrame::new(None, ErrorCode::BadFrame, "binary frames are not supported; send JSON text"));
+            }
+            Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => {}
+            Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,
+        }
+    }
+    reader_done.cancel();
+    session.leave().await;
+    let _ = writer.await;
+}
+
+/// Writes queued frames until the connection ends, closing it with the
+/// reason: slow consumer, server shutdown, or nothing when the client left.
+async fn write_frames<W>(
+    mut write: W,
+    mut queue: mpsc::Receiver<Outbound>,
+    kicked: CancellationToken,
+    shutdown: CancellationToken,
+    reader_done: CancellationToken,
+) where
+    W: Sink<WsMessage> + Unpin,
+{
+    loop {
+        tokio::select! {
+            biased;
+            () = kicked.cancelled() => break,
+            () = shutdown.cancelled() => break,
+            () = reader_done.cancelled() => break,
+            next = queue.recv() => {
+                let Some(frame) = next else { break };
+                let sent = tokio::select! {
+                    sent = write.send(WsMessage::Text(Utf8Bytes::from(&*frame))) => sent.is_ok(),
+                    () = kicked.cancelled() => false,
+                    () = shutdown.cancelled() => false,
+                };
+                if !sent {
+                    break;
+                }
+            }
+        }
+    }
+    let closing = if kicked.is_cancelled() {
+        Some(close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"))
+    } else if shutdown.is_cancelled() {
+        Some(close(close_code::GOING_AWAY, "server shutting down"))
+    } else {
+        None
+    };
+    if let Some(frame) = closing {
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, write.send(frame)).await;
+    }
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, write.close()).await;
+}
