@@ -1,0 +1,323 @@
+//! Test harness: a real server on 127.0.0.1:0 over a real SQLite file, and a
+//! WebSocket client that speaks the protocol.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chat_protocol::{
+    AckResult, ClientFrame, ClientId, ErrorFrame, Event, EventEnvelope, MeetingId, Message, NewContent, Participant,
+    ParticipantId, RequestId, Role, ServerFrame, Seq, PROTOCOL_VERSION,
+};
+use chat_server::auth::TokenKeys;
+use chat_server::Config;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_util::sync::CancellationToken;
+
+pub const SECRET: &[u8] = b"integration-test-secret-0123456789";
+pub const MEETING: &str = "standup";
+const WAIT: Duration = Duration::from_secs(5);
+
+/// A running server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    shutdown: CancellationToken,
+    handle: JoinHandle<anyhow::Result<()>>,
+}
+
+/// The configuration tests use unless they change it.
+pub fn test_config(data_dir: &Path) -> Config {
+    let mut config = Config::new(data_dir, SECRET.to_vec());
+    config.auth_timeout = Duration::from_millis(600);
+    config
+}
+
+impl TestServer {
+    pub async fn start(data_dir: &Path) -> Self {
+        Self::start_with(test_config(data_dir)).await
+    }
+
+    pub async fn start_with(config: Config) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let shutdown = CancellationToken::new();
+        let data_dir = config.data_dir.clone();
+        let handle = tokio::spawn(chat_server::app::serve(listener, config, shutdown.clone()));
+        Self { addr, data_dir, shutdown, handle }
+    }
+
+    /// Stops gracefully and waits until the server released its files.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        let result = tokio::time::timeout(Duration::from_secs(10), self.handle).await;
+        result.expect("server stops within 10 s").expect("server task").expect("server ran cleanly");
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    pub fn http_url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+pub fn participant(id: &str, role: Role) -> Participant {
+    Participant { id: ParticipantId::from(id), display_name: format!("{id} name"), role }
+}
+
+pub fn token_for(id: &str, role: Role) -> String {
+    token_in(id, role, MEETING)
+}
+
+pub fn token_in(id: &str, role: Role, meeting: &str) -> String {
+    TokenKeys::new(SECRET).mint(&participant(id, role), &MeetingId::from(meeting), 3600).expect("mint")
+}
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// One protocol client.
+pub struct Client {
+    pub socket: Socket,
+    pub me: Participant,
+    pub welcome: ServerFrame,
+    /// Events received so far, in arrival order.
+    pub events: Vec<EventEnvelope>,
+    /// Other frames received while waiting for something else.
+    pub others: Vec<ServerFrame>,
+    /// How many of `events` `next_event` has returned.
+    consumed: usize,
+    next_req: RequestId,
+}
+
+/// What a request was answered with.
+#[derive(Debug)]
+pub enum Answer {
+    Ack(AckResult),
+    Error(ErrorFrame),
+}
+
+impl Answer {
+    pub fn ack(self) -> AckResult {
+        match self {
+            Self::Ack(result) => result,
+            Self::Error(e) => panic!("expected an ack, got error {e:?}"),
+        }
+    }
+
+    pub fn error(self) -> ErrorFrame {
+        match self {
+            Self::Error(e) => e,
+            Self::Ack(result) => panic!("expected an error, got ack {result:?}"),
+        }
+    }
+}
+
+pub async fn raw_socket(server: &TestServer) -> Socket {
+    let (socket, _) = tokio_tungstenite::connect_async(server.ws_url()).await.expect("websocket connects");
+    socket
+}
+
+/// A socket whose receive buffer is tiny, to play a slow reader.
+pub async fn raw_socket_small_buffer(server: &TestServer) -> Socket {
+    let tcp = TcpSocket::new_v4().expect("socket");
+    tcp.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    let stream = tcp.connect(server.addr).await.expect("tcp connect");
+    let (socket, _) = tokio_tungstenite::client_async(server.ws_url(), MaybeTlsStream::Plain(stream))
+        .await
+        .expect("websocket handshake");
+    socket
+}
+
+pub fn auth_frame(token: &str, last_seq: Option<Seq>) -> String {
+    serde_json::to_string(&ClientFrame::Auth { v: PROTOCOL_VERSION, token: token.to_owned(), last_seq }).expect("serialize")
+}
+
+/// Reads the next text frame as a server frame, or `Err(close code)` when the
+/// socket closes.
+pub async fn next_frame(socket: &mut Socket) -> Result<ServerFrame, Option<u16>> {
+    loop {
+        let message = tokio::time::timeout(WAIT, socket.next()).await.expect("a frame within 5 s");
+        match message {
+            Some(Ok(WsMessage::Text(text))) => {
+                return Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad server frame {text}: {e}")))
+            }
+            Some(Ok(WsMessage::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return Err(None),
+        }
+    }
+}
+
+/// Reads until the socket closes and returns the close code.
+pub async fn expect_close(socket: &mut Socket) -> Option<u16> {
+    loop {
+        match next_frame(socket).await {
+            Ok(_) => continue,
+            Err(code) => return code,
+        }
+    }
+}
+
+impl Client {
+    pub async fn connect(server: &TestServer, id: &str, role: Role) -> Self {
+        Self::connect_token(server, &token_for(id, role), None).await
+    }
+
+    pub async fn connect_token(server: &TestServer, token: &str, last_seq: Option<Seq>) -> Self {
+        let mut socket = raw_socket(server).await;
+        socket.send(WsMessage::Text(auth_frame(token, last_seq).into())).await.expect("send auth");
+        let welcome = next_frame(&mut socket).await.expect("welcome frame");
+        let me = match &welcome {
+            ServerFrame::Welcome { me, .. } => me.clone(),
+            other => panic!("expected welcome, got {other:?}"),
+        };
+        Self { socket, me, welcome, events: Vec::new(), others: Vec::new(), consumed: 0, next_req: 1 }
+    }
+
+    pub fn head_seq(&self) -> Seq {
+        match &self.welcome {
+            ServerFrame::Welcome { head_seq, .. } => *head_seq,
+            _ => 0,
+        }
+    }
+
+    pub fn last_seq(&self) -> Option<Seq> {
+        self.events.last().map(|e| e.seq)
+    }
+
+    pub async fn send_raw(&mut self, text: &str) {
+        self.socket.send(WsMessage::Text(text.to_owned().into())).await.expect("send");
+    }
+
+    /// Sends a request built with the next request id; returns its answer,
+    /// keeping frames that arrive meanwhile.
+    pub async fn request(&mut self, build: impl FnOnce(RequestId) -> ClientFrame) -> Answer {
+        let req_id = self.next_req;
+        self.next_req += 1;
+        let text = serde_json::to_string(&build(req_id)).expect("serialize");
+        self.send_raw(&text).await;
+        self.answer_to(Some(req_id)).await
+    }
+
+    /// Waits for the ack or error of `req_id` (`None`: an error without a request id).
+    pub async fn answer_to(&mut self, req_id: Option<RequestId>) -> Answer {
+        loop {
+            match self.next().await {
+                ServerFrame::Ack { req_id: id, result } if Some(id) == req_id => return Answer::Ack(result),
+                ServerFrame::Error(e) if e.req_id == req_id => return Answer::Error(e),
+                ServerFrame::Event(envelope) => self.events.push(envelope),
+                other => self.others.push(other),
+            }
+        }
+    }
+
+    pub async fn next(&mut self) -> ServerFrame {
+        match next_frame(&mut self.socket).await {
+            Ok(frame) => frame,
+            Err(code) => panic!("socket closed with {code:?}"),
+        }
+    }
+
+    /// The next event not yet returned, waiting for it if none is buffered;
+    /// presence frames are skipped.
+    pub async fn next_event(&mut self) -> EventEnvelope {
+        if let Some(buffered) = self.events.get(self.consumed) {
+            self.consumed += 1;
+            return buffered.clone();
+        }
+        loop {
+            match self.next().await {
+                ServerFrame::Event(envelope) => {
+                    self.events.push(envelope.clone());
+                    self.consumed = self.events.len();
+                    return envelope;
+                }
+                other => self.others.push(other),
+            }
+        }
+    }
+
+    /// Asserts no event arrives: sends a ping and sees its answer come first.
+    pub async fn assert_no_event(&mut self) {
+        assert_eq!(self.consumed, self.events.len(), "unread events: {:?}", &self.events[self.consumed..]);
+        let before = self.events.len();
+        self.request(|req_id| ClientFrame::Ping { req_id }).await.ack();
+        assert_eq!(self.events.len(), before, "unexpected events: {:?}", &self.events[before..]);
+    }
+
+    pub async fn send_text(&mut self, client_id: &str, text: &str) -> Answer {
+        self.send(client_id, NewContent::Text { text: text.to_owned() }, Vec::new()).await
+    }
+
+    pub async fn send(&mut self, client_id: &str, content: NewContent, targets: Vec<&str>) -> Answer {
+        let targets = targets.into_iter().map(ParticipantId::from).collect();
+        self.request(|req_id| ClientFrame::Send {
+            req_id,
+            client_id: ClientId::from(client_id),
+            content,
+            reply_to: None,
+            forwarded_from: None,
+            targets,
+            metadata: Default::default(),
+        })
+        .await
+    }
+
+    pub async fn history(&mut self, before: Option<Seq>, limit: u32) -> (Vec<Message>, bool) {
+        match self.request(|req_id| ClientFrame::History { req_id, before, limit }).await.ack() {
+            AckResult::History { messages, has_more } => (messages, has_more),
+            other => panic!("expected a history page, got {other:?}"),
+        }
+    }
+
+    /// All history visible to this client, oldest first.
+    pub async fn all_history(&mut self) -> Vec<Message> {
+        let mut all = Vec::new();
+        let mut before = None;
+        loop {
+            let (page, has_more) = self.history(before, 100).await;
+            before = page.first().map(|m| m.seq);
+            let mut older = page;
+            older.append(&mut all);
+            all = older;
+            if !has_more {
+                return all;
+            }
+        }
+    }
+}
+
+pub fn sent_id(result: &AckResult) -> chat_protocol::MessageId {
+    result.message_id().cloned().unwrap_or_else(|| panic!("expected a sent ack, got {result:?}"))
+}
+
+pub fn created_message(envelope: &EventEnvelope) -> &Message {
+    match &envelope.event {
+        Event::MessageCreated { message } => message,
+        other => panic!("expected a created message, got {other:?}"),
+    }
+}
+
+pub fn text_of(message: &Message) -> &str {
+    match &message.content {
+        chat_protocol::Content::Text { text } => text,
+        other => panic!("expected text, got {other:?}"),
+    }
+}
+
+/// The server's database opened directly, to check what is really stored.
+pub fn open_db(data_dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(data_dir.join("chat.db")).expect("open db")
+}
+
+pub fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("json")
+}
