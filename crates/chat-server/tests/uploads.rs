@@ -1,0 +1,200 @@
+//! Uploads over HTTP: type from the bytes, image derivatives, safe names,
+//! signed expiring URLs, and headers that keep a download from running as a page.
+
+mod support;
+
+use std::io::Cursor;
+
+use chat_protocol::{Content, ErrorCode, FileRef, NewContent, Role};
+use reqwest::StatusCode;
+use support::*;
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 3) as u8, (y * 5) as u8, 128]));
+    let mut out = Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn upload(server: &TestServer, token: &str, name: &str, kind: &str, body: Vec<u8>, claimed_type: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(server.http_url("/api/v1/uploads"))
+        .query(&[("name", name), ("kind", kind)])
+        .bearer_auth(token)
+        .header("content-type", claimed_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn upload_ok(server: &TestServer, token: &str, name: &str, kind: &str, body: Vec<u8>) -> FileRef {
+    let response = upload(server, token, name, kind, body, "application/octet-stream").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+async fn get(server: &TestServer, url: &str) -> reqwest::Response {
+    reqwest::get(server.http_url(url)).await.unwrap()
+}
+
+fn header(response: &reqwest::Response, name: &str) -> String {
+    response.headers().get(name).map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_image_upload_gets_size_blurhash_and_thumbnail_and_is_sent_as_an_image_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let token = token_for("ann", Role::Participant);
+    let file = upload_ok(&server, &token, "holiday.png", "image", png(800, 400)).await;
+    assert_eq!(file.content_type, "image/png");
+    assert_eq!((file.width, file.height), (Some(800), Some(400)));
+    assert!(file.blurhash.as_deref().is_some_and(|b| b.len() >= 6));
+    assert_eq!(file.name, "holiday.png");
+
+    let original = get(&server, &file.url).await;
+    assert_eq!(original.status(), StatusCode::OK);
+    assert_eq!(header(&original, "content-type"), "image/png");
+    assert_eq!(header(&original, "x-content-type-options"), "nosniff");
+    assert!(header(&original, "content-security-policy").contains("sandbox"));
+    assert!(header(&original, "content-disposition").starts_with("inline"));
+    let thumb = get(&server, file.thumbnail_url.as_deref().unwrap()).await;
+    assert_eq!(thumb.status(), StatusCode::OK);
+    let thumb = image::load_from_memory(&thumb.bytes().await.unwrap()).unwrap();
+    assert_eq!((thumb.width(), thumb.height()), (320, 160));
+
+    let mut ann = Client::connect_token(&server, &token, None).await;
+    let mut ben = Client::connect(&server, "ben", Role::Participant).await;
+    ann.send("i1", NewContent::Image { file_id: file.id.clone() }, vec![]).await.ack();
+    let message = created_message(&ben.next_event().await).clone();
+    let Content::Image { file: delivered } = &message.content else { panic!("{message:?}") };
+    assert_eq!(delivered.id, file.id);
+    assert_eq!(get(&server, &delivered.url).await.status(), StatusCode::OK, "delivered URLs are signed too");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn html_or_svg_claiming_to_be_png_is_never_served_as_an_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let token = token_for("ann", Role::Participant);
+    let html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>".to_vec();
+    let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
+    for body in [html, svg] {
+        let refused = upload(&server, &token, "cat.png", "image", body.clone(), "image/png").await;
+        assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        let error: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(error["code"], "unsupported_media_type");
+
+        // As a plain file it is accepted, but only ever downloaded, never rendered.
+        let file = upload_ok(&server, &token, "cat.png", "file", body).await;
+        assert_ne!(file.content_type, "image/png");
+        assert_eq!(file.width, None);
+        assert_eq!(file.thumbnail_url, None);
+        let served = get(&server, &file.url).await;
+        assert_eq!(header(&served, "content-type"), "application/octet-stream");
+        assert!(header(&served, "content-disposition").starts_with("attachment"));
+        assert_eq!(header(&served, "x-content-type-options"), "nosniff");
+        assert!(header(&served, "content-security-policy").contains("sandbox"));
+
+        // And it cannot be sent as an image message.
+        let mut ann = Client::connect_token(&server, &token, None).await;
+        let e = ann.send("x", NewContent::Image { file_id: file.id }, vec![]).await.error();
+        assert_eq!(e.code, ErrorCode::InvalidAttachment);
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_file_name_with_directories_is_reduced_to_its_base_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let token = token_for("ann", Role::Participant);
+    let file = upload_ok(&server, &token, "../../../etc/passwd", "file", b"root:x:0:0".to_vec()).await;
+    assert_eq!(file.name, "passwd");
+    let served = get(&server, &file.url).await;
+    assert!(header(&served, "content-disposition").contains("filename=\"passwd\""));
+    assert!(!dir.path().join("etc").exists());
+    let on_disk: Vec<_> = std::fs::read_dir(dir.path().join("files")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(on_disk, vec![std::ffi::OsString::from(file.id.as_str())], "stored under its id only");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn uploads_need_a_valid_token_and_respect_the_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.limits.max_upload_bytes = 1024;
+    let server = TestServer::start_with(config).await;
+    let anonymous = reqwest::Client::new().post(server.http_url("/api/v1/uploads")).body("hi").send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let forged = upload(&server, "forged.token.here", "a.txt", "file", b"hi".to_vec(), "text/plain").await;
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let too_big = upload(&server, &token_for("ann", Role::Participant), "a.bin", "file", vec![7; 2048], "x/y").await;
+    assert_eq!(too_big.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let error: serde_json::Value = too_big.json().await.unwrap();
+    assert_eq!(error["code"], "too_large");
+    let bad_kind = upload(&server, &token_for("ann", Role::Participant), "a.bin", "video", vec![7; 10], "x/y").await;
+    assert_eq!(bad_kind.status(), StatusCode::BAD_REQUEST);
+    let empty = upload(&server, &token_for("ann", Role::Participant), "a.bin", "file", Vec::new(), "x/y").await;
+    assert_eq!(empty.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn file_urls_fail_without_a_valid_signature() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let token = token_for("ann", Role::Participant);
+    let file = upload_ok(&server, &token, "notes.txt", "file", b"meeting notes".to_vec()).await;
+    let unsigned = file.url.split('?').next().unwrap().to_owned();
+    assert_eq!(get(&server, &unsigned).await.status(), StatusCode::FORBIDDEN);
+    let tampered = file.url.replace("sig=", "sig=00");
+    assert_eq!(get(&server, &tampered).await.status(), StatusCode::FORBIDDEN);
+    let other_file = file.url.replace(file.id.as_str(), "0123456789abcdef0123456789abcdef");
+    assert_eq!(get(&server, &other_file).await.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&server, "/api/v1/files/..%2F..%2Fchat.db?exp=1&sig=00").await.status(), StatusCode::NOT_FOUND);
+    let served = get(&server, &file.url).await;
+    assert_eq!(served.bytes().await.unwrap().as_ref(), b"meeting notes");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn uploads_belong_to_their_uploader_and_meeting() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let ann_file = upload_ok(&server, &token_for("ann", Role::Participant), "a.txt", "file", b"ann's".to_vec()).await;
+    let mut ben = Client::connect(&server, "ben", Role::Host).await;
+    let e = ben.send("b1", NewContent::File { file_id: ann_file.id.clone() }, vec![]).await.error();
+    assert_eq!(e.code, ErrorCode::InvalidAttachment);
+    let mut elsewhere = Client::connect_token(&server, &token_in("ann", Role::Participant, "other-meeting"), None).await;
+    let e = elsewhere.send("a1", NewContent::File { file_id: ann_file.id }, vec![]).await.error();
+    assert_eq!(e.code, ErrorCode::InvalidAttachment);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn audio_must_be_audio_and_deleting_a_file_message_erases_its_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let token = token_for("ann", Role::Participant);
+    let not_audio = upload(&server, &token, "song.mp3", "audio", png(4, 4), "audio/mpeg").await;
+    assert_eq!(not_audio.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // A minimal WAV header: RIFF....WAVEfmt
+    let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00".to_vec();
+    wav.extend_from_slice(&[0; 16]);
+    let audio = upload_ok(&server, &token, "memo.wav", "audio", wav).await;
+    assert!(audio.content_type.starts_with("audio/"), "{}", audio.content_type);
+    let served = get(&server, &audio.url).await;
+    assert!(header(&served, "content-disposition").starts_with("inline"));
+
+    let mut ann = Client::connect_token(&server, &token, None).await;
+    let id = sent_id(&ann.send("a1", NewContent::Audio { file_id: audio.id.clone() }, vec![]).await.ack());
+    ann.request(|req_id| chat_protocol::ClientFrame::Delete { req_id, id, scope: chat_protocol::DeleteScope::Everyone })
+        .await
+        .ack();
+    assert!(!dir.path().join("files").join(audio.id.as_str()).exists());
+    assert_eq!(get(&server, &audio.url).await.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}
