@@ -7,6 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -88,6 +89,13 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             }
         })
     };
+    // Frames are small and latency matters: without NODELAY an event followed
+    // by its ack waits out the peer's delayed ACK (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
     janitor.await?;
     Ok(())

@@ -1,41 +1,57 @@
-//! Per-participant rate limits (GCRA, via `governor`): text messages, file
-//! messages, and uploads, each with its own quota per window.
+//! Per-participant rate limits as a sliding window: at most N actions in any
+//! window of W seconds, as the seed API promises ("180 messages per 60 s").
+//!
+//! `governor` was the first choice, but GCRA refills continuously, which
+//! allows up to 2N actions in a window and has no moment at which "the window
+//! resets" to tell the client about; a log of the last N action times gives
+//! both exactly, in N timestamps per active participant.
 
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chat_protocol::{MeetingId, ParticipantId};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
 
 type Key = (MeetingId, ParticipantId);
 
-/// One keyed limiter: `per_window` actions per `window`, bursts allowed.
+/// One limiter: at most `per_window` actions per participant in any `window`.
 pub struct Limiter {
-    inner: DefaultKeyedRateLimiter<Key>,
-    clock: DefaultClock,
+    per_window: usize,
+    window: Duration,
+    log: Mutex<HashMap<Key, VecDeque<Instant>>>,
 }
 
 impl Limiter {
-    /// A limiter allowing `per_window` actions per `window` (at least one).
+    /// A limiter allowing `per_window` actions in any `window`.
     pub fn new(per_window: u32, window: Duration) -> Self {
-        let burst = NonZeroU32::new(per_window).unwrap_or(NonZeroU32::MIN);
-        let period = (window / burst.get()).max(Duration::from_nanos(1));
-        let quota = Quota::with_period(period).unwrap_or_else(|| Quota::per_second(burst)).allow_burst(burst);
-        Self { inner: DefaultKeyedRateLimiter::keyed(quota), clock: DefaultClock::default() }
+        Self { per_window: per_window as usize, window, log: Mutex::new(HashMap::new()) }
     }
 
-    /// Takes one action from the participant's allowance, or says how long
-    /// until one is available.
+    /// Records one action now, or says how long until one is allowed.
     pub fn check(&self, meeting: &MeetingId, participant: &ParticipantId) -> Result<(), Duration> {
-        let key = (meeting.clone(), participant.clone());
-        self.inner.check_key(&key).map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+        self.check_at(meeting, participant, Instant::now())
     }
 
-    /// Forgets participants whose allowance is full again, to bound memory.
+    /// [`Limiter::check`] at a given instant.
+    pub fn check_at(&self, meeting: &MeetingId, participant: &ParticipantId, now: Instant) -> Result<(), Duration> {
+        let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let times = log.entry((meeting.clone(), participant.clone())).or_default();
+        while times.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
+            times.pop_front();
+        }
+        if times.len() >= self.per_window {
+            let oldest = times.front().copied().unwrap_or(now);
+            return Err((oldest + self.window).saturating_duration_since(now).max(Duration::from_millis(1)));
+        }
+        times.push_back(now);
+        Ok(())
+    }
+
+    /// Forgets participants with no action inside the window, to bound memory.
     pub fn forget_idle(&self) {
-        self.inner.retain_recent();
-        self.inner.shrink_to_fit();
+        let now = Instant::now();
+        let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        log.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
     }
 }
 
@@ -43,15 +59,33 @@ impl Limiter {
 mod tests {
     use super::*;
 
+    fn ids() -> (MeetingId, ParticipantId) {
+        (MeetingId::from("m"), ParticipantId::from("p"))
+    }
+
     #[test]
-    fn allows_the_quota_then_refuses_with_a_wait() {
+    fn allows_n_in_any_window_and_says_when_the_oldest_leaves_it() {
         let limiter = Limiter::new(3, Duration::from_secs(60));
-        let (m, p) = (MeetingId::from("m"), ParticipantId::from("p"));
-        for _ in 0..3 {
-            assert!(limiter.check(&m, &p).is_ok());
+        let (m, p) = ids();
+        let t0 = Instant::now();
+        for s in [0, 10, 20] {
+            assert!(limiter.check_at(&m, &p, t0 + Duration::from_secs(s)).is_ok());
         }
-        let wait = limiter.check(&m, &p).expect_err("fourth action must be refused");
-        assert!(wait > Duration::from_secs(10) && wait <= Duration::from_secs(20), "{wait:?}");
-        assert!(limiter.check(&m, &ParticipantId::from("q")).is_ok(), "others keep their allowance");
+        let wait = limiter.check_at(&m, &p, t0 + Duration::from_secs(30)).expect_err("fourth is refused");
+        assert_eq!(wait, Duration::from_secs(30), "until the first action is 60 s old");
+        assert!(limiter.check_at(&m, &p, t0 + Duration::from_secs(59)).is_err(), "refusals are not counted");
+        assert!(limiter.check_at(&m, &p, t0 + Duration::from_secs(60)).is_ok());
+        assert!(limiter.check_at(&m, &p, t0 + Duration::from_secs(61)).is_err());
+        assert!(limiter.check_at(&m, &ParticipantId::from("q"), t0).is_ok(), "others keep their allowance");
+    }
+
+    #[test]
+    fn idle_participants_are_forgotten() {
+        let limiter = Limiter::new(1, Duration::from_millis(1));
+        let (m, p) = ids();
+        assert!(limiter.check(&m, &p).is_ok());
+        std::thread::sleep(Duration::from_millis(5));
+        limiter.forget_idle();
+        assert!(limiter.log.lock().unwrap().is_empty());
     }
 }
