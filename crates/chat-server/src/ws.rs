@@ -25,6 +25,11 @@ const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 /// How long a closing handshake may take before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// A slow consumer's socket is full, so its close frame waits behind what is
+/// already buffered; it gets longer, so the client learns why it was closed
+/// and resumes rather than guessing. Bounded by the write buffer limit.
+const SLOW_CONSUMER_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// `GET /ws`: upgrades to a chat connection.
 pub async fn upgrade(State(app): State<App>, ws: WebSocketUpgrade) -> Response {
     ws.max_message_size(HARD_FRAME_LIMIT)
@@ -179,14 +184,14 @@ async fn write_frames<W>(
         }
     }
     let closing = if kicked.is_cancelled() {
-        Some(close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"))
+        Some((close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"), SLOW_CONSUMER_CLOSE_TIMEOUT))
     } else if shutdown.is_cancelled() {
-        Some(close(close_code::GOING_AWAY, "server shutting down"))
+        Some((close(close_code::GOING_AWAY, "server shutting down"), CLOSE_TIMEOUT))
     } else {
         None
     };
-    if let Some(frame) = closing {
-        let _ = tokio::time::timeout(CLOSE_TIMEOUT, write.send(frame)).await;
+    if let Some((frame, timeout)) = closing {
+        let _ = tokio::time::timeout(timeout, write.send(frame)).await;
     }
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, write.close()).await;
 }
