@@ -1,0 +1,169 @@
+//! Golden JSON fixtures: each frame's wire form is pinned, so a change to the
+//! protocol is a visible diff in `tests/fixtures/`, never an accident.
+//!
+//! Set `UPDATE_FIXTURES=1` to rewrite the files after an intended change.
+
+use std::path::PathBuf;
+
+use chat_protocol::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+fn fixture_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{name}.json"))
+}
+
+/// Checks `value` serializes to the fixture, and the fixture parses back to `value`.
+fn golden<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &str, value: &T) {
+    let path = fixture_path(name);
+    let actual = serde_json::to_value(value).expect("serialize");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        let pretty = serde_json::to_string_pretty(&actual).expect("pretty");
+        std::fs::write(&path, pretty + "\n").expect("write fixture");
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let expected: Value = serde_json::from_str(&text).expect("fixture is JSON");
+    assert_eq!(actual, expected, "{name}: serialized form changed");
+    let parsed: T = serde_json::from_str(&text).expect("fixture parses");
+    assert_eq!(&parsed, value, "{name}: parsed form changed");
+}
+
+fn image_ref() -> FileRef {
+    FileRef {
+        id: "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7".into(),
+        url: "/api/v1/files/3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7?exp=1795424400&sig=ab12".into(),
+        name: "whiteboard.png".into(),
+        size: 48_213,
+        content_type: "image/png".into(),
+        width: Some(1280),
+        height: Some(720),
+        blurhash: Some("LEHV6nWB2yk8pyo0adR*.7kCMdnj".into()),
+        thumbnail_url: Some("/api/v1/files/3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7/thumb?exp=1795424400&sig=cd34".into()),
+    }
+}
+
+fn text_message() -> Message {
+    Message {
+        id: "9b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e".into(),
+        client_id: "c-7f3e".into(),
+        seq: 42,
+        sender: Sender { id: "u-ada".into(), display_name: "Ada".into() },
+        time: 1_795_420_000_000,
+        content: Content::Text { text: "Shall we start?".into() },
+        reply_to: Some("1a2b3c".into()),
+        forwarded_from: None,
+        targets: vec!["u-bob".into()],
+        metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
+        edited: true,
+        edited_at: Some(1_795_420_005_000),
+        pinned: false,
+    }
+}
+
+#[test]
+fn client_frames() {
+    golden("client_auth", &ClientFrame::Auth { v: 1, token: "eyJ...".into(), last_seq: Some(41) });
+    golden(
+        "client_send_text",
+        &ClientFrame::Send {
+            req_id: 7,
+            client_id: "c-7f3e".into(),
+            content: NewContent::Text { text: "Shall we start?".into() },
+            reply_to: Some("1a2b3c".into()),
+            forwarded_from: None,
+            targets: vec!["u-bob".into()],
+            metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
+        },
+    );
+    golden(
+        "client_send_image",
+        &ClientFrame::Send {
+            req_id: 8,
+            client_id: "c-8000".into(),
+            content: NewContent::Image { file_id: "3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7".into() },
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Default::default(),
+        },
+    );
+    golden("client_edit", &ClientFrame::Edit { req_id: 9, id: "9b1d".into(), content: NewContent::Text { text: "fixed".into() } });
+    golden("client_delete", &ClientFrame::Delete { req_id: 10, id: "9b1d".into(), scope: DeleteScope::Me });
+    golden("client_pin", &ClientFrame::Pin { req_id: 11, id: "9b1d".into() });
+    golden("client_unpin", &ClientFrame::Unpin { req_id: 12, id: "9b1d".into() });
+    golden("client_history", &ClientFrame::History { req_id: 13, before: Some(42), limit: 50 });
+    golden("client_update_settings", &ClientFrame::UpdateSettings { req_id: 14, anyone_can_pin: true });
+    golden("client_ping", &ClientFrame::Ping { req_id: 15 });
+}
+
+#[test]
+fn server_frames() {
+    let ada = Participant { id: "u-ada".into(), display_name: "Ada".into(), role: Role::Host };
+    golden(
+        "server_welcome",
+        &ServerFrame::Welcome {
+            v: 1,
+            me: ada.clone(),
+            meeting_id: "standup".into(),
+            head_seq: 42,
+            settings: MeetingSettings { anyone_can_pin: false },
+            participants: vec![ada.clone()],
+            limits: Limits::default(),
+        },
+    );
+    golden(
+        "server_event_created",
+        &ServerFrame::Event(EventEnvelope { seq: 42, time: 1_795_420_000_000, event: Event::MessageCreated { message: text_message() } }),
+    );
+    let mut image = text_message();
+    image.content = Content::Image { file: image_ref() };
+    image.targets.clear();
+    image.metadata.clear();
+    image.edited = false;
+    image.edited_at = None;
+    image.reply_to = None;
+    image.forwarded_from = Some("5e6f".into());
+    golden("server_event_image", &ServerFrame::Event(EventEnvelope { seq: 43, time: 1, event: Event::MessageEdited { message: image } }));
+    let mut tombstone = text_message();
+    tombstone.content = Content::Deleted;
+    tombstone.metadata.clear();
+    golden("message_tombstone", &tombstone);
+    golden("server_event_deleted", &ServerFrame::Event(EventEnvelope { seq: 44, time: 2, event: Event::MessageDeleted { id: "9b1d".into(), by: "u-ada".into() } }));
+    golden("server_event_hidden", &ServerFrame::Event(EventEnvelope { seq: 45, time: 3, event: Event::MessageHidden { id: "9b1d".into() } }));
+    golden("server_event_pinned", &ServerFrame::Event(EventEnvelope { seq: 46, time: 4, event: Event::MessagePinned { id: "9b1d".into(), by: "u-ada".into() } }));
+    golden("server_event_unpinned", &ServerFrame::Event(EventEnvelope { seq: 47, time: 5, event: Event::MessageUnpinned { id: "9b1d".into(), by: "u-ada".into() } }));
+    golden(
+        "server_event_settings",
+        &ServerFrame::Event(EventEnvelope { seq: 48, time: 6, event: Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true } } }),
+    );
+    golden("server_reset", &ServerFrame::Reset { head_seq: 5000 });
+    golden(
+        "server_ack_sent",
+        &ServerFrame::Ack { req_id: 7, result: AckResult::Sent { client_id: "c-7f3e".into(), id: "9b1d".into(), seq: 42, time: 1_795_420_000_000 } },
+    );
+    golden("server_ack_done", &ServerFrame::Ack { req_id: 9, result: AckResult::Done { seq: Some(43) } });
+    golden("server_ack_history", &ServerFrame::Ack { req_id: 13, result: AckResult::History { messages: vec![text_message()], has_more: true } });
+    golden("server_ack_pong", &ServerFrame::Ack { req_id: 15, result: AckResult::Pong });
+    golden(
+        "server_error_rate_limited",
+        &ServerFrame::Error(ErrorFrame {
+            req_id: Some(7),
+            code: ErrorCode::RateLimited,
+            message: "too many text messages; retry in 1500 ms".into(),
+            retry_after_ms: Some(1500),
+            bucket: Some(RateBucket::Text),
+        }),
+    );
+    golden("server_participant_joined", &ServerFrame::ParticipantJoined { participant: ada });
+    golden("server_participant_left", &ServerFrame::ParticipantLeft { id: "u-bob".into() });
+    golden("server_rate_limit_reset", &ServerFrame::RateLimitReset { bucket: RateBucket::File });
+}
+
+#[test]
+fn unknown_frame_types_and_fields_are_refused() {
+    assert!(parse_client_frame(r#"{"type":"launch","reqId":1}"#).is_err());
+    assert!(parse_client_frame(r#"{"type":"ping","reqId":1,"extra":true}"#).is_err());
+    assert!(parse_client_frame(r#"{"type":"send","reqId":1,"clientId":"c","content":{"kind":"video","fileId":"f"}}"#).is_err());
+    assert!(parse_client_frame(r#"{"type":"delete","reqId":1,"id":"m","scope":"world"}"#).is_err());
+}

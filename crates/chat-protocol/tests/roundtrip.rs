@@ -1,0 +1,66 @@
+//! Property tests: any frame a client can build survives the wire unchanged,
+//! and no input text makes the parser panic.
+
+use chat_protocol::{parse_client_frame, ClientFrame, DeleteScope, NewContent};
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+fn content() -> impl Strategy<Value = NewContent> {
+    prop_oneof![
+        any::<String>().prop_map(|text| NewContent::Text { text }),
+        "[0-9a-f]{32}".prop_map(|id| NewContent::Image { file_id: id.into() }),
+        "[0-9a-f]{32}".prop_map(|id| NewContent::File { file_id: id.into() }),
+        "[0-9a-f]{32}".prop_map(|id| NewContent::Audio { file_id: id.into() }),
+    ]
+}
+
+fn metadata() -> impl Strategy<Value = Map<String, Value>> {
+    prop::collection::btree_map(any::<String>(), any::<i64>(), 0..4)
+        .prop_map(|m| m.into_iter().map(|(k, v)| (k, Value::from(v))).collect())
+}
+
+fn frame() -> impl Strategy<Value = ClientFrame> {
+    prop_oneof![
+        (any::<u32>(), any::<String>(), any::<Option<u64>>())
+            .prop_map(|(v, token, last_seq)| ClientFrame::Auth { v, token, last_seq }),
+        (
+            any::<u64>(),
+            any::<String>(),
+            content(),
+            any::<Option<String>>(),
+            any::<Option<String>>(),
+            prop::collection::vec(any::<String>(), 0..4),
+            metadata()
+        )
+            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata)| ClientFrame::Send {
+                req_id,
+                client_id: client_id.into(),
+                content,
+                reply_to: reply_to.map(Into::into),
+                forwarded_from: forwarded_from.map(Into::into),
+                targets: targets.into_iter().map(Into::into).collect(),
+                metadata,
+            }),
+        (any::<u64>(), any::<String>(), content()).prop_map(|(req_id, id, content)| ClientFrame::Edit { req_id, id: id.into(), content }),
+        (any::<u64>(), any::<String>(), any::<bool>()).prop_map(|(req_id, id, me)| ClientFrame::Delete {
+            req_id,
+            id: id.into(),
+            scope: if me { DeleteScope::Me } else { DeleteScope::Everyone }
+        }),
+        (any::<u64>(), any::<Option<u64>>(), any::<u32>()).prop_map(|(req_id, before, limit)| ClientFrame::History { req_id, before, limit }),
+        any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn client_frames_round_trip(frame in frame()) {
+        let text = serde_json::to_string(&frame).expect("serialize");
+        prop_assert_eq!(parse_client_frame(&text).expect("parse"), frame);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_parser(text in any::<String>()) {
+        let _ = parse_client_frame(&text);
+    }
+}
