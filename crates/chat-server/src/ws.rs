@@ -153,6 +153,28 @@ where
     let _ = writer.await;
 }
 
+/// Most frames written before one flush: under load a busy meeting's frames
+/// go out in a few large writes instead of one system call each.
+const MAX_BATCH: usize = 64;
+
+/// Writes `first` and whatever else is already queued, then flushes once.
+async fn write_batch<W>(write: &mut W, first: Outbound, queue: &mut mpsc::Receiver<Outbound>) -> bool
+where
+    W: Sink<WsMessage> + Unpin,
+{
+    let frame = |text: Outbound| WsMessage::Text(Utf8Bytes::from(&*text));
+    if write.feed(frame(first)).await.is_err() {
+        return false;
+    }
+    for _ in 1..MAX_BATCH {
+        let Ok(next) = queue.try_recv() else { break };
+        if write.feed(frame(next)).await.is_err() {
+            return false;
+        }
+    }
+    write.flush().await.is_ok()
+}
+
 /// Writes queued frames until the connection ends, closing it with the
 /// reason: slow consumer, server shutdown, or nothing when the client left.
 async fn write_frames<W>(
@@ -173,7 +195,7 @@ async fn write_frames<W>(
             next = queue.recv() => {
                 let Some(frame) = next else { break };
                 let sent = tokio::select! {
-                    sent = write.send(WsMessage::Text(Utf8Bytes::from(&*frame))) => sent.is_ok(),
+                    sent = write_batch(&mut write, frame, &mut queue) => sent,
                     () = kicked.cancelled() => false,
                     () = shutdown.cancelled() => false,
                 };
