@@ -49,6 +49,10 @@ pub enum RateBucket {
 }
 
 /// A frame from server to client.
+///
+/// Frames live only between parsing and handling, so the size difference
+/// between the welcome and the rest is not worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ServerFrame {

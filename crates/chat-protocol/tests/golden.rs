@@ -88,7 +88,10 @@ fn client_frames() {
             metadata: Default::default(),
         },
     );
-    golden("client_edit", &ClientFrame::Edit { req_id: 9, id: "9b1d".into(), content: NewContent::Text { text: "fixed".into() } });
+    golden(
+        "client_edit",
+        &ClientFrame::Edit { req_id: 9, id: "9b1d".into(), content: NewContent::Text { text: "fixed".into() } },
+    );
     golden("client_delete", &ClientFrame::Delete { req_id: 10, id: "9b1d".into(), scope: DeleteScope::Me });
     golden("client_pin", &ClientFrame::Pin { req_id: 11, id: "9b1d".into() });
     golden("client_unpin", &ClientFrame::Unpin { req_id: 12, id: "9b1d".into() });
@@ -114,7 +117,11 @@ fn server_frames() {
     );
     golden(
         "server_event_created",
-        &ServerFrame::Event(EventEnvelope { seq: 42, time: 1_795_420_000_000, event: Event::MessageCreated { message: text_message() } }),
+        &ServerFrame::Event(EventEnvelope {
+            seq: 42,
+            time: 1_795_420_000_000,
+            event: Event::MessageCreated { message: text_message() },
+        }),
     );
     let mut image = text_message();
     image.content = Content::Image { file: image_ref() };
@@ -124,26 +131,63 @@ fn server_frames() {
     image.edited_at = None;
     image.reply_to = None;
     image.forwarded_from = Some("5e6f".into());
-    golden("server_event_image", &ServerFrame::Event(EventEnvelope { seq: 43, time: 1, event: Event::MessageEdited { message: image } }));
+    golden(
+        "server_event_image",
+        &ServerFrame::Event(EventEnvelope { seq: 43, time: 1, event: Event::MessageEdited { message: image } }),
+    );
     let mut tombstone = text_message();
     tombstone.content = Content::Deleted;
     tombstone.metadata.clear();
     golden("message_tombstone", &tombstone);
-    golden("server_event_deleted", &ServerFrame::Event(EventEnvelope { seq: 44, time: 2, event: Event::MessageDeleted { id: "9b1d".into(), by: "u-ada".into() } }));
-    golden("server_event_hidden", &ServerFrame::Event(EventEnvelope { seq: 45, time: 3, event: Event::MessageHidden { id: "9b1d".into() } }));
-    golden("server_event_pinned", &ServerFrame::Event(EventEnvelope { seq: 46, time: 4, event: Event::MessagePinned { id: "9b1d".into(), by: "u-ada".into() } }));
-    golden("server_event_unpinned", &ServerFrame::Event(EventEnvelope { seq: 47, time: 5, event: Event::MessageUnpinned { id: "9b1d".into(), by: "u-ada".into() } }));
+    golden(
+        "server_event_deleted",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 44,
+            time: 2,
+            event: Event::MessageDeleted { id: "9b1d".into(), by: "u-ada".into() },
+        }),
+    );
+    golden(
+        "server_event_hidden",
+        &ServerFrame::Event(EventEnvelope { seq: 45, time: 3, event: Event::MessageHidden { id: "9b1d".into() } }),
+    );
+    golden(
+        "server_event_pinned",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 46,
+            time: 4,
+            event: Event::MessagePinned { id: "9b1d".into(), by: "u-ada".into() },
+        }),
+    );
+    golden(
+        "server_event_unpinned",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 47,
+            time: 5,
+            event: Event::MessageUnpinned { id: "9b1d".into(), by: "u-ada".into() },
+        }),
+    );
     golden(
         "server_event_settings",
-        &ServerFrame::Event(EventEnvelope { seq: 48, time: 6, event: Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true } } }),
+        &ServerFrame::Event(EventEnvelope {
+            seq: 48,
+            time: 6,
+            event: Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true } },
+        }),
     );
     golden("server_reset", &ServerFrame::Reset { head_seq: 5000 });
     golden(
         "server_ack_sent",
-        &ServerFrame::Ack { req_id: 7, result: AckResult::Sent { client_id: "c-7f3e".into(), id: "9b1d".into(), seq: 42, time: 1_795_420_000_000 } },
+        &ServerFrame::Ack {
+            req_id: 7,
+            result: AckResult::Sent { client_id: "c-7f3e".into(), id: "9b1d".into(), seq: 42, time: 1_795_420_000_000 },
+        },
     );
     golden("server_ack_done", &ServerFrame::Ack { req_id: 9, result: AckResult::Done { seq: Some(43) } });
-    golden("server_ack_history", &ServerFrame::Ack { req_id: 13, result: AckResult::History { messages: vec![text_message()], has_more: true } });
+    golden(
+        "server_ack_history",
+        &ServerFrame::Ack { req_id: 13, result: AckResult::History { messages: vec![text_message()], has_more: true } },
+    );
     golden("server_ack_pong", &ServerFrame::Ack { req_id: 15, result: AckResult::Pong });
     golden(
         "server_error_rate_limited",
@@ -164,6 +208,7 @@ fn server_frames() {
 fn unknown_frame_types_and_fields_are_refused() {
     assert!(parse_client_frame(r#"{"type":"launch","reqId":1}"#).is_err());
     assert!(parse_client_frame(r#"{"type":"ping","reqId":1,"extra":true}"#).is_err());
-    assert!(parse_client_frame(r#"{"type":"send","reqId":1,"clientId":"c","content":{"kind":"video","fileId":"f"}}"#).is_err());
+    assert!(parse_client_frame(r#"{"type":"send","reqId":1,"clientId":"c","content":{"kind":"video","fileId":"f"}}"#)
+        .is_err());
     assert!(parse_client_frame(r#"{"type":"delete","reqId":1,"id":"m","scope":"world"}"#).is_err());
 }

@@ -21,8 +21,11 @@ fn metadata() -> impl Strategy<Value = Map<String, Value>> {
 
 fn frame() -> impl Strategy<Value = ClientFrame> {
     prop_oneof![
-        (any::<u32>(), any::<String>(), any::<Option<u64>>())
-            .prop_map(|(v, token, last_seq)| ClientFrame::Auth { v, token, last_seq }),
+        (any::<u32>(), any::<String>(), any::<Option<u64>>()).prop_map(|(v, token, last_seq)| ClientFrame::Auth {
+            v,
+            token,
+            last_seq
+        }),
         (
             any::<u64>(),
             any::<String>(),
@@ -32,22 +35,32 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
             prop::collection::vec(any::<String>(), 0..4),
             metadata()
         )
-            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata)| ClientFrame::Send {
-                req_id,
-                client_id: client_id.into(),
-                content,
-                reply_to: reply_to.map(Into::into),
-                forwarded_from: forwarded_from.map(Into::into),
-                targets: targets.into_iter().map(Into::into).collect(),
-                metadata,
+            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata)| {
+                ClientFrame::Send {
+                    req_id,
+                    client_id: client_id.into(),
+                    content,
+                    reply_to: reply_to.map(Into::into),
+                    forwarded_from: forwarded_from.map(Into::into),
+                    targets: targets.into_iter().map(Into::into).collect(),
+                    metadata,
+                }
             }),
-        (any::<u64>(), any::<String>(), content()).prop_map(|(req_id, id, content)| ClientFrame::Edit { req_id, id: id.into(), content }),
+        (any::<u64>(), any::<String>(), content()).prop_map(|(req_id, id, content)| ClientFrame::Edit {
+            req_id,
+            id: id.into(),
+            content
+        }),
         (any::<u64>(), any::<String>(), any::<bool>()).prop_map(|(req_id, id, me)| ClientFrame::Delete {
             req_id,
             id: id.into(),
             scope: if me { DeleteScope::Me } else { DeleteScope::Everyone }
         }),
-        (any::<u64>(), any::<Option<u64>>(), any::<u32>()).prop_map(|(req_id, before, limit)| ClientFrame::History { req_id, before, limit }),
+        (any::<u64>(), any::<Option<u64>>(), any::<u32>()).prop_map(|(req_id, before, limit)| ClientFrame::History {
+            req_id,
+            before,
+            limit
+        }),
         any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
     ]
 }

@@ -81,11 +81,7 @@ impl TokenKeys {
             return Err(TokenError::Invalid("empty participant or meeting id".into()));
         }
         Ok(Identity {
-            participant: Participant {
-                id: ParticipantId(claims.sub),
-                display_name: claims.name,
-                role: claims.role,
-            },
+            participant: Participant { id: ParticipantId(claims.sub), display_name: claims.name, role: claims.role },
             meeting: MeetingId(claims.meeting),
         })
     }

@@ -116,12 +116,20 @@ pub struct SignedQuery {
 }
 
 /// `GET /api/v1/files/{id}`: the uploaded bytes.
-pub async fn download(State(app): State<App>, Path(id): Path<String>, query: Result<Query<SignedQuery>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn download(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    query: Result<Query<SignedQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     serve_file(&app, &id, Variant::Original, query).await
 }
 
 /// `GET /api/v1/files/{id}/thumb`: an image's thumbnail.
-pub async fn thumbnail(State(app): State<App>, Path(id): Path<String>, query: Result<Query<SignedQuery>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn thumbnail(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    query: Result<Query<SignedQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     serve_file(&app, &id, Variant::Thumbnail, query).await
 }
 
@@ -161,7 +169,8 @@ async fn serve_file(
     let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &record.name);
     let mut response = Body::from_stream(ReaderStream::new(file)).into_response();
     let headers = response.headers_mut();
-    let value = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let value =
+        |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, value(&served_type));
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
     headers.insert(header::CONTENT_DISPOSITION, value(&disposition));
@@ -175,7 +184,8 @@ async fn serve_file(
 /// A `Content-Disposition` value with an ASCII fallback name and the exact
 /// UTF-8 name (RFC 6266).
 fn content_disposition(kind: &str, name: &str) -> String {
-    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded = utf8_percent_encode(name, NON_ALPHANUMERIC);
     format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
@@ -191,7 +201,10 @@ pub struct DevTokenQuery {
 
 /// `GET /dev/token?name=&meeting=&role=&id=`: in dev mode only, mints a token
 /// for a demo participant. The id defaults to one derived from the name.
-pub async fn dev_token(State(app): State<App>, query: Result<Query<DevTokenQuery>, QueryRejection>) -> Result<Response, ApiError> {
+pub async fn dev_token(
+    State(app): State<App>,
+    query: Result<Query<DevTokenQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     if !app.config.dev {
         return Err(ApiError::DevOnly);
     }
@@ -204,7 +217,11 @@ pub async fn dev_token(State(app): State<App>, query: Result<Query<DevTokenQuery
         let slug: String = name.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
         format!("dev-{slug}")
     });
-    let participant = Participant { id: ParticipantId(id), display_name: name.to_owned(), role: query.role.unwrap_or(Role::Participant) };
+    let participant = Participant {
+        id: ParticipantId(id),
+        display_name: name.to_owned(),
+        role: query.role.unwrap_or(Role::Participant),
+    };
     let meeting = MeetingId(query.meeting.unwrap_or_else(|| "demo".to_owned()));
     let token = app.keys.mint(&participant, &meeting, 12 * 3600).map_err(|e| ApiError::Internal(e.into()))?;
     Ok(Json(json!({ "token": token, "participant": participant, "meetingId": meeting })).into_response())

@@ -13,9 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_protocol::{
-    Event, EventEnvelope, MeetingId, Participant, ParticipantId, ServerFrame, Seq, PROTOCOL_VERSION,
-};
+use chat_protocol::{Event, EventEnvelope, MeetingId, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -196,7 +194,8 @@ impl Hub {
                 if last_seq > head_seq || head_seq - last_seq > self.config.resume_window {
                     queue.push(serialize(&ServerFrame::Reset { head_seq }));
                 } else {
-                    let events = self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
+                    let events =
+                        self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
                     let now = unix_secs();
                     queue.extend(events.into_iter().map(|envelope| serialize(&self.signed(envelope, now))));
                 }

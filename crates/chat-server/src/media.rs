@@ -105,7 +105,9 @@ pub fn inspect(bytes: &[u8], kind: UploadKind) -> Result<Inspected, MediaError> 
 
 fn describe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
     let undecodable = |e: image::ImageError| MediaError::UndecodableImage(e.to_string());
-    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
@@ -173,9 +175,11 @@ mod tests {
     #[test]
     fn a_png_gets_size_thumbnail_and_blurhash() {
         let mut png = Cursor::new(Vec::new());
-        DynamicImage::ImageRgb8(image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])))
-            .write_to(&mut png, ImageFormat::Png)
-            .expect("encode test image");
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        }))
+        .write_to(&mut png, ImageFormat::Png)
+        .expect("encode test image");
         let inspected = inspect(png.get_ref(), UploadKind::Image).expect("a PNG is an image");
         assert_eq!(inspected.content_type, "image/png");
         let info = inspected.image.expect("image info");

@@ -83,7 +83,14 @@ impl UrlSigner {
     }
 
     /// Checks a signature from a URL's query.
-    pub fn verify(&self, id: &FileId, variant: Variant, exp: u64, sig: &str, now_secs: u64) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        id: &FileId,
+        variant: Variant,
+        exp: u64,
+        sig: &str,
+        now_secs: u64,
+    ) -> Result<(), SignatureError> {
         let sig = hex::decode(sig).map_err(|_| SignatureError::Invalid)?;
         self.signature(id, variant, exp).verify_slice(&sig).map_err(|_| SignatureError::Invalid)?;
         if exp < now_secs {
@@ -101,7 +108,9 @@ impl UrlSigner {
     /// Fills in the URLs of a message's file, if it has one.
     pub fn sign_message(&self, message: &mut Message, now_secs: u64) {
         match &mut message.content {
-            Content::Image { file } | Content::File { file } | Content::Audio { file } => self.sign_file(file, now_secs),
+            Content::Image { file } | Content::File { file } | Content::Audio { file } => {
+                self.sign_file(file, now_secs)
+            }
             Content::Text { .. } | Content::Deleted => {}
         }
     }
@@ -140,7 +149,10 @@ mod tests {
         let signer = UrlSigner::new(b"secret", Duration::from_secs(60), None);
         let id = FileId::from("f1");
         let (exp, sig) = parts(&signer.url(&id, Variant::Original, 1_000));
-        assert_eq!(signer.verify(&FileId::from("f2"), Variant::Original, exp, &sig, 1_000), Err(SignatureError::Invalid));
+        assert_eq!(
+            signer.verify(&FileId::from("f2"), Variant::Original, exp, &sig, 1_000),
+            Err(SignatureError::Invalid)
+        );
         assert_eq!(signer.verify(&id, Variant::Thumbnail, exp, &sig, 1_000), Err(SignatureError::Invalid));
         assert_eq!(signer.verify(&id, Variant::Original, exp + 3600, &sig, 1_000), Err(SignatureError::Invalid));
         let other = UrlSigner::new(b"other", Duration::from_secs(60), None);

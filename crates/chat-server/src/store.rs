@@ -117,11 +117,12 @@ pub struct StoredEvent {
 
 /// The outcome of storing a message.
 #[derive(Clone, Debug)]
-pub enum Inserted {
-    /// Stored now, with its creation event.
-    New(StoredEvent, Message),
-    /// The sender had already sent this client id; nothing was stored.
-    Duplicate(Message),
+pub struct Inserted {
+    /// The stored message: the new one, or the one the sender had already
+    /// sent with this client id.
+    pub message: Message,
+    /// The creation event, or `None` for a re-send that stored nothing.
+    pub event: Option<StoredEvent>,
 }
 
 /// An uploaded file's record.

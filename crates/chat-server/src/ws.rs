@@ -7,7 +7,9 @@ use std::time::Duration;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
-use chat_protocol::{close_code, parse_client_frame, ClientFrame, ErrorCode, ErrorFrame, RequestId, Seq, ServerFrame, PROTOCOL_VERSION};
+use chat_protocol::{
+    close_code, parse_client_frame, ClientFrame, ErrorCode, ErrorFrame, RequestId, Seq, ServerFrame, PROTOCOL_VERSION,
+};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -80,7 +82,9 @@ where
         Err(_) => return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "no auth frame within the deadline")),
         Ok(None) | Ok(Some(WsMessage::Close(_))) => return AuthOutcome::Gone,
         Ok(Some(WsMessage::Text(text))) => text,
-        Ok(Some(_)) => return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "the first frame must be an auth frame")),
+        Ok(Some(_)) => {
+            return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "the first frame must be an auth frame"))
+        }
     };
     let Ok(ClientFrame::Auth { v, token, last_seq }) = parse_client_frame(&text) else {
         return AuthOutcome::Refused(close(close_code::AUTH_FAILED, "the first frame must be an auth frame"));
@@ -124,7 +128,8 @@ where
         }
     };
     let reader_done = CancellationToken::new();
-    let writer = tokio::spawn(write_frames(write, queue, session.kicked().clone(), app.shutdown.clone(), reader_done.clone()));
+    let writer =
+        tokio::spawn(write_frames(write, queue, session.kicked().clone(), app.shutdown.clone(), reader_done.clone()));
     let max_frame = app.config.limits.max_frame_bytes;
     loop {
         let next = tokio::select! {
@@ -139,10 +144,16 @@ where
             }
             Some(Ok(WsMessage::Text(text))) => match parse_client_frame(&text) {
                 Ok(frame) => session.handle(frame).await,
-                Err(e) => session.send_error(ErrorFrame::new(salvage_req_id(&text), ErrorCode::BadFrame, e.to_string())),
+                Err(e) => {
+                    session.send_error(ErrorFrame::new(salvage_req_id(&text), ErrorCode::BadFrame, e.to_string()))
+                }
             },
             Some(Ok(WsMessage::Binary(_))) => {
-                session.send_error(ErrorFrame::new(None, ErrorCode::BadFrame, "binary frames are not supported; send JSON text"));
+                session.send_error(ErrorFrame::new(
+                    None,
+                    ErrorCode::BadFrame,
+                    "binary frames are not supported; send JSON text",
+                ));
             }
             Some(Ok(WsMessage::Ping(_) | WsMessage::Pong(_))) => {}
             Some(Ok(WsMessage::Close(_)) | Err(_)) | None => break,

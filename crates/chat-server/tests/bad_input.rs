@@ -35,7 +35,10 @@ async fn malformed_unknown_oversized_and_binary_frames_are_errors_not_disconnect
     ann.send_raw(r#"{"type":"send","reqId":9,"clientId":"c3","content":{"kind":"text","text":"x"},"sneaky":1}"#).await;
     assert_eq!(ann.answer_to(Some(9)).await.error().code, ErrorCode::BadFrame, "unknown fields are refused");
 
-    let huge = format!(r#"{{"type":"send","reqId":10,"clientId":"c4","content":{{"kind":"text","text":"{}"}}}}"#, "a".repeat(100_000));
+    let huge = format!(
+        r#"{{"type":"send","reqId":10,"clientId":"c4","content":{{"kind":"text","text":"{}"}}}}"#,
+        "a".repeat(100_000)
+    );
     ann.send_raw(&huge).await;
     let e = ann.answer_to(None).await.error();
     assert_eq!(e.code, ErrorCode::FrameTooLarge);
@@ -75,11 +78,15 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
         .error();
     assert_eq!(e.code, ErrorCode::MetadataTooLarge);
 
-    ann.send_raw(r#"{"type":"send","reqId":50,"clientId":"c5","content":{"kind":"text","text":"x"},"metadata":[1,2]}"#).await;
+    ann.send_raw(r#"{"type":"send","reqId":50,"clientId":"c5","content":{"kind":"text","text":"x"},"metadata":[1,2]}"#)
+        .await;
     assert_eq!(ann.answer_to(Some(50)).await.error().code, ErrorCode::BadFrame, "metadata must be an object");
 
     let many: Vec<String> = (0..101).map(|i| format!("p{i}")).collect();
-    let e = ann.send("c6", NewContent::Text { text: "to many".into() }, many.iter().map(String::as_str).collect()).await.error();
+    let e = ann
+        .send("c6", NewContent::Text { text: "to many".into() }, many.iter().map(String::as_str).collect())
+        .await
+        .error();
     assert_eq!(e.code, ErrorCode::TooManyTargets);
 
     for limit in [0, 101] {
@@ -87,7 +94,8 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
         assert_eq!(e.code, ErrorCode::InvalidRequest);
     }
 
-    let e = ann.send("c7", NewContent::Image { file_id: "0123456789abcdef0123456789abcdef".into() }, vec![]).await.error();
+    let e =
+        ann.send("c7", NewContent::Image { file_id: "0123456789abcdef0123456789abcdef".into() }, vec![]).await.error();
     assert_eq!(e.code, ErrorCode::InvalidAttachment);
 
     assert_stored_untouched(&mut ann, "keep me").await;

@@ -98,7 +98,11 @@ async fn only_the_author_edits_and_everyone_sees_the_edit() {
     assert!(message.edited && message.edited_at.is_some());
 
     let kind_change = gus
-        .request(|req_id| ClientFrame::Edit { req_id, id: id.clone(), content: NewContent::File { file_id: "x".into() } })
+        .request(|req_id| ClientFrame::Edit {
+            req_id,
+            id: id.clone(),
+            content: NewContent::File { file_id: "x".into() },
+        })
         .await
         .error();
     assert_eq!(kind_change.code, ErrorCode::InvalidRequest);
@@ -136,11 +140,11 @@ async fn deleting_for_everyone_leaves_a_tombstone_and_erases_the_body_from_stora
     assert_eq!(created_message(&created).content, Content::Deleted);
 
     let db = open_db(dir.path());
-    let text: Option<String> = db.query_row("SELECT text FROM messages WHERE id = ?1", [id.as_str()], |r| r.get(0)).unwrap();
+    let text: Option<String> =
+        db.query_row("SELECT text FROM messages WHERE id = ?1", [id.as_str()], |r| r.get(0)).unwrap();
     assert_eq!(text, None);
-    let leaks: i64 = db
-        .query_row("SELECT COUNT(*) FROM events WHERE payload LIKE '%launch%'", [], |r| r.get(0))
-        .unwrap();
+    let leaks: i64 =
+        db.query_row("SELECT COUNT(*) FROM events WHERE payload LIKE '%launch%'", [], |r| r.get(0)).unwrap();
     assert_eq!(leaks, 0);
     server.stop().await;
 }

@@ -52,7 +52,10 @@ async fn a_refused_sender_is_told_when_the_window_lets_it_send_again() {
         }
     };
     assert_eq!(notice, RateBucket::Text);
-    assert!(!ann.others.contains(&ServerFrame::RateLimitReset { bucket: RateBucket::Text }), "one notice for two refusals");
+    assert!(
+        !ann.others.contains(&ServerFrame::RateLimitReset { bucket: RateBucket::Text }),
+        "one notice for two refusals"
+    );
     ann.send_text("t5", "now it fits").await.ack();
     server.stop().await;
 }

@@ -63,9 +63,13 @@ async fn history_and_events_survive_a_server_restart() {
     let id = kept.clone();
     ann.request(|req_id| chat_protocol::ClientFrame::Pin { req_id, id }).await.ack();
     let id = gone.clone();
-    ann.request(|req_id| chat_protocol::ClientFrame::Delete { req_id, id, scope: chat_protocol::DeleteScope::Everyone })
-        .await
-        .ack();
+    ann.request(|req_id| chat_protocol::ClientFrame::Delete {
+        req_id,
+        id,
+        scope: chat_protocol::DeleteScope::Everyone,
+    })
+    .await
+    .ack();
     server.stop().await;
 
     let server = TestServer::start(dir.path()).await;
@@ -75,12 +79,15 @@ async fn history_and_events_survive_a_server_restart() {
         let mut kinds = Vec::new();
         for _ in 0..4 {
             let event = ben.next_event().await.event;
-            kinds.push(match event {
-                Event::MessageCreated { .. } => "created",
-                Event::MessagePinned { .. } => "pinned",
-                Event::MessageDeleted { .. } => "deleted",
-                _ => "other",
-            }.to_owned());
+            kinds.push(
+                match event {
+                    Event::MessageCreated { .. } => "created",
+                    Event::MessagePinned { .. } => "pinned",
+                    Event::MessageDeleted { .. } => "deleted",
+                    _ => "other",
+                }
+                .to_owned(),
+            );
         }
         kinds
     };

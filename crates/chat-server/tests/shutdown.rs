@@ -39,12 +39,8 @@ async fn the_binary_serves_dev_tokens_and_stops_cleanly_on_sigterm() {
     .await
     .unwrap();
 
-    let minted: serde_json::Value = reqwest::get(format!("http://{addr}/dev/token?name=Ada%20L&role=host"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let minted: serde_json::Value =
+        reqwest::get(format!("http://{addr}/dev/token?name=Ada%20L&role=host")).await.unwrap().json().await.unwrap();
     let token = minted["token"].as_str().unwrap();
     assert_eq!(minted["participant"]["displayName"], "Ada L");
 

@@ -16,7 +16,14 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
-async fn upload(server: &TestServer, token: &str, name: &str, kind: &str, body: Vec<u8>, claimed_type: &str) -> reqwest::Response {
+async fn upload(
+    server: &TestServer,
+    token: &str,
+    name: &str,
+    kind: &str,
+    body: Vec<u8>,
+    claimed_type: &str,
+) -> reqwest::Response {
     reqwest::Client::new()
         .post(server.http_url("/api/v1/uploads"))
         .query(&[("name", name), ("kind", kind)])
@@ -80,7 +87,8 @@ async fn html_or_svg_claiming_to_be_png_is_never_served_as_an_image() {
     let server = TestServer::start(dir.path()).await;
     let token = token_for("ann", Role::Participant);
     let html = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>".to_vec();
-    let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
+    let svg =
+        br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#.to_vec();
     for body in [html, svg] {
         let refused = upload(&server, &token, "cat.png", "image", body.clone(), "image/png").await;
         assert_eq!(refused.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
@@ -116,7 +124,8 @@ async fn a_file_name_with_directories_is_reduced_to_its_base_name() {
     let served = get(&server, &file.url).await;
     assert!(header(&served, "content-disposition").contains("filename=\"passwd\""));
     assert!(!dir.path().join("etc").exists());
-    let on_disk: Vec<_> = std::fs::read_dir(dir.path().join("files")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let on_disk: Vec<_> =
+        std::fs::read_dir(dir.path().join("files")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(on_disk, vec![std::ffi::OsString::from(file.id.as_str())], "stored under its id only");
     server.stop().await;
 }
@@ -168,7 +177,8 @@ async fn uploads_belong_to_their_uploader_and_meeting() {
     let mut ben = Client::connect(&server, "ben", Role::Host).await;
     let e = ben.send("b1", NewContent::File { file_id: ann_file.id.clone() }, vec![]).await.error();
     assert_eq!(e.code, ErrorCode::InvalidAttachment);
-    let mut elsewhere = Client::connect_token(&server, &token_in("ann", Role::Participant, "other-meeting"), None).await;
+    let mut elsewhere =
+        Client::connect_token(&server, &token_in("ann", Role::Participant, "other-meeting"), None).await;
     let e = elsewhere.send("a1", NewContent::File { file_id: ann_file.id }, vec![]).await.error();
     assert_eq!(e.code, ErrorCode::InvalidAttachment);
     server.stop().await;
@@ -191,9 +201,13 @@ async fn audio_must_be_audio_and_deleting_a_file_message_erases_its_bytes() {
 
     let mut ann = Client::connect_token(&server, &token, None).await;
     let id = sent_id(&ann.send("a1", NewContent::Audio { file_id: audio.id.clone() }, vec![]).await.ack());
-    ann.request(|req_id| chat_protocol::ClientFrame::Delete { req_id, id, scope: chat_protocol::DeleteScope::Everyone })
-        .await
-        .ack();
+    ann.request(|req_id| chat_protocol::ClientFrame::Delete {
+        req_id,
+        id,
+        scope: chat_protocol::DeleteScope::Everyone,
+    })
+    .await
+    .ack();
     assert!(!dir.path().join("files").join(audio.id.as_str()).exists());
     assert_eq!(get(&server, &audio.url).await.status(), StatusCode::NOT_FOUND);
     server.stop().await;

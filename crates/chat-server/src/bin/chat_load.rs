@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use chat_protocol::{ClientFrame, Event, MeetingId, NewContent, Participant, ParticipantId, Role, ServerFrame, PROTOCOL_VERSION};
+use chat_protocol::{
+    ClientFrame, Event, MeetingId, NewContent, Participant, ParticipantId, Role, ServerFrame, PROTOCOL_VERSION,
+};
 use chat_server::auth::TokenKeys;
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
@@ -70,7 +72,8 @@ fn start_local_server() -> anyhow::Result<(String, String, tempfile::TempDir)> {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            if let Err(e) = chat_server::app::serve(listener, config, tokio_util::sync::CancellationToken::new()).await {
+            if let Err(e) = chat_server::app::serve(listener, config, tokio_util::sync::CancellationToken::new()).await
+            {
                 eprintln!("server failed: {e:#}");
             }
         });
@@ -202,10 +205,24 @@ async fn main() -> anyhow::Result<()> {
     let stop_reading = stop_sending + DRAIN;
     let mut tasks = Vec::with_capacity(args.participants);
     for index in 0..args.participants {
-        let who = Participant { id: ParticipantId(format!("load-{index}")), display_name: format!("Load {index}"), role: Role::Participant };
+        let who = Participant {
+            id: ParticipantId(format!("load-{index}")),
+            display_name: format!("Load {index}"),
+            role: Role::Participant,
+        };
         let token = keys.mint(&who, &meeting, 3600)?;
         let (url, totals) = (url.clone(), Arc::clone(&totals));
-        tasks.push(tokio::spawn(participant(index, url, token, args.rate, epoch, start_sending, stop_sending, stop_reading, totals)));
+        tasks.push(tokio::spawn(participant(
+            index,
+            url,
+            token,
+            args.rate,
+            epoch,
+            start_sending,
+            stop_sending,
+            stop_reading,
+            totals,
+        )));
     }
     let mut latencies = Vec::new();
     let mut failed = 0;
@@ -225,10 +242,20 @@ async fn main() -> anyhow::Result<()> {
     let delivered = latencies.len() as u64;
     let secs = args.duration as f64;
     println!("participants        {}", args.participants);
-    println!("send rate           {:.2} msg/s each, {:.0} msg/s total", args.rate, args.rate * args.participants as f64);
+    println!(
+        "send rate           {:.2} msg/s each, {:.0} msg/s total",
+        args.rate,
+        args.rate * args.participants as f64
+    );
     println!("duration            {} s (+{} s drain)", args.duration, DRAIN.as_secs());
-    println!("messages sent       {sent} ({acked} acked, {} errors, {failed} participants failed)", totals.errors.load(Ordering::Relaxed));
-    println!("deliveries          {delivered} of {expected} expected ({:.2}%)", 100.0 * delivered as f64 / expected.max(1) as f64);
+    println!(
+        "messages sent       {sent} ({acked} acked, {} errors, {failed} participants failed)",
+        totals.errors.load(Ordering::Relaxed)
+    );
+    println!(
+        "deliveries          {delivered} of {expected} expected ({:.2}%)",
+        100.0 * delivered as f64 / expected.max(1) as f64
+    );
     println!("delivered/s         {:.0}", delivered as f64 / secs);
     println!(
         "latency ms          p50 {:.2}  p99 {:.2}  max {:.2}",

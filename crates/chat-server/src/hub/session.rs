@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chat_protocol::{
     AckResult, ClientFrame, ClientId, Content, DeleteScope, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message,
-    MessageId, MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, ServerFrame, Seq,
+    MessageId, MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
 };
 use serde_json::{Map, Value};
 use tokio::sync::mpsc;
@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::{serialize, unix_secs, ConnId, Hub, Outbound, Room};
 use crate::error::DomainError;
 use crate::permissions;
-use crate::store::{Inserted, NewMessage, StoreError, StoredContent};
+use crate::store::{NewMessage, StoreError, StoredContent};
 use crate::validation;
 
 /// A connected participant's handle on their meeting.
@@ -63,7 +63,15 @@ impl Session {
         tx: mpsc::Sender<Outbound>,
         kick: CancellationToken,
     ) -> Self {
-        Self { hub, room, conn_id, me, tx, kick, reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]) }
+        Self {
+            hub,
+            room,
+            conn_id,
+            me,
+            tx,
+            kick,
+            reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]),
+        }
     }
 
     /// Cancelled when the server drops this connection as a slow consumer.
@@ -93,7 +101,11 @@ impl Session {
         let req_id = frame.req_id();
         let outcome = match frame {
             ClientFrame::Auth { .. } => {
-                self.send_error(ErrorFrame::new(None, ErrorCode::AlreadyAuthenticated, "this connection is already authenticated"));
+                self.send_error(ErrorFrame::new(
+                    None,
+                    ErrorCode::AlreadyAuthenticated,
+                    "this connection is already authenticated",
+                ));
                 return;
             }
             ClientFrame::Send { client_id, content, reply_to, forwarded_from, targets, metadata, .. } => {
@@ -152,7 +164,11 @@ impl Session {
     /// Turns requested content into stored content, checking any file is this
     /// meeting's, the sender's own upload (or the forwarded message's file),
     /// and of the kind asked for.
-    async fn resolve_content(&self, content: NewContent, forwarded: Option<&Message>) -> Result<StoredContent, DomainError> {
+    async fn resolve_content(
+        &self,
+        content: NewContent,
+        forwarded: Option<&Message>,
+    ) -> Result<StoredContent, DomainError> {
         let (kind, file_id) = match content {
             NewContent::Text { text } => return Ok(StoredContent::Text(text)),
             NewContent::Image { file_id } => (MessageKind::Image, file_id),
@@ -185,7 +201,12 @@ impl Session {
     }
 
     fn sent_ack(&self, message: &Message) -> AckResult {
-        AckResult::Sent { client_id: message.client_id.clone(), id: message.id.clone(), seq: message.seq, time: message.time }
+        AckResult::Sent {
+            client_id: message.client_id.clone(),
+            id: message.id.clone(),
+            seq: message.seq,
+            time: message.time,
+        }
     }
 
     async fn send_message(&self, request: SendRequest) -> Result<AckResult, DomainError> {
@@ -202,7 +223,9 @@ impl Session {
             NewContent::Text { .. } => (RateBucket::Text, &self.hub.text_limiter),
             _ => (RateBucket::File, &self.hub.file_limiter),
         };
-        limiter.check(&self.room.meeting, &self.me.id).map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        limiter
+            .check(&self.room.meeting, &self.me.id)
+            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
         if let Some(reply_to) = &request.reply_to {
             self.visible_message(reply_to).await?;
         }
@@ -230,13 +253,11 @@ impl Session {
             metadata: request.metadata,
         };
         let mut members = self.room.members.lock().await;
-        match store.insert_message(new).await? {
-            Inserted::New(event, message) => {
-                self.hub.deliver(&mut members, event);
-                Ok(self.sent_ack(&message))
-            }
-            Inserted::Duplicate(original) => Ok(self.sent_ack(&original)),
+        let inserted = store.insert_message(new).await?;
+        if let Some(event) = inserted.event {
+            self.hub.deliver(&mut members, event);
         }
+        Ok(self.sent_ack(&inserted.message))
     }
 
     async fn edit(&self, id: &MessageId, content: NewContent) -> Result<AckResult, DomainError> {
@@ -261,7 +282,12 @@ impl Session {
         validation::check_content(&content, &self.hub.config().limits)?;
         let content = self.resolve_content(content, None).await?;
         let mut members = self.room.members.lock().await;
-        let event = self.hub.store().edit_message(&self.room.meeting, id, content, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+        let event = self
+            .hub
+            .store()
+            .edit_message(&self.room.meeting, id, content, &self.me.id, crate::now_ms())
+            .await
+            .map_err(map_store)?;
         let seq = event.envelope.seq;
         self.hub.deliver(&mut members, event);
         Ok(AckResult::Done { seq: Some(seq) })
@@ -274,7 +300,10 @@ impl Session {
         match scope {
             DeleteScope::Everyone => {
                 permissions::check_delete_for_everyone(&self.me, &message)?;
-                let deleted = store.delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+                let deleted = store
+                    .delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::now_ms())
+                    .await
+                    .map_err(map_store)?;
                 let seq = deleted.event.envelope.seq;
                 self.hub.deliver(&mut members, deleted.event);
                 drop(members);
@@ -284,7 +313,8 @@ impl Session {
                 Ok(AckResult::Done { seq: Some(seq) })
             }
             DeleteScope::Me => {
-                let event = store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+                let event =
+                    store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
                 let seq = event.as_ref().map(|e| e.envelope.seq);
                 if let Some(event) = event {
                     self.hub.deliver(&mut members, event);
@@ -312,7 +342,12 @@ impl Session {
         permissions::check_pin(&self.me, &settings)?;
         self.visible_message(id).await?;
         let mut members = self.room.members.lock().await;
-        let event = self.hub.store().set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+        let event = self
+            .hub
+            .store()
+            .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms())
+            .await
+            .map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
         if let Some(event) = event {
             self.hub.deliver(&mut members, event);
@@ -335,7 +370,8 @@ impl Session {
         permissions::check_update_settings(&self.me)?;
         let mut members = self.room.members.lock().await;
         let settings = MeetingSettings { anyone_can_pin };
-        let event = self.hub.store().update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
+        let event =
+            self.hub.store().update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
         let seq = event.envelope.seq;
         self.hub.deliver(&mut members, event);
         Ok(AckResult::Done { seq: Some(seq) })

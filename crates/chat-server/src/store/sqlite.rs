@@ -350,7 +350,10 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let payload = serde_json::to_string(&settings).map_err(corrupt)?;
             let seq = record_event(&tx, &meeting, kind::SETTINGS, None, &by, at, Some(&payload))?;
-            tx.execute("UPDATE meetings SET anyone_can_pin = ?2 WHERE id = ?1", params![meeting.0, settings.anyone_can_pin])?;
+            tx.execute(
+                "UPDATE meetings SET anyone_can_pin = ?2 WHERE id = ?1",
+                params![meeting.0, settings.anyone_can_pin],
+            )?;
             tx.commit()?;
             build_event(seq, at, kind::SETTINGS, by, Some(payload), None, Vec::new())
         })
@@ -413,7 +416,7 @@ impl Store for SqliteStore {
             if let Some(id) = existing {
                 let message = load_message(&tx, &new.meeting, &MessageId(id))?
                     .ok_or_else(|| StoreError::Corrupt("deduplicated message vanished".into()))?;
-                return Ok(Inserted::Duplicate(message));
+                return Ok(Inserted { message, event: None });
             }
             let seq = record_event(&tx, &new.meeting, kind::CREATED, Some(&new.id), &new.sender.id, new.time, None)?;
             let (kind, text, file_id) = match &new.content {
@@ -455,7 +458,7 @@ impl Store for SqliteStore {
                 Event::MessageCreated { message } => message.clone(),
                 _ => return Err(StoreError::Corrupt("creation event without its message".into())),
             };
-            Ok(Inserted::New(event, message))
+            Ok(Inserted { message, event: Some(event) })
         })
         .await
     }
@@ -568,7 +571,10 @@ impl Store for SqliteStore {
             }
             let kind = if pinned { kind::PINNED } else { kind::UNPINNED };
             let seq = record_event(&tx, &meeting, kind, Some(&id), &by, at, None)?;
-            tx.execute("UPDATE messages SET pinned = ?3 WHERE meeting_id = ?1 AND id = ?2", params![meeting.0, id.0, pinned])?;
+            tx.execute(
+                "UPDATE messages SET pinned = ?3 WHERE meeting_id = ?1 AND id = ?2",
+                params![meeting.0, id.0, pinned],
+            )?;
             let event = message_event(&tx, &meeting, &id, seq, kind, &by, at)?;
             tx.commit()?;
             Ok(Some(event))

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chat_protocol::{
     AckResult, ClientFrame, ClientId, ErrorFrame, Event, EventEnvelope, MeetingId, Message, NewContent, Participant,
-    ParticipantId, RequestId, Role, ServerFrame, Seq, PROTOCOL_VERSION,
+    ParticipantId, RequestId, Role, Seq, ServerFrame, PROTOCOL_VERSION,
 };
 use chat_server::auth::TokenKeys;
 use chat_server::Config;
@@ -137,7 +137,8 @@ pub async fn raw_socket_small_buffer(server: &TestServer) -> Socket {
 }
 
 pub fn auth_frame(token: &str, last_seq: Option<Seq>) -> String {
-    serde_json::to_string(&ClientFrame::Auth { v: PROTOCOL_VERSION, token: token.to_owned(), last_seq }).expect("serialize")
+    serde_json::to_string(&ClientFrame::Auth { v: PROTOCOL_VERSION, token: token.to_owned(), last_seq })
+        .expect("serialize")
 }
 
 /// Reads the next text frame as a server frame, or `Err(close code)` when the
