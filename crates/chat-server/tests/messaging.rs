@@ -90,6 +90,9 @@ async fn only_the_author_edits_and_everyone_sees_the_edit() {
 
     let refused = edit(&mut hana, &id, "hijacked").await.error();
     assert_eq!(refused.code, ErrorCode::Forbidden, "even a host may not edit another's message");
+    let unchanged = hana.all_history().await;
+    assert_eq!(text_of(&unchanged[0]), "teh typo");
+    assert!(!unchanged[0].edited);
 
     edit(&mut gus, &id, "the fix").await.ack();
     let envelope = hana.next_event().await;
@@ -124,6 +127,7 @@ async fn deleting_for_everyone_leaves_a_tombstone_and_erases_the_body_from_stora
     bea.next_event().await;
 
     assert_eq!(delete(&mut bea, &id, DeleteScope::Everyone).await.error().code, ErrorCode::Forbidden);
+    assert_eq!(text_of(&bea.all_history().await[0]), "secret launch date", "a refused delete changes nothing");
     delete(&mut gus, &id, DeleteScope::Everyone).await.ack();
     for client in [&mut hana, &mut bea] {
         let envelope = client.next_event().await;
@@ -193,6 +197,7 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
     hana.next_event().await;
 
     assert_eq!(pin(&mut gus, &id, true).await.error().code, ErrorCode::Forbidden);
+    assert!(!gus.all_history().await[0].pinned, "a refused pin changes nothing");
     pin(&mut hana, &id, true).await.ack();
     assert!(matches!(gus.next_event().await.event, Event::MessageCreated { .. }));
     let envelope = gus.next_event().await;
