@@ -1,0 +1,105 @@
+//! Local echoes: messages this client sent that the server has not confirmed.
+
+use chat_protocol::{ClientId, FileRef, MessageId, MessageKind, NewContent, ParticipantId};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// What a local message carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum DraftContent {
+    /// Text.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A file being uploaded, or uploaded when `file` is set.
+    #[serde(rename_all = "camelCase")]
+    File {
+        /// Image, file or audio.
+        message_kind: MessageKind,
+        /// The file's name.
+        name: String,
+        /// Its size in bytes.
+        size: u64,
+        /// The server's reference, once uploaded.
+        file: Option<FileRef>,
+    },
+}
+
+impl DraftContent {
+    /// The frame content, once it can be sent (text, or an uploaded file).
+    pub fn to_new_content(&self) -> Option<NewContent> {
+        match self {
+            Self::Text { text } => Some(NewContent::Text { text: text.clone() }),
+            Self::File { message_kind, file: Some(file), .. } => {
+                let file_id = file.id.clone();
+                Some(match message_kind {
+                    MessageKind::Image => NewContent::Image { file_id },
+                    MessageKind::Audio => NewContent::Audio { file_id },
+                    MessageKind::File | MessageKind::Text => NewContent::File { file_id },
+                })
+            }
+            Self::File { file: None, .. } => None,
+        }
+    }
+
+    /// The kind of message this makes.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Self::Text { .. } => MessageKind::Text,
+            Self::File { message_kind, .. } => *message_kind,
+        }
+    }
+}
+
+/// Where a local echo stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum EchoStatus {
+    /// Its file is uploading.
+    Uploading {
+        /// Bytes sent.
+        loaded: u64,
+        /// Bytes in all.
+        total: u64,
+    },
+    /// Waiting to be sent or for the server's ack.
+    Pending,
+    /// Refused or failed.
+    Failed {
+        /// Why, for people.
+        reason: String,
+        /// The error code.
+        code: String,
+        /// Whether retrying can succeed.
+        retryable: bool,
+    },
+}
+
+/// A message sent from here and not yet confirmed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalEcho {
+    /// The id the server will deduplicate by.
+    pub client_id: ClientId,
+    /// The operation to resolve when the server confirms it.
+    pub op: Option<u64>,
+    /// Local time of sending, ms since the epoch.
+    pub created_at: i64,
+    /// What it carries.
+    pub content: DraftContent,
+    /// Reply target.
+    pub reply_to: Option<MessageId>,
+    /// Forward source.
+    pub forwarded_from: Option<MessageId>,
+    /// Private recipients.
+    pub targets: Vec<ParticipantId>,
+    /// Application data.
+    pub metadata: Map<String, Value>,
+    /// Where it stands.
+    pub status: EchoStatus,
+}
+
+/// An unacked send as saved in browser storage, so a reload does not lose it.
+pub type OutboxEntry = LocalEcho;

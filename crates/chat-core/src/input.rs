@@ -1,0 +1,149 @@
+//! What the reducer takes: server frames, connection changes, upload
+//! progress, and the local user's intents.
+
+use chat_protocol::{ClientId, DeleteScope, FileRef, MessageId, NewContent, ParticipantId, ServerFrame};
+use serde_json::{Map, Value};
+
+use crate::echo::{DraftContent, OutboxEntry};
+use crate::effect::OpId;
+
+/// A message to send.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Draft {
+    /// What it carries.
+    pub content: DraftContent,
+    /// Reply target.
+    pub reply_to: Option<MessageId>,
+    /// Forward source.
+    pub forwarded_from: Option<MessageId>,
+    /// Private recipients; empty for everyone.
+    pub targets: Vec<ParticipantId>,
+    /// Application data.
+    pub metadata: Map<String, Value>,
+}
+
+impl Draft {
+    /// A plain text message to everyone.
+    pub fn text(text: impl Into<String>) -> Self {
+        Self {
+            content: DraftContent::Text { text: text.into() },
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Map::new(),
+        }
+    }
+}
+
+/// What the local user wants.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// Send a message. A file draft waits for [`Input::UploadDone`].
+    Send {
+        /// The operation, settled when the server confirms.
+        op: OpId,
+        /// A fresh id for the message.
+        client_id: ClientId,
+        /// The message.
+        draft: Draft,
+    },
+    /// Edit one's own message.
+    Edit {
+        /// The operation.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+        /// Its new content.
+        content: NewContent,
+    },
+    /// Delete a message.
+    Delete {
+        /// The operation.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+        /// For whom.
+        scope: DeleteScope,
+    },
+    /// Pin or unpin a message.
+    SetPinned {
+        /// The operation.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+        /// Pin or unpin.
+        pinned: bool,
+    },
+    /// Load a page of older messages.
+    LoadOlder {
+        /// The operation.
+        op: OpId,
+        /// Page size.
+        limit: u32,
+    },
+    /// Try a failed send again.
+    Retry {
+        /// The operation, settled when the server confirms.
+        op: OpId,
+        /// The failed echo.
+        client_id: ClientId,
+    },
+    /// Drop a failed or unsent echo.
+    Discard {
+        /// The echo.
+        client_id: ClientId,
+    },
+    /// Change the meeting's settings (hosts).
+    UpdateSettings {
+        /// The operation.
+        op: OpId,
+        /// Whether everyone may pin.
+        anyone_can_pin: bool,
+    },
+    /// Put back sends saved before a reload.
+    RestoreOutbox(Vec<OutboxEntry>),
+}
+
+/// One thing that happened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// The socket opened; the transport sends `Auth` with
+    /// [`crate::ChatState::last_seq`] and waits for the welcome.
+    Connecting,
+    /// A frame arrived.
+    Frame(ServerFrame),
+    /// The socket closed.
+    Disconnected {
+        /// The close code, if any.
+        code: Option<u16>,
+    },
+    /// The user did something.
+    Intent(Intent),
+    /// Upload progress of an echo's file.
+    UploadProgress {
+        /// The echo.
+        client_id: ClientId,
+        /// Bytes sent.
+        loaded: u64,
+        /// Bytes in all.
+        total: u64,
+    },
+    /// An echo's file is uploaded.
+    UploadDone {
+        /// The echo.
+        client_id: ClientId,
+        /// The server's reference.
+        file: FileRef,
+    },
+    /// An echo's upload failed or was cancelled.
+    UploadFailed {
+        /// The echo.
+        client_id: ClientId,
+        /// Why.
+        reason: String,
+        /// Whether retrying can succeed.
+        retryable: bool,
+    },
+    /// Time passed; expired rate limits are lifted.
+    Tick,
+}
