@@ -36,6 +36,9 @@ impl Draft {
 }
 
 /// What the local user wants.
+///
+/// Intents live only until applied, so the size of `Send` is not worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
     /// Send a message. A file draft waits for [`Input::UploadDone`].

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 
 use chat_protocol::{
-    AckResult, ClientFrame, ClientId, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, FileRef, Limits,
-    MeetingId, MeetingSettings, Message, MessageId, MessageKind, Participant, ParticipantId, RateBucket, RequestId,
-    Role, Sender, Seq, ServerFrame,
+    AckResult, ClientFrame, ClientId, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, FileRef, Limits, MeetingId,
+    MeetingSettings, Message, MessageId, MessageKind, Participant, ParticipantId, RateBucket, RequestId, Role, Sender,
+    Seq, ServerFrame,
 };
 
 use crate::echo::{DraftContent, EchoStatus, LocalEcho, OutboxEntry};
@@ -439,7 +439,8 @@ impl ChatState {
         match (pending, result) {
             (Pending::Send(client_id), AckResult::Sent { id, seq, time, .. }) => {
                 if self.timeline.get(&id).is_none() {
-                    if let Some(message) = self.echo(&client_id).and_then(|echo| self.message_from_echo(echo, &id, seq, time))
+                    if let Some(message) =
+                        self.echo(&client_id).and_then(|echo| self.message_from_echo(echo, &id, seq, time))
                     {
                         self.timeline.upsert(message);
                     }
@@ -610,7 +611,10 @@ impl ChatState {
             return;
         }
         if self.echo(&client_id).is_some() {
-            fx.push(Effect::Reject { op, error: OpError::new("invalid_request", "this client id is already in use", false) });
+            fx.push(Effect::Reject {
+                op,
+                error: OpError::new("invalid_request", "this client id is already in use", false),
+            });
             return;
         }
         let status = match &draft.content {

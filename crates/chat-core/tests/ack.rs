@@ -42,7 +42,9 @@ fn a_refusal_marks_the_echo_failed_and_rejects_the_operation() {
     let mut state = joined("ann", Role::Participant, 0);
     let (req, _) = send_request(&send_text(&mut state, 7, "c1", "hello"));
     let fx = state.apply(error(req, ErrorCode::Forbidden), NOW);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Reject { op: 7, error } if error.code == "forbidden" && !error.retryable)));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Reject { op: 7, error } if error.code == "forbidden" && !error.retryable)));
     assert!(matches!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Failed { retryable: false, .. }));
 }
 

@@ -1,0 +1,38 @@
+//! Private messages keep their recipients, locally and once confirmed.
+
+mod support;
+
+use chat_core::{Draft, Input, Intent};
+use chat_protocol::{AckResult, ClientFrame, Role};
+use support::*;
+
+#[test]
+fn a_private_send_carries_its_targets_through_echo_and_ack() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let mut draft = Draft::text("psst");
+    draft.targets = vec!["bob".into()];
+    let fx = state.apply(Input::Intent(Intent::Send { op: 1, client_id: "c1".into(), draft }), NOW);
+    let req = match sent_frames(&fx)[..] {
+        [ClientFrame::Send { req_id, ref targets, .. }] => {
+            assert_eq!(targets, &vec!["bob".into()]);
+            *req_id
+        }
+        ref other => panic!("{other:?}"),
+    };
+    assert_eq!(state.echo(&"c1".into()).unwrap().targets, vec!["bob".into()]);
+    state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);
+    assert_eq!(state.timeline().get(&"m1".into()).unwrap().targets, vec!["bob".into()]);
+}
+
+#[test]
+fn messages_can_be_listed_by_user_and_kind() {
+    let mut state = joined("ann", Role::Participant, 0);
+    state.apply(created(message("m1", 1, "bob", "a")), NOW);
+    state.apply(created(message("m2", 2, "cat", "b")), NOW);
+    state.apply(created(message("m3", 3, "bob", "c")), NOW);
+    let bob_id = "bob".into();
+    let bob: Vec<&str> = state.messages_by_user(&bob_id).map(|m| m.id.as_str()).collect();
+    assert_eq!(bob, ["m1", "m3"]);
+    assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Text).count(), 3);
+    assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Image).count(), 0);
+}

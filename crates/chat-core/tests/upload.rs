@@ -1,0 +1,57 @@
+//! A file message shows upload progress, is sent when its upload is done, and fails visibly if it fails.
+
+mod support;
+
+use chat_core::{Change, Draft, DraftContent, EchoStatus, Effect, Input, Intent};
+use chat_protocol::{ClientFrame, FileRef, MessageKind, NewContent, Role};
+use support::*;
+
+fn image_draft() -> Draft {
+    let mut draft = Draft::text("");
+    draft.content =
+        DraftContent::File { message_kind: MessageKind::Image, name: "cat.png".into(), size: 1_000, file: None };
+    draft
+}
+
+fn file_ref() -> FileRef {
+    FileRef {
+        id: "f1".into(),
+        url: "/api/v1/files/f1?exp=1&sig=a".into(),
+        name: "cat.png".into(),
+        size: 1_000,
+        content_type: "image/png".into(),
+        width: Some(10),
+        height: Some(10),
+        blurhash: Some("L00000".into()),
+        thumbnail_url: None,
+    }
+}
+
+#[test]
+fn progress_then_done_sends_the_image_message() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let fx = state.apply(Input::Intent(Intent::Send { op: 1, client_id: "c1".into(), draft: image_draft() }), NOW);
+    assert!(sent_frames(&fx).is_empty(), "nothing to send before the upload");
+    assert!(!fx.contains(&Effect::SaveOutbox), "an upload cannot survive a reload");
+    assert_eq!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Uploading { loaded: 0, total: 1_000 });
+    let fx = state.apply(Input::UploadProgress { client_id: "c1".into(), loaded: 400, total: 1_000 }, NOW);
+    assert_eq!(fx, vec![Effect::Changed(Change::EchoUpdated("c1".into()))]);
+    let fx = state.apply(Input::UploadDone { client_id: "c1".into(), file: file_ref() }, NOW);
+    assert!(
+        matches!(sent_frames(&fx)[..], [ClientFrame::Send { content: NewContent::Image { ref file_id }, .. }] if file_id.as_str() == "f1")
+    );
+    assert!(fx.contains(&Effect::SaveOutbox));
+}
+
+#[test]
+fn a_failed_or_cancelled_upload_fails_the_echo_and_rejects() {
+    let mut state = joined("ann", Role::Participant, 0);
+    state.apply(Input::Intent(Intent::Send { op: 1, client_id: "c1".into(), draft: image_draft() }), NOW);
+    let fx =
+        state.apply(Input::UploadFailed { client_id: "c1".into(), reason: "aborted".into(), retryable: true }, NOW);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Reject { op: 1, error } if error.code == "upload_failed")));
+    assert!(matches!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Failed { retryable: true, .. }));
+    let fx = state.apply(Input::Intent(Intent::Discard { client_id: "c1".into() }), NOW);
+    assert!(fx.contains(&Effect::Changed(Change::EchoDiscarded("c1".into()))));
+    assert!(state.echoes().is_empty());
+}
