@@ -1,10 +1,12 @@
 //! meeting-chat: an embeddable chat panel for meeting pages, compiled to WebAssembly.
 //!
-//! This crate will hold the transport, the yew panel and the JS API. For now it
-//! exposes the protocol version it was built against, so a page can check that
-//! it talks to a compatible server.
+//! - [`transport`]: the socket loop, reconnects and resume, over chat-core's state.
+//!
+//! The yew panel and the JS API build on these.
 
 use wasm_bindgen::prelude::wasm_bindgen;
+
+pub mod transport;
 
 /// The chat protocol version this build speaks.
 #[wasm_bindgen(js_name = protocolVersion)]
