@@ -1,0 +1,134 @@
+//! CSV export of the loaded chat, with the seed API's columns.
+
+use chat_core::ChatState;
+use chat_protocol::{Content, MeetingId, Message};
+
+/// The header row, as the seed's `exportCsv` names the columns.
+pub const COLUMNS: [&str; 10] = [
+    "id",
+    "participantId",
+    "sessionId",
+    "meetingId",
+    "displayName",
+    "pinned",
+    "isEdited",
+    "payloadType",
+    "payload",
+    "createdAt",
+];
+
+fn payload(message: &Message) -> (&'static str, String) {
+    match &message.content {
+        Content::Text { text } => ("text", text.clone()),
+        Content::Image { file } => ("image", file.url.clone()),
+        Content::File { file } => ("file", format!("{} ({} bytes) {}", file.name, file.size, file.url)),
+        Content::Audio { file } => ("audio", file.url.clone()),
+        Content::Deleted => ("deleted", String::new()),
+    }
+}
+
+/// ISO 8601 UTC time of `ms` since the epoch, without a date library.
+pub fn iso_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let millis = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil-from-days (Howard Hinnant's algorithm), proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3_600, (rem % 3_600) / 60, rem % 60)
+}
+
+/// The loaded messages as CSV, oldest first. `sessionId` is empty: this
+/// server has no per-device sessions to name.
+pub fn export_csv(state: &ChatState) -> Result<String, csv::Error> {
+    let meeting = state.meeting().map_or("", MeetingId::as_str);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for message in state.timeline().iter() {
+        let (kind, payload) = payload(message);
+        writer.write_record([
+            message.id.as_str(),
+            message.sender.id.as_str(),
+            "",
+            meeting,
+            message.sender.display_name.as_str(),
+            if message.pinned { "true" } else { "false" },
+            if message.edited { "true" } else { "false" },
+            kind,
+            payload.as_str(),
+            iso_time(message.time).as_str(),
+        ])?;
+    }
+    let bytes = writer.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use chat_core::Input;
+    use chat_protocol::{Event, EventEnvelope, Limits, MeetingSettings, Participant, Role, Sender, ServerFrame};
+
+    use super::*;
+
+    #[test]
+    fn iso_times_match_known_dates() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(951_782_400_123), "2000-02-29T00:00:00.123Z");
+        assert_eq!(iso_time(1_795_420_000_000), "2026-11-23T07:46:40.000Z");
+    }
+
+    #[test]
+    fn rows_quote_commas_quotes_and_newlines() {
+        let mut state = ChatState::new();
+        let me = Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Host };
+        state.apply(
+            Input::Frame(ServerFrame::Welcome {
+                v: 1,
+                me: me.clone(),
+                meeting_id: "standup".into(),
+                head_seq: 0,
+                settings: MeetingSettings::default(),
+                participants: vec![me],
+                limits: Limits::default(),
+            }),
+            0,
+        );
+        let message = Message {
+            id: "m1".into(),
+            client_id: "c1".into(),
+            seq: 1,
+            sender: Sender { id: "bob".into(), display_name: "Bob, \"B\"".into() },
+            time: 0,
+            content: Content::Text { text: "line one\nline, two".into() },
+            reply_to: None,
+            forwarded_from: None,
+            targets: vec![],
+            metadata: Default::default(),
+            edited: true,
+            edited_at: Some(1),
+            pinned: true,
+        };
+        state.apply(
+            Input::Frame(ServerFrame::Event(EventEnvelope {
+                seq: 1,
+                time: 0,
+                event: Event::MessageCreated { message },
+            })),
+            0,
+        );
+        let csv = export_csv(&state).unwrap();
+        assert_eq!(
+            csv,
+            "id,participantId,sessionId,meetingId,displayName,pinned,isEdited,payloadType,payload,createdAt\n\
+             m1,bob,,standup,\"Bob, \"\"B\"\"\",true,true,text,\"line one\nline, two\",1970-01-01T00:00:00.000Z\n"
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! Messages as JS objects with the seed API's field names: `id, type, userId,
+//! displayName, time, isEdited, pinned, targetUserIds, message | link, name,
+//! size`, plus `replyTo, forwardedFrom, metadata, status`.
+
+use chat_core::{DraftContent, EchoStatus, LocalEcho};
+use chat_protocol::{Content, FileRef, Message, Participant};
+use js_sys::{Array, Date, Object, Reflect};
+use serde_json::{Map, Value};
+use wasm_bindgen::JsValue;
+
+fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+    let _ = Reflect::set(object, &key.into(), &value.into());
+}
+
+fn date(ms: i64) -> Date {
+    Date::new(&JsValue::from_f64(ms as f64))
+}
+
+fn json_object(map: &Map<String, Value>) -> JsValue {
+    serde_json::to_string(map).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or_else(|| Object::new().into())
+}
+
+/// Resolves a server-relative link against the server's HTTP origin.
+pub fn absolute(http_base: &str, url: &str) -> String {
+    if url.starts_with('/') {
+        format!("{http_base}{url}")
+    } else {
+        url.to_owned()
+    }
+}
+
+fn set_file(object: &Object, file: &FileRef, http_base: &str) {
+    set(object, "link", absolute(http_base, &file.url));
+    set(object, "name", file.name.as_str());
+    set(object, "size", file.size as f64);
+    set(object, "contentType", file.content_type.as_str());
+    set(object, "fileId", file.id.as_str());
+    if let (Some(width), Some(height)) = (file.width, file.height) {
+        set(object, "width", width);
+        set(object, "height", height);
+    }
+    if let Some(blurhash) = &file.blurhash {
+        set(object, "blurhash", blurhash.as_str());
+    }
+    if let Some(thumbnail) = &file.thumbnail_url {
+        set(object, "thumbnailLink", absolute(http_base, thumbnail));
+    }
+}
+
+fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
+    items.map(JsValue::from_str).collect()
+}
+
+/// A confirmed message.
+pub fn message_to_js(message: &Message, http_base: &str) -> JsValue {
+    let object = Object::new();
+    set(&object, "id", message.id.as_str());
+    set(&object, "clientId", message.client_id.as_str());
+    set(&object, "seq", message.seq as f64);
+    set(&object, "userId", message.sender.id.as_str());
+    set(&object, "displayName", message.sender.display_name.as_str());
+    set(&object, "time", date(message.time));
+    set(&object, "isEdited", message.edited);
+    if let Some(at) = message.edited_at {
+        set(&object, "editedAt", date(at));
+    }
+    set(&object, "pinned", message.pinned);
+    set(&object, "targetUserIds", string_array(message.targets.iter().map(|t| t.as_str())));
+    set(&object, "isPrivate", !message.targets.is_empty());
+    set(&object, "status", "sent");
+    match &message.content {
+        Content::Text { text } => {
+            set(&object, "type", "text");
+            set(&object, "message", text.as_str());
+        }
+        Content::Image { file } | Content::File { file } | Content::Audio { file } => {
+            set(&object, "type", message.content.kind().map_or("file", |k| k.as_str()));
+            set_file(&object, file, http_base);
+        }
+        Content::Deleted => {
+            set(&object, "type", "deleted");
+            set(&object, "isDeleted", true);
+        }
+    }
+    if let Some(reply_to) = &message.reply_to {
+        set(&object, "replyTo", reply_to.as_str());
+    }
+    if let Some(forwarded_from) = &message.forwarded_from {
+        set(&object, "forwardedFrom", forwarded_from.as_str());
+    }
+    set(&object, "metadata", json_object(&message.metadata));
+    object.into()
+}
+
+/// A local echo: shown at once, with its `status`, until confirmed.
+pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, http_base: &str) -> JsValue {
+    let object = Object::new();
+    set(&object, "id", echo.client_id.as_str());
+    set(&object, "clientId", echo.client_id.as_str());
+    set(&object, "userId", me.map_or("", |p| p.id.as_str()));
+    set(&object, "displayName", me.map_or("", |p| p.display_name.as_str()));
+    set(&object, "time", date(echo.created_at));
+    set(&object, "isEdited", false);
+    set(&object, "pinned", false);
+    set(&object, "targetUserIds", string_array(echo.targets.iter().map(|t| t.as_str())));
+    set(&object, "isPrivate", !echo.targets.is_empty());
+    set(&object, "type", echo.content.kind().as_str());
+    match &echo.content {
+        DraftContent::Text { text } => set(&object, "message", text.as_str()),
+        DraftContent::File { file: Some(file), .. } => set_file(&object, file, http_base),
+        DraftContent::File { name, size, file: None, .. } => {
+            set(&object, "name", name.as_str());
+            set(&object, "size", *size as f64);
+        }
+    }
+    match &echo.status {
+        EchoStatus::Uploading { loaded, total } => {
+            set(&object, "status", "uploading");
+            let progress = Object::new();
+            set(&progress, "loaded", *loaded as f64);
+            set(&progress, "total", *total as f64);
+            set(&object, "progress", progress);
+        }
+        EchoStatus::Pending => set(&object, "status", "pending"),
+        EchoStatus::Failed { reason, code, retryable } => {
+            set(&object, "status", "failed");
+            let error = Object::new();
+            set(&error, "code", code.as_str());
+            set(&error, "message", reason.as_str());
+            set(&error, "retryable", *retryable);
+            set(&object, "error", error);
+        }
+    }
+    if let Some(reply_to) = &echo.reply_to {
+        set(&object, "replyTo", reply_to.as_str());
+    }
+    if let Some(forwarded_from) = &echo.forwarded_from {
+        set(&object, "forwardedFrom", forwarded_from.as_str());
+    }
+    set(&object, "metadata", json_object(&echo.metadata));
+    object.into()
+}

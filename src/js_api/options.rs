@@ -1,0 +1,78 @@
+//! Reading the option objects JS passes in: `{ url, token }`, send options,
+//! `{ type, ... }` message objects.
+
+use chat_protocol::{MessageId, ParticipantId};
+use js_sys::{Array, Function, Reflect};
+use serde_json::{Map, Value};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::errors::{invalid_argument, JsResult};
+
+/// Reads a property, treating `null` as absent.
+pub fn get(object: &JsValue, key: &str) -> Option<JsValue> {
+    if !object.is_object() {
+        return None;
+    }
+    Reflect::get(object, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Reads a required string property.
+pub fn string(object: &JsValue, key: &str) -> JsResult<String> {
+    get(object, key).and_then(|v| v.as_string()).ok_or_else(|| invalid_argument(&format!("`{key}` must be a string")))
+}
+
+/// Reads an optional string property.
+pub fn optional_string(object: &JsValue, key: &str) -> JsResult<Option<String>> {
+    match get(object, key) {
+        None => Ok(None),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| invalid_argument(&format!("`{key}` must be a string"))),
+    }
+}
+
+/// Options of a send: `{ replyTo, targetUserIds, metadata, onProgress, signal }`.
+#[derive(Default)]
+pub struct SendOptions {
+    /// Reply target.
+    pub reply_to: Option<MessageId>,
+    /// Private recipients.
+    pub targets: Vec<ParticipantId>,
+    /// Application data.
+    pub metadata: Map<String, Value>,
+    /// Upload progress callback.
+    pub on_progress: Option<Function>,
+    /// Cancels an upload.
+    pub signal: Option<web_sys::AbortSignal>,
+}
+
+impl SendOptions {
+    /// Reads send options; `undefined` gives the defaults.
+    pub fn read(options: &JsValue) -> JsResult<Self> {
+        let mut read = Self { reply_to: optional_string(options, "replyTo")?.map(MessageId), ..Self::default() };
+        if let Some(targets) = get(options, "targetUserIds") {
+            if !Array::is_array(&targets) {
+                return Err(invalid_argument("`targetUserIds` must be an array of strings"));
+            }
+            for target in Array::from(&targets).iter() {
+                let id = target.as_string().ok_or_else(|| invalid_argument("`targetUserIds` must hold strings"))?;
+                read.targets.push(ParticipantId(id));
+            }
+        }
+        if let Some(metadata) = get(options, "metadata") {
+            let json: String = js_sys::JSON::stringify(&metadata)
+                .map_err(|_| invalid_argument("`metadata` must be JSON-serializable"))?
+                .into();
+            read.metadata = match serde_json::from_str(&json) {
+                Ok(Value::Object(map)) => map,
+                _ => return Err(invalid_argument("`metadata` must be a plain object")),
+            };
+        }
+        if let Some(callback) = get(options, "onProgress") {
+            read.on_progress =
+                Some(callback.dyn_into().map_err(|_| invalid_argument("`onProgress` must be a function"))?);
+        }
+        if let Some(signal) = get(options, "signal") {
+            read.signal = Some(signal.dyn_into().map_err(|_| invalid_argument("`signal` must be an AbortSignal"))?);
+        }
+        Ok(read)
+    }
+}
