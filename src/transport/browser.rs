@@ -8,7 +8,7 @@ use futures::{FutureExt, Sink, SinkExt, Stream, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::{Message, WebSocketError};
 
-use super::session::Connector;
+use super::session::{Connector, Opening};
 use super::socket_loop::SocketEvent;
 
 /// Opens real WebSockets and waits on browser timers.
@@ -28,7 +28,7 @@ impl Connector for BrowserConnector {
     type Sink = Pin<Box<dyn Sink<String, Error = WebSocketError>>>;
     type Stream = Pin<Box<dyn Stream<Item = SocketEvent>>>;
 
-    fn connect(&self, url: &str) -> LocalBoxFuture<'static, Result<(Self::Sink, Self::Stream), String>> {
+    fn connect(&self, url: &str) -> Opening<Self::Sink, Self::Stream> {
         let opened = WebSocket::open(url).map_err(|e| e.to_string());
         async move {
             let socket = opened?;

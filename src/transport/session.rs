@@ -15,6 +15,9 @@ use futures::{FutureExt, Sink, Stream};
 use super::backoff::Backoff;
 use super::socket_loop::{run_connection, LoopEnd, SocketEvent};
 
+/// A socket being opened: its two halves, or why it could not open.
+pub type Opening<S, R> = LocalBoxFuture<'static, Result<(S, R), String>>;
+
 /// How a session opens sockets, waits and reads the clock.
 pub trait Connector {
     /// The socket's sending half.
@@ -22,7 +25,7 @@ pub trait Connector {
     /// The socket's receiving half.
     type Stream: Stream<Item = SocketEvent> + Unpin;
     /// Opens a socket to `url`.
-    fn connect(&self, url: &str) -> LocalBoxFuture<'static, Result<(Self::Sink, Self::Stream), String>>;
+    fn connect(&self, url: &str) -> Opening<Self::Sink, Self::Stream>;
     /// Resolves after `ms` milliseconds.
     fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()>;
     /// A uniform random number in [0, 1), for jitter.
@@ -217,7 +220,7 @@ mod tests {
     impl Connector for FakeConnector {
         type Sink = mpsc::UnboundedSender<String>;
         type Stream = mpsc::UnboundedReceiver<SocketEvent>;
-        fn connect(&self, _url: &str) -> LocalBoxFuture<'static, Result<(Self::Sink, Self::Stream), String>> {
+        fn connect(&self, _url: &str) -> Opening<Self::Sink, Self::Stream> {
             let next = self.sockets.borrow_mut().pop_front();
             future::ready(next.ok_or_else(|| "refused".to_owned())).boxed_local()
         }
