@@ -97,9 +97,9 @@ async fn pins_raise_events_and_need_the_right() {
     let sent = call_async(&guest, "sendTextMessage", &["agenda".into(), JsValue::UNDEFINED]).await.unwrap();
     let id: JsValue = text(&sent, "id").into();
     assert_eq!(prop(&guest, "canPin"), JsValue::FALSE);
-    assert_eq!(error_code(&call_async(&guest, "pin", &[id.clone()]).await.unwrap_err()), "forbidden");
+    assert_eq!(error_code(&call_async(&guest, "pin", std::slice::from_ref(&id)).await.unwrap_err()), "forbidden");
     until("host sees it", || messages(&host).len() == 1).await;
-    call_async(&host, "pin", &[id.clone()]).await.unwrap();
+    call_async(&host, "pin", std::slice::from_ref(&id)).await.unwrap();
     until("the guest hears of the pin", || pins.borrow().len() == 1).await;
     assert_eq!(Array::from(&prop(&guest, "pinned")).length(), 1);
     call_async(&host, "unpin", &[id]).await.unwrap();

@@ -9,7 +9,10 @@ use wasm_bindgen_futures::JsFuture;
 
 /// The server the harness started (`.ci/browser-tests`).
 pub fn server() -> &'static str {
-    option_env!("CHAT_TEST_SERVER").expect("run browser tests through .ci/browser-tests, which starts a server")
+    match option_env!("CHAT_TEST_SERVER") {
+        Some(url) => url,
+        None => panic!("run browser tests through .ci/browser-tests, which starts a server"),
+    }
 }
 
 fn http_base() -> String {
