@@ -839,3 +839,121 @@ fn page_object(handle: Rc<Handle>, size: usize, data: Array, has_next: bool) -> 
     set(&object, "nextPage", next);
     object.into()
 }
+
+/// The cost of one incoming message with 10 and with 10,000 loaded, through
+/// the same path a socket frame takes (core, JS array, `chatUpdate`). A
+/// benchmark, not a test: `bash .ci/bench` runs it and prints the figures.
+#[cfg(test)]
+mod bench {
+    use chat_protocol::{Event, EventEnvelope, Limits, MeetingSettings, Participant, Role, Sender, ServerFrame};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    fn handle_with(loaded: u64) -> Rc<Handle> {
+        let session = Session::new("ws://127.0.0.1:1/ws", "t", now_ms);
+        let handle = Rc::new(Handle {
+            session: session.clone(),
+            list: RefCell::new(MessageList::new("http://127.0.0.1:1".into())),
+            http_base: "http://127.0.0.1:1".into(),
+            storage_key: "bench".into(),
+            bus: EventBus::default(),
+            ops: RefCell::new(HashMap::new()),
+            next_op: Cell::new(1),
+            files: RefCell::new(HashMap::new()),
+            ready: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&handle);
+        session.set_listener(Rc::new(move |_, effect| {
+            if let Some(handle) = weak.upgrade() {
+                handle.on_effect(effect);
+            }
+        }));
+        handle.bus.add("chatUpdate", Function::new_with_args("e", "e.messages.length"), false);
+        let me = Participant { id: "me".into(), display_name: "Me".into(), role: Role::Participant };
+        session.apply(Input::Frame(ServerFrame::Welcome {
+            v: 1,
+            me: me.clone(),
+            meeting_id: "bench".into(),
+            head_seq: 0,
+            settings: MeetingSettings::default(),
+            participants: vec![me],
+            limits: Limits::default(),
+        }));
+        for seq in 1..=loaded {
+            deliver(&session, seq);
+        }
+        handle
+    }
+
+    fn deliver(session: &Session, seq: u64) {
+        let message = chat_protocol::Message {
+            id: format!("m{seq}").into(),
+            client_id: format!("c{seq}").into(),
+            seq,
+            sender: Sender { id: "other".into(), display_name: "Other".into() },
+            time: 1_795_420_000_000,
+            content: Content::Text { text: format!("message number {seq}") },
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Default::default(),
+            edited: false,
+            edited_at: None,
+            pinned: false,
+        };
+        session.apply(Input::Frame(ServerFrame::Event(EventEnvelope {
+            seq,
+            time: 0,
+            event: Event::MessageCreated { message },
+        })));
+    }
+
+    /// Microseconds per incoming message, over `count` messages.
+    fn per_message_us(loaded: u64, count: u64) -> f64 {
+        let handle = handle_with(loaded);
+        let performance = web_sys::window().and_then(|w| w.performance()).expect("performance");
+        let start = performance.now();
+        for seq in loaded + 1..=loaded + count {
+            deliver(&handle.session, seq);
+        }
+        let elapsed = performance.now() - start;
+        assert_eq!(handle.list.borrow().array().length() as u64, loaded + count);
+        elapsed * 1000.0 / count as f64
+    }
+
+    #[wasm_bindgen_test]
+    #[ignore = "a benchmark; run with .ci/bench"]
+    fn incoming_message_cost_at_10_and_10_000_loaded() {
+        let count = 2_000;
+        // Alternate the two sizes so machine noise hits both alike.
+        let mut small = Vec::new();
+        let mut large = Vec::new();
+        for _ in 0..3 {
+            small.push(per_message_us(10, count));
+            large.push(per_message_us(10_000, count));
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (small, large) = (median(&mut small), median(&mut large));
+        // The baseline avoided: rebuilding the whole array for one event.
+        let handle = handle_with(10_000);
+        let performance = web_sys::window().and_then(|w| w.performance()).expect("performance");
+        let start = performance.now();
+        handle.list.borrow_mut().rebuild(&handle.session.state());
+        let rebuild = (performance.now() - start) * 1000.0;
+        web_sys::console::log_1(
+            &format!(
+                "BENCH incoming message: {small:.1} us with 10 loaded, {large:.1} us with 10,000 loaded \
+                 (ratio {:.2}); rebuilding the array once at 10,000 costs {rebuild:.0} us ({:.0}x one message)",
+                large / small,
+                rebuild / large
+            )
+            .into(),
+        );
+    }
+}
