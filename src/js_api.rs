@@ -258,7 +258,7 @@ impl Handle {
                 self.message_event(if pinned { "pinMessage" } else { "unpinMessage" }, object);
             }
             Change::PageLoaded { added, .. } => {
-                self.list.borrow_mut().rebuild(&state());
+                self.list.borrow_mut().add_missing(&state());
                 if let Some(ready) = self.ready.borrow_mut().take() {
                     let _ = ready.resolve.call0(&JsValue::NULL);
                 }

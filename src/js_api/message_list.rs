@@ -107,6 +107,17 @@ impl MessageList {
         }
     }
 
+    /// Adds the timeline's messages that are not listed yet (a loaded page),
+    /// leaving the listed ones alone; returns how many it added.
+    pub fn add_missing(&mut self, state: &ChatState) -> usize {
+        let missing: Vec<MessageId> =
+            state.timeline().iter().filter(|m| self.confirmed_index(m.seq).is_err()).map(|m| m.id.clone()).collect();
+        for id in &missing {
+            self.upsert(id, state);
+        }
+        missing.len()
+    }
+
     /// Rebuilds everything from the state, keeping the same array object.
     pub fn rebuild(&mut self, state: &ChatState) {
         self.array.set_length(0);
