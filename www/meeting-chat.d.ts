@@ -1,0 +1,182 @@
+// Hand-written types for the meeting-chat JS API. The wasm-bindgen output
+// types every argument as `any`; these are the real shapes.
+
+/** What a message carries. `deleted` is a tombstone: deleted for everyone. */
+export type MessageType = "text" | "image" | "file" | "audio";
+
+/** Where a message stands: confirmed by the server, or still local. */
+export type MessageStatus = "sent" | "pending" | "uploading" | "failed";
+
+interface BaseMessage<T extends MessageType | "deleted"> {
+  type: T;
+  /** The server's id; for a local message not yet confirmed, its `clientId`. */
+  id: string;
+  /** The sender's own id for the message, stable from sending to confirmation. */
+  clientId: string;
+  /** The meeting-wide order of a confirmed message. */
+  seq?: number;
+  userId: string;
+  displayName: string;
+  time: Date;
+  isEdited: boolean;
+  editedAt?: Date;
+  pinned: boolean;
+  /** Recipients of a private message besides its sender; empty for everyone. */
+  targetUserIds: string[];
+  isPrivate: boolean;
+  replyTo?: string;
+  forwardedFrom?: string;
+  metadata: Record<string, unknown>;
+  status: MessageStatus;
+  /** While `status` is `uploading`. */
+  progress?: { loaded: number; total: number };
+  /** When `status` is `failed`. */
+  error?: { code: string; message: string; retryable: boolean };
+}
+
+export interface TextMessage extends BaseMessage<"text"> {
+  message: string;
+}
+
+interface FileFields {
+  /** An absolute, signed, expiring URL (absent while uploading). */
+  link?: string;
+  name: string;
+  size: number;
+  contentType?: string;
+  fileId?: string;
+}
+
+export interface ImageMessage extends BaseMessage<"image">, FileFields {
+  width?: number;
+  height?: number;
+  blurhash?: string;
+  thumbnailLink?: string;
+}
+
+export interface FileMessage extends BaseMessage<"file">, FileFields {}
+
+export interface AudioMessage extends BaseMessage<"audio">, FileFields {}
+
+export interface DeletedMessage extends BaseMessage<"deleted"> {
+  isDeleted: true;
+}
+
+export type Message = TextMessage | ImageMessage | FileMessage | AudioMessage | DeletedMessage;
+
+export interface Participant {
+  id: string;
+  displayName: string;
+  role: "host" | "participant";
+}
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed";
+
+/** Error codes: the server's, plus the client's own. */
+export type ChatErrorCode =
+  | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
+  | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "not_found"
+  | "forbidden" | "message_deleted" | "rate_limited" | "internal"
+  | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
+
+/** Every rejected promise and thrown error is an `Error` with a `code`. */
+export interface ChatError extends Error {
+  code: ChatErrorCode;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface ConnectOptions {
+  /** The server's socket, e.g. `wss://chat.example.com/ws`. */
+  url: string;
+  /** A token minted by the meeting page's backend. */
+  token: string;
+  /** Where unsent messages are kept across reloads (defaults per meeting and participant). */
+  storageKey?: string;
+}
+
+export interface SendOptions {
+  replyTo?: string;
+  /** Make the message private to these participants (and the sender). */
+  targetUserIds?: string[];
+  /** Application data, a JSON object of at most 4 KiB. */
+  metadata?: Record<string, unknown>;
+  /** Upload progress of a file, image or audio message. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Cancels the upload. */
+  signal?: AbortSignal;
+}
+
+export type NewMessage =
+  | ({ type: "text"; message: string } & SendOptions)
+  | ({ type: "image" | "file" | "audio"; file: Blob } & SendOptions);
+
+export type MessageEdit = { type: "text"; message: string } | { type: "image" | "file" | "audio"; file: Blob };
+
+export interface Page {
+  data: Message[];
+  hasNext: boolean;
+  nextPage(): Promise<Page | null>;
+}
+
+export type ChatUpdateAction = "add" | "edit" | "delete" | "remove" | "pending" | "discard" | "page" | "reset";
+
+export interface ChatEvents {
+  chatUpdate: { action: ChatUpdateAction; message: Message | undefined; messages: readonly Message[] };
+  pinMessage: { message: Message };
+  unpinMessage: { message: Message };
+  deleteMessage: { messageId: string; forMe: boolean; message: Message | undefined };
+  rateLimited: { bucket: "text" | "file"; retryAfterMs: number };
+  rateLimitReset: { bucket: "text" | "file" };
+  connectionStateChange: { state: ConnectionState };
+  participantsUpdate: undefined;
+  settingsUpdate: undefined;
+}
+
+export declare class MeetingChat {
+  private constructor();
+  /** Connects; resolves once joined and the newest messages are loaded. */
+  static connect(options: ConnectOptions): Promise<MeetingChat>;
+
+  /** Loaded messages, oldest first, then unsent ones. The same array, kept up to date. */
+  readonly messages: readonly Message[];
+  readonly pinned: Message[];
+  readonly selfId: string | undefined;
+  readonly self: Participant | null;
+  readonly participants: Participant[];
+  readonly connectionState: ConnectionState;
+  readonly meetingId: string | undefined;
+  readonly canPin: boolean;
+
+  sendTextMessage(text: string, options?: SendOptions): Promise<Message>;
+  sendImageMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendFileMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendAudioMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendMessage(message: NewMessage): Promise<Message>;
+  editTextMessage(id: string, text: string): Promise<void>;
+  editImageMessage(id: string, file: Blob): Promise<void>;
+  editFileMessage(id: string, file: Blob): Promise<void>;
+  editMessage(id: string, edit: MessageEdit): Promise<void>;
+  deleteMessage(id: string, options?: { forMe?: boolean }): Promise<void>;
+  pin(id: string): Promise<void>;
+  unpin(id: string): Promise<void>;
+  updateSettings(settings: { anyoneCanPin: boolean }): Promise<void>;
+  forwardMessage(id: string, options?: SendOptions): Promise<Message>;
+  retryMessage(clientId: string): Promise<Message>;
+  discardMessage(clientId: string): void;
+  getMessagesByUser(userId: string): Message[];
+  getMessagesByType(type: MessageType): Message[];
+  getMessages(options?: { pageSize?: number; before?: string }): Promise<Page>;
+  exportCsv(): string;
+
+  on<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+  once<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+  off<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+
+  reconnect(): void;
+  disconnect(): void;
+  free(): void;
+}
+
+/** The chat protocol version this build speaks. */
+export declare function protocolVersion(): number;

@@ -1,0 +1,64 @@
+// Compiled with `tsc --noEmit` in CI: every API in meeting-chat.d.ts used as
+// a page would, so a wrong or missing type fails the build.
+import { MeetingChat, protocolVersion, type ChatError, type Message, type Page } from "../meeting-chat";
+
+async function demo(token: string, image: File, file: File, recording: Blob): Promise<void> {
+  const version: number = protocolVersion();
+  const chat = await MeetingChat.connect({ url: "wss://chat.example.com/ws", token, storageKey: `k${version}` });
+
+  chat.on("chatUpdate", ({ action, message, messages }) => {
+    const count: number = messages.length;
+    if (action === "add" && message && message.type === "text") {
+      const text: string = message.message;
+      console.log(text, count);
+    }
+  });
+  chat.on("pinMessage", ({ message }) => console.log(message.id));
+  chat.once("unpinMessage", ({ message }) => console.log(message.pinned));
+  const onDelete = ({ messageId, forMe }: { messageId: string; forMe: boolean }) => console.log(messageId, forMe);
+  chat.on("deleteMessage", onDelete);
+  chat.off("deleteMessage", onDelete);
+  chat.on("rateLimited", ({ bucket, retryAfterMs }) => console.log(bucket, retryAfterMs));
+  chat.on("rateLimitReset", ({ bucket }) => console.log(bucket));
+  chat.on("connectionStateChange", ({ state }) => console.log(state === "reconnecting"));
+
+  const controller = new AbortController();
+  const sent: Message = await chat.sendTextMessage("hi", { targetUserIds: ["bob"], metadata: { mood: "ok" } });
+  await chat.sendImageMessage(image, { onProgress: ({ loaded, total }) => console.log(loaded / total), signal: controller.signal });
+  await chat.sendFileMessage(file, { replyTo: sent.id });
+  await chat.sendAudioMessage(recording);
+  await chat.sendMessage({ type: "text", message: "generic" });
+  await chat.sendMessage({ type: "image", file: image });
+  await chat.editTextMessage(sent.id, "edited");
+  await chat.editImageMessage(sent.id, image);
+  await chat.editFileMessage(sent.id, file);
+  await chat.editMessage(sent.id, { type: "text", message: "again" });
+  await chat.deleteMessage(sent.id, { forMe: true });
+  await chat.pin(sent.id);
+  await chat.unpin(sent.id);
+  await chat.updateSettings({ anyoneCanPin: true });
+  await chat.forwardMessage(sent.id, { targetUserIds: ["cat"] });
+  try {
+    await chat.retryMessage(sent.clientId);
+  } catch (e) {
+    const error = e as ChatError;
+    console.log(error.code, error.retryable, error.retryAfterMs);
+  }
+  chat.discardMessage(sent.clientId);
+
+  const byUser: Message[] = chat.getMessagesByUser(chat.selfId ?? "");
+  const images = chat.getMessagesByType("image");
+  for (const m of images) {
+    if (m.type === "image") console.log(m.width, m.blurhash, m.thumbnailLink, m.link);
+  }
+  let page: Page | null = await chat.getMessages({ pageSize: 20 });
+  while (page && page.hasNext) page = await page.nextPage();
+  const csv: string = chat.exportCsv();
+  console.log(byUser.length, csv, chat.pinned, chat.participants[0]?.role, chat.connectionState, chat.meetingId, chat.canPin);
+  console.log(chat.self?.displayName, chat.messages[0]?.status);
+  chat.reconnect();
+  chat.disconnect();
+  chat.free();
+}
+
+void demo;
