@@ -23,7 +23,7 @@ pub use chat_protocol as protocol;
 pub use echo::{DraftContent, EchoStatus, LocalEcho, OutboxEntry};
 pub use effect::{Change, Effect, OpError, OpId, Outcome};
 pub use input::{Draft, Input, Intent};
-pub use state::{ChatState, ConnectionState};
+pub use state::{ChatState, ConnectionState, Conversation};
 pub use timeline::Timeline;
 
 /// Messages per history page the core asks for when it needs one.

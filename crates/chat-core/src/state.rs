@@ -40,6 +40,17 @@ impl ConnectionState {
     }
 }
 
+/// A private conversation: the other participants in it and its latest message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conversation {
+    /// Everyone in it but this participant, sorted.
+    pub peers: Vec<ParticipantId>,
+    /// Its most recent loaded message.
+    pub last_message: MessageId,
+    /// How many of its messages are loaded.
+    pub count: usize,
+}
+
 /// What a request in flight was for.
 #[derive(Clone, Debug)]
 enum Pending {
@@ -166,6 +177,33 @@ impl ChatState {
     /// Messages of one kind (tombstones have none).
     pub fn messages_by_kind(&self, kind: MessageKind) -> impl Iterator<Item = &Message> {
         self.timeline.iter().filter(move |m| m.content.kind() == Some(kind))
+    }
+
+    /// Private conversations, most recent first: each distinct group of
+    /// other participants this one exchanged private messages with.
+    pub fn private_conversations(&self) -> Vec<Conversation> {
+        let Some(me) = self.me.as_ref() else { return Vec::new() };
+        let mut conversations: Vec<Conversation> = Vec::new();
+        for message in self.timeline.iter().filter(|m| !m.targets.is_empty()) {
+            let mut peers: Vec<ParticipantId> = message
+                .targets
+                .iter()
+                .chain(std::iter::once(&message.sender.id))
+                .filter(|p| *p != &me.id)
+                .cloned()
+                .collect();
+            peers.sort();
+            peers.dedup();
+            match conversations.iter_mut().find(|c| c.peers == peers) {
+                Some(conversation) => {
+                    conversation.last_message = message.id.clone();
+                    conversation.count += 1;
+                }
+                None => conversations.push(Conversation { peers, last_message: message.id.clone(), count: 1 }),
+            }
+        }
+        conversations.sort_by_key(|c| std::cmp::Reverse(self.timeline.get(&c.last_message).map_or(0, |m| m.seq)));
+        conversations
     }
 
     /// Participants connected now.

@@ -36,3 +36,22 @@ fn messages_can_be_listed_by_user_and_kind() {
     assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Text).count(), 3);
     assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Image).count(), 0);
 }
+
+#[test]
+fn private_messages_group_into_conversations_by_their_other_participants() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let private = |id: &str, seq, from: &str, to: &[&str]| {
+        let mut m = message(id, seq, from, "psst");
+        m.targets = to.iter().map(|t| (*t).into()).collect();
+        m
+    };
+    state.apply(created(private("m1", 1, "ann", &["bob"])), NOW);
+    state.apply(created(message("m2", 2, "bob", "public")), NOW);
+    state.apply(created(private("m3", 3, "bob", &["ann"])), NOW);
+    state.apply(created(private("m4", 4, "cat", &["ann", "bob"])), NOW);
+    let conversations = state.private_conversations();
+    assert_eq!(conversations.len(), 2);
+    assert_eq!(conversations[0].peers, vec!["bob".into(), "cat".into()]);
+    assert_eq!(conversations[1].peers, vec!["bob".into()]);
+    assert_eq!((conversations[1].count, conversations[1].last_message.as_str()), (2, "m3"));
+}
