@@ -541,7 +541,7 @@ impl MeetingChat {
         self.handle.session.state().participants().iter().map(participant_to_js).collect()
     }
 
-    /// `connecting`, `connected`, `reconnecting` or `authFailed`.
+    /// `connecting`, `connected`, `reconnecting`, `authFailed` or `closed`.
     #[wasm_bindgen(getter, js_name = connectionState)]
     pub fn connection_state(&self) -> String {
         self.handle.session.state().connection().as_str().to_owned()

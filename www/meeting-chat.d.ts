@@ -70,7 +70,7 @@ export interface Participant {
   role: "host" | "participant";
 }
 
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed";
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "closed";
 
 /** Error codes: the server's, plus the client's own. */
 export type ChatErrorCode =

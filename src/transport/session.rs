@@ -169,7 +169,11 @@ impl Session {
                 LoopEnd::Dropped => None,
             };
             self.apply(Input::Disconnected { code });
-            if self.is_closed() || self.state().connection() == ConnectionState::AuthFailed {
+            if self.is_closed() {
+                self.apply(Input::Closed);
+                return;
+            }
+            if self.state().connection() == ConnectionState::AuthFailed {
                 return;
             }
             if end == LoopEnd::Dropped {
@@ -352,5 +356,6 @@ mod tests {
         session.close();
         pool.run_until_stalled();
         assert!(second_out.next().now_or_never().is_some());
+        assert_eq!(session.state().connection(), ConnectionState::Closed);
     }
 }

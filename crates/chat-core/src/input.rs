@@ -120,6 +120,8 @@ pub enum Input {
         /// The close code, if any.
         code: Option<u16>,
     },
+    /// The session was closed on purpose and will not reconnect.
+    Closed,
     /// The user did something.
     Intent(Intent),
     /// Upload progress of an echo's file.

@@ -26,6 +26,8 @@ pub enum ConnectionState {
     Reconnecting,
     /// The token was refused; reconnecting will not help.
     AuthFailed,
+    /// Closed on purpose; nothing reconnects.
+    Closed,
 }
 
 impl ConnectionState {
@@ -36,6 +38,7 @@ impl ConnectionState {
             Self::Connected => "connected",
             Self::Reconnecting => "reconnecting",
             Self::AuthFailed => "authFailed",
+            Self::Closed => "closed",
         }
     }
 }
@@ -262,6 +265,7 @@ impl ChatState {
             Input::Connecting => self.set_connection(ConnectionState::Connecting, &mut fx),
             Input::Frame(frame) => self.on_frame(frame, now, &mut fx),
             Input::Disconnected { code } => self.on_disconnected(code, &mut fx),
+            Input::Closed => self.set_connection(ConnectionState::Closed, &mut fx),
             Input::Intent(intent) => self.on_intent(intent, now, &mut fx),
             Input::UploadProgress { client_id, loaded, total } => {
                 self.set_echo_status(&client_id, EchoStatus::Uploading { loaded, total }, &mut fx)

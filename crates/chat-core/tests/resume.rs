@@ -51,3 +51,12 @@ fn an_auth_failure_is_final() {
     state.apply(Input::Disconnected { code: Some(close_code::AUTH_FAILED) }, NOW);
     assert_eq!(state.connection(), ConnectionState::AuthFailed);
 }
+
+#[test]
+fn closing_on_purpose_is_reported_as_closed() {
+    let mut state = joined("ann", Role::Participant, 0);
+    state.apply(Input::Disconnected { code: Some(1000) }, NOW);
+    let fx = state.apply(Input::Closed, NOW);
+    assert_eq!(fx, vec![Effect::Changed(Change::Connection)]);
+    assert_eq!(state.connection(), ConnectionState::Closed);
+}
