@@ -3,7 +3,7 @@
 //! size`, plus `replyTo, forwardedFrom, metadata, status`.
 
 use chat_core::{DraftContent, EchoStatus, LocalEcho};
-use chat_protocol::{Content, FileRef, Message, Participant};
+use chat_protocol::{Content, FileRef, Message, MessageId, Participant};
 use js_sys::{Array, Date, Object, Reflect};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
@@ -47,6 +47,22 @@ fn set_file(object: &Object, file: &FileRef, http_base: &str) {
     }
 }
 
+/// `replyTo`, `forwardedFrom` and `metadata`, shared by sent and local messages.
+fn set_relations(
+    object: &Object,
+    reply_to: Option<&MessageId>,
+    forwarded_from: Option<&MessageId>,
+    metadata: &Map<String, Value>,
+) {
+    if let Some(reply_to) = reply_to {
+        set(object, "replyTo", reply_to.as_str());
+    }
+    if let Some(forwarded_from) = forwarded_from {
+        set(object, "forwardedFrom", forwarded_from.as_str());
+    }
+    set(object, "metadata", json_object(metadata));
+}
+
 fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
     items.map(JsValue::from_str).collect()
 }
@@ -82,13 +98,7 @@ pub fn message_to_js(message: &Message, http_base: &str) -> JsValue {
             set(&object, "isDeleted", true);
         }
     }
-    if let Some(reply_to) = &message.reply_to {
-        set(&object, "replyTo", reply_to.as_str());
-    }
-    if let Some(forwarded_from) = &message.forwarded_from {
-        set(&object, "forwardedFrom", forwarded_from.as_str());
-    }
-    set(&object, "metadata", json_object(&message.metadata));
+    set_relations(&object, message.reply_to.as_ref(), message.forwarded_from.as_ref(), &message.metadata);
     object.into()
 }
 
@@ -131,12 +141,6 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, http_base: &str) -
             set(&object, "error", error);
         }
     }
-    if let Some(reply_to) = &echo.reply_to {
-        set(&object, "replyTo", reply_to.as_str());
-    }
-    if let Some(forwarded_from) = &echo.forwarded_from {
-        set(&object, "forwardedFrom", forwarded_from.as_str());
-    }
-    set(&object, "metadata", json_object(&echo.metadata));
+    set_relations(&object, echo.reply_to.as_ref(), echo.forwarded_from.as_ref(), &echo.metadata);
     object.into()
 }
