@@ -6,7 +6,7 @@ mod errors;
 mod event_bus;
 mod message_list;
 mod message_object;
-mod options;
+pub(crate) mod options;
 mod upload;
 
 use std::cell::{Cell, RefCell};
@@ -27,21 +27,23 @@ use self::options::{get, optional_string, string, SendOptions};
 use crate::transport::browser::BrowserConnector;
 use crate::transport::session::Session;
 
-struct Settle {
+pub(crate) struct Settle {
     resolve: Function,
     reject: Function,
 }
 
 /// A file kept for an echo, so a failed upload can be retried.
-struct HeldFile {
+pub(crate) struct HeldFile {
     blob: Blob,
     name: String,
     kind: MessageKind,
     options: Rc<SendOptions>,
 }
 
-struct Handle {
-    session: Session,
+/// The client object shared by the JS API and the panel: the session, the
+/// JS-side bookkeeping, and whoever watches for changes.
+pub(crate) struct Handle {
+    pub(crate) session: Session,
     http_base: String,
     storage_key: String,
     bus: EventBus,
@@ -50,6 +52,7 @@ struct Handle {
     next_op: Cell<OpId>,
     files: RefCell<HashMap<ClientId, HeldFile>>,
     ready: RefCell<Option<Settle>>,
+    watchers: RefCell<Vec<(u64, Rc<dyn Fn()>)>>,
 }
 
 /// A connected meeting chat.
@@ -130,7 +133,7 @@ impl Handle {
         (op, promise)
     }
 
-    fn settle(&self, op: OpId, result: Result<JsValue, JsValue>) {
+    pub(crate) fn settle(&self, op: OpId, result: Result<JsValue, JsValue>) {
         if let Some(settle) = self.ops.borrow_mut().remove(&op) {
             let _ = match result {
                 Ok(value) => settle.resolve.call1(&JsValue::NULL, &value),
@@ -139,7 +142,7 @@ impl Handle {
         }
     }
 
-    fn apply(&self, input: Input) {
+    pub(crate) fn apply(&self, input: Input) {
         self.session.apply(input);
     }
 
@@ -175,9 +178,32 @@ impl Handle {
         self.bus.emit(name, &event);
     }
 
+    /// Calls `watcher` after every change, until [`Handle::unwatch`].
+    pub(crate) fn watch(&self, watcher: Rc<dyn Fn()>) -> u64 {
+        let id = self.next_op.get();
+        self.next_op.set(id + 1);
+        self.watchers.borrow_mut().push((id, watcher));
+        id
+    }
+
+    /// Stops a watcher.
+    pub(crate) fn unwatch(&self, id: u64) {
+        self.watchers.borrow_mut().retain(|(w, _)| *w != id);
+    }
+
+    fn notify_watchers(&self) {
+        let watchers: Vec<Rc<dyn Fn()>> = self.watchers.borrow().iter().map(|(_, w)| Rc::clone(w)).collect();
+        for watcher in watchers {
+            watcher();
+        }
+    }
+
     fn on_effect(&self, effect: Effect) {
         match effect {
-            Effect::Changed(change) => self.on_change(change),
+            Effect::Changed(change) => {
+                self.on_change(change);
+                self.notify_watchers();
+            }
             Effect::Resolve { op, outcome } => {
                 let value = match outcome {
                     Outcome::Sent(id) => {
@@ -311,6 +337,11 @@ impl Handle {
     }
 
     fn send(self: &Rc<Self>, draft: Draft, file: Option<HeldFile>) -> Promise {
+        self.send_tracked(draft, file).1
+    }
+
+    /// Sends and also returns the message's client id (to cancel its upload, say).
+    pub(crate) fn send_tracked(self: &Rc<Self>, draft: Draft, file: Option<HeldFile>) -> (ClientId, Promise) {
         let (op, promise) = self.new_op();
         let client_id = new_client_id();
         if let Some(file) = file {
@@ -318,11 +349,11 @@ impl Handle {
         }
         self.apply(Input::Intent(Intent::Send { op, client_id: client_id.clone(), draft }));
         self.upload_if_waiting(&client_id);
-        promise
+        (client_id, promise)
     }
 
     /// Starts the upload of an echo waiting for its file.
-    fn upload_if_waiting(self: &Rc<Self>, client_id: &ClientId) {
+    pub(crate) fn upload_if_waiting(self: &Rc<Self>, client_id: &ClientId) {
         let waiting = self
             .session
             .state()
@@ -373,7 +404,12 @@ impl Handle {
 
     fn file_draft(&self, value: &JsValue, kind: MessageKind, options: &JsValue) -> JsResult<(Draft, HeldFile)> {
         let (blob, name) = blob_of(value)?;
-        let options = Rc::new(SendOptions::read(options)?);
+        Ok(Self::file_draft_with(blob, name, kind, SendOptions::read(options)?))
+    }
+
+    /// A file message's draft and the file kept for its upload.
+    pub(crate) fn file_draft_with(blob: Blob, name: String, kind: MessageKind, options: SendOptions) -> (Draft, HeldFile) {
+        let options = Rc::new(options);
         let draft = Draft {
             content: DraftContent::File {
                 message_kind: kind,
@@ -386,7 +422,7 @@ impl Handle {
             targets: options.targets.clone(),
             metadata: options.metadata.clone(),
         };
-        Ok((draft, HeldFile { blob, name, kind, options }))
+        (draft, HeldFile { blob, name, kind, options })
     }
 
     fn text_draft(text: String, options: &JsValue) -> JsResult<Draft> {
@@ -400,14 +436,14 @@ impl Handle {
         })
     }
 
-    fn op(&self, intent: impl FnOnce(OpId) -> Intent) -> Promise {
+    pub(crate) fn op(&self, intent: impl FnOnce(OpId) -> Intent) -> Promise {
         let (op, promise) = self.new_op();
         self.apply(Input::Intent(intent(op)));
         promise
     }
 
     /// Uploads a file for an edit, then edits the message to point at it.
-    fn edit_with_file(self: &Rc<Self>, id: String, value: &JsValue, kind: MessageKind) -> JsResult<Promise> {
+    pub(crate) fn edit_with_file(self: &Rc<Self>, id: String, value: &JsValue, kind: MessageKind) -> JsResult<Promise> {
         let (blob, name) = blob_of(value)?;
         let (op, promise) = self.new_op();
         let request = upload::Upload {
@@ -491,6 +527,7 @@ impl MeetingChat {
             next_op: Cell::new(1),
             files: RefCell::new(HashMap::new()),
             ready: RefCell::new(None),
+            watchers: RefCell::new(Vec::new()),
         });
         let weak: Weak<Handle> = Rc::downgrade(&handle);
         session.set_listener(Rc::new(move |_, effect| {
@@ -864,6 +901,7 @@ mod bench {
             next_op: Cell::new(1),
             files: RefCell::new(HashMap::new()),
             ready: RefCell::new(None),
+            watchers: RefCell::new(Vec::new()),
         });
         let weak = Rc::downgrade(&handle);
         session.set_listener(Rc::new(move |_, effect| {

@@ -9,6 +9,8 @@
 use wasm_bindgen::prelude::wasm_bindgen;
 
 pub mod csv_export;
+pub mod locale;
+pub mod text_format;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
 pub mod transport;

@@ -1,0 +1,173 @@
+//! Every string the panel shows, by key, in English and German; a page can
+//! pick a language and override any string.
+
+use std::collections::HashMap;
+
+const EN: &[(&str, &str)] = &[
+    ("title", "Chat"),
+    ("everyone", "Everyone"),
+    ("privateWith", "Private chat with"),
+    ("chatWith", "Chat with"),
+    ("pinned", "Pinned"),
+    ("showAllPins", "Show all pinned messages"),
+    ("hidePins", "Hide pinned messages"),
+    ("messages", "Messages"),
+    ("newMessages", "New messages"),
+    ("loadingOlder", "Loading older messages…"),
+    ("noMessages", "No messages yet. Say hello!"),
+    ("today", "Today"),
+    ("yesterday", "Yesterday"),
+    ("edited", "edited"),
+    ("forwarded", "Forwarded"),
+    ("private", "Private"),
+    ("pending", "Sending…"),
+    ("uploading", "Uploading"),
+    ("failed", "Not sent"),
+    ("retry", "Retry"),
+    ("discard", "Discard"),
+    ("cancel", "Cancel"),
+    ("deleted", "This message was deleted"),
+    ("actions", "Message actions"),
+    ("reply", "Reply"),
+    ("edit", "Edit"),
+    ("deleteForEveryone", "Delete for everyone"),
+    ("deleteForMe", "Delete for me"),
+    ("pin", "Pin"),
+    ("unpin", "Unpin"),
+    ("forward", "Forward"),
+    ("copy", "Copy text"),
+    ("download", "Download"),
+    ("openImage", "Open image"),
+    ("close", "Close"),
+    ("replyingTo", "Replying to"),
+    ("editing", "Editing message"),
+    ("composer", "Message"),
+    ("placeholder", "Write a message…"),
+    ("send", "Send"),
+    ("save", "Save"),
+    ("attach", "Attach a file"),
+    ("recipients", "Send to"),
+    ("reconnecting", "Connection lost. Reconnecting…"),
+    ("connecting", "Connecting…"),
+    ("authFailed", "You are no longer signed in to this chat."),
+    ("closed", "The chat is closed."),
+    ("rateLimited", "You are sending too fast. You can send again in {s} s."),
+    ("charactersLeft", "{n} characters left"),
+    ("dropFiles", "Drop files to send them"),
+];
+
+const DE: &[(&str, &str)] = &[
+    ("title", "Chat"),
+    ("everyone", "Alle"),
+    ("privateWith", "Privater Chat mit"),
+    ("chatWith", "Chat mit"),
+    ("pinned", "Angeheftet"),
+    ("showAllPins", "Alle angehefteten Nachrichten zeigen"),
+    ("hidePins", "Angeheftete Nachrichten ausblenden"),
+    ("messages", "Nachrichten"),
+    ("newMessages", "Neue Nachrichten"),
+    ("loadingOlder", "Ältere Nachrichten werden geladen…"),
+    ("noMessages", "Noch keine Nachrichten. Sag hallo!"),
+    ("today", "Heute"),
+    ("yesterday", "Gestern"),
+    ("edited", "bearbeitet"),
+    ("forwarded", "Weitergeleitet"),
+    ("private", "Privat"),
+    ("pending", "Wird gesendet…"),
+    ("uploading", "Wird hochgeladen"),
+    ("failed", "Nicht gesendet"),
+    ("retry", "Erneut senden"),
+    ("discard", "Verwerfen"),
+    ("cancel", "Abbrechen"),
+    ("deleted", "Diese Nachricht wurde gelöscht"),
+    ("actions", "Aktionen für die Nachricht"),
+    ("reply", "Antworten"),
+    ("edit", "Bearbeiten"),
+    ("deleteForEveryone", "Für alle löschen"),
+    ("deleteForMe", "Für mich löschen"),
+    ("pin", "Anheften"),
+    ("unpin", "Lösen"),
+    ("forward", "Weiterleiten"),
+    ("copy", "Text kopieren"),
+    ("download", "Herunterladen"),
+    ("openImage", "Bild öffnen"),
+    ("close", "Schließen"),
+    ("replyingTo", "Antwort an"),
+    ("editing", "Nachricht bearbeiten"),
+    ("composer", "Nachricht"),
+    ("placeholder", "Nachricht schreiben…"),
+    ("send", "Senden"),
+    ("save", "Speichern"),
+    ("attach", "Datei anhängen"),
+    ("recipients", "Senden an"),
+    ("reconnecting", "Verbindung verloren. Neu verbinden…"),
+    ("connecting", "Verbinden…"),
+    ("authFailed", "Du bist nicht mehr in diesem Chat angemeldet."),
+    ("closed", "Der Chat ist geschlossen."),
+    ("rateLimited", "Du sendest zu schnell. Du kannst in {s} s wieder senden."),
+    ("charactersLeft", "Noch {n} Zeichen"),
+    ("dropFiles", "Dateien hier ablegen, um sie zu senden"),
+];
+
+/// The panel's strings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Locale {
+    lang: String,
+    strings: HashMap<String, String>,
+}
+
+impl Locale {
+    /// The table for `lang` (`en` or `de`; anything else falls back to
+    /// English), with `overrides` applied on top.
+    pub fn new(lang: &str, overrides: impl IntoIterator<Item = (String, String)>) -> Self {
+        let table = if lang.starts_with("de") { DE } else { EN };
+        let mut strings: HashMap<String, String> =
+            EN.iter().chain(table).map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        strings.extend(overrides);
+        Self { lang: if lang.starts_with("de") { "de".into() } else { "en".into() }, strings }
+    }
+
+    /// The language in use.
+    pub fn lang(&self) -> &str {
+        &self.lang
+    }
+
+    /// The string for `key` (the key itself if unknown, so a gap is visible, not blank).
+    pub fn t(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The string for `key` with `{name}` replaced by `value`.
+    pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
+        self.t(key).replace(&format!("{{{name}}}"), value)
+    }
+}
+
+impl Default for Locale {
+    fn default() -> Self {
+        Self::new("en", [])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_every_key() {
+        for (key, _) in EN {
+            assert!(DE.iter().any(|(k, _)| k == key), "German lacks {key}");
+        }
+        assert_eq!(EN.len(), DE.len());
+    }
+
+    #[test]
+    fn overrides_and_placeholders_apply() {
+        let locale = Locale::new("de-AT", [("send".to_owned(), "Los".to_owned())]);
+        assert_eq!(locale.lang(), "de");
+        assert_eq!(locale.t("send"), "Los");
+        assert_eq!(locale.t("cancel"), "Abbrechen");
+        assert_eq!(locale.t_with("charactersLeft", "n", "12"), "Noch 12 Zeichen");
+        assert_eq!(Locale::default().t("unknown-key"), "unknown-key");
+    }
+}

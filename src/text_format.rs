@@ -1,0 +1,113 @@
+//! Pure formatting for the panel: links found in text, file sizes, times and
+//! day labels. Kept apart from the views so each rule is tested natively.
+
+/// A piece of message text: plain, or a link to render as an anchor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Segment<'a> {
+    /// Text shown as is (the view escapes it; nothing is rendered as HTML).
+    Text(&'a str),
+    /// An http or https URL.
+    Link(&'a str),
+}
+
+/// Splits text into plain runs and http/https links. Other schemes
+/// (`javascript:`, `data:`) stay plain text. Trailing punctuation that
+/// usually ends a sentence is not part of the link.
+pub fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = find_link_start(rest) {
+        let end = rest[start..].find(char::is_whitespace).map_or(rest.len(), |e| start + e);
+        let link = rest[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
+        let link_end = start + link.len();
+        if start > 0 {
+            out.push(Segment::Text(&rest[..start]));
+        }
+        if link.len() > "https://".len() - 1 && link.contains("://") && link.split("://").nth(1).is_some_and(|h| !h.is_empty()) {
+            out.push(Segment::Link(link));
+        } else {
+            out.push(Segment::Text(link));
+        }
+        rest = &rest[link_end..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Text(rest));
+    }
+    out
+}
+
+fn find_link_start(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let candidates = [lower.find("https://"), lower.find("http://")];
+    candidates.into_iter().flatten().min().filter(|&i| i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric()))
+}
+
+/// A byte count for people: `512 B`, `1.5 KB`, `25 MB`.
+pub fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+/// Days since the epoch of a time, in a time zone `offset_minutes` east of UTC.
+pub fn local_day(ms: i64, offset_minutes: i64) -> i64 {
+    (ms + offset_minutes * 60_000).div_euclid(86_400_000)
+}
+
+/// `HH:MM` of a time in the given zone.
+pub fn clock_time(ms: i64, offset_minutes: i64) -> String {
+    let minutes = (ms + offset_minutes * 60_000).div_euclid(60_000).rem_euclid(24 * 60);
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_and_https_become_links() {
+        assert_eq!(
+            segments("see https://example.com/a?b=1, or http://x.org."),
+            vec![
+                Segment::Text("see "),
+                Segment::Link("https://example.com/a?b=1"),
+                Segment::Text(", or "),
+                Segment::Link("http://x.org"),
+                Segment::Text("."),
+            ]
+        );
+        assert_eq!(segments("javascript:alert(1)"), vec![Segment::Text("javascript:alert(1)")]);
+        assert_eq!(segments("<b>not html</b>"), vec![Segment::Text("<b>not html</b>")]);
+        assert_eq!(segments("xhttps://evil"), vec![Segment::Text("xhttps://evil")]);
+        assert_eq!(segments("https://"), vec![Segment::Text("https://")]);
+        assert_eq!(segments(""), vec![]);
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(file_size(512), "512 B");
+        assert_eq!(file_size(1536), "1.5 KB");
+        assert_eq!(file_size(25 * 1024 * 1024), "25 MB");
+    }
+
+    #[test]
+    fn days_and_times_follow_the_zone() {
+        let ms = 1_795_420_000_000; // 2026-11-23 07:46:40 UTC
+        assert_eq!(clock_time(ms, 0), "07:46");
+        assert_eq!(clock_time(ms, 60), "08:46");
+        assert_eq!(local_day(ms, 16 * 60), local_day(ms, 0), "23:46 the same day");
+        assert_eq!(local_day(ms, 17 * 60), local_day(ms, 0) + 1, "00:46 the next day");
+    }
+}
