@@ -38,13 +38,23 @@ pub(crate) struct HeldFile {
     name: String,
     kind: MessageKind,
     options: Rc<SendOptions>,
+    /// Aborts the upload, when this side started it (the panel).
+    controller: Option<web_sys::AbortController>,
 }
+
+/// A file link as shown: server-relative links resolved against the server.
+pub(crate) fn message_link(http_base: &str, url: &str) -> String {
+    message_object::absolute(http_base, url)
+}
+
+/// Something called after every change, with the id that removes it.
+type Watcher = (u64, Rc<dyn Fn()>);
 
 /// The client object shared by the JS API and the panel: the session, the
 /// JS-side bookkeeping, and whoever watches for changes.
 pub(crate) struct Handle {
     pub(crate) session: Session,
-    http_base: String,
+    pub(crate) http_base: String,
     storage_key: String,
     bus: EventBus,
     list: RefCell<MessageList>,
@@ -52,7 +62,7 @@ pub(crate) struct Handle {
     next_op: Cell<OpId>,
     files: RefCell<HashMap<ClientId, HeldFile>>,
     ready: RefCell<Option<Settle>>,
-    watchers: RefCell<Vec<(u64, Rc<dyn Fn()>)>>,
+    watchers: RefCell<Vec<Watcher>>,
 }
 
 /// A connected meeting chat.
@@ -408,7 +418,12 @@ impl Handle {
     }
 
     /// A file message's draft and the file kept for its upload.
-    pub(crate) fn file_draft_with(blob: Blob, name: String, kind: MessageKind, options: SendOptions) -> (Draft, HeldFile) {
+    pub(crate) fn file_draft_with(
+        blob: Blob,
+        name: String,
+        kind: MessageKind,
+        options: SendOptions,
+    ) -> (Draft, HeldFile) {
         let options = Rc::new(options);
         let draft = Draft {
             content: DraftContent::File {
@@ -422,7 +437,80 @@ impl Handle {
             targets: options.targets.clone(),
             metadata: options.metadata.clone(),
         };
-        (draft, HeldFile { blob, name, kind, options })
+        (draft, HeldFile { blob, name, kind, options, controller: None })
+    }
+
+    /// Sends a file from the panel, with an upload it can cancel.
+    pub(crate) fn send_file(
+        self: &Rc<Self>,
+        blob: Blob,
+        name: String,
+        kind: MessageKind,
+        reply_to: Option<MessageId>,
+        targets: Vec<ParticipantId>,
+    ) -> Option<Promise> {
+        let controller = web_sys::AbortController::new().ok()?;
+        let options = SendOptions { reply_to, targets, signal: Some(controller.signal()), ..SendOptions::default() };
+        let (draft, mut held) = Self::file_draft_with(blob, name, kind, options);
+        held.controller = Some(controller);
+        Some(self.send_tracked(draft, Some(held)).1)
+    }
+
+    /// Cancels an upload the panel started.
+    pub(crate) fn cancel_upload(&self, client_id: &ClientId) {
+        if let Some(controller) = self.files.borrow().get(client_id).and_then(|f| f.controller.as_ref()) {
+            controller.abort();
+        }
+    }
+
+    /// Tries a failed message again, re-uploading its file if it never arrived.
+    pub(crate) fn retry(self: &Rc<Self>, client_id: &ClientId) -> Promise {
+        if let Some(file) = self.files.borrow_mut().get_mut(client_id) {
+            if let Some(controller) = file.controller.as_mut() {
+                // An aborted signal stays aborted: a retry needs a fresh one.
+                if let Ok(fresh) = web_sys::AbortController::new() {
+                    let mut options = SendOptions { signal: Some(fresh.signal()), ..SendOptions::default() };
+                    options.targets = file.options.targets.clone();
+                    options.reply_to = file.options.reply_to.clone();
+                    file.options = Rc::new(options);
+                    *controller = fresh;
+                }
+            }
+        }
+        let client_id = client_id.clone();
+        let promise = self.op(|op| Intent::Retry { op, client_id: client_id.clone() });
+        self.upload_if_waiting(&client_id);
+        promise
+    }
+
+    /// Sends a copy of a loaded message, marked as forwarded.
+    pub(crate) fn forward(self: &Rc<Self>, id: MessageId, targets: Vec<ParticipantId>) -> JsResult<Promise> {
+        self.forward_with(id, SendOptions { targets, ..SendOptions::default() })
+    }
+
+    fn forward_with(self: &Rc<Self>, id: MessageId, options: SendOptions) -> JsResult<Promise> {
+        let content = {
+            let state = self.session.state();
+            let message = state.timeline().get(&id).ok_or_else(|| js_error("not_found", "no such message loaded"))?;
+            match &message.content {
+                Content::Text { text } => DraftContent::Text { text: text.clone() },
+                Content::Image { file } | Content::File { file } | Content::Audio { file } => DraftContent::File {
+                    message_kind: message.content.kind().unwrap_or(MessageKind::File),
+                    name: file.name.clone(),
+                    size: file.size,
+                    file: Some(file.clone()),
+                },
+                Content::Deleted => return Err(js_error("message_deleted", "a deleted message cannot be forwarded")),
+            }
+        };
+        let draft = Draft {
+            content,
+            reply_to: options.reply_to,
+            forwarded_from: Some(id),
+            targets: options.targets,
+            metadata: options.metadata,
+        };
+        Ok(self.send(draft, None))
     }
 
     fn text_draft(text: String, options: &JsValue) -> JsResult<Draft> {
@@ -489,6 +577,13 @@ fn bucket_name(bucket: RateBucket) -> &'static str {
     match bucket {
         RateBucket::Text => "text",
         RateBucket::File => "file",
+    }
+}
+
+impl MeetingChat {
+    /// The shared client, for the panel.
+    pub(crate) fn handle(&self) -> Rc<Handle> {
+        Rc::clone(&self.handle)
     }
 }
 
@@ -699,39 +794,13 @@ impl MeetingChat {
     /// Sends a copy of a message, marked as forwarded, with the send options.
     #[wasm_bindgen(js_name = forwardMessage)]
     pub fn forward_message(&self, id: String, options: JsValue) -> JsResult<Promise> {
-        let id = MessageId(id);
-        let content = {
-            let state = self.handle.session.state();
-            let message = state.timeline().get(&id).ok_or_else(|| js_error("not_found", "no such message loaded"))?;
-            match &message.content {
-                Content::Text { text } => DraftContent::Text { text: text.clone() },
-                Content::Image { file } | Content::File { file } | Content::Audio { file } => DraftContent::File {
-                    message_kind: message.content.kind().unwrap_or(MessageKind::File),
-                    name: file.name.clone(),
-                    size: file.size,
-                    file: Some(file.clone()),
-                },
-                Content::Deleted => return Err(js_error("message_deleted", "a deleted message cannot be forwarded")),
-            }
-        };
-        let options = SendOptions::read(&options)?;
-        let draft = Draft {
-            content,
-            reply_to: options.reply_to,
-            forwarded_from: Some(id),
-            targets: options.targets,
-            metadata: options.metadata,
-        };
-        Ok(self.handle.send(draft, None))
+        self.handle.forward_with(MessageId(id), SendOptions::read(&options)?)
     }
 
     /// Tries a failed message again (re-uploading its file if needed).
     #[wasm_bindgen(js_name = retryMessage)]
     pub fn retry_message(&self, client_id: String) -> Promise {
-        let client_id = ClientId(client_id);
-        let promise = self.handle.op(|op| Intent::Retry { op, client_id: client_id.clone() });
-        self.handle.upload_if_waiting(&client_id);
-        promise
+        self.handle.retry(&ClientId(client_id))
     }
 
     /// Drops a failed or unsent message.

@@ -3,16 +3,26 @@
 //! - [`transport`]: the socket loop, reconnects and resume, over chat-core's state.
 //! - `js_api` (wasm only): `MeetingChat`, the JS API shaped like the seed's `meeting.chat`.
 //! - [`csv_export`]: the seed's CSV export.
-//!
-//! The yew panel and the JS API build on these.
+//! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew panel; `mount` exports `mountChatPanel`.
+//! - [`locale`], [`text_format`]: the panel's strings and pure formatting rules.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
 pub mod csv_export;
-pub mod locale;
-pub mod text_format;
+#[cfg(target_arch = "wasm32")]
+mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
+pub mod locale;
+#[cfg(target_arch = "wasm32")]
+pub mod mount;
+#[cfg(target_arch = "wasm32")]
+mod store;
+pub mod text_format;
 pub mod transport;
 
 /// The chat protocol version this build speaks.

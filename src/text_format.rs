@@ -23,7 +23,10 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
         if start > 0 {
             out.push(Segment::Text(&rest[..start]));
         }
-        if link.len() > "https://".len() - 1 && link.contains("://") && link.split("://").nth(1).is_some_and(|h| !h.is_empty()) {
+        if link.len() > "https://".len() - 1
+            && link.contains("://")
+            && link.split("://").nth(1).is_some_and(|h| !h.is_empty())
+        {
             out.push(Segment::Link(link));
         } else {
             out.push(Segment::Text(link));

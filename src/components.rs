@@ -1,0 +1,10 @@
+//! The panel's components, one per file; each reads the chat through
+//! `use_chat` and never parses protocol frames.
+
+pub mod banner;
+pub mod blurhash_image;
+pub mod composer;
+pub mod header;
+pub mod message_item;
+pub mod message_list;
+pub mod pinned_bar;

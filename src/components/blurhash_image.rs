@@ -1,0 +1,69 @@
+//! An image with a blurhash placeholder painted first, then the thumbnail,
+//! and a link to the full image.
+
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use yew::prelude::*;
+
+/// Properties of [`BlurhashImage`].
+#[derive(Properties, PartialEq)]
+pub struct BlurhashImageProps {
+    /// The full image.
+    pub link: AttrValue,
+    /// A smaller version, if the server made one.
+    pub thumbnail: Option<AttrValue>,
+    /// The placeholder.
+    pub blurhash: Option<AttrValue>,
+    /// Pixel size, to reserve space before loading.
+    pub width: u32,
+    /// Pixel size.
+    pub height: u32,
+    /// Accessible name.
+    pub alt: AttrValue,
+    /// Label of the link to the full image.
+    pub open_label: AttrValue,
+}
+
+const PLACEHOLDER_SIDE: u32 = 16;
+
+/// An image message's picture.
+#[function_component(BlurhashImage)]
+pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
+    let canvas = use_node_ref();
+    let loaded = use_state(|| false);
+    {
+        let canvas = canvas.clone();
+        use_effect_with(props.blurhash.clone(), move |hash| {
+            if let (Some(hash), Some(canvas)) = (hash, canvas.cast::<HtmlCanvasElement>()) {
+                paint(&canvas, hash);
+            }
+        });
+    }
+    let onload = {
+        let loaded = loaded.clone();
+        Callback::from(move |_| loaded.set(true))
+    };
+    // Display size: at most 240 px wide, keeping the aspect ratio.
+    let width = props.width.clamp(1, 240);
+    let height = (u64::from(props.height.max(1)) * u64::from(width) / u64::from(props.width.max(1))).clamp(1, 320);
+    let style = format!("width:{width}px;height:{height}px");
+    html! {
+        <a class="mc-image" href={props.link.clone()} target="_blank" rel="noopener noreferrer" aria-label={props.open_label.clone()} style={style}>
+            if props.blurhash.is_some() && !*loaded {
+                <canvas ref={canvas} class="mc-image-placeholder" width={PLACEHOLDER_SIDE.to_string()} height={PLACEHOLDER_SIDE.to_string()} aria-hidden="true" />
+            }
+            <img src={props.thumbnail.clone().unwrap_or_else(|| props.link.clone())} alt={props.alt.clone()} loading="lazy"
+                class={classes!("mc-image-img", (!*loaded).then_some("mc-loading"))} {onload} />
+        </a>
+    }
+}
+
+fn paint(canvas: &HtmlCanvasElement, hash: &str) {
+    let Ok(pixels) = blurhash::decode(hash, PLACEHOLDER_SIDE, PLACEHOLDER_SIDE, 1.0) else { return };
+    let Ok(Some(context)) = canvas.get_context("2d") else { return };
+    let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), PLACEHOLDER_SIDE, PLACEHOLDER_SIDE)
+    {
+        let _ = context.put_image_data(&image, 0.0, 0.0);
+    }
+}

@@ -1,0 +1,327 @@
+//! One message: day separator, author (unless grouped with the previous
+//! one), the content, its marks, a quoted reply, and the actions menu.
+
+use std::rc::Rc;
+
+use chat_core::{DraftContent, EchoStatus, Intent, LocalEcho};
+use chat_protocol::{Content, DeleteScope, Message, MessageId, ParticipantId};
+use yew::prelude::*;
+
+use super::blurhash_image::BlurhashImage;
+use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::js_api::message_link;
+use crate::store::{ChatContext, UiAction};
+use crate::text_format::{clock_time, file_size, local_day, segments, Segment};
+
+/// What a row shows.
+#[derive(Clone, PartialEq)]
+pub enum RowData {
+    /// A confirmed message.
+    Sent(Rc<Message>),
+    /// A local message not confirmed yet.
+    Local(Rc<LocalEcho>),
+}
+
+/// Properties of [`MessageItem`].
+#[derive(Properties, PartialEq)]
+pub struct MessageItemProps {
+    /// The list key, also written to `data-row` for measuring.
+    pub row_key: AttrValue,
+    /// The message.
+    pub row: RowData,
+    /// The previous row's sender and time, for grouping and day separators.
+    pub previous: Option<(ParticipantId, i64)>,
+}
+
+const GROUP_WINDOW_MS: i64 = 5 * 60 * 1000;
+
+fn timezone_offset_minutes() -> i64 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
+}
+
+fn day_label(chat: &ChatContext, time: i64) -> String {
+    let offset = timezone_offset_minutes();
+    let today = local_day(js_sys::Date::now() as i64, offset);
+    match today - local_day(time, offset) {
+        0 => chat.locale.t("today"),
+        1 => chat.locale.t("yesterday"),
+        _ => String::from(
+            js_sys::Date::new(&(time as f64).into()).to_locale_date_string(chat.locale.lang(), &Default::default()),
+        ),
+    }
+}
+
+fn text_view(text: &str) -> Html {
+    html! {
+        <p class="mc-text">
+            { for segments(text).into_iter().map(|segment| match segment {
+                Segment::Text(t) => html! { { t.to_owned() } },
+                Segment::Link(url) => html! {
+                    <a href={url.to_owned()} target="_blank" rel="noopener noreferrer">{ url.to_owned() }</a>
+                },
+            }) }
+        </p>
+    }
+}
+
+fn content_view(chat: &ChatContext, content: &Content) -> Html {
+    let base = &chat.handle.http_base;
+    match content {
+        Content::Text { text } => text_view(text),
+        Content::Image { file } => html! {
+            <BlurhashImage link={message_link(base, &file.url)} thumbnail={file.thumbnail_url.as_ref().map(|t| AttrValue::from(message_link(base, t)))}
+                blurhash={file.blurhash.clone().map(AttrValue::from)} width={file.width.unwrap_or(240)} height={file.height.unwrap_or(160)}
+                alt={file.name.clone()} open_label={format!("{}: {}", chat.locale.t("openImage"), file.name)} />
+        },
+        Content::File { file } => html! {
+            <div class="mc-file">
+                <span class="mc-file-icon" aria-hidden="true">{ "📄" }</span>
+                <span class="mc-file-name">{ file.name.clone() }</span>
+                <span class="mc-file-size">{ file_size(file.size) }</span>
+                <a class="mc-button" href={message_link(base, &file.url)} download={file.name.clone()}
+                    aria-label={format!("{} {}", chat.locale.t("download"), file.name)}>{ chat.locale.t("download") }</a>
+            </div>
+        },
+        Content::Audio { file } => html! {
+            <audio class="mc-audio" controls=true preload="metadata" src={message_link(base, &file.url)} aria-label={file.name.clone()} />
+        },
+        Content::Deleted => html! { <p class="mc-deleted">{ chat.locale.t("deleted") }</p> },
+    }
+}
+
+fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
+    match &echo.content {
+        DraftContent::Text { text } => text_view(text),
+        DraftContent::File { name, size, .. } => html! {
+            <div class="mc-file">
+                <span class="mc-file-icon" aria-hidden="true">{ "📎" }</span>
+                <span class="mc-file-name">{ name.clone() }</span>
+                <span class="mc-file-size">{ file_size(*size) }</span>
+                if let EchoStatus::Uploading { loaded, total } = &echo.status {
+                    <progress class="mc-progress" max={total.to_string()} value={loaded.to_string()}
+                        aria-label={format!("{} {name}", chat.locale.t("uploading"))} />
+                }
+            </div>
+        },
+    }
+}
+
+fn quote_view(chat: &ChatContext, reply_to: &MessageId) -> Html {
+    let state = chat.handle.session.state();
+    let Some(original) = state.timeline().get(reply_to) else { return html! {} };
+    let snippet = match &original.content {
+        Content::Text { text } => text.chars().take(80).collect::<String>(),
+        Content::Image { file } | Content::File { file } | Content::Audio { file } => file.name.clone(),
+        Content::Deleted => chat.locale.t("deleted"),
+    };
+    html! {
+        <blockquote class="mc-quote"><strong>{ original.sender.display_name.clone() }</strong>{ " " }{ snippet }</blockquote>
+    }
+}
+
+/// One message row.
+#[function_component(MessageItem)]
+pub fn message_item(props: &MessageItemProps) -> Html {
+    let chat = use_chat();
+    let ui = use_ui();
+    let (sender_id, sender_name, time) = match &props.row {
+        RowData::Sent(m) => (m.sender.id.clone(), m.sender.display_name.clone(), m.time),
+        RowData::Local(e) => {
+            let state = chat.handle.session.state();
+            let me = state.me();
+            (
+                me.map(|p| p.id.clone()).unwrap_or_default(),
+                me.map(|p| p.display_name.clone()).unwrap_or_default(),
+                e.created_at,
+            )
+        }
+    };
+    let offset = timezone_offset_minutes();
+    let new_day = props.previous.as_ref().is_none_or(|(_, t)| local_day(*t, offset) != local_day(time, offset));
+    let grouped =
+        !new_day && props.previous.as_ref().is_some_and(|(s, t)| s == &sender_id && time - t < GROUP_WINDOW_MS);
+    let own = chat.handle.session.state().me().is_some_and(|me| me.id == sender_id);
+    let menu_open = ui.menu.as_deref() == Some(props.row_key.as_str());
+
+    let body = match &props.row {
+        RowData::Sent(message) => sent_body(&chat, &ui, message, menu_open, &props.row_key),
+        RowData::Local(echo) => local_body(&chat, echo),
+    };
+    let private = match &props.row {
+        RowData::Sent(m) => !m.targets.is_empty(),
+        RowData::Local(e) => !e.targets.is_empty(),
+    };
+    html! {
+        <div class="mc-row" data-row={props.row_key.clone()}>
+            if new_day {
+                <div class="mc-day" role="separator"><span>{ day_label(&chat, time) }</span></div>
+            }
+            <article class={classes!("mc-message", own.then_some("mc-own"), grouped.then_some("mc-grouped"), private.then_some("mc-private"))}
+                aria-label={format!("{sender_name}, {}", clock_time(time, offset))}>
+                if !grouped {
+                    <header class="mc-meta">
+                        <span class="mc-author">{ sender_name.clone() }</span>
+                        <time class="mc-time">{ clock_time(time, offset) }</time>
+                    </header>
+                }
+                { body }
+            </article>
+        </div>
+    }
+}
+
+fn marks(chat: &ChatContext, message: &Message) -> Html {
+    let t = |key: &str| chat.locale.t(key);
+    html! {
+        <span class="mc-marks">
+            if message.forwarded_from.is_some() { <span class="mc-mark">{ t("forwarded") }</span> }
+            if !message.targets.is_empty() { <span class="mc-mark mc-mark-private">{ format!("🔒 {}", t("private")) }</span> }
+            if message.pinned { <span class="mc-mark">{ format!("📌 {}", t("pinned")) }</span> }
+            if message.edited { <span class="mc-mark">{ t("edited") }</span> }
+        </span>
+    }
+}
+
+fn sent_body(
+    chat: &ChatContext,
+    ui: &crate::store::Ui,
+    message: &Rc<Message>,
+    menu_open: bool,
+    key: &AttrValue,
+) -> Html {
+    let state = chat.handle.session.state();
+    let can_edit = state.can_edit(message) && matches!(message.content, Content::Text { .. });
+    let can_delete = state.can_delete_for_everyone(message);
+    let can_pin = state.can_pin() && message.content != Content::Deleted;
+    drop(state);
+    let alive = message.content != Content::Deleted;
+    let id = message.id.clone();
+    let t = |key: &str| chat.locale.t(key);
+    let action = |make: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| make());
+    let dispatch = |ui_action: UiAction| {
+        let ui = ui.clone();
+        action(Rc::new(move || ui.dispatch(ui_action.clone())))
+    };
+    let op = |intent: Rc<dyn Fn(u64) -> Intent>| {
+        let (handle, ui) = (Rc::clone(&chat.handle), ui.clone());
+        action(Rc::new(move || {
+            ui.dispatch(UiAction::Menu(None));
+            let intent = Rc::clone(&intent);
+            let _ = handle.op(move |op| intent(op));
+        }))
+    };
+    let toggle_menu = {
+        let (ui, key) = (ui.clone(), key.to_string());
+        Callback::from(move |_: MouseEvent| {
+            ui.dispatch(UiAction::Menu(if menu_open { None } else { Some(key.clone()) }))
+        })
+    };
+    let close_on_escape = {
+        let ui = ui.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                ui.dispatch(UiAction::Menu(None));
+            }
+        })
+    };
+    let copy_text = match &message.content {
+        Content::Text { text } => Some(text.clone()),
+        _ => None,
+    };
+    let forward = {
+        let (handle, ui, id) = (Rc::clone(&chat.handle), ui.clone(), id.clone());
+        Callback::from(move |_: MouseEvent| {
+            ui.dispatch(UiAction::Menu(None));
+            let targets = ui.conversation.clone().into_iter().collect();
+            let _ = handle.forward(id.clone(), targets);
+        })
+    };
+    html! {
+        <>
+            if let Some(reply_to) = &message.reply_to { { quote_view(chat, reply_to) } }
+            { content_view(chat, &message.content) }
+            { marks(chat, message) }
+            if alive {
+                <div class="mc-actions" onkeydown={close_on_escape}>
+                    <button type="button" class="mc-icon-button mc-menu-button" aria-haspopup="menu"
+                        aria-expanded={menu_open.to_string()} aria-label={t("actions")} onclick={toggle_menu}>{ "⋯" }</button>
+                    if menu_open {
+                        <ul class="mc-menu" role="menu" aria-label={t("actions")}>
+                            <li role="none"><button type="button" role="menuitem" onclick={dispatch(UiAction::Reply(id.clone()))}>{ t("reply") }</button></li>
+                            if can_edit {
+                                <li role="none"><button type="button" role="menuitem" onclick={dispatch(UiAction::Edit(id.clone()))}>{ t("edit") }</button></li>
+                            }
+                            if can_pin {
+                                <li role="none"><button type="button" role="menuitem" onclick={{
+                                    let (id, pinned) = (id.clone(), !message.pinned);
+                                    op(Rc::new(move |op| Intent::SetPinned { op, id: id.clone(), pinned }))
+                                }}>{ if message.pinned { t("unpin") } else { t("pin") } }</button></li>
+                            }
+                            <li role="none"><button type="button" role="menuitem" onclick={forward}>{ t("forward") }</button></li>
+                            if let Some(text) = copy_text {
+                                <li role="none"><button type="button" role="menuitem" onclick={Callback::from(move |_| copy_to_clipboard(&text))}>{ t("copy") }</button></li>
+                            }
+                            <li role="none"><button type="button" role="menuitem" onclick={{
+                                let id = id.clone();
+                                op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Me }))
+                            }}>{ t("deleteForMe") }</button></li>
+                            if can_delete {
+                                <li role="none"><button type="button" role="menuitem" class="mc-danger" onclick={{
+                                    let id = id.clone();
+                                    op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Everyone }))
+                                }}>{ t("deleteForEveryone") }</button></li>
+                            }
+                        </ul>
+                    }
+                </div>
+            }
+        </>
+    }
+}
+
+fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+fn local_body(chat: &ChatContext, echo: &Rc<LocalEcho>) -> Html {
+    let t = |key: &str| chat.locale.t(key);
+    let client_id = echo.client_id.clone();
+    let status = match &echo.status {
+        EchoStatus::Pending => html! { <span class="mc-mark mc-pending">{ t("pending") }</span> },
+        EchoStatus::Uploading { .. } => {
+            let (handle, client_id) = (Rc::clone(&chat.handle), client_id.clone());
+            html! {
+                <span class="mc-mark">
+                    { t("uploading") }
+                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| handle.cancel_upload(&client_id))}>{ t("cancel") }</button>
+                </span>
+            }
+        }
+        EchoStatus::Failed { reason, retryable, .. } => {
+            let (retry_handle, retry_id) = (Rc::clone(&chat.handle), client_id.clone());
+            let (discard_handle, discard_id) = (Rc::clone(&chat.handle), client_id.clone());
+            html! {
+                <span class="mc-mark mc-failed" role="alert">
+                    { format!("⚠ {}: {reason}", t("failed")) }
+                    if *retryable {
+                        <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
+                            let _ = retry_handle.retry(&retry_id);
+                        })}>{ t("retry") }</button>
+                    }
+                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
+                        discard_handle.apply(chat_core::Input::Intent(Intent::Discard { client_id: discard_id.clone() }));
+                    })}>{ t("discard") }</button>
+                </span>
+            }
+        }
+    };
+    html! {
+        <>
+            if let Some(reply_to) = &echo.reply_to { { quote_view(chat, reply_to) } }
+            { local_content_view(chat, echo) }
+            <span class="mc-marks">{ status }</span>
+        </>
+    }
+}

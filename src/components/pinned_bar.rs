@@ -1,0 +1,46 @@
+//! The pinned bar: the latest pin at a glance, and the list of all pins.
+
+use yew::prelude::*;
+
+use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::store::UiAction;
+
+fn snippet(message: &chat_protocol::Message) -> String {
+    match &message.content {
+        chat_protocol::Content::Text { text } => text.chars().take(120).collect(),
+        chat_protocol::Content::Image { file }
+        | chat_protocol::Content::File { file }
+        | chat_protocol::Content::Audio { file } => file.name.clone(),
+        chat_protocol::Content::Deleted => String::new(),
+    }
+}
+
+/// Pinned messages.
+#[function_component(PinnedBar)]
+pub fn pinned_bar() -> Html {
+    let chat = use_chat();
+    let ui = use_ui();
+    let state = chat.handle.session.state();
+    let pins: Vec<(String, String)> = state.pinned().map(|m| (m.sender.display_name.clone(), snippet(m))).collect();
+    drop(state);
+    let Some((latest_name, latest_text)) = pins.last().cloned() else { return html! {} };
+    let toggle = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(UiAction::TogglePins))
+    };
+    html! {
+        <aside class="mc-pins" aria-label={chat.locale.t("pinned")}>
+            <button type="button" class="mc-pin-latest" onclick={toggle} aria-expanded={ui.pins_open.to_string()}>
+                <span class="mc-pin-label">{ format!("📌 {}", chat.locale.t("pinned")) }</span>
+                <span class="mc-pin-text"><strong>{ latest_name }</strong>{ ": " }{ latest_text }</span>
+            </button>
+            if ui.pins_open {
+                <ul class="mc-pin-list">
+                    { for pins.into_iter().rev().map(|(name, text)| html! {
+                        <li><strong>{ name }</strong>{ ": " }{ text }</li>
+                    }) }
+                </ul>
+            }
+        </aside>
+    }
+}

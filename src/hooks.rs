@@ -1,0 +1,4 @@
+//! Hooks the panel's components share.
+
+pub mod use_chat;
+pub mod use_now;
