@@ -5,6 +5,7 @@ pub mod banner;
 pub mod blurhash_image;
 pub mod composer;
 pub mod header;
+pub mod icons;
 pub mod message_item;
 pub mod message_list;
 pub mod pinned_bar;

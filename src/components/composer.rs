@@ -8,6 +8,7 @@ use chat_protocol::{Content, MessageKind, NewContent, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_now::use_now;
 use crate::js_api::Handle;
@@ -195,14 +196,14 @@ pub fn composer() -> Html {
                     <button type="button" class="mc-link-button" onclick={cancel.clone()}>{ t("cancel") }</button>
                 </div>
             }
-            <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.map_or_else(|| t("everyone"), |name| format!("🔒 {name}"))) }</div>
+            <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
-                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing}>{ "📎" }</button>
+                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
                 <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} placeholder={t("placeholder")}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || text.trim().is_empty()}
-                    aria-label={if editing { t("save") } else { t("send") }}>{ if editing { "✓" } else { "➤" } }</button>
+                    aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>
             </div>
             if length + COUNTER_MARGIN > max_chars {
                 <div class={classes!("mc-counter", over.then_some("mc-over"))} aria-live="polite">

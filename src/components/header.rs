@@ -4,6 +4,7 @@ use chat_protocol::ParticipantId;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::store::UiAction;
 
@@ -59,7 +60,7 @@ pub fn header(props: &HeaderProps) -> Html {
     html! {
         <header class="mc-header">
             <h2 class="mc-title">{ props.title.clone() }</h2>
-            <span class="mc-online" aria-label={format!("{online}")}>{ format!("● {online}") }</span>
+            <span class="mc-online">{ format!("● {online}") }</span>
             <label class="mc-conversation">
                 <span class="mc-visually-hidden">{ t("chatWith") }</span>
                 <select onchange={on_select} aria-label={t("chatWith")}>
@@ -73,7 +74,7 @@ pub fn header(props: &HeaderProps) -> Html {
                 <button type="button" class="mc-icon-button" onclick={toggle_pins}
                     aria-expanded={ui.pins_open.to_string()}
                     aria-label={if ui.pins_open { t("hidePins") } else { t("showAllPins") }}>
-                    { format!("📌 {pins}") }
+                    { icons::pin() }{ format!(" {pins}") }
                 </button>
             }
         </header>

@@ -8,6 +8,7 @@ use chat_protocol::{Content, DeleteScope, Message, MessageId, ParticipantId};
 use yew::prelude::*;
 
 use super::blurhash_image::BlurhashImage;
+use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::js_api::message_link;
 use crate::store::{ChatContext, UiAction};
@@ -75,7 +76,7 @@ fn content_view(chat: &ChatContext, content: &Content) -> Html {
         },
         Content::File { file } => html! {
             <div class="mc-file">
-                <span class="mc-file-icon" aria-hidden="true">{ "📄" }</span>
+                <span class="mc-file-icon">{ icons::file() }</span>
                 <span class="mc-file-name">{ file.name.clone() }</span>
                 <span class="mc-file-size">{ file_size(file.size) }</span>
                 <a class="mc-button" href={message_link(base, &file.url)} download={file.name.clone()}
@@ -94,7 +95,7 @@ fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
         DraftContent::Text { text } => text_view(text),
         DraftContent::File { name, size, .. } => html! {
             <div class="mc-file">
-                <span class="mc-file-icon" aria-hidden="true">{ "📎" }</span>
+                <span class="mc-file-icon">{ icons::attach() }</span>
                 <span class="mc-file-name">{ name.clone() }</span>
                 <span class="mc-file-size">{ file_size(*size) }</span>
                 if let EchoStatus::Uploading { loaded, total } = &echo.status {
@@ -175,8 +176,8 @@ fn marks(chat: &ChatContext, message: &Message) -> Html {
     html! {
         <span class="mc-marks">
             if message.forwarded_from.is_some() { <span class="mc-mark">{ t("forwarded") }</span> }
-            if !message.targets.is_empty() { <span class="mc-mark mc-mark-private">{ format!("🔒 {}", t("private")) }</span> }
-            if message.pinned { <span class="mc-mark">{ format!("📌 {}", t("pinned")) }</span> }
+            if !message.targets.is_empty() { <span class="mc-mark mc-mark-private">{ icons::lock() }{ t("private") }</span> }
+            if message.pinned { <span class="mc-mark">{ icons::pin() }{ t("pinned") }</span> }
             if message.edited { <span class="mc-mark">{ t("edited") }</span> }
         </span>
     }
@@ -244,7 +245,7 @@ fn sent_body(
             if alive {
                 <div class="mc-actions" onkeydown={close_on_escape}>
                     <button type="button" class="mc-icon-button mc-menu-button" aria-haspopup="menu"
-                        aria-expanded={menu_open.to_string()} aria-label={t("actions")} onclick={toggle_menu}>{ "⋯" }</button>
+                        aria-expanded={menu_open.to_string()} aria-label={t("actions")} onclick={toggle_menu}>{ icons::more() }</button>
                     if menu_open {
                         <ul class="mc-menu" role="menu" aria-label={t("actions")}>
                             <li role="none"><button type="button" role="menuitem" onclick={dispatch(UiAction::Reply(id.clone()))}>{ t("reply") }</button></li>
@@ -304,7 +305,7 @@ fn local_body(chat: &ChatContext, echo: &Rc<LocalEcho>) -> Html {
             let (discard_handle, discard_id) = (Rc::clone(&chat.handle), client_id.clone());
             html! {
                 <span class="mc-mark mc-failed" role="alert">
-                    { format!("⚠ {}: {reason}", t("failed")) }
+                    { format!("{}: {reason}", t("failed")) }
                     if *retryable {
                         <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
                             let _ = retry_handle.retry(&retry_id);

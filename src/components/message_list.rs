@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
+use super::icons;
 use super::message_item::{MessageItem, RowData};
 use crate::hooks::use_chat::{use_chat, use_ui};
 
@@ -221,7 +222,7 @@ pub fn message_list() -> Html {
             </div>
             if *unseen > 0 {
                 <button type="button" class="mc-new-messages" onclick={jump_to_bottom}>
-                    { format!("↓ {} ({})", chat.locale.t("newMessages"), *unseen) }
+                    { icons::arrow_down() }{ format!(" {} ({})", chat.locale.t("newMessages"), *unseen) }
                 </button>
             }
         </div>

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::store::UiAction;
 
@@ -31,7 +32,7 @@ pub fn pinned_bar() -> Html {
     html! {
         <aside class="mc-pins" aria-label={chat.locale.t("pinned")}>
             <button type="button" class="mc-pin-latest" onclick={toggle} aria-expanded={ui.pins_open.to_string()}>
-                <span class="mc-pin-label">{ format!("📌 {}", chat.locale.t("pinned")) }</span>
+                <span class="mc-pin-label">{ icons::pin() }{ chat.locale.t("pinned") }</span>
                 <span class="mc-pin-text"><strong>{ latest_name }</strong>{ ": " }{ latest_text }</span>
             </button>
             if ui.pins_open {

@@ -29,6 +29,27 @@ await bob.waitForSelector("text=Hello Bob!");
 await bob.fill(".mc-input", "Hi Ann 👋\nSecond line via Shift+Enter");
 await bob.keyboard.press("Enter");
 await ann.waitForSelector("text=Second line");
+// Bob sends an image and a file through the attach button's input.
+await bob.setInputFiles(".mc-composer input[type=file]", [new URL("./whiteboard.png", import.meta.url).pathname, new URL("./minutes.txt", import.meta.url).pathname]);
+await ann.waitForSelector(".mc-image img:not(.mc-loading)");
+await ann.waitForSelector("text=minutes.txt");
+// Ann (host) pins Bob's first message from its menu, then replies to it.
+const bobFirst = ann.locator(".mc-message", { hasText: "Second line" });
+await bobFirst.locator(".mc-menu-button").click();
+await ann.click("role=menuitem[name='Pin']");
+await bob.waitForSelector(".mc-pins");
+await bobFirst.locator(".mc-menu-button").click();
+await ann.click("role=menuitem[name='Reply']");
+await ann.fill(".mc-input", "Thanks, pinned it for everyone.");
+await ann.keyboard.press("Enter");
+await bob.waitForSelector("text=pinned it for everyone");
+// A private message from Bob to Ann.
+await bob.selectOption(".mc-conversation select", { label: "Private chat with Ann" });
+await bob.fill(".mc-input", "Psst, just between us.");
+await bob.keyboard.press("Enter");
+await bob.selectOption(".mc-conversation select", { label: "Everyone" });
+await ann.waitForSelector("text=just between us");
+await ann.waitForTimeout(300);
 await ann.screenshot({ path: out + "light.png" });
 await bob.screenshot({ path: out + "dark.png" });
 await browser.close();
