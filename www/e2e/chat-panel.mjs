@@ -1,0 +1,64 @@
+// A page object for the demo page and its chat panel.
+export class ChatPanel {
+  constructor(page, name) {
+    this.page = page;
+    this.name = name;
+    this.panel = page.locator(".mc-panel");
+    this.input = page.locator(".mc-input");
+  }
+
+  static async join(browser, base, name, { role = "participant", colorScheme = "light", meeting = "e2e" } = {}) {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 720 }, colorScheme });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(base);
+    await page.fill("input[name=name]", name);
+    await page.fill("input[name=meeting]", meeting);
+    await page.selectOption("select[name=role]", role);
+    await page.click("#join button");
+    await page.locator(".mc-input").waitFor();
+    const panel = new ChatPanel(page, name);
+    panel.errors = errors;
+    return panel;
+  }
+
+  async send(text) {
+    await this.input.fill(text);
+    await this.input.press("Enter");
+  }
+
+  message(text) {
+    return this.page.locator(".mc-message", { hasText: text });
+  }
+
+  async waitFor(text) {
+    await this.message(text).first().waitFor();
+  }
+
+  async action(text, item) {
+    await this.message(text).locator(".mc-menu-button").click();
+    await this.page.getByRole("menuitem", { name: item, exact: true }).click();
+  }
+
+  async attach(...paths) {
+    await this.page.setInputFiles(".mc-composer input[type=file]", paths);
+  }
+
+  async chatWith(label) {
+    await this.page.selectOption(".mc-conversation select", { label });
+  }
+
+  texts() {
+    return this.page.locator(".mc-message .mc-text").allInnerTexts();
+  }
+
+  banner() {
+    return this.page.locator(".mc-banners");
+  }
+
+  async screenshot(path) {
+    await this.page.waitForTimeout(200);
+    await this.page.screenshot({ path });
+  }
+}
