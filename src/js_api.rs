@@ -946,19 +946,16 @@ fn page_object(handle: Rc<Handle>, size: usize, data: Array, has_next: bool) -> 
     object.into()
 }
 
-/// The cost of one incoming message with 10 and with 10,000 loaded, through
-/// the same path a socket frame takes (core, JS array, `chatUpdate`). A
-/// benchmark, not a test: `bash .ci/bench` runs it and prints the figures.
+/// Builders for benchmarks: a chat handle that never connects, fed frames
+/// directly, exactly as the socket would.
 #[cfg(test)]
-mod bench {
+pub(crate) mod bench_support {
     use chat_protocol::{Event, EventEnvelope, Limits, MeetingSettings, Participant, Role, Sender, ServerFrame};
-    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::*;
 
-    wasm_bindgen_test_configure!(run_in_browser);
-
-    fn handle_with(loaded: u64) -> Rc<Handle> {
+    /// A welcomed handle with `loaded` messages.
+    pub(crate) fn handle_with(loaded: u64) -> Rc<Handle> {
         let session = Session::new("ws://127.0.0.1:1/ws", "t", now_ms);
         let handle = Rc::new(Handle {
             session: session.clone(),
@@ -995,13 +992,14 @@ mod bench {
         handle
     }
 
-    fn deliver(session: &Session, seq: u64) {
+    /// Delivers message number `seq` as the server would.
+    pub(crate) fn deliver(session: &Session, seq: u64) {
         let message = chat_protocol::Message {
             id: format!("m{seq}").into(),
             client_id: format!("c{seq}").into(),
             seq,
-            sender: Sender { id: "other".into(), display_name: "Other".into() },
-            time: 1_795_420_000_000,
+            sender: Sender { id: format!("user{}", seq % 7).into(), display_name: format!("User {}", seq % 7) },
+            time: 1_795_420_000_000 + seq as i64 * 1_000,
             content: Content::Text { text: format!("message number {seq}") },
             reply_to: None,
             forwarded_from: None,
@@ -1017,6 +1015,18 @@ mod bench {
             event: Event::MessageCreated { message },
         })));
     }
+}
+
+/// The cost of one incoming message with 10 and with 10,000 loaded, through
+/// the same path a socket frame takes (core, JS array, `chatUpdate`). A
+/// benchmark, not a test: `bash .ci/bench` runs it and prints the figures.
+#[cfg(test)]
+mod bench {
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::bench_support::{deliver, handle_with};
+
+    wasm_bindgen_test_configure!(run_in_browser);
 
     /// Microseconds per incoming message, over `count` messages.
     fn per_message_us(loaded: u64, count: u64) -> f64 {

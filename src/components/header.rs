@@ -73,7 +73,7 @@ pub fn header(props: &HeaderProps) -> Html {
             if pins > 0 {
                 <button type="button" class="mc-icon-button" onclick={toggle_pins}
                     aria-expanded={ui.pins_open.to_string()}
-                    aria-label={if ui.pins_open { t("hidePins") } else { t("showAllPins") }}>
+                    aria-label={format!("{pins} {}", if ui.pins_open { t("hidePins") } else { t("showAllPins") })}>
                     { icons::pin() }{ format!(" {pins}") }
                 </button>
             }

@@ -162,7 +162,7 @@ pub fn message_list() -> Html {
                 layout_ref.last_key = last_key;
             }
             layout_ref.anchor = anchor_now;
-            let viewport = f64::from(element.client_height());
+            let viewport = visible_height(&element);
             if (scroll.1 - viewport).abs() > 1.0 && viewport > 0.0 {
                 scroll.set((f64::from(element.scroll_top()), viewport));
             }
@@ -179,8 +179,8 @@ pub fn message_list() -> Html {
         Callback::from(move |event: Event| {
             let element: Element = event.target_unchecked_into();
             let top = f64::from(element.scroll_top());
-            let viewport = f64::from(element.client_height());
-            let at_bottom = f64::from(element.scroll_height()) - top - viewport < STICK_THRESHOLD;
+            let viewport = visible_height(&element);
+            let at_bottom = f64::from(element.scroll_height() - element.client_height()) - top < STICK_THRESHOLD;
             layout.borrow_mut().stick = at_bottom;
             if at_bottom && *unseen != 0 {
                 unseen.set(0);
@@ -227,6 +227,14 @@ pub fn message_list() -> Html {
             }
         </div>
     }
+}
+
+/// The list's height on screen: its own, but never more than the window's,
+/// so a host that forgot to size the panel still gets a small DOM.
+fn visible_height(element: &Element) -> f64 {
+    let window_height =
+        web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1_000.0);
+    f64::from(element.client_height()).min(window_height)
 }
 
 /// Reads the rendered rows' heights into the cache; returns whether any changed.

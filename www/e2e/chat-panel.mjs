@@ -57,6 +57,15 @@ export class ChatPanel {
     return this.page.locator(".mc-banners");
   }
 
+  /** Runs axe-core over the panel; returns its violations. */
+  async accessibilityViolations() {
+    await this.page.addScriptTag({ path: new URL("../node_modules/axe-core/axe.min.js", import.meta.url).pathname });
+    return this.page.evaluate(async () => {
+      const results = await globalThis.axe.run(document.querySelector(".mc-panel"));
+      return results.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    });
+  }
+
   async screenshot(path) {
     await this.page.waitForTimeout(200);
     await this.page.screenshot({ path });

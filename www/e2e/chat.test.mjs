@@ -80,6 +80,23 @@ test("two participants exchange every kind of message, edit, delete, pin, reply 
   for (const panel of [ann, bob, cat]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
 });
 
+test("the panel has no accessibility violations (axe-core), in light and dark, with a menu open", async () => {
+  const meeting = `a${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { colorScheme: "dark", meeting });
+  await ann.send("Accessible, https://example.com");
+  await bob.attach(here("./whiteboard.png"), here("./minutes.txt"));
+  await ann.waitFor("minutes.txt");
+  await bob.waitFor("Accessible");
+  await ann.action("Accessible", "Pin");
+  await bob.page.locator(".mc-pins").waitFor();
+  for (const panel of [ann, bob]) {
+    assert.deepEqual(await panel.accessibilityViolations(), [], `${panel.name}'s panel`);
+  }
+  await ann.message("Accessible").locator(".mc-menu-button").click();
+  assert.deepEqual(await ann.accessibilityViolations(), [], "with the action menu open");
+});
+
 test("after a server restart the panels reconnect and nothing is lost", async () => {
   const meeting = `r${Date.now()}`;
   const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
