@@ -134,6 +134,30 @@ fn blob_of(value: &JsValue) -> JsResult<(Blob, String)> {
 }
 
 impl Handle {
+    /// A handle over `session` that hears the session's effects. The session
+    /// holds only a weak link back, so dropping the last handle frees both.
+    fn new(session: Session, http_base: String, storage_key: String) -> Rc<Self> {
+        let handle = Rc::new(Self {
+            session: session.clone(),
+            list: RefCell::new(MessageList::new(http_base.clone())),
+            http_base,
+            storage_key,
+            bus: EventBus::default(),
+            ops: RefCell::new(HashMap::new()),
+            next_op: Cell::new(1),
+            files: RefCell::new(HashMap::new()),
+            ready: RefCell::new(None),
+            watchers: RefCell::new(Vec::new()),
+        });
+        let weak: Weak<Handle> = Rc::downgrade(&handle);
+        session.set_listener(Rc::new(move |_, effect| {
+            if let Some(handle) = weak.upgrade() {
+                handle.on_effect(effect);
+            }
+        }));
+        handle
+    }
+
     fn new_op(&self) -> (OpId, Promise) {
         let op = self.next_op.get();
         self.next_op.set(op + 1);
@@ -611,25 +635,7 @@ impl MeetingChat {
             }
         };
         let session = Session::new(url.clone(), token, now_ms);
-        let base = http_base(&url);
-        let handle = Rc::new(Handle {
-            session: session.clone(),
-            list: RefCell::new(MessageList::new(base.clone())),
-            http_base: base,
-            storage_key,
-            bus: EventBus::default(),
-            ops: RefCell::new(HashMap::new()),
-            next_op: Cell::new(1),
-            files: RefCell::new(HashMap::new()),
-            ready: RefCell::new(None),
-            watchers: RefCell::new(Vec::new()),
-        });
-        let weak: Weak<Handle> = Rc::downgrade(&handle);
-        session.set_listener(Rc::new(move |_, effect| {
-            if let Some(handle) = weak.upgrade() {
-                handle.on_effect(effect);
-            }
-        }));
+        let handle = Handle::new(session.clone(), http_base(&url), storage_key);
         let chat = MeetingChat { handle: Rc::clone(&handle) };
         let ready = Promise::new(&mut |resolve, reject| {
             *handle.ready.borrow_mut() = Some(Settle { resolve, reject });
@@ -957,24 +963,7 @@ pub(crate) mod bench_support {
     /// A welcomed handle with `loaded` messages.
     pub(crate) fn handle_with(loaded: u64) -> Rc<Handle> {
         let session = Session::new("ws://127.0.0.1:1/ws", "t", now_ms);
-        let handle = Rc::new(Handle {
-            session: session.clone(),
-            list: RefCell::new(MessageList::new("http://127.0.0.1:1".into())),
-            http_base: "http://127.0.0.1:1".into(),
-            storage_key: "bench".into(),
-            bus: EventBus::default(),
-            ops: RefCell::new(HashMap::new()),
-            next_op: Cell::new(1),
-            files: RefCell::new(HashMap::new()),
-            ready: RefCell::new(None),
-            watchers: RefCell::new(Vec::new()),
-        });
-        let weak = Rc::downgrade(&handle);
-        session.set_listener(Rc::new(move |_, effect| {
-            if let Some(handle) = weak.upgrade() {
-                handle.on_effect(effect);
-            }
-        }));
+        let handle = Handle::new(session.clone(), "http://127.0.0.1:1".into(), "bench".into());
         handle.bus.add("chatUpdate", Function::new_with_args("e", "e.messages.length"), false);
         let me = Participant { id: "me".into(), display_name: "Me".into(), role: Role::Participant };
         session.apply(Input::Frame(ServerFrame::Welcome {
