@@ -5,6 +5,7 @@
 //! - [`csv_export`]: the seed's CSV export.
 //! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew panel; `mount` exports `mountChatPanel`.
 //! - [`locale`], [`text_format`]: the panel's strings and pure formatting rules.
+//! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -24,6 +25,7 @@ pub mod mount;
 mod store;
 pub mod text_format;
 pub mod transport;
+pub mod virtual_list;
 
 /// The chat protocol version this build speaks.
 #[wasm_bindgen(js_name = protocolVersion)]

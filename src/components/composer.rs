@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::{Draft, DraftContent, Intent};
-use chat_protocol::{Content, MessageKind, NewContent, RateBucket};
+use chat_protocol::{Content, MessageId, MessageKind, NewContent, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -50,12 +50,6 @@ pub fn composer() -> Html {
     let max_chars = state.limits().max_text_chars;
     let limited_until = state.rate_limited_until(RateBucket::Text);
     let connected = state.connection() == chat_core::ConnectionState::Connected;
-    let last_own_text = state
-        .timeline()
-        .iter()
-        .rev()
-        .find(|m| state.can_edit(m) && matches!(m.content, Content::Text { .. }))
-        .map(|m| m.id.clone());
     let reply_name =
         ui.reply_to.as_ref().and_then(|id| state.timeline().get(id)).map(|m| m.sender.display_name.clone());
     let editing_text = ui.editing.as_ref().and_then(|id| state.timeline().get(id)).and_then(|m| match &m.content {
@@ -110,7 +104,7 @@ pub fn composer() -> Html {
         Callback::from(move |event: InputEvent| text.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let onkeydown = {
-        let (submit, ui, text) = (Rc::clone(&submit), ui.clone(), text.clone());
+        let (submit, ui, text, handle) = (Rc::clone(&submit), ui.clone(), text.clone(), Rc::clone(&chat.handle));
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
             "Enter" if !event.shift_key() && !event.is_composing() => {
                 event.prevent_default();
@@ -126,7 +120,7 @@ pub fn composer() -> Html {
                 ui.dispatch(UiAction::CancelCompose);
             }
             "ArrowUp" if text.is_empty() => {
-                if let Some(id) = last_own_text.clone() {
+                if let Some(id) = last_own_text(&handle) {
                     event.prevent_default();
                     ui.dispatch(UiAction::Edit(id));
                 }
@@ -212,4 +206,17 @@ pub fn composer() -> Html {
             }
         </form>
     }
+}
+
+/// The newest text message this participant may edit. Searched only when
+/// asked (Up in an empty composer), so a render never walks the timeline.
+fn last_own_text(handle: &Handle) -> Option<MessageId> {
+    let state = handle.session.state();
+    let id = state
+        .timeline()
+        .iter()
+        .rev()
+        .find(|m| state.can_edit(m) && matches!(m.content, Content::Text { .. }))
+        .map(|m| m.id.clone());
+    id
 }

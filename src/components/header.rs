@@ -35,7 +35,7 @@ pub fn header(props: &HeaderProps) -> Html {
             if !peers.iter().any(|(id, _)| id == &peer) {
                 let name = state
                     .timeline()
-                    .iter()
+                    .private()
                     .find(|m| m.sender.id == peer)
                     .map_or_else(|| peer.0.clone(), |m| m.sender.display_name.clone());
                 peers.push((peer, name));

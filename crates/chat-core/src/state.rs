@@ -169,7 +169,7 @@ impl ChatState {
 
     /// Pinned messages, oldest first.
     pub fn pinned(&self) -> impl Iterator<Item = &Message> {
-        self.timeline.iter().filter(|m| m.pinned)
+        self.timeline.pinned()
     }
 
     /// Messages sent by `user`.
@@ -187,7 +187,7 @@ impl ChatState {
     pub fn private_conversations(&self) -> Vec<Conversation> {
         let Some(me) = self.me.as_ref() else { return Vec::new() };
         let mut conversations: Vec<Conversation> = Vec::new();
-        for message in self.timeline.iter().filter(|m| !m.targets.is_empty()) {
+        for message in self.timeline.private() {
             let mut peers: Vec<ParticipantId> = message
                 .targets
                 .iter()
