@@ -7,7 +7,9 @@ use yew::prelude::*;
 
 use crate::components::banner::Banner;
 use crate::components::composer::Composer;
+use crate::components::drop_zone::DropZone;
 use crate::components::header::Header;
+use crate::components::image_viewer::ImageViewer;
 use crate::components::message_list::MessageList;
 use crate::components::pinned_bar::PinnedBar;
 use crate::js_api::Handle;
@@ -57,8 +59,11 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                     <Header title={title} />
                     <Banner />
                     <PinnedBar />
-                    <MessageList />
-                    <Composer />
+                    <DropZone>
+                        <MessageList />
+                        <Composer />
+                    </DropZone>
+                    <ImageViewer />
                 </section>
             </ContextProvider<crate::store::Ui>>
         </ContextProvider<ChatContext>>

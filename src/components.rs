@@ -1,11 +1,14 @@
 //! The panel's components, one per file; each reads the chat through
 //! `use_chat` and never parses protocol frames.
 
+pub mod action_menu;
 pub mod banner;
 pub mod blurhash_image;
 pub mod composer;
+pub mod drop_zone;
 pub mod header;
 pub mod icons;
+pub mod image_viewer;
 pub mod message_item;
 pub mod message_list;
 pub mod pinned_bar;

@@ -42,6 +42,17 @@ pub struct UiState {
     pub pins_open: bool,
     /// The message whose action menu is open (its list key).
     pub menu: Option<String>,
+    /// The image shown full size.
+    pub viewing: Option<ViewedImage>,
+}
+
+/// An image opened in the full view.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewedImage {
+    /// The full image.
+    pub url: AttrValue,
+    /// Its description.
+    pub alt: AttrValue,
 }
 
 /// Changes to [`UiState`].
@@ -59,6 +70,8 @@ pub enum UiAction {
     TogglePins,
     /// Open a message's menu, or close menus.
     Menu(Option<String>),
+    /// Show an image full size, or close the view.
+    View(Option<ViewedImage>),
 }
 
 impl Reducible for UiState {
@@ -87,6 +100,7 @@ impl Reducible for UiState {
             }
             UiAction::TogglePins => next.pins_open = !next.pins_open,
             UiAction::Menu(key) => next.menu = key,
+            UiAction::View(image) => next.viewing = image,
         }
         Rc::new(next)
     }

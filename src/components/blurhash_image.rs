@@ -1,9 +1,12 @@
-//! An image with a blurhash placeholder painted first, then the thumbnail,
-//! and a link to the full image.
+//! An image with a blurhash placeholder painted first, then the thumbnail;
+//! a click opens the full view (a modified click still opens a tab).
 
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
+
+use crate::hooks::use_chat::use_ui;
+use crate::store::{UiAction, ViewedImage};
 
 /// Properties of [`BlurhashImage`].
 #[derive(Properties, PartialEq)]
@@ -39,6 +42,17 @@ pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
             }
         });
     }
+    let ui = use_ui();
+    let onclick = {
+        let (ui, url, alt) = (ui.clone(), props.link.clone(), props.alt.clone());
+        Callback::from(move |event: MouseEvent| {
+            if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+                return;
+            }
+            event.prevent_default();
+            ui.dispatch(UiAction::View(Some(ViewedImage { url: url.clone(), alt: alt.clone() })));
+        })
+    };
     let onload = {
         let loaded = loaded.clone();
         Callback::from(move |_| loaded.set(true))
@@ -48,7 +62,7 @@ pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
     let height = (u64::from(props.height.max(1)) * u64::from(width) / u64::from(props.width.max(1))).clamp(1, 320);
     let style = format!("width:{width}px;height:{height}px");
     html! {
-        <a class="mc-image" href={props.link.clone()} target="_blank" rel="noopener noreferrer" aria-label={props.open_label.clone()} style={style}>
+        <a class="mc-image" href={props.link.clone()} target="_blank" rel="noopener noreferrer" aria-label={props.open_label.clone()} style={style} {onclick}>
             if props.blurhash.is_some() && !*loaded {
                 <canvas ref={canvas} class="mc-image-placeholder" width={PLACEHOLDER_SIDE.to_string()} height={PLACEHOLDER_SIDE.to_string()} aria-hidden="true" />
             }

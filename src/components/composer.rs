@@ -63,15 +63,19 @@ pub fn composer() -> Html {
     let now = use_now(limited_until.is_some());
     let rate_limited = limited_until.is_some_and(|until| until > now);
 
-    // Entering edit mode loads the message's text; leaving it clears the box.
+    // Entering edit mode loads the message's text. Choosing reply or edit
+    // (in a menu, or with Up) brings focus here; mounting the panel does not,
+    // so a host page keeps its own focus.
     {
         let (text, textarea) = (text.clone(), textarea.clone());
-        use_effect_with(ui.editing.clone(), move |editing| {
+        use_effect_with((ui.editing.clone(), ui.reply_to.clone()), move |(editing, reply_to)| {
             if editing.is_some() {
                 text.set(editing_text.unwrap_or_default());
             }
-            if let Some(element) = textarea.cast::<HtmlTextAreaElement>() {
-                let _ = element.focus();
+            if editing.is_some() || reply_to.is_some() {
+                if let Some(element) = textarea.cast::<HtmlTextAreaElement>() {
+                    let _ = element.focus();
+                }
             }
         });
     }

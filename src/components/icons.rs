@@ -49,3 +49,8 @@ pub fn file() -> Html {
 pub fn arrow_down() -> Html {
     icon("M12 5v14M6 13l6 6 6-6")
 }
+
+/// A cross.
+pub fn close() -> Html {
+    icon("M6 6l12 12M18 6 6 18")
+}

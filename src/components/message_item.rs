@@ -7,6 +7,7 @@ use chat_core::{DraftContent, EchoStatus, Intent, LocalEcho};
 use chat_protocol::{Content, DeleteScope, Message, MessageId, ParticipantId};
 use yew::prelude::*;
 
+use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
@@ -198,44 +199,64 @@ fn sent_body(
     let alive = message.content != Content::Deleted;
     let id = message.id.clone();
     let t = |key: &str| chat.locale.t(key);
-    let action = |make: Rc<dyn Fn()>| Callback::from(move |_: MouseEvent| make());
+    let item = |label: &str, focus_after: FocusAfter, on_select: Callback<()>| MenuItem {
+        label: t(label),
+        danger: false,
+        on_select,
+        focus_after,
+    };
     let dispatch = |ui_action: UiAction| {
         let ui = ui.clone();
-        action(Rc::new(move || ui.dispatch(ui_action.clone())))
+        Callback::from(move |()| ui.dispatch(ui_action.clone()))
     };
     let op = |intent: Rc<dyn Fn(u64) -> Intent>| {
-        let (handle, ui) = (Rc::clone(&chat.handle), ui.clone());
-        action(Rc::new(move || {
-            ui.dispatch(UiAction::Menu(None));
+        let handle = Rc::clone(&chat.handle);
+        Callback::from(move |()| {
             let intent = Rc::clone(&intent);
             let _ = handle.op(move |op| intent(op));
-        }))
-    };
-    let toggle_menu = {
-        let (ui, key) = (ui.clone(), key.to_string());
-        Callback::from(move |_: MouseEvent| {
-            ui.dispatch(UiAction::Menu(if menu_open { None } else { Some(key.clone()) }))
         })
     };
-    let close_on_escape = {
-        let ui = ui.clone();
-        Callback::from(move |event: KeyboardEvent| {
-            if event.key() == "Escape" {
-                ui.dispatch(UiAction::Menu(None));
-            }
-        })
-    };
-    let copy_text = match &message.content {
-        Content::Text { text } => Some(text.clone()),
-        _ => None,
-    };
-    let forward = {
+    let mut items = vec![item("reply", FocusAfter::Elsewhere, dispatch(UiAction::Reply(id.clone())))];
+    if can_edit {
+        items.push(item("edit", FocusAfter::Elsewhere, dispatch(UiAction::Edit(id.clone()))));
+    }
+    if can_pin {
+        let (id, pinned) = (id.clone(), !message.pinned);
+        let label = if message.pinned { "unpin" } else { "pin" };
+        items.push(item(
+            label,
+            FocusAfter::Button,
+            op(Rc::new(move |op| Intent::SetPinned { op, id: id.clone(), pinned })),
+        ));
+    }
+    {
         let (handle, ui, id) = (Rc::clone(&chat.handle), ui.clone(), id.clone());
-        Callback::from(move |_: MouseEvent| {
-            ui.dispatch(UiAction::Menu(None));
-            let targets = ui.conversation.clone().into_iter().collect();
-            let _ = handle.forward(id.clone(), targets);
-        })
+        items.push(item(
+            "forward",
+            FocusAfter::Button,
+            Callback::from(move |()| {
+                let targets = ui.conversation.clone().into_iter().collect();
+                let _ = handle.forward(id.clone(), targets);
+            }),
+        ));
+    }
+    if let Content::Text { text } = &message.content {
+        let text = text.clone();
+        items.push(item("copy", FocusAfter::Button, Callback::from(move |()| copy_to_clipboard(&text))));
+    }
+    {
+        let id = id.clone();
+        let delete = op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Me }));
+        items.push(item("deleteForMe", FocusAfter::List, delete));
+    }
+    if can_delete {
+        let id = id.clone();
+        let delete = op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Everyone }));
+        items.push(MenuItem { danger: true, ..item("deleteForEveryone", FocusAfter::List, delete) });
+    }
+    let on_open = {
+        let (ui, key) = (ui.clone(), key.to_string());
+        Callback::from(move |open: bool| ui.dispatch(UiAction::Menu(open.then(|| key.clone()))))
     };
     html! {
         <>
@@ -243,38 +264,7 @@ fn sent_body(
             { content_view(chat, &message.content) }
             { marks(chat, message) }
             if alive {
-                <div class="mc-actions" onkeydown={close_on_escape}>
-                    <button type="button" class="mc-icon-button mc-menu-button" aria-haspopup="menu"
-                        aria-expanded={menu_open.to_string()} aria-label={t("actions")} onclick={toggle_menu}>{ icons::more() }</button>
-                    if menu_open {
-                        <ul class="mc-menu" role="menu" aria-label={t("actions")}>
-                            <li role="none"><button type="button" role="menuitem" onclick={dispatch(UiAction::Reply(id.clone()))}>{ t("reply") }</button></li>
-                            if can_edit {
-                                <li role="none"><button type="button" role="menuitem" onclick={dispatch(UiAction::Edit(id.clone()))}>{ t("edit") }</button></li>
-                            }
-                            if can_pin {
-                                <li role="none"><button type="button" role="menuitem" onclick={{
-                                    let (id, pinned) = (id.clone(), !message.pinned);
-                                    op(Rc::new(move |op| Intent::SetPinned { op, id: id.clone(), pinned }))
-                                }}>{ if message.pinned { t("unpin") } else { t("pin") } }</button></li>
-                            }
-                            <li role="none"><button type="button" role="menuitem" onclick={forward}>{ t("forward") }</button></li>
-                            if let Some(text) = copy_text {
-                                <li role="none"><button type="button" role="menuitem" onclick={Callback::from(move |_| copy_to_clipboard(&text))}>{ t("copy") }</button></li>
-                            }
-                            <li role="none"><button type="button" role="menuitem" onclick={{
-                                let id = id.clone();
-                                op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Me }))
-                            }}>{ t("deleteForMe") }</button></li>
-                            if can_delete {
-                                <li role="none"><button type="button" role="menuitem" class="mc-danger" onclick={{
-                                    let id = id.clone();
-                                    op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Everyone }))
-                                }}>{ t("deleteForEveryone") }</button></li>
-                            }
-                        </ul>
-                    }
-                </div>
+                <ActionMenu label={t("actions")} open={menu_open} {on_open} {items} />
             }
         </>
     }
