@@ -115,3 +115,82 @@ test("after a server restart the panels reconnect and nothing is lost", async ()
   assert.equal(texts.filter((t) => t === "before the restart").length, 1);
   assert.equal(texts.filter((t) => t === "after the restart").length, 1);
 });
+
+test("keyboard alone: menus with arrow keys, focus returns, Up edits; the image view; dropping files", async () => {
+  const meeting = `k${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const { page } = ann;
+  const focused = () => page.evaluate(() => {
+    const el = document.activeElement;
+    return el ? `${el.getAttribute("role") ?? el.tagName.toLowerCase()}:${el.textContent.trim() || el.getAttribute("aria-label")}` : "";
+  });
+
+  await bob.send("pick me");
+  await ann.waitFor("pick me");
+  const button = ann.message("pick me").locator(".mc-menu-button");
+  await button.focus();
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await focused(), "menuitem:Reply", "ArrowDown opens the menu on its first item");
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await focused(), "menuitem:Delete for everyone", "ArrowUp wraps to the last");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowDown");
+  assert.equal(await focused(), "menuitem:Pin");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator(".mc-menu").count(), 0, "Escape closes the menu");
+  assert.equal(await focused(), "button:Message actions", "and returns focus to its button");
+
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await bob.page.locator(".mc-pins").waitFor();
+  assert.equal(await focused(), "button:Message actions", "after pinning, focus is back on the button");
+
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("Enter");
+  assert.equal(await focused(), `textarea:${await ann.input.getAttribute("aria-label")}`, "Reply focuses the composer");
+  await page.keyboard.type("replied by keyboard");
+  await page.keyboard.press("Enter");
+  await bob.message("replied by keyboard").locator(".mc-quote").waitFor();
+
+  await page.keyboard.press("ArrowUp");
+  await page.locator(".mc-compose-banner", { hasText: "Editing" }).waitFor();
+  assert.equal(await ann.input.inputValue(), "replied by keyboard", "Up in an empty composer edits the last message");
+  await ann.input.fill("edited by keyboard");
+  await page.keyboard.press("Enter");
+  await bob.waitFor("edited by keyboard");
+
+  await bob.attach(here("./whiteboard.png"));
+  const image = page.locator(".mc-image");
+  await page.locator(".mc-image img:not(.mc-loading)").waitFor();
+  await image.click();
+  const viewer = page.locator("dialog.mc-viewer[open]");
+  await viewer.locator("img").waitFor();
+  assert.match(await viewer.locator("img").getAttribute("src"), /\/files\//);
+  await ann.screenshot(`${shots}image-view.png`);
+  await page.keyboard.press("Escape");
+  await viewer.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("mc-image")), true,
+    "closing the view returns focus to the image");
+
+  await page.evaluate(() => {
+    const zone = document.querySelector(".mc-drop-zone");
+    const data = new DataTransfer();
+    data.items.add(new File(["notes dropped onto the panel"], "dropped-notes.txt", { type: "text/plain" }));
+    const fire = (type) => zone.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    fire("dragenter");
+    fire("dragover");
+  });
+  await page.locator(".mc-drop-overlay").waitFor();
+  await ann.screenshot(`${shots}drop-overlay.png`);
+  await page.evaluate(() => {
+    const zone = document.querySelector(".mc-drop-zone");
+    const data = new DataTransfer();
+    data.items.add(new File(["notes dropped onto the panel"], "dropped-notes.txt", { type: "text/plain" }));
+    zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.locator(".mc-drop-overlay").waitFor({ state: "detached" });
+  await bob.waitFor("dropped-notes.txt");
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+});
