@@ -82,7 +82,7 @@ mod bench {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::*;
-    use crate::js_api::bench_support::{deliver, handle_with};
+    use crate::js_api::test_support::{deliver, handle_with};
 
     wasm_bindgen_test_configure!(run_in_browser);
 

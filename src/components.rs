@@ -12,3 +12,6 @@ pub mod image_viewer;
 pub mod message_item;
 pub mod message_list;
 pub mod pinned_bar;
+
+#[cfg(test)]
+mod tests;

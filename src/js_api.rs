@@ -952,13 +952,18 @@ fn page_object(handle: Rc<Handle>, size: usize, data: Array, has_next: bool) -> 
     object.into()
 }
 
-/// Builders for benchmarks: a chat handle that never connects, fed frames
-/// directly, exactly as the socket would.
+/// Builders for benchmarks and component tests: a chat handle that never
+/// connects, fed frames directly, exactly as the socket would.
 #[cfg(test)]
-pub(crate) mod bench_support {
-    use chat_protocol::{Event, EventEnvelope, Limits, MeetingSettings, Participant, Role, Sender, ServerFrame};
+pub(crate) mod test_support {
+    use chat_protocol::{
+        Event, EventEnvelope, Limits, MeetingSettings, Message, Participant, Role, Sender, ServerFrame,
+    };
 
     use super::*;
+
+    /// When message number 1 was sent; message `seq` follows `seq` seconds later.
+    pub(crate) const FIRST_MESSAGE_AT: i64 = 1_795_420_000_000;
 
     /// A welcomed handle with `loaded` messages.
     pub(crate) fn handle_with(loaded: u64) -> Rc<Handle> {
@@ -966,13 +971,14 @@ pub(crate) mod bench_support {
         let handle = Handle::new(session.clone(), "http://127.0.0.1:1".into(), "bench".into());
         handle.bus.add("chatUpdate", Function::new_with_args("e", "e.messages.length"), false);
         let me = Participant { id: "me".into(), display_name: "Me".into(), role: Role::Participant };
+        let bob = Participant { id: "bob".into(), display_name: "Bob".into(), role: Role::Participant };
         session.apply(Input::Frame(ServerFrame::Welcome {
             v: 1,
             me: me.clone(),
             meeting_id: "bench".into(),
             head_seq: 0,
             settings: MeetingSettings::default(),
-            participants: vec![me],
+            participants: vec![me, bob],
             limits: Limits::default(),
         }));
         for seq in 1..=loaded {
@@ -981,14 +987,14 @@ pub(crate) mod bench_support {
         handle
     }
 
-    /// Delivers message number `seq` as the server would.
-    pub(crate) fn deliver(session: &Session, seq: u64) {
-        let message = chat_protocol::Message {
+    /// Message number `seq`: "message number {seq}" from one of seven users.
+    pub(crate) fn numbered(seq: u64) -> Message {
+        Message {
             id: format!("m{seq}").into(),
             client_id: format!("c{seq}").into(),
             seq,
             sender: Sender { id: format!("user{}", seq % 7).into(), display_name: format!("User {}", seq % 7) },
-            time: 1_795_420_000_000 + seq as i64 * 1_000,
+            time: FIRST_MESSAGE_AT + seq as i64 * 1_000,
             content: Content::Text { text: format!("message number {seq}") },
             reply_to: None,
             forwarded_from: None,
@@ -997,7 +1003,17 @@ pub(crate) mod bench_support {
             edited: false,
             edited_at: None,
             pinned: false,
-        };
+        }
+    }
+
+    /// Delivers message number `seq` as the server would.
+    pub(crate) fn deliver(session: &Session, seq: u64) {
+        deliver_message(session, numbered(seq));
+    }
+
+    /// Delivers `message` as the server would.
+    pub(crate) fn deliver_message(session: &Session, message: Message) {
+        let seq = message.seq;
         session.apply(Input::Frame(ServerFrame::Event(EventEnvelope {
             seq,
             time: 0,
@@ -1013,7 +1029,7 @@ pub(crate) mod bench_support {
 mod bench {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    use super::bench_support::{deliver, handle_with};
+    use super::test_support::{deliver, handle_with};
 
     wasm_bindgen_test_configure!(run_in_browser);
 

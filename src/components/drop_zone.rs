@@ -29,8 +29,8 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     // the drag really left.
     let depth = use_mut_ref(|| 0_u32);
     let active = use_state(|| false);
-    let can_send = chat.handle.session.state().connection() == chat_core::ConnectionState::Connected
-        && ui.editing.is_none();
+    let can_send =
+        chat.handle.session.state().connection() == chat_core::ConnectionState::Connected && ui.editing.is_none();
 
     let ondragenter = {
         let (depth, active) = (Rc::clone(&depth), active.clone());

@@ -3,7 +3,9 @@
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-/// Milliseconds since the epoch, refreshed each second while `active`.
+/// Milliseconds since the epoch, re-rendering each second while `active`.
+/// Read fresh on every render while active, so a countdown that starts
+/// mid-second shows its true value at once, not one second too many.
 #[hook]
 pub fn use_now(active: bool) -> i64 {
     let now = use_state(|| js_sys::Date::now() as i64);
@@ -14,5 +16,9 @@ pub fn use_now(active: bool) -> i64 {
             move || drop(interval)
         });
     }
-    *now
+    if active {
+        js_sys::Date::now() as i64
+    } else {
+        *now
+    }
 }

@@ -1,0 +1,244 @@
+//! Component tests in headless Chromium: the whole panel mounted on a page,
+//! fed frames exactly as the socket would, and read back from the DOM.
+
+use std::rc::Rc;
+
+use chat_core::Input;
+use chat_protocol::{Content, ErrorCode, ErrorFrame, RateBucket, ServerFrame};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, HtmlSelectElement};
+
+use crate::app::{ChatPanel, ChatPanelProps};
+use crate::js_api::test_support::{deliver, deliver_message, handle_with, numbered, FIRST_MESSAGE_AT};
+use crate::js_api::Handle;
+use crate::locale::Locale;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Lets yew render and the list measure and re-render.
+async fn settle() {
+    for _ in 0..5 {
+        next_frame().await;
+    }
+}
+
+/// A panel mounted in a 640 px tall host, with the package's stylesheet.
+struct Mounted {
+    host: HtmlElement,
+    app: Option<yew::AppHandle<ChatPanel>>,
+    handle: Rc<Handle>,
+}
+
+impl Mounted {
+    async fn new(handle: Rc<Handle>, locale: Locale) -> Self {
+        let document = document();
+        if document.get_element_by_id("mc-test-style").is_none() {
+            let style = document.create_element("style").expect("style");
+            style.set_id("mc-test-style");
+            style.set_text_content(Some(include_str!("../../www/meeting-chat.css")));
+            document.head().expect("head").append_child(&style).expect("append");
+        }
+        let host: HtmlElement = document.create_element("div").expect("div").unchecked_into();
+        host.set_attribute("style", "height:640px;width:400px;display:flex").expect("style");
+        document.body().expect("body").append_child(&host).expect("append");
+        let props = ChatPanelProps { handle: Rc::clone(&handle), locale: Rc::new(locale), title: None };
+        let app = yew::Renderer::<ChatPanel>::with_root_and_props(host.clone().into(), props).render();
+        settle().await;
+        Self { host, app: Some(app), handle }
+    }
+
+    fn find(&self, selector: &str) -> Option<Element> {
+        self.host.query_selector(selector).expect("a valid selector")
+    }
+
+    fn count(&self, selector: &str) -> u32 {
+        self.host.query_selector_all(selector).expect("a valid selector").length()
+    }
+
+    fn text(&self) -> String {
+        self.host.text_content().unwrap_or_default()
+    }
+
+    fn list(&self) -> Element {
+        self.find(".mc-list").expect("the list")
+    }
+
+    fn distance_from_bottom(&self) -> i32 {
+        let list = self.list();
+        list.scroll_height() - list.client_height() - list.scroll_top()
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.destroy();
+        }
+        self.host.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_list_is_a_polite_log_with_a_small_dom_and_starts_at_the_newest() {
+    let panel = Mounted::new(handle_with(5_000), Locale::default()).await;
+    let list = panel.list();
+    assert_eq!(list.get_attribute("role").as_deref(), Some("log"));
+    assert_eq!(list.get_attribute("aria-live").as_deref(), Some("polite"));
+    let rows = panel.count("[data-row]");
+    assert!((5..60).contains(&rows), "{rows} rows rendered of 5,000");
+    assert!(panel.text().contains("message number 5000"));
+    assert!(panel.distance_from_bottom() < 48, "the list starts at the bottom");
+
+    deliver(&panel.handle.session, 5_001);
+    settle().await;
+    assert!(panel.text().contains("message number 5001"));
+    assert!(panel.distance_from_bottom() < 48, "and sticks there as messages arrive");
+    assert_eq!(panel.count(".mc-new-messages"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_reader_who_scrolled_up_keeps_the_place_and_gets_a_new_messages_button() {
+    let panel = Mounted::new(handle_with(400), Locale::default()).await;
+    let list = panel.list();
+    list.set_scroll_top(list.scroll_height() / 2);
+    settle().await;
+    let place = list.scroll_top();
+    let first_row = panel.find("[data-row]").and_then(|r| r.get_attribute("data-row"));
+
+    deliver(&panel.handle.session, 401);
+    deliver(&panel.handle.session, 402);
+    settle().await;
+    assert_eq!(list.scroll_top(), place, "no jump");
+    assert_eq!(panel.find("[data-row]").and_then(|r| r.get_attribute("data-row")), first_row);
+    let button: HtmlElement = panel.find(".mc-new-messages").expect("the new messages button").unchecked_into();
+    assert!(button.text_content().unwrap_or_default().contains("New messages"));
+
+    button.click();
+    settle().await;
+    assert!(panel.distance_from_bottom() < 48, "the button goes to the newest");
+    assert!(panel.text().contains("message number 402"));
+    assert_eq!(panel.count(".mc-new-messages"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn text_is_never_html_and_only_http_links_are_links() {
+    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    let mut message = numbered(1);
+    message.content = Content::Text {
+        text: "<img src=x onerror=alert(1)> javascript:alert(1) see https://example.com/a?b=1 now".into(),
+    };
+    deliver_message(&panel.handle.session, message);
+    settle().await;
+    let text = panel.find(".mc-text").expect("the text");
+    assert_eq!(text.query_selector("img").expect("query"), None, "markup is shown, not parsed");
+    assert!(text.text_content().unwrap_or_default().contains("<img src=x onerror=alert(1)>"));
+    let links = text.query_selector_all("a").expect("query");
+    assert_eq!(links.length(), 1, "javascript: is not a link");
+    let link: Element = links.item(0).expect("a link").unchecked_into();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com/a?b=1"));
+    assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+}
+
+#[wasm_bindgen_test]
+async fn one_senders_run_is_grouped_and_days_are_separated() {
+    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    for (seq, from, time) in [
+        (1, "ann", FIRST_MESSAGE_AT),
+        (2, "ann", FIRST_MESSAGE_AT + 60_000),
+        (3, "bob", FIRST_MESSAGE_AT + 120_000),
+        (4, "bob", FIRST_MESSAGE_AT + DAY_MS),
+    ] {
+        let mut message = numbered(seq);
+        message.sender.id = from.into();
+        message.time = time;
+        deliver_message(&panel.handle.session, message);
+    }
+    settle().await;
+    let grouped: Vec<bool> = (1..=4)
+        .map(|seq| {
+            let row = panel.find(&format!("[data-row=m{seq}] .mc-message")).expect("a row");
+            row.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == "mc-grouped")
+        })
+        .collect();
+    assert_eq!(grouped, [false, true, false, false], "a new sender or a new day starts a group");
+    assert_eq!(panel.count(".mc-day"), 2, "one separator per day");
+}
+
+#[wasm_bindgen_test]
+async fn strings_come_from_the_locale_with_overrides() {
+    let locale = Locale::new("de", [("newMessages".to_owned(), "Neu!".to_owned())]);
+    let panel = Mounted::new(handle_with(3), locale).await;
+    assert_eq!(panel.list().get_attribute("aria-label").as_deref(), Some("Nachrichten"));
+    assert_eq!(panel.find(".mc-panel").and_then(|p| p.get_attribute("lang")).as_deref(), Some("de"));
+    let input = panel.find(".mc-input").expect("the composer");
+    assert_eq!(input.get_attribute("aria-label").as_deref(), Some(Locale::new("de", []).t("composer").as_str()));
+    assert_eq!(Locale::new("de", [("newMessages".to_owned(), "Neu!".to_owned())]).t("newMessages"), "Neu!");
+}
+
+#[wasm_bindgen_test]
+async fn a_private_chat_shows_only_its_messages_and_addresses_the_composer() {
+    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    let mut public = numbered(1);
+    public.sender.id = "bob".into();
+    let mut private = numbered(2);
+    private.sender.id = "bob".into();
+    private.targets = vec!["me".into()];
+    deliver_message(&panel.handle.session, public);
+    deliver_message(&panel.handle.session, private);
+    settle().await;
+    assert_eq!(panel.count("[data-row]"), 2);
+    assert_eq!(panel.count(".mc-private"), 1, "the private one is marked");
+
+    let select: HtmlSelectElement = panel.find(".mc-conversation select").expect("the selector").unchecked_into();
+    select.set_value("bob");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    settle().await;
+    assert_eq!(panel.count("[data-row]"), 1);
+    assert!(panel.find("[data-row=m2]").is_some());
+    assert!(panel.find(".mc-recipient").and_then(|r| r.text_content()).unwrap_or_default().contains("Bob"));
+}
+
+#[wasm_bindgen_test]
+async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
+    let panel = Mounted::new(handle_with(1), Locale::default()).await;
+    let input: web_sys::HtmlTextAreaElement = panel.find(".mc-input").expect("the composer").unchecked_into();
+    input.set_value("a message");
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    settle().await;
+    let send = panel.find(".mc-send").expect("send button");
+    assert!(!send.has_attribute("disabled"), "ready to send");
+
+    let error = ErrorFrame {
+        retry_after_ms: Some(30_000),
+        bucket: Some(RateBucket::Text),
+        ..ErrorFrame::new(None, ErrorCode::RateLimited, "slow down")
+    };
+    panel.handle.apply(Input::Frame(ServerFrame::Error(error)));
+    settle().await;
+    let banner = panel.find(".mc-banner-warning").and_then(|b| b.text_content()).unwrap_or_default();
+    assert!(banner.contains("in 30 s") || banner.contains("in 29 s"), "{banner}");
+    assert!(send.has_attribute("disabled"), "sending waits for the countdown");
+
+    panel.handle.apply(Input::Disconnected { code: None });
+    settle().await;
+    assert!(panel.text().contains("Reconnecting"));
+    assert!(panel.find(".mc-composer .mc-icon-button").expect("attach").has_attribute("disabled"));
+}
