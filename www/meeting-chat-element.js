@@ -47,3 +47,4 @@ class MeetingChatElement extends HTMLElement {
 }
 
 if (!customElements.get("meeting-chat")) customElements.define("meeting-chat", MeetingChatElement);
+export { MeetingChatElement };

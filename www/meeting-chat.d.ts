@@ -180,3 +180,37 @@ export declare class MeetingChat {
 
 /** The chat protocol version this build speaks. */
 export declare function protocolVersion(): number;
+
+/** Options of {@link mountChatPanel}. */
+export interface PanelOptions {
+  /** The panel's language: `"en"` (default) or `"de"`. */
+  lang?: string;
+  /** Overrides of single strings by key, e.g. `{ send: "Go" }`. */
+  strings?: Record<string, string>;
+  /** The panel's title (default: the locale's "Chat"). */
+  title?: string;
+}
+
+/** A panel on the page. */
+export interface MountedPanel {
+  /** The chat it shows. */
+  readonly chat: MeetingChat;
+  /** Removes the panel; disconnects too when `mountChatPanel` made the connection. */
+  destroy(): void;
+}
+
+/** Loads the WebAssembly module once; pass a URL to serve the `.wasm` from elsewhere. */
+export declare function load(wasmUrl?: string | URL): Promise<unknown>;
+
+/** Loads the module if needed and connects: the same as `MeetingChat.connect`. */
+export declare function connect(options: ConnectOptions): Promise<MeetingChat>;
+
+/**
+ * Mounts the whole chat panel into `element`, for a connected chat or for
+ * connect options (then the panel owns the connection).
+ */
+export declare function mountChatPanel(
+  element: Element,
+  chatOrOptions: MeetingChat | ConnectOptions,
+  options?: PanelOptions,
+): Promise<MountedPanel>;

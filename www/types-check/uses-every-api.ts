@@ -1,6 +1,17 @@
 // Compiled with `tsc --noEmit` in CI: every API in meeting-chat.d.ts used as
 // a page would, so a wrong or missing type fails the build.
-import { MeetingChat, protocolVersion, type ChatError, type Message, type Page } from "../meeting-chat";
+import {
+  MeetingChat,
+  connect,
+  load,
+  mountChatPanel,
+  protocolVersion,
+  type ChatError,
+  type Message,
+  type MountedPanel,
+  type Page,
+} from "../meeting-chat";
+import type { MeetingChatElement } from "../meeting-chat-element";
 
 async function demo(token: string, image: File, file: File, recording: Blob): Promise<void> {
   const version: number = protocolVersion();
@@ -62,3 +73,22 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
 }
 
 void demo;
+
+// The facade: load, connect, mount; and the custom element.
+async function mountBoth(host: HTMLElement, token: string): Promise<void> {
+  await load(new URL("./pkg/meeting_chat_bg.wasm", "https://example.com/"));
+  const chat: MeetingChat = await connect({ url: "wss://chat.example.com/ws", token });
+  const mine: MountedPanel = await mountChatPanel(host, chat, { lang: "de", strings: { send: "Los" }, title: "Team" });
+  mine.destroy();
+  const owned = await mountChatPanel(host, { url: "wss://chat.example.com/ws", token });
+  console.log(owned.chat.connectionState);
+  owned.destroy();
+
+  const element = document.createElement("meeting-chat");
+  element.setAttribute("token", token);
+  element.addEventListener("ready", (event) => console.log(event.detail.chat.messages.length));
+  element.addEventListener("error", (event) => console.log(event.detail));
+  const found: MeetingChatElement | null = document.querySelector("meeting-chat");
+  console.log(found?.chat?.selfId);
+}
+void mountBoth;
