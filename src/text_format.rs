@@ -51,16 +51,18 @@ pub fn file_size(bytes: u64) -> String {
     if bytes < 1024 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64 / 1024.0;
+    let mut scale: u64 = 1024;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while bytes / scale >= 1024 && unit < UNITS.len() - 1 {
+        scale *= 1024;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    // Tenths, rounded half up, in integers so 9.96 KB shows as 10 KB, not 10.0 KB.
+    let tenths = (u128::from(bytes) * 10 + u128::from(scale) / 2) / u128::from(scale);
+    if tenths < 100 {
+        format!("{}.{} {}", tenths / 10, tenths % 10, UNITS[unit])
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     }
 }
 
@@ -103,6 +105,10 @@ mod tests {
         assert_eq!(file_size(512), "512 B");
         assert_eq!(file_size(1536), "1.5 KB");
         assert_eq!(file_size(25 * 1024 * 1024), "25 MB");
+        assert_eq!(file_size(1023), "1023 B");
+        assert_eq!(file_size(10_188), "9.9 KB");
+        assert_eq!(file_size(10_230), "10 KB", "9.99 rounds up to a whole number");
+        assert_eq!(file_size(3 * 1024 * 1024 * 1024 * 1024 * 1024), "3072 TB");
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn message_list() -> Html {
             }
         })
     };
-    let (top_spacer, bottom_spacer) = (window.above, window.below);
+    let (top_spacer, bottom_spacer) = (window.above.round() as i64, window.below.round() as i64);
     html! {
         <div class="mc-list-wrap">
             <div class="mc-list" ref={container} {onscroll} role="log" aria-live="polite" aria-relevant="additions"

@@ -1,4 +1,5 @@
-// Starts the real chat server (dev mode, a temporary SQLite dir) on 127.0.0.1.
+// Starts the real chat server (dev mode, a temporary SQLite dir) on 127.0.0.1,
+// serving a built page from `demoDir` (the demo's dist/ by default).
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,9 +7,13 @@ import { join } from "node:path";
 
 const root = new URL("../../", import.meta.url).pathname;
 
-export async function startServer({ dataDir = mkdtempSync(join(tmpdir(), "mc-e2e-")), addr = "127.0.0.1:0" } = {}) {
+export async function startServer({
+  dataDir = mkdtempSync(join(tmpdir(), "mc-e2e-")),
+  addr = "127.0.0.1:0",
+  demoDir = join(root, "dist"),
+} = {}) {
   const binary = process.env.CHAT_SERVER_BIN ?? join(root, "target/debug/chat-server");
-  const child = spawn(binary, ["--dev", "--addr", addr, "--data-dir", dataDir, "--demo-dir", join(root, "dist")], {
+  const child = spawn(binary, ["--dev", "--addr", addr, "--data-dir", dataDir, "--demo-dir", demoDir], {
     env: { ...process.env, NO_COLOR: "1", RUST_LOG: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,0 +1,119 @@
+// Consumer tests: the package as npm delivers it. `npm pack` makes the
+// tarball; a fresh Vite 7 app and a plain HTML page install it, are built and
+// served by the real chat server, and chat with each other in Debian's
+// Chromium; tsc checks the whole API against the installed package's types.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "../e2e/server.mjs";
+
+const www = new URL("../", import.meta.url).pathname;
+const here = (file) => new URL(file, import.meta.url).pathname;
+const work = mkdtempSync(join(tmpdir(), "mc-consumers-"));
+const npm = (args, cwd) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, stdio: "pipe" }).toString();
+
+let tarball;
+let browser;
+const servers = [];
+
+before(async () => {
+  const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", work], www));
+  tarball = join(work, packed[0].filename);
+  const files = packed[0].files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    "README.md", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat.css", "meeting-chat.d.ts",
+    "meeting-chat.js", "package.json", "pkg/meeting_chat.js", "pkg/meeting_chat_bg.wasm",
+  ], "the tarball holds the package and nothing else");
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const server of servers) await server.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Copies a consumer template into the scratch folder and installs the tarball into it. */
+function installConsumer(name) {
+  const dir = join(work, name);
+  cpSync(here(`./${name}`), dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+  // `npm install` from the committed lock, not `npm ci`: this registry serves
+  // only the Linux builds of rollup's optional platform packages, so the lock
+  // lists just those, and `npm ci` refuses a lock without all of them.
+  if (readdirSync(dir).includes("package-lock.json")) npm(["install"], dir);
+  npm(["install", "--no-save", tarball], dir);
+  return dir;
+}
+
+async function serve(dir) {
+  const server = await startServer({ demoDir: dir });
+  servers.push(server);
+  return server;
+}
+
+/** Two people open `url` and chat; returns their pages. */
+async function chatThrough(url, meeting) {
+  const pages = [];
+  for (const name of ["Ann", "Bob"]) {
+    const context = await browser.newContext({ viewport: { width: 800, height: 700 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${url}/?name=${name}&meeting=${meeting}`);
+    await page.locator(".mc-input").waitFor({ timeout: 20_000 });
+    pages.push({ page, errors });
+  }
+  const [ann, bob] = pages;
+  await ann.page.locator(".mc-input").fill(`hello from ${meeting}`);
+  await ann.page.locator(".mc-input").press("Enter");
+  await bob.page.locator(".mc-message", { hasText: `hello from ${meeting}` }).waitFor();
+  await bob.page.locator(".mc-input").fill("hi Ann");
+  await bob.page.locator(".mc-input").press("Enter");
+  await ann.page.locator(".mc-message", { hasText: "hi Ann" }).waitFor();
+  for (const { errors } of pages) assert.deepEqual(errors, []);
+  return pages;
+}
+
+test("a fresh Vite 7 app installs the tarball, builds, and chats through it", async () => {
+  const dir = installConsumer("vite-app");
+  execFileSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: dir, stdio: "pipe" });
+  const assets = readdirSync(join(dir, "dist/assets"));
+  assert.ok(assets.some((f) => f.endsWith(".wasm")), `Vite emitted the wasm as an asset: ${assets}`);
+  const server = await serve(join(dir, "dist"));
+  const [ann] = await chatThrough(server.url, "vite");
+  const seen = await ann.page.evaluate(() => globalThis.consumer.updates.map((u) => u.text).filter(Boolean));
+  assert.ok(seen.includes("hi Ann"), "the headless API's chatUpdate fired for the panel's messages");
+  assert.equal(await ann.page.locator(".mc-title").innerText(), "Vite chat");
+});
+
+test("a plain HTML page imports the package from node_modules with no bundler and chats", async () => {
+  const dir = installConsumer("plain-page");
+  const server = await serve(dir);
+  const [ann] = await chatThrough(server.url, "plain");
+  assert.equal(await ann.page.locator(".mc-title").innerText(), "Plain chat");
+});
+
+test("tsc --noEmit passes on a file using the whole API, typed from the installed package", () => {
+  const dir = installConsumer("plain-page");
+  const source = readFileSync(join(www, "types-check/uses-every-api.ts"), "utf8")
+    .replaceAll('from "../meeting-chat-element"', 'from "meeting-chat/element"')
+    .replaceAll('from "../meeting-chat"', 'from "meeting-chat"');
+  assert.notEqual(source.indexOf('from "meeting-chat"'), -1);
+  writeFileSync(join(dir, "uses-every-api.ts"), source);
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, target: "ES2022", module: "ES2022", moduleResolution: "bundler",
+      lib: ["ES2022", "DOM"], skipLibCheck: false,
+    },
+    files: ["uses-every-api.ts"],
+  }));
+  execFileSync(process.execPath, [join(www, "node_modules/typescript/bin/tsc"), "-p", dir], { stdio: "pipe" });
+});
