@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the npm package in www/: the widget for wasm32, its JS glue
-# (wasm-bindgen --target web, which Vite, webpack and a plain
+# (wasm-bindgen --target web, named as trunk names it, which Vite, webpack and a plain
 # <script type="module"> page all load), then wasm-opt -Oz from npm's binaryen
 # (Debian's is too old to read today's wasm). PROFILE=dev skips wasm-opt for
 # quick test builds. `npm pack` in www/ then makes the tarball.
@@ -12,7 +12,8 @@ cargo build --locked --target wasm32-unknown-unknown -p meeting-chat --profile "
 out_dir="$profile"
 [ "$profile" = "dev" ] && out_dir=debug
 rm -rf www/pkg
-wasm-bindgen --target web --no-typescript --out-dir www/pkg "target/wasm32-unknown-unknown/$out_dir/meeting_chat.wasm"
+wasm-bindgen --target web --no-typescript --out-name meeting-chat --out-dir www/pkg \
+    "target/wasm32-unknown-unknown/$out_dir/meeting_chat.wasm"
 if [ "$profile" = "release" ]; then
     [ -x www/node_modules/.bin/wasm-opt ] || (cd www && npm ci --no-audit --no-fund --loglevel=error)
     # wasm-bindgen keeps the target_features section, but name the features
@@ -20,6 +21,6 @@ if [ "$profile" = "release" ]; then
     www/node_modules/.bin/wasm-opt -Oz \
         --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
         --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        www/pkg/meeting_chat_bg.wasm -o www/pkg/meeting_chat_bg.wasm
+        www/pkg/meeting-chat_bg.wasm -o www/pkg/meeting-chat_bg.wasm
 fi
 echo "built www/pkg ($profile)"

@@ -1,6 +1,6 @@
 // The package's entry point: loads the WebAssembly once, connects, and
 // mounts the panel. `mountChatPanel` accepts a connected chat or connect options.
-import init, { MeetingChat, mountChatPanel as mountInto, protocolVersion } from "./pkg/meeting_chat.js";
+import init, { MeetingChat, mountChatPanel as mountInto, protocolVersion } from "./pkg/meeting-chat.js";
 
 let loading;
 

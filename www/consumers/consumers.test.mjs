@@ -26,7 +26,7 @@ before(async () => {
   const files = packed[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, [
     "README.md", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat.css", "meeting-chat.d.ts",
-    "meeting-chat.js", "package.json", "pkg/meeting_chat.js", "pkg/meeting_chat_bg.wasm",
+    "meeting-chat.js", "package.json", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
   ], "the tarball holds the package and nothing else");
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

@@ -76,7 +76,7 @@ void demo;
 
 // The facade: load, connect, mount; and the custom element.
 async function mountBoth(host: HTMLElement, token: string): Promise<void> {
-  await load(new URL("./pkg/meeting_chat_bg.wasm", "https://example.com/"));
+  await load(new URL("./pkg/meeting-chat_bg.wasm", "https://example.com/"));
   const chat: MeetingChat = await connect({ url: "wss://chat.example.com/ws", token });
   const mine: MountedPanel = await mountChatPanel(host, chat, { lang: "de", strings: { send: "Los" }, title: "Team" });
   mine.destroy();
