@@ -7,6 +7,8 @@
 
 pub mod row_heights;
 pub mod rows;
+#[cfg(test)]
+mod test_messages;
 
 use std::collections::HashMap;
 
@@ -168,33 +170,13 @@ impl ListLayout {
 #[cfg(test)]
 mod tests {
     use chat_core::{Draft, Effect, Input, Intent};
-    use chat_protocol::{
-        AckResult, ClientFrame, Content, Event, EventEnvelope, Message, Participant, Role, Sender, ServerFrame,
-    };
+    use chat_protocol::{AckResult, ClientFrame, Message, Participant, Role, ServerFrame};
 
+    use super::test_messages::{self, message};
     use super::*;
 
-    fn message(seq: u64, targets: &[&str]) -> Message {
-        Message {
-            id: format!("m{seq}").into(),
-            client_id: format!("c{seq}").into(),
-            seq,
-            sender: Sender { id: "ann".into(), display_name: "Ann".into() },
-            time: 0,
-            content: Content::Text { text: "hi".into() },
-            reply_to: None,
-            forwarded_from: None,
-            targets: targets.iter().map(|t| (*t).into()).collect(),
-            metadata: Default::default(),
-            edited: false,
-            edited_at: None,
-            pinned: false,
-        }
-    }
-
     fn deliver(state: &mut ChatState, seq: u64, targets: &[&str]) {
-        let event = Event::MessageCreated { message: message(seq, targets) };
-        state.apply(Input::Frame(ServerFrame::Event(EventEnvelope { seq, time: 0, event })), 0);
+        test_messages::deliver(state, message(seq, "ann", targets));
     }
 
     /// Answers the history request among `effects` with `messages`.
@@ -239,14 +221,14 @@ mod tests {
             limits: Default::default(),
         };
         let effects = state.apply(Input::Frame(welcome), 0);
-        answer_page(&mut state, &effects, (10..=20).map(|seq| message(seq, &[])).collect());
+        answer_page(&mut state, &effects, (10..=20).map(|seq| message(seq, "ann", &[])).collect());
         let mut layout = ListLayout::default();
         layout.sync(&state, None);
         assert!(layout.record(0, "m10", 100.0));
         assert!(!layout.record(0, "m10", 100.2), "sub-pixel noise is ignored");
         // An older page arrives above: m10 is now row 1 and keeps its height.
         let effects = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit: 1 }), 0);
-        answer_page(&mut state, &effects, vec![message(5, &[])]);
+        answer_page(&mut state, &effects, vec![message(5, "ann", &[])]);
         assert!(layout.sync(&state, None));
         assert_eq!(layout.offset(1), ESTIMATED_ROW);
         assert_eq!(layout.offset(2), ESTIMATED_ROW + 100.0);

@@ -99,35 +99,16 @@ impl<'a> ListRows<'a> {
 #[cfg(test)]
 mod tests {
     use chat_core::{ChatState, Draft, Input, Intent};
-    use chat_protocol::{Content, EventEnvelope, Sender, ServerFrame};
 
     use super::*;
-
-    fn message(seq: u64, from: &str, targets: &[&str]) -> Message {
-        Message {
-            id: format!("m{seq}").into(),
-            client_id: format!("c{seq}").into(),
-            seq,
-            sender: Sender { id: from.into(), display_name: from.into() },
-            time: 1_000 * seq as i64,
-            content: Content::Text { text: format!("text {seq}") },
-            reply_to: None,
-            forwarded_from: None,
-            targets: targets.iter().map(|t| (*t).into()).collect(),
-            metadata: Default::default(),
-            edited: false,
-            edited_at: None,
-            pinned: false,
-        }
-    }
+    use crate::virtual_list::test_messages::{deliver, message};
 
     fn state() -> ChatState {
         let mut state = ChatState::new();
         for (seq, from, targets) in
             [(1, "ann", &[][..]), (2, "bob", &["ann"][..]), (3, "ann", &["cy"][..]), (4, "cy", &[][..])]
         {
-            let event = chat_protocol::Event::MessageCreated { message: message(seq, from, targets) };
-            state.apply(Input::Frame(ServerFrame::Event(EventEnvelope { seq, time: 0, event })), 0);
+            deliver(&mut state, message(seq, from, targets));
         }
         state.apply(Input::Intent(Intent::Send { op: 1, draft: Draft::text("pending"), client_id: "x1".into() }), 0);
         state

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../e2e/browser.mjs";
 import { startServer } from "../e2e/server.mjs";
 
 const www = new URL("../", import.meta.url).pathname;
@@ -28,11 +28,7 @@ before(async () => {
     "README.md", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat.css", "meeting-chat.d.ts",
     "meeting-chat.js", "package.json", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
   ], "the tarball holds the package and nothing else");
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

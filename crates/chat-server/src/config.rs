@@ -26,6 +26,10 @@ pub struct Config {
     pub auth_timeout: Duration,
     /// Frames a connection may have queued before it counts as a slow consumer.
     pub send_queue_frames: usize,
+    /// How long a slow consumer's close frame may wait behind the data already
+    /// buffered for it: long enough that the client learns why it was closed
+    /// and resumes rather than guessing; the write buffer limit bounds the rest.
+    pub slow_consumer_close_wait: Duration,
     /// How many events behind a resuming client may be before it must reset.
     pub resume_window: u64,
     /// Uploads a participant may make per rate window.
@@ -47,6 +51,7 @@ impl Config {
             file_url_ttl: Duration::from_secs(24 * 3600),
             auth_timeout: Duration::from_secs(5),
             send_queue_frames: 1024,
+            slow_consumer_close_wait: Duration::from_secs(10),
             resume_window: 1000,
         }
     }

@@ -27,11 +27,6 @@ const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 /// How long a closing handshake may take before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// A slow consumer's socket is full, so its close frame waits behind what is
-/// already buffered; it gets longer, so the client learns why it was closed
-/// and resumes rather than guessing. Bounded by the write buffer limit.
-const SLOW_CONSUMER_CLOSE_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// `GET /ws`: upgrades to a chat connection.
 pub async fn upgrade(State(app): State<App>, ws: WebSocketUpgrade) -> Response {
     ws.max_message_size(HARD_FRAME_LIMIT)
@@ -128,8 +123,16 @@ where
         }
     };
     let reader_done = CancellationToken::new();
-    let writer =
-        tokio::spawn(write_frames(write, queue, session.kicked().clone(), app.shutdown.clone(), reader_done.clone()));
+    let writer = tokio::spawn(write_frames(
+        write,
+        queue,
+        Closing {
+            kicked: session.kicked().clone(),
+            shutdown: app.shutdown.clone(),
+            reader_done: reader_done.clone(),
+            slow_consumer_wait: app.config.slow_consumer_close_wait,
+        },
+    ));
     let max_frame = app.config.limits.max_frame_bytes;
     loop {
         let next = tokio::select! {
@@ -186,17 +189,25 @@ where
     write.flush().await.is_ok()
 }
 
+/// What ends a connection's writer, and how long its close frame may wait.
+struct Closing {
+    /// Set when the connection is a slow consumer.
+    kicked: CancellationToken,
+    /// Set when the server shuts down.
+    shutdown: CancellationToken,
+    /// Set when the client's side has gone.
+    reader_done: CancellationToken,
+    /// How long a slow consumer's close frame may wait behind its buffered data.
+    slow_consumer_wait: Duration,
+}
+
 /// Writes queued frames until the connection ends, closing it with the
 /// reason: slow consumer, server shutdown, or nothing when the client left.
-async fn write_frames<W>(
-    mut write: W,
-    mut queue: mpsc::Receiver<Outbound>,
-    kicked: CancellationToken,
-    shutdown: CancellationToken,
-    reader_done: CancellationToken,
-) where
+async fn write_frames<W>(mut write: W, mut queue: mpsc::Receiver<Outbound>, closing: Closing)
+where
     W: Sink<WsMessage> + Unpin,
 {
+    let Closing { kicked, shutdown, reader_done, slow_consumer_wait } = closing;
     loop {
         tokio::select! {
             biased;
@@ -217,7 +228,7 @@ async fn write_frames<W>(
         }
     }
     let closing = if kicked.is_cancelled() {
-        Some((close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"), SLOW_CONSUMER_CLOSE_TIMEOUT))
+        Some((close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"), slow_consumer_wait))
     } else if shutdown.is_cancelled() {
         Some((close(close_code::GOING_AWAY, "server shutting down"), CLOSE_TIMEOUT))
     } else {
