@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::components::banner::Banner;
 use crate::components::composer::Composer;
 use crate::components::drop_zone::DropZone;
+use crate::components::forward_dialog::ForwardDialog;
 use crate::components::header::Header;
 use crate::components::image_viewer::ImageViewer;
 use crate::components::message_list::MessageList;
@@ -64,6 +65,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                         <Composer />
                     </DropZone>
                     <ImageViewer />
+                    <ForwardDialog />
                 </section>
             </ContextProvider<crate::store::Ui>>
         </ContextProvider<ChatContext>>

@@ -6,6 +6,7 @@ pub mod banner;
 pub mod blurhash_image;
 pub mod composer;
 pub mod drop_zone;
+pub mod forward_dialog;
 pub mod header;
 pub mod icons;
 pub mod image_viewer;

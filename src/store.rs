@@ -1,7 +1,8 @@
 //! Where chat-core meets yew. The chat state itself stays in the core
 //! (behind the shared handle); yew holds a context that compares by identity
 //! and version, so a change re-renders the panel, plus the panel's own UI
-//! state (reply target, edit, selected private chat, open menu) as a reducer.
+//! state (reply target, edit, selected private chat, open menu, open dialogs)
+//! as a reducer.
 
 use std::rc::Rc;
 
@@ -44,6 +45,8 @@ pub struct UiState {
     pub menu: Option<String>,
     /// The image shown full size.
     pub viewing: Option<ViewedImage>,
+    /// The message whose forwarding destination is being chosen.
+    pub forwarding: Option<MessageId>,
 }
 
 /// An image opened in the full view.
@@ -72,6 +75,8 @@ pub enum UiAction {
     Menu(Option<String>),
     /// Show an image full size, or close the view.
     View(Option<ViewedImage>),
+    /// Choose where to forward a message, or stop choosing.
+    Forward(Option<MessageId>),
 }
 
 impl Reducible for UiState {
@@ -101,6 +106,7 @@ impl Reducible for UiState {
             UiAction::TogglePins => next.pins_open = !next.pins_open,
             UiAction::Menu(key) => next.menu = key,
             UiAction::View(image) => next.viewing = image,
+            UiAction::Forward(id) => next.forwarding = id,
         }
         Rc::new(next)
     }

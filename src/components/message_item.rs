@@ -229,17 +229,8 @@ fn sent_body(
             op(Rc::new(move |op| Intent::SetPinned { op, id: id.clone(), pinned })),
         ));
     }
-    {
-        let (handle, ui, id) = (Rc::clone(&chat.handle), ui.clone(), id.clone());
-        items.push(item(
-            "forward",
-            FocusAfter::Button,
-            Callback::from(move |()| {
-                let targets = ui.conversation.clone().into_iter().collect();
-                let _ = handle.forward(id.clone(), targets);
-            }),
-        ));
-    }
+    // Focus goes back to the button first, so the dialog returns it there.
+    items.push(item("forward", FocusAfter::Button, dispatch(UiAction::Forward(Some(id.clone())))));
     if let Content::Text { text } = &message.content {
         let text = text.clone();
         items.push(item("copy", FocusAfter::Button, Callback::from(move |()| copy_to_clipboard(&text))));

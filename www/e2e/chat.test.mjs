@@ -71,12 +71,21 @@ test("two participants exchange every kind of message, edit, delete, pin, reply 
   await ann.waitFor("Cat was here");
   assert.ok(!(await cat.texts()).some((t) => t.includes("just between us")), "Cat never sees the private message");
 
+  await ann.action("Cat was here", "Forward");
+  const destinations = ann.page.locator("dialog.mc-forward[open]");
+  await destinations.getByRole("button", { name: "Private chat with Bob" }).click();
+  await destinations.waitFor({ state: "detached" });
+  await bob.page.locator(".mc-message.mc-private", { hasText: "Cat was here" }).getByText("forwarded").waitFor();
+  await ann.send("after forwarding");
+  await cat.waitFor("after forwarding");
+  assert.equal((await cat.texts()).filter((t) => t === "Cat was here").length, 1, "the private forward never reaches Cat");
+
   await ann.screenshot(`${shots}light-images-pinned.png`);
   await bob.screenshot(`${shots}dark-images-pinned.png`);
   for (const panel of [ann, bob, cat]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
 });
 
-test("the panel has no accessibility violations (axe-core), in light and dark, with a menu open", async () => {
+test("the panel has no accessibility violations (axe-core), in light and dark, with a menu or a dialog open", async () => {
   const meeting = `a${Date.now()}`;
   const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
   const bob = await ChatPanel.join(browser, server.url, "Bob", { colorScheme: "dark", meeting });
@@ -91,6 +100,10 @@ test("the panel has no accessibility violations (axe-core), in light and dark, w
   }
   await ann.message("Accessible").locator(".mc-menu-button").click();
   assert.deepEqual(await ann.accessibilityViolations(), [], "with the action menu open");
+  await ann.page.getByRole("menuitem", { name: "Forward", exact: true }).click();
+  await ann.page.locator("dialog.mc-forward[open]").waitFor();
+  assert.deepEqual(await ann.accessibilityViolations(), [], "with the forward dialog open");
+  await ann.screenshot(`${shots}forward-dialog.png`);
 });
 
 test("after a server restart the panels reconnect and nothing is lost", async () => {

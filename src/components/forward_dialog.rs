@@ -1,0 +1,58 @@
+//! Where to forward a message: everyone, or one participant privately.
+
+use std::rc::Rc;
+
+use chat_protocol::ParticipantId;
+use yew::prelude::*;
+
+use super::icons;
+use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_modal::use_modal;
+use crate::store::UiAction;
+
+/// The destination picker, while a message is being forwarded.
+#[function_component(ForwardDialog)]
+pub fn forward_dialog() -> Html {
+    let chat = use_chat();
+    let ui = use_ui();
+    let dialog = use_modal(ui.forwarding.is_some());
+    let Some(id) = ui.forwarding.clone() else { return html! {} };
+    let t = |key: &str| chat.locale.t(key);
+    let state = chat.handle.session.state();
+    let me = state.me().map(|p| p.id.clone());
+    let peers: Vec<(ParticipantId, String)> = state
+        .participants()
+        .iter()
+        .filter(|p| Some(&p.id) != me.as_ref())
+        .map(|p| (p.id.clone(), p.display_name.clone()))
+        .collect();
+    drop(state);
+    let close = {
+        let ui = ui.clone();
+        Callback::from(move |_: MouseEvent| ui.dispatch(UiAction::Forward(None)))
+    };
+    let onclose = {
+        let ui = ui.clone();
+        Callback::from(move |_: Event| ui.dispatch(UiAction::Forward(None)))
+    };
+    let destination = |label: String, targets: Vec<ParticipantId>| {
+        let (handle, ui, id) = (Rc::clone(&chat.handle), ui.clone(), id.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let _ = handle.forward(id.clone(), targets.clone());
+            ui.dispatch(UiAction::Forward(None));
+        });
+        html! { <li><button type="button" class="mc-destination" {onclick}>{ label }</button></li> }
+    };
+    html! {
+        <dialog ref={dialog} class="mc-dialog mc-forward" aria-labelledby="mc-forward-title" {onclose}>
+            <div class="mc-dialog-bar">
+                <h2 id="mc-forward-title" class="mc-dialog-title">{ t("forwardTo") }</h2>
+                <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
+            </div>
+            <ul class="mc-destinations">
+                { destination(t("everyone"), Vec::new()) }
+                { for peers.into_iter().map(|(peer, name)| destination(format!("{} {name}", t("privateWith")), vec![peer])) }
+            </ul>
+        </dialog>
+    }
+}
