@@ -150,19 +150,27 @@ pub fn message_list() -> Html {
         <div class="mc-list-wrap">
             <div class="mc-list" ref={container} {onscroll} role="log" aria-live="polite" aria-relevant="additions"
                 aria-label={chat.locale.t("messages")} tabindex="0">
-                if loading {
-                    <p class="mc-loading-older" role="status">{ chat.locale.t("loadingOlder") }</p>
-                }
-                if empty {
-                    <p class="mc-empty">{ chat.locale.t("noMessages") }</p>
-                }
                 <div class="mc-spacer" style={format!("height:{top_spacer}px")} aria-hidden="true" />
-                { for visible.into_iter().map(|(_, key, row, previous)| {
-                    let row_key = AttrValue::from(key.clone());
-                    html! { <MessageItem {key} {row_key} {row} {previous} /> }
-                }) }
+                // Only keyed rows in here, so yew diffs them by key: a row
+                // entering the window never makes it re-create (and unfocus)
+                // the others.
+                <div class="mc-rows">
+                    { for visible.into_iter().map(|(_, key, row, previous)| {
+                        let row_key = AttrValue::from(key.clone());
+                        html! { <MessageItem {key} {row_key} {row} {previous} /> }
+                    }) }
+                </div>
                 <div class="mc-spacer" style={format!("height:{bottom_spacer}px")} aria-hidden="true" />
             </div>
+            // Outside the scrolling list: inside it, their coming and going
+            // would shift the rows (losing the reader's place) and make yew
+            // re-create them (losing focus and any open menu).
+            if loading {
+                <p class="mc-loading-older" role="status">{ chat.locale.t("loadingOlder") }</p>
+            }
+            if empty {
+                <p class="mc-empty">{ chat.locale.t("noMessages") }</p>
+            }
             if *unseen > 0 {
                 <button type="button" class="mc-new-messages" onclick={jump_to_bottom}>
                     { icons::arrow_down() }{ format!(" {} ({})", chat.locale.t("newMessages"), *unseen) }

@@ -242,3 +242,19 @@ async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
     assert!(panel.text().contains("Reconnecting"));
     assert!(panel.find(".mc-composer .mc-icon-button").expect("attach").has_attribute("disabled"));
 }
+
+#[wasm_bindgen_test]
+async fn rows_entering_the_window_leave_the_focused_row_alone() {
+    let panel = Mounted::new(handle_with(400), Locale::default()).await;
+    let list = panel.list();
+    list.set_scroll_top(list.scroll_height() / 2);
+    settle().await;
+    let button: HtmlElement = panel.find("[data-row] .mc-menu-button").expect("a menu button").unchecked_into();
+    button.focus().expect("focus");
+    // Scrolling up a little brings new rows in above the focused one.
+    list.set_scroll_top(list.scroll_top() - 700);
+    settle().await;
+    assert!(button.is_connected(), "the focused row was kept, not re-created");
+    let active = document().active_element().expect("something has focus");
+    assert!(active == Element::from(button), "focus stayed on the menu button");
+}
