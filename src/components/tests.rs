@@ -258,3 +258,16 @@ async fn rows_entering_the_window_leave_the_focused_row_alone() {
     let active = document().active_element().expect("something has focus");
     assert!(active == Element::from(button), "focus stayed on the menu button");
 }
+
+#[wasm_bindgen_test]
+async fn mounting_the_panel_leaves_the_host_pages_focus_alone() {
+    let document = document();
+    let input: HtmlElement = document.create_element("input").expect("input").unchecked_into();
+    document.body().expect("body").append_child(&input).expect("append");
+    input.focus().expect("focus");
+    let panel = Mounted::new(handle_with(3), Locale::default()).await;
+    assert!(panel.find(".mc-input").is_some(), "the panel is up");
+    let active = document.active_element().expect("something has focus");
+    assert!(active == Element::from(input.clone()), "the host page's field keeps focus");
+    input.remove();
+}
