@@ -127,8 +127,7 @@ impl ListLayout {
     /// The rows as of the last [`sync`](Self::sync).
     pub fn rows<'a>(&'a self, state: &'a ChatState) -> ListRows<'a> {
         let conversation = self.shape.as_ref().and_then(|s| s.conversation.as_ref());
-        let echoes =
-            state.echoes().iter().filter(|e| conversation.is_none_or(|peer| e.targets.contains(peer))).collect();
+        let echoes = shown_echoes(state, conversation).collect();
         ListRows::new(state.timeline(), conversation.map(|_| self.conversation_rows.as_slice()), echoes)
     }
 
