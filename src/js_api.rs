@@ -43,9 +43,7 @@ pub(crate) struct HeldFile {
 }
 
 /// A file link as shown: server-relative links resolved against the server.
-pub(crate) fn message_link(http_base: &str, url: &str) -> String {
-    message_object::absolute(http_base, url)
-}
+pub(crate) use message_object::absolute as message_link;
 
 /// Something called after every change, with the id that removes it.
 type Watcher = (u64, Rc<dyn Fn()>);

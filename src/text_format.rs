@@ -77,9 +77,28 @@ pub fn clock_time(ms: i64, offset_minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// A message's content in one short line: the start of its text, or its
+/// file's name; `None` for a message deleted for everyone.
+pub fn snippet(content: &chat_protocol::Content, max_chars: usize) -> Option<String> {
+    use chat_protocol::Content;
+    match content {
+        Content::Text { text } => Some(text.chars().take(max_chars).collect()),
+        Content::Image { file } | Content::File { file } | Content::Audio { file } => Some(file.name.clone()),
+        Content::Deleted => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use chat_protocol::Content;
+
     use super::*;
+
+    #[test]
+    fn snippets_cut_text_and_name_files() {
+        assert_eq!(snippet(&Content::Text { text: "héllo world".into() }, 5).as_deref(), Some("héllo"));
+        assert_eq!(snippet(&Content::Deleted, 5), None);
+    }
 
     #[test]
     fn only_http_and_https_become_links() {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::hooks::use_modal::use_modal;
+use crate::hooks::use_modal::{use_modal, Modal};
 use crate::store::UiAction;
 
 /// The destination picker, while a message is being forwarded.
@@ -15,7 +15,11 @@ use crate::store::UiAction;
 pub fn forward_dialog() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let dialog = use_modal(ui.forwarding.is_some());
+    let dismiss = {
+        let ui = ui.clone();
+        Callback::from(move |()| ui.dispatch(UiAction::Forward(None)))
+    };
+    let Modal { dialog, close, onclose } = use_modal(ui.forwarding.is_some(), dismiss);
     let Some(id) = ui.forwarding.clone() else { return html! {} };
     let t = |key: &str| chat.locale.t(key);
     let state = chat.handle.session.state();
@@ -27,14 +31,6 @@ pub fn forward_dialog() -> Html {
         .map(|p| (p.id.clone(), p.display_name.clone()))
         .collect();
     drop(state);
-    let close = {
-        let ui = ui.clone();
-        Callback::from(move |_: MouseEvent| ui.dispatch(UiAction::Forward(None)))
-    };
-    let onclose = {
-        let ui = ui.clone();
-        Callback::from(move |_: Event| ui.dispatch(UiAction::Forward(None)))
-    };
     let destination = |label: String, targets: Vec<ParticipantId>| {
         let (handle, ui, id) = (Rc::clone(&chat.handle), ui.clone(), id.clone());
         let onclick = Callback::from(move |_: MouseEvent| {

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::hooks::use_modal::use_modal;
+use crate::hooks::use_modal::{use_modal, Modal};
 use crate::store::UiAction;
 
 /// The open image, if any.
@@ -12,17 +12,12 @@ use crate::store::UiAction;
 pub fn image_viewer() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let dialog = use_modal(ui.viewing.is_some());
+    let dismiss = {
+        let ui = ui.clone();
+        Callback::from(move |()| ui.dispatch(UiAction::View(None)))
+    };
+    let Modal { dialog, close, onclose } = use_modal(ui.viewing.is_some(), dismiss);
     let Some(image) = ui.viewing.clone() else { return html! {} };
-    let close = {
-        let ui = ui.clone();
-        Callback::from(move |_: MouseEvent| ui.dispatch(UiAction::View(None)))
-    };
-    // The dialog closes itself on Escape; keep the UI state in step.
-    let onclose = {
-        let ui = ui.clone();
-        Callback::from(move |_: Event| ui.dispatch(UiAction::View(None)))
-    };
     let t = |key: &str| chat.locale.t(key);
     html! {
         <dialog ref={dialog} class="mc-dialog mc-viewer" aria-label={image.alt.clone()} {onclose}>

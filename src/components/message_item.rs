@@ -13,7 +13,7 @@ use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::js_api::message_link;
 use crate::store::{ChatContext, UiAction};
-use crate::text_format::{clock_time, file_size, local_day, segments, Segment};
+use crate::text_format::{clock_time, file_size, local_day, segments, snippet, Segment};
 
 /// What a row shows.
 #[derive(Clone, PartialEq)]
@@ -111,11 +111,7 @@ fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
 fn quote_view(chat: &ChatContext, reply_to: &MessageId) -> Html {
     let state = chat.handle.session.state();
     let Some(original) = state.timeline().get(reply_to) else { return html! {} };
-    let snippet = match &original.content {
-        Content::Text { text } => text.chars().take(80).collect::<String>(),
-        Content::Image { file } | Content::File { file } | Content::Audio { file } => file.name.clone(),
-        Content::Deleted => chat.locale.t("deleted"),
-    };
+    let snippet = snippet(&original.content, 80).unwrap_or_else(|| chat.locale.t("deleted"));
     html! {
         <blockquote class="mc-quote"><strong>{ original.sender.display_name.clone() }</strong>{ " " }{ snippet }</blockquote>
     }
@@ -184,23 +180,16 @@ fn marks(chat: &ChatContext, message: &Message) -> Html {
     }
 }
 
-fn sent_body(
-    chat: &ChatContext,
-    ui: &crate::store::Ui,
-    message: &Rc<Message>,
-    menu_open: bool,
-    key: &AttrValue,
-) -> Html {
+/// The actions this participant may take on `message`, in menu order.
+fn menu_items(chat: &ChatContext, ui: &crate::store::Ui, message: &Message) -> Vec<MenuItem> {
     let state = chat.handle.session.state();
     let can_edit = state.can_edit(message) && matches!(message.content, Content::Text { .. });
     let can_delete = state.can_delete_for_everyone(message);
     let can_pin = state.can_pin() && message.content != Content::Deleted;
     drop(state);
-    let alive = message.content != Content::Deleted;
     let id = message.id.clone();
-    let t = |key: &str| chat.locale.t(key);
     let item = |label: &str, focus_after: FocusAfter, on_select: Callback<()>| MenuItem {
-        label: t(label),
+        label: chat.locale.t(label),
         danger: false,
         on_select,
         focus_after,
@@ -241,10 +230,21 @@ fn sent_body(
         items.push(item("deleteForMe", FocusAfter::List, delete));
     }
     if can_delete {
-        let id = id.clone();
         let delete = op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Everyone }));
         items.push(MenuItem { danger: true, ..item("deleteForEveryone", FocusAfter::List, delete) });
     }
+    items
+}
+
+fn sent_body(
+    chat: &ChatContext,
+    ui: &crate::store::Ui,
+    message: &Rc<Message>,
+    menu_open: bool,
+    key: &AttrValue,
+) -> Html {
+    // Built only for the open menu: a closed one needs none of its callbacks.
+    let items = if menu_open { menu_items(chat, ui, message) } else { Vec::new() };
     let on_open = {
         let (ui, key) = (ui.clone(), key.to_string());
         Callback::from(move |open: bool| ui.dispatch(UiAction::Menu(open.then(|| key.clone()))))
@@ -254,8 +254,8 @@ fn sent_body(
             if let Some(reply_to) = &message.reply_to { { quote_view(chat, reply_to) } }
             { content_view(chat, &message.content) }
             { marks(chat, message) }
-            if alive {
-                <ActionMenu label={t("actions")} open={menu_open} {on_open} {items} />
+            if message.content != Content::Deleted {
+                <ActionMenu label={chat.locale.t("actions")} open={menu_open} {on_open} {items} />
             }
         </>
     }

@@ -5,16 +5,7 @@ use yew::prelude::*;
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::store::UiAction;
-
-fn snippet(message: &chat_protocol::Message) -> String {
-    match &message.content {
-        chat_protocol::Content::Text { text } => text.chars().take(120).collect(),
-        chat_protocol::Content::Image { file }
-        | chat_protocol::Content::File { file }
-        | chat_protocol::Content::Audio { file } => file.name.clone(),
-        chat_protocol::Content::Deleted => String::new(),
-    }
-}
+use crate::text_format::snippet;
 
 /// Pinned messages.
 #[function_component(PinnedBar)]
@@ -22,7 +13,8 @@ pub fn pinned_bar() -> Html {
     let chat = use_chat();
     let ui = use_ui();
     let state = chat.handle.session.state();
-    let pins: Vec<(String, String)> = state.pinned().map(|m| (m.sender.display_name.clone(), snippet(m))).collect();
+    let pins: Vec<(String, String)> =
+        state.pinned().map(|m| (m.sender.display_name.clone(), snippet(&m.content, 120).unwrap_or_default())).collect();
     drop(state);
     let Some((latest_name, latest_text)) = pins.last().cloned() else { return html! {} };
     let toggle = {

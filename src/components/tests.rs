@@ -80,6 +80,14 @@ impl Mounted {
         self.find(".mc-list").expect("the list")
     }
 
+    /// Scrolls the list to its middle and lets it settle.
+    async fn scroll_to_middle(&self) -> Element {
+        let list = self.list();
+        list.set_scroll_top(list.scroll_height() / 2);
+        settle().await;
+        list
+    }
+
     fn distance_from_bottom(&self) -> i32 {
         let list = self.list();
         list.scroll_height() - list.client_height() - list.scroll_top()
@@ -116,9 +124,7 @@ async fn the_list_is_a_polite_log_with_a_small_dom_and_starts_at_the_newest() {
 #[wasm_bindgen_test]
 async fn a_reader_who_scrolled_up_keeps_the_place_and_gets_a_new_messages_button() {
     let panel = Mounted::new(handle_with(400), Locale::default()).await;
-    let list = panel.list();
-    list.set_scroll_top(list.scroll_height() / 2);
-    settle().await;
+    let list = panel.scroll_to_middle().await;
     let place = list.scroll_top();
     let first_row = panel.find("[data-row]").and_then(|r| r.get_attribute("data-row"));
 
@@ -246,9 +252,7 @@ async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
 #[wasm_bindgen_test]
 async fn rows_entering_the_window_leave_the_focused_row_alone() {
     let panel = Mounted::new(handle_with(400), Locale::default()).await;
-    let list = panel.list();
-    list.set_scroll_top(list.scroll_height() / 2);
-    settle().await;
+    let list = panel.scroll_to_middle().await;
     let button: HtmlElement = panel.find("[data-row] .mc-menu-button").expect("a menu button").unchecked_into();
     button.focus().expect("focus");
     // Scrolling up a little brings new rows in above the focused one.

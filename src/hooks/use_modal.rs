@@ -1,13 +1,24 @@
 //! `use_modal`: a `<dialog>` shown modally while `open`, so the browser traps
 //! focus and closes it on Escape; when it closes, focus returns to whatever
-//! had it when it opened.
+//! had it when it opened. Closing, by its button or by Escape, calls the
+//! caller's `on_dismiss`, so the panel's state follows the dialog.
 
 use web_sys::{HtmlDialogElement, HtmlElement};
 use yew::prelude::*;
 
-/// The ref to put on the `<dialog>`.
+/// What a modal dialog's markup wires up.
+pub struct Modal {
+    /// The ref to put on the `<dialog>`.
+    pub dialog: NodeRef,
+    /// For the dialog's close button.
+    pub close: Callback<MouseEvent>,
+    /// For the dialog's `onclose` (it closes itself on Escape).
+    pub onclose: Callback<Event>,
+}
+
+/// A modal dialog, shown while `open`.
 #[hook]
-pub fn use_modal(open: bool) -> NodeRef {
+pub fn use_modal(open: bool, on_dismiss: Callback<()>) -> Modal {
     let dialog = use_node_ref();
     {
         let dialog = dialog.clone();
@@ -28,5 +39,5 @@ pub fn use_modal(open: bool) -> NodeRef {
             }
         });
     }
-    dialog
+    Modal { dialog, close: on_dismiss.reform(|_: MouseEvent| ()), onclose: on_dismiss.reform(|_: Event| ()) }
 }
