@@ -32,14 +32,7 @@ impl DraftContent {
     pub fn to_new_content(&self) -> Option<NewContent> {
         match self {
             Self::Text { text } => Some(NewContent::Text { text: text.clone() }),
-            Self::File { message_kind, file: Some(file), .. } => {
-                let file_id = file.id.clone();
-                Some(match message_kind {
-                    MessageKind::Image => NewContent::Image { file_id },
-                    MessageKind::Audio => NewContent::Audio { file_id },
-                    MessageKind::File | MessageKind::Text => NewContent::File { file_id },
-                })
-            }
+            Self::File { message_kind, file: Some(file), .. } => Some(NewContent::with_file(*message_kind, file.id.clone())),
             Self::File { file: None, .. } => None,
         }
     }
@@ -72,6 +65,9 @@ pub enum EchoStatus {
         reason: String,
         /// The error code.
         code: String,
+        /// What lay under a general code (see [`crate::OpError::cause`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cause: Option<String>,
         /// Whether retrying can succeed.
         retryable: bool,
     },

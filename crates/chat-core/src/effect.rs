@@ -1,6 +1,8 @@
 //! What the reducer asks its caller to do or announce.
 
-use chat_protocol::{ClientFrame, ClientId, MessageId, RateBucket};
+use chat_protocol::{ClientFrame, MessageId, RateBucket, RuleViolation};
+
+use crate::rows::MessageKey;
 
 /// A caller-chosen id for an operation, so a promise can be settled later.
 pub type OpId = u64;
@@ -30,36 +32,102 @@ pub enum Effect {
     SaveOutbox,
 }
 
-/// A change listeners may want to know about.
+/// What changed, in a form a face applies without recomputing: each row
+/// change names the row's lasting key and its position in the list of rows
+/// ([`crate::ChatState::row`]: confirmed messages, then echoes), as it is
+/// right after the change. Applied in order, they keep a copy of the list in
+/// step; what happened (an edit, a delete, a pin) is told apart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
-    /// A server message was added to the timeline.
-    MessageAdded(MessageId),
-    /// A server message changed (edited, deleted for everyone, pinned, unpinned).
-    MessageUpdated(MessageId),
+    /// A message from the server entered the list at `index`.
+    MessageAdded {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// The server's copy replaced the one held (same message, nothing edited).
+    MessageUpdated {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// A message was edited.
+    MessageEdited {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// A message was deleted for everyone: its row stays, as a tombstone.
+    MessageDeleted {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
     /// A message left this participant's view (deleted for them).
-    MessageRemoved(MessageId),
-    /// A local echo appeared.
-    EchoAdded(ClientId),
+    MessageRemoved {
+        /// The row's key.
+        key: MessageKey,
+        /// The row it had.
+        index: usize,
+        /// The message's id.
+        id: MessageId,
+    },
+    /// A message was pinned.
+    Pinned {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// A message was unpinned.
+    Unpinned {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// A local echo appeared at `index`.
+    EchoAdded {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
     /// A local echo's status changed.
-    EchoUpdated(ClientId),
-    /// A local echo was confirmed and is now the server message `id`.
+    EchoUpdated {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+    },
+    /// A local echo was confirmed: the row with `key` moved from `from` to
+    /// `index` (often the same place) and is now the server message `id`.
     EchoConfirmed {
-        /// The echo's id.
-        client_id: ClientId,
+        /// The row's key, the same before and after.
+        key: MessageKey,
+        /// The echo's row before.
+        from: usize,
+        /// The message's row now.
+        index: usize,
         /// The server's id.
         id: MessageId,
     },
     /// A local echo was discarded.
-    EchoDiscarded(ClientId),
-    /// A message was pinned.
-    Pinned(MessageId),
-    /// A message was unpinned.
-    Unpinned(MessageId),
-    /// Older messages were loaded.
+    EchoDiscarded {
+        /// The row's key.
+        key: MessageKey,
+        /// The row it had.
+        index: usize,
+    },
+    /// Older messages were loaded: new rows are at these positions,
+    /// ascending, so inserting each in turn rebuilds the list.
     PageLoaded {
-        /// How many new messages the page added.
-        added: usize,
+        /// Where the new rows are now.
+        inserted: Vec<usize>,
         /// Whether still older ones exist.
         has_more: bool,
     },
@@ -80,6 +148,16 @@ pub enum Change {
     },
     /// A bucket accepts sends again.
     RateLimitReset(RateBucket),
+}
+
+impl Change {
+    /// Whether the list of rows changed (and not only what is around it).
+    pub fn touches_rows(&self) -> bool {
+        !matches!(
+            self,
+            Self::Connection | Self::Participants | Self::Settings | Self::RateLimited { .. } | Self::RateLimitReset(_)
+        )
+    }
 }
 
 /// The result of a successful operation.
@@ -110,11 +188,20 @@ pub struct OpError {
     pub retryable: bool,
     /// For rate limits: when to retry.
     pub retry_after_ms: Option<u64>,
+    /// What lay under a general code, when known: for `upload_failed`, the
+    /// server's reason (`unsupported_media_type`, `too_large`, ...).
+    pub cause: Option<String>,
 }
 
 impl OpError {
     /// An error with a code and message.
     pub fn new(code: &str, message: impl Into<String>, retryable: bool) -> Self {
-        Self { code: code.to_owned(), message: message.into(), retryable, retry_after_ms: None }
+        Self { code: code.to_owned(), message: message.into(), retryable, retry_after_ms: None, cause: None }
+    }
+}
+
+impl From<RuleViolation> for OpError {
+    fn from(violation: RuleViolation) -> Self {
+        Self::new(&violation.code().to_string(), violation.to_string(), false)
     }
 }

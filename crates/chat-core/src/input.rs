@@ -148,6 +148,8 @@ pub enum Input {
         reason: String,
         /// Whether retrying can succeed.
         retryable: bool,
+        /// The server's code for why, when it answered (`unsupported_media_type`, ...).
+        cause: Option<String>,
     },
     /// Time passed; expired rate limits are lifted.
     Tick,

@@ -15,6 +15,7 @@
 
 mod echo;
 mod effect;
+mod rows;
 mod input;
 mod state;
 mod timeline;
@@ -23,6 +24,7 @@ pub use chat_protocol as protocol;
 pub use echo::{DraftContent, EchoStatus, LocalEcho, OutboxEntry};
 pub use effect::{Change, Effect, OpError, OpId, Outcome};
 pub use input::{Draft, Input, Intent};
+pub use rows::{MessageKey, Row, RowRange};
 pub use state::{ChatState, ConnectionState, Conversation};
 pub use timeline::Timeline;
 

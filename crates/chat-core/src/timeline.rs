@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use chat_protocol::{Message, MessageId, Seq};
+use chat_protocol::{ClientId, Message, MessageId, ParticipantId, Seq};
 
 /// Which indexes a message belongs in.
 #[derive(Clone, Copy)]
@@ -28,6 +28,8 @@ impl Memberships {
 pub struct Timeline {
     messages: VecDeque<Message>,
     seq_of: HashMap<MessageId, Seq>,
+    /// By sender and client id, so a sender's message is found by the id its echo had.
+    seq_of_client: HashMap<(ParticipantId, ClientId), Seq>,
     pinned: BTreeSet<Seq>,
     private: BTreeSet<Seq>,
     revision: u64,
@@ -51,6 +53,7 @@ impl Timeline {
             None => true,
         };
         self.index(message.seq, Memberships::of(&message));
+        self.seq_of_client.insert((message.sender.id.clone(), message.client_id.clone()), message.seq);
         match self.index_of_seq(message.seq) {
             Ok(index) => self.messages[index] = message,
             Err(index) if index == self.messages.len() => self.messages.push_back(message),
@@ -85,6 +88,12 @@ impl Timeline {
         self.seq_of.get(id).and_then(|seq| self.index_of_seq(*seq).ok())
     }
 
+    /// The row of the message `sender` sent with `client_id`.
+    pub fn position_by_client(&self, sender: &ParticipantId, client_id: &ClientId) -> Option<usize> {
+        let seq = self.seq_of_client.get(&(sender.clone(), client_id.clone()))?;
+        self.index_of_seq(*seq).ok()
+    }
+
     /// Changes the message with this id in place; returns whether it exists.
     /// The change must not alter its `seq`, which orders the timeline.
     pub fn update(&mut self, id: &MessageId, change: impl FnOnce(&mut Message)) -> bool {
@@ -106,6 +115,8 @@ impl Timeline {
     pub fn remove(&mut self, id: &MessageId) -> Option<Message> {
         let seq = self.seq_of.remove(id)?;
         let index = self.index_of_seq(seq).ok()?;
+        let message = &self.messages[index];
+        self.seq_of_client.remove(&(message.sender.id.clone(), message.client_id.clone()));
         self.pinned.remove(&seq);
         self.private.remove(&seq);
         self.revision += 1;
@@ -144,6 +155,7 @@ impl Timeline {
     pub fn clear(&mut self) {
         self.messages.clear();
         self.seq_of.clear();
+        self.seq_of_client.clear();
         self.pinned.clear();
         self.private.clear();
         self.revision += 1;

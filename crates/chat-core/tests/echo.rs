@@ -10,7 +10,7 @@ use support::*;
 fn a_send_shows_a_pending_echo_and_a_frame_with_its_client_id() {
     let mut state = joined("ann", Role::Participant, 0);
     let fx = send_text(&mut state, 1, "c1", "hello");
-    assert!(fx.contains(&Effect::Changed(Change::EchoAdded("c1".into()))));
+    assert!(fx.contains(&Effect::Changed(Change::EchoAdded { key: local("c1"), index: 0 })));
     assert!(fx.contains(&Effect::SaveOutbox));
     let (_, client_id) = send_request(&fx);
     assert_eq!(client_id, "c1");

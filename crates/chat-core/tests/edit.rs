@@ -14,7 +14,7 @@ fn an_edit_event_replaces_the_message() {
     edited.edited = true;
     edited.edited_at = Some(NOW + 5);
     let fx = state.apply(event(2, Event::MessageEdited { message: edited }), NOW);
-    assert_eq!(fx, vec![Effect::Changed(Change::MessageUpdated("m1".into()))]);
+    assert_eq!(fx, vec![Effect::Changed(Change::MessageEdited { key: remote("m1"), index: 0 })]);
     assert_eq!(texts(&state), ["the"]);
     assert!(state.timeline().get(&"m1".into()).unwrap().edited);
 }

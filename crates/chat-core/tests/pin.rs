@@ -12,12 +12,12 @@ fn pins_and_unpins_update_the_pinned_list() {
     state.apply(created(message("m1", 1, "bob", "agenda")), NOW);
     state.apply(created(message("m2", 2, "bob", "notes")), NOW);
     let fx = state.apply(event(3, Event::MessagePinned { id: "m2".into(), by: "hal".into() }), NOW);
-    assert!(fx.contains(&Effect::Changed(Change::Pinned("m2".into()))));
+    assert!(fx.contains(&Effect::Changed(Change::Pinned { key: remote("m2"), index: 1 })));
     state.apply(event(4, Event::MessagePinned { id: "m1".into(), by: "hal".into() }), NOW);
     let pinned: Vec<&str> = state.pinned().map(|m| m.id.as_str()).collect();
     assert_eq!(pinned, ["m1", "m2"]);
     let fx = state.apply(event(5, Event::MessageUnpinned { id: "m1".into(), by: "hal".into() }), NOW);
-    assert!(fx.contains(&Effect::Changed(Change::Unpinned("m1".into()))));
+    assert!(fx.contains(&Effect::Changed(Change::Unpinned { key: remote("m1"), index: 0 })));
     assert_eq!(state.pinned().count(), 1);
 }
 

@@ -31,7 +31,7 @@ fn messages_can_be_listed_by_user_and_kind() {
     state.apply(created(message("m2", 2, "cat", "b")), NOW);
     state.apply(created(message("m3", 3, "bob", "c")), NOW);
     let bob_id = "bob".into();
-    let bob: Vec<&str> = state.messages_by_user(&bob_id).map(|m| m.id.as_str()).collect();
+    let bob: Vec<&str> = state.messages_by_user(&bob_id).map(|(_, m)| m.id.as_str()).collect();
     assert_eq!(bob, ["m1", "m3"]);
     assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Text).count(), 3);
     assert_eq!(state.messages_by_kind(chat_protocol::MessageKind::Image).count(), 0);

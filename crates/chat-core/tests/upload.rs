@@ -35,7 +35,7 @@ fn progress_then_done_sends_the_image_message() {
     assert!(!fx.contains(&Effect::SaveOutbox), "an upload cannot survive a reload");
     assert_eq!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Uploading { loaded: 0, total: 1_000 });
     let fx = state.apply(Input::UploadProgress { client_id: "c1".into(), loaded: 400, total: 1_000 }, NOW);
-    assert_eq!(fx, vec![Effect::Changed(Change::EchoUpdated("c1".into()))]);
+    assert_eq!(fx, vec![Effect::Changed(Change::EchoUpdated { key: local("c1"), index: 0 })]);
     let fx = state.apply(Input::UploadDone { client_id: "c1".into(), file: file_ref() }, NOW);
     assert!(
         matches!(sent_frames(&fx)[..], [ClientFrame::Send { content: NewContent::Image { ref file_id }, .. }] if file_id.as_str() == "f1")
@@ -48,10 +48,10 @@ fn a_failed_or_cancelled_upload_fails_the_echo_and_rejects() {
     let mut state = joined("ann", Role::Participant, 0);
     state.apply(Input::Intent(Intent::Send { op: 1, client_id: "c1".into(), draft: image_draft() }), NOW);
     let fx =
-        state.apply(Input::UploadFailed { client_id: "c1".into(), reason: "aborted".into(), retryable: true }, NOW);
+        state.apply(Input::UploadFailed { client_id: "c1".into(), reason: "aborted".into(), retryable: true, cause: None }, NOW);
     assert!(fx.iter().any(|e| matches!(e, Effect::Reject { op: 1, error } if error.code == "upload_failed")));
     assert!(matches!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Failed { retryable: true, .. }));
     let fx = state.apply(Input::Intent(Intent::Discard { client_id: "c1".into() }), NOW);
-    assert!(fx.contains(&Effect::Changed(Change::EchoDiscarded("c1".into()))));
+    assert!(fx.contains(&Effect::Changed(Change::EchoDiscarded { key: local("c1"), index: 0 })));
     assert!(state.echoes().is_empty());
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
+use crate::message::MessageKind;
 
 /// A frame from client to server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +154,28 @@ pub enum NewContent {
         /// The upload's id.
         file_id: FileId,
     },
+}
+
+impl NewContent {
+    /// The kind of message this content makes.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Self::Text { .. } => MessageKind::Text,
+            Self::Image { .. } => MessageKind::Image,
+            Self::File { .. } => MessageKind::File,
+            Self::Audio { .. } => MessageKind::Audio,
+        }
+    }
+
+    /// Content pointing at an upload, as a `kind` message; a text kind makes
+    /// a file message, since text carries no file.
+    pub fn with_file(kind: MessageKind, file_id: FileId) -> Self {
+        match kind {
+            MessageKind::Image => Self::Image { file_id },
+            MessageKind::Audio => Self::Audio { file_id },
+            MessageKind::File | MessageKind::Text => Self::File { file_id },
+        }
+    }
 }
 
 /// For whom a message is deleted.

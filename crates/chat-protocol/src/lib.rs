@@ -19,6 +19,7 @@ mod event;
 mod ids;
 mod limits;
 mod message;
+pub mod rules;
 mod server;
 
 pub use client::{ClientFrame, DeleteScope, NewContent};
@@ -26,7 +27,8 @@ pub use error::{ErrorCode, ErrorFrame};
 pub use event::{Event, EventEnvelope};
 pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 pub use limits::Limits;
-pub use message::{Content, FileRef, Message, MessageKind, Sender};
+pub use message::{Content, FileRef, Message, MessageKind, Sender, UnknownKind};
+pub use rules::RuleViolation;
 pub use server::{AckResult, MeetingSettings, Participant, RateBucket, Role, ServerFrame};
 
 /// The protocol version this crate describes.

@@ -39,6 +39,29 @@ impl MessageKind {
             Self::Audio => "audio",
         }
     }
+
+    /// Every kind, in the order the seeds list them.
+    pub const ALL: [Self; 4] = [Self::Text, Self::Image, Self::File, Self::Audio];
+}
+
+/// A message kind name that is not `text`, `image`, `file` or `audio`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKind(pub String);
+
+impl std::fmt::Display for UnknownKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown message type {:?}; use text, image, file or audio", self.0)
+    }
+}
+
+impl std::error::Error for UnknownKind {}
+
+impl std::str::FromStr for MessageKind {
+    type Err = UnknownKind;
+
+    fn from_str(name: &str) -> Result<Self, UnknownKind> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name).ok_or_else(|| UnknownKind(name.to_owned()))
+    }
 }
 
 /// A stored file as a message refers to it.
@@ -107,6 +130,24 @@ impl Content {
             Self::File { .. } => Some(MessageKind::File),
             Self::Audio { .. } => Some(MessageKind::Audio),
             Self::Deleted => None,
+        }
+    }
+
+    /// The content of a `kind` message carrying `file`; a text kind makes a
+    /// file message, since text carries no file.
+    pub fn with_file(kind: MessageKind, file: FileRef) -> Self {
+        match kind {
+            MessageKind::Image => Self::Image { file },
+            MessageKind::Audio => Self::Audio { file },
+            MessageKind::File | MessageKind::Text => Self::File { file },
+        }
+    }
+
+    /// The file an image, file or audio message carries.
+    pub fn file(&self) -> Option<&FileRef> {
+        match self {
+            Self::Image { file } | Self::File { file } | Self::Audio { file } => Some(file),
+            Self::Text { .. } | Self::Deleted => None,
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::error::ErrorFrame;
 use crate::event::EventEnvelope;
 use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 use crate::limits::Limits;
-use crate::message::Message;
+use crate::message::{Message, MessageKind};
 
 /// A participant's role in a meeting, from their token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -46,6 +46,24 @@ pub enum RateBucket {
     Text,
     /// File, image and audio messages.
     File,
+}
+
+impl RateBucket {
+    /// The bucket a message of `kind` counts against.
+    pub fn of(kind: MessageKind) -> Self {
+        match kind {
+            MessageKind::Text => Self::Text,
+            MessageKind::Image | MessageKind::File | MessageKind::Audio => Self::File,
+        }
+    }
+
+    /// The lowercase wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::File => "file",
+        }
+    }
 }
 
 /// A frame from server to client.

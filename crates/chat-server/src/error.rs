@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chat_protocol::{ErrorCode, ErrorFrame, RateBucket, RequestId};
+use chat_protocol::{ErrorCode, ErrorFrame, RateBucket, RequestId, RuleViolation};
 use serde_json::json;
 
 use crate::store::StoreError;
@@ -17,44 +17,20 @@ pub enum DomainError {
     /// A field's value is not acceptable.
     #[error("{0}")]
     InvalidRequest(String),
-    /// Text longer than the limit.
-    #[error("text is {len} characters long; the limit is {max}")]
-    TextTooLong {
-        /// Its length.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// Metadata larger than the limit.
-    #[error("metadata is {len} bytes; the limit is {max}")]
-    MetadataTooLarge {
-        /// Its size.
-        len: usize,
-        /// The limit.
-        max: usize,
-    },
-    /// Too many recipients.
-    #[error("{count} recipients; the limit is {max}")]
-    TooManyTargets {
-        /// How many were given.
-        count: usize,
-        /// The limit.
-        max: usize,
-    },
+    /// A rule both sides enforce (lengths, sizes, who may do what).
+    #[error(transparent)]
+    Rule(#[from] RuleViolation),
     /// An unusable file reference.
     #[error("{0}")]
     InvalidAttachment(String),
     /// No such message visible to the requester.
     #[error("no such message")]
     NotFound,
-    /// Not allowed.
-    #[error("{0}")]
-    Forbidden(&'static str),
     /// The message was deleted for everyone.
     #[error("the message was deleted")]
     MessageDeleted,
     /// A rate-limit bucket is exhausted.
-    #[error("too many {} messages; retry in {} ms", bucket_name(*.bucket), .retry_after.as_millis())]
+    #[error("too many {} messages; retry in {} ms", .bucket.as_str(), .retry_after.as_millis())]
     RateLimited {
         /// Which bucket.
         bucket: RateBucket,
@@ -66,25 +42,15 @@ pub enum DomainError {
     Storage(#[from] StoreError),
 }
 
-fn bucket_name(bucket: RateBucket) -> &'static str {
-    match bucket {
-        RateBucket::Text => "text",
-        RateBucket::File => "file",
-    }
-}
-
 impl DomainError {
     /// The error frame answering request `req_id`. Storage failures are logged
     /// here and reported without their internals.
     pub fn to_frame(&self, req_id: Option<RequestId>) -> ErrorFrame {
         let code = match self {
             Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
-            Self::TextTooLong { .. } => ErrorCode::TextTooLong,
-            Self::MetadataTooLarge { .. } => ErrorCode::MetadataTooLarge,
-            Self::TooManyTargets { .. } => ErrorCode::TooManyTargets,
+            Self::Rule(violation) => violation.code(),
             Self::InvalidAttachment(_) => ErrorCode::InvalidAttachment,
             Self::NotFound => ErrorCode::NotFound,
-            Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::MessageDeleted => ErrorCode::MessageDeleted,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Storage(e) => {

@@ -1,7 +1,9 @@
 //! Checks on what a client sends, before anything is stored: lengths, sizes,
-//! recipients. Pure functions, so each rule is tested alone.
+//! recipients. The limits themselves are the protocol's shared rules
+//! ([`chat_protocol::rules`]); this adds what only the server checks (ids,
+//! recipient normalization, page sizes).
 
-use chat_protocol::{Limits, NewContent, ParticipantId};
+use chat_protocol::{rules, Limits, NewContent, ParticipantId};
 use serde_json::{Map, Value};
 
 use crate::error::DomainError;
@@ -9,22 +11,10 @@ use crate::error::DomainError;
 /// Longest accepted id (client id, participant id in targets), in bytes.
 pub const MAX_ID_BYTES: usize = 128;
 
-/// Checks text content: not blank, not longer than the limit.
-pub fn check_text(text: &str, limits: &Limits) -> Result<(), DomainError> {
-    if text.trim().is_empty() {
-        return Err(DomainError::InvalidRequest("text must not be empty".into()));
-    }
-    let len = text.chars().count();
-    if len > limits.max_text_chars {
-        return Err(DomainError::TextTooLong { len, max: limits.max_text_chars });
-    }
-    Ok(())
-}
-
 /// Checks content being sent or edited.
 pub fn check_content(content: &NewContent, limits: &Limits) -> Result<(), DomainError> {
     match content {
-        NewContent::Text { text } => check_text(text, limits),
+        NewContent::Text { text } => Ok(rules::check_text(text, limits)?),
         NewContent::Image { file_id } | NewContent::File { file_id } | NewContent::Audio { file_id } => {
             check_id("fileId", file_id.as_str())
         }
@@ -33,11 +23,7 @@ pub fn check_content(content: &NewContent, limits: &Limits) -> Result<(), Domain
 
 /// Checks metadata's serialized size.
 pub fn check_metadata(metadata: &Map<String, Value>, limits: &Limits) -> Result<(), DomainError> {
-    let len = serde_json::to_string(metadata).map(|s| s.len()).unwrap_or(usize::MAX);
-    if len > limits.max_metadata_bytes {
-        return Err(DomainError::MetadataTooLarge { len, max: limits.max_metadata_bytes });
-    }
-    Ok(())
+    Ok(rules::check_metadata(metadata, limits)?)
 }
 
 /// Checks an id is non-empty and of sane length.
@@ -56,9 +42,7 @@ pub fn normalize_targets(
     sender: &ParticipantId,
     limits: &Limits,
 ) -> Result<Vec<ParticipantId>, DomainError> {
-    if targets.len() > limits.max_targets {
-        return Err(DomainError::TooManyTargets { count: targets.len(), max: limits.max_targets });
-    }
+    rules::check_target_count(targets.len(), limits)?;
     let mut normalized: Vec<ParticipantId> = Vec::with_capacity(targets.len());
     for target in targets {
         check_id("targets", target.as_str())?;
@@ -82,27 +66,21 @@ pub fn check_page_size(limit: u32, limits: &Limits) -> Result<(), DomainError> {
 
 #[cfg(test)]
 mod tests {
+    use chat_protocol::RuleViolation;
     use serde_json::json;
 
     use super::*;
 
     #[test]
-    fn text_is_limited_in_characters_not_bytes() {
+    fn content_checks_use_the_shared_text_rule() {
         let limits = Limits::default();
-        assert!(check_text(&"é".repeat(4_000), &limits).is_ok());
-        assert!(matches!(check_text(&"a".repeat(4_001), &limits), Err(DomainError::TextTooLong { len: 4_001, .. })));
-        assert!(matches!(check_text("  \n", &limits), Err(DomainError::InvalidRequest(_))));
-    }
-
-    #[test]
-    fn metadata_is_limited_when_serialized() {
-        let limits = Limits::default();
-        let mut small = Map::new();
-        small.insert("k".into(), json!("v"));
-        assert!(check_metadata(&small, &limits).is_ok());
+        let text = |t: String| NewContent::Text { text: t };
+        assert!(check_content(&text("é".repeat(4_000)), &limits).is_ok());
+        let long = check_content(&text("a".repeat(4_001)), &limits);
+        assert!(matches!(long, Err(DomainError::Rule(RuleViolation::TextTooLong { len: 4_001, .. }))));
         let mut big = Map::new();
         big.insert("k".into(), json!("x".repeat(4_096)));
-        assert!(matches!(check_metadata(&big, &limits), Err(DomainError::MetadataTooLarge { .. })));
+        assert!(matches!(check_metadata(&big, &limits), Err(DomainError::Rule(RuleViolation::MetadataTooLarge { .. }))));
     }
 
     #[test]
@@ -114,7 +92,10 @@ mod tests {
         assert!(normalize_targets(&ids(&["me"]), &me, &limits).is_err());
         assert!(normalize_targets(&ids(&[""]), &me, &limits).is_err());
         let many: Vec<ParticipantId> = (0..=limits.max_targets).map(|i| ParticipantId(i.to_string())).collect();
-        assert!(matches!(normalize_targets(&many, &me, &limits), Err(DomainError::TooManyTargets { .. })));
+        assert!(matches!(
+            normalize_targets(&many, &me, &limits),
+            Err(DomainError::Rule(RuleViolation::TooManyTargets { .. }))
+        ));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! joined state to start from.
 #![allow(dead_code)]
 
-use chat_core::{ChatState, Draft, Effect, Input, Intent};
+use chat_core::{ChatState, Draft, Effect, Input, Intent, MessageKey};
 use chat_protocol::{
     AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, Limits, MeetingSettings, Message,
     Participant, RateBucket, RequestId, Role, Sender, Seq, ServerFrame,
@@ -126,4 +126,14 @@ pub fn texts(state: &ChatState) -> Vec<String> {
             other => format!("<{:?}>", other.kind()),
         })
         .collect()
+}
+
+/// The key of one of this participant's messages, by client id.
+pub fn local(client_id: &str) -> MessageKey {
+    MessageKey::Local(client_id.into())
+}
+
+/// The key of someone else's message, by id.
+pub fn remote(id: &str) -> MessageKey {
+    MessageKey::Remote(id.into())
 }

@@ -169,18 +169,14 @@ impl Session {
         content: NewContent,
         forwarded: Option<&Message>,
     ) -> Result<StoredContent, DomainError> {
-        let (kind, file_id) = match content {
+        let kind = content.kind();
+        let file_id = match content {
             NewContent::Text { text } => return Ok(StoredContent::Text(text)),
-            NewContent::Image { file_id } => (MessageKind::Image, file_id),
-            NewContent::File { file_id } => (MessageKind::File, file_id),
-            NewContent::Audio { file_id } => (MessageKind::Audio, file_id),
+            NewContent::Image { file_id } | NewContent::File { file_id } | NewContent::Audio { file_id } => file_id,
         };
         let unknown = || DomainError::InvalidAttachment(format!("no upload {file_id} of yours in this meeting"));
         let file = self.hub.store().file(&file_id).await?.ok_or_else(unknown)?;
-        let forwarded_file = forwarded.and_then(|m| match &m.content {
-            Content::Image { file } | Content::File { file } | Content::Audio { file } => Some(&file.id),
-            Content::Text { .. } | Content::Deleted => None,
-        });
+        let forwarded_file = forwarded.and_then(|m| m.content.file()).map(|file| &file.id);
         let owned = file.uploader == self.me.id || forwarded_file == Some(&file.id);
         if file.meeting != self.room.meeting || !owned {
             return Err(unknown());
@@ -219,9 +215,10 @@ impl Session {
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
             return Ok(self.sent_ack(&original));
         }
-        let (bucket, limiter) = match request.content {
-            NewContent::Text { .. } => (RateBucket::Text, &self.hub.text_limiter),
-            _ => (RateBucket::File, &self.hub.file_limiter),
+        let bucket = RateBucket::of(request.content.kind());
+        let limiter = match bucket {
+            RateBucket::Text => &self.hub.text_limiter,
+            RateBucket::File => &self.hub.file_limiter,
         };
         limiter
             .check(&self.room.meeting, &self.me.id)
@@ -266,12 +263,7 @@ impl Session {
         let Some(kind) = message.content.kind() else {
             return Err(DomainError::MessageDeleted);
         };
-        let new_kind = match &content {
-            NewContent::Text { .. } => MessageKind::Text,
-            NewContent::Image { .. } => MessageKind::Image,
-            NewContent::File { .. } => MessageKind::File,
-            NewContent::Audio { .. } => MessageKind::Audio,
-        };
+        let new_kind = content.kind();
         if new_kind != kind {
             return Err(DomainError::InvalidRequest(format!(
                 "a {} message cannot be edited into a {} message",

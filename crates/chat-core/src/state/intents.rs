@@ -1,0 +1,226 @@
+//! The reducer's half for what the user does: send, edit, delete, pin,
+//! page, retry, discard, settings, a restored outbox, and uploads' progress.
+
+use chat_protocol::{rules, ClientFrame, ClientId, FileRef, RateBucket};
+
+use super::{ChatState, ConnectionState, Pending};
+use crate::echo::{DraftContent, EchoStatus, LocalEcho};
+use crate::effect::{Change, Effect, OpError, OpId, Outcome};
+use crate::input::{Draft, Intent};
+
+impl ChatState {
+    pub(super) fn on_intent(&mut self, intent: Intent, now: i64, fx: &mut Vec<Effect>) {
+        match intent {
+            Intent::Send { op, client_id, draft } => self.on_send(op, client_id, draft, now, fx),
+            Intent::Edit { op, id, content } => {
+                if self.require_connected(op, fx) {
+                    self.request(Pending::Op(op), |req_id| ClientFrame::Edit { req_id, id, content }, fx);
+                }
+            }
+            Intent::Delete { op, id, scope } => {
+                if self.require_connected(op, fx) {
+                    self.request(Pending::Op(op), |req_id| ClientFrame::Delete { req_id, id, scope }, fx);
+                }
+            }
+            Intent::SetPinned { op, id, pinned } => {
+                if self.require_connected(op, fx) {
+                    let build = |req_id| {
+                        if pinned {
+                            ClientFrame::Pin { req_id, id }
+                        } else {
+                            ClientFrame::Unpin { req_id, id }
+                        }
+                    };
+                    self.request(Pending::Op(op), build, fx);
+                }
+            }
+            Intent::UpdateSettings { op, anyone_can_pin } => {
+                if self.require_connected(op, fx) {
+                    self.request(Pending::Op(op), |req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin }, fx);
+                }
+            }
+            Intent::LoadOlder { op, limit } => self.on_load_older(op, limit, fx),
+            Intent::Retry { op, client_id } => self.on_retry(op, &client_id, fx),
+            Intent::Discard { client_id } => {
+                if let Some((key, index)) = self.echo_located(&client_id) {
+                    self.echoes.retain(|e| e.client_id != client_id);
+                    fx.push(Effect::Changed(Change::EchoDiscarded { key, index }));
+                    fx.push(Effect::SaveOutbox);
+                }
+            }
+            Intent::RestoreOutbox(entries) => {
+                for mut entry in entries {
+                    if self.echo(&entry.client_id).is_none() && entry.content.to_new_content().is_some() {
+                        entry.op = None;
+                        entry.status = EchoStatus::Pending;
+                        let client_id = entry.client_id.clone();
+                        self.echoes.push(entry);
+                        self.announce_echo(&client_id, true, fx);
+                        self.send_echo(&client_id, fx);
+                    }
+                }
+            }
+        }
+    }
+
+    fn require_connected(&mut self, op: OpId, fx: &mut Vec<Effect>) -> bool {
+        if self.connection == ConnectionState::Connected {
+            return true;
+        }
+        fx.push(Effect::Reject { op, error: OpError::new("not_connected", "not connected to the chat", true) });
+        false
+    }
+
+    fn on_send(&mut self, op: OpId, client_id: ClientId, draft: Draft, now: i64, fx: &mut Vec<Effect>) {
+        if let Some(error) = self.check_draft(&draft, now) {
+            fx.push(Effect::Reject { op, error });
+            return;
+        }
+        if self.echo(&client_id).is_some() {
+            fx.push(Effect::Reject {
+                op,
+                error: OpError::new("invalid_request", "this client id is already in use", false),
+            });
+            return;
+        }
+        let status = match &draft.content {
+            DraftContent::File { size, file: None, .. } => EchoStatus::Uploading { loaded: 0, total: *size },
+            _ => EchoStatus::Pending,
+        };
+        self.echoes.push(LocalEcho {
+            client_id: client_id.clone(),
+            op: Some(op),
+            created_at: now,
+            content: draft.content,
+            reply_to: draft.reply_to,
+            forwarded_from: draft.forwarded_from,
+            targets: draft.targets,
+            metadata: draft.metadata,
+            status,
+        });
+        self.announce_echo(&client_id, true, fx);
+        if self.echo(&client_id).is_some_and(|e| e.status == EchoStatus::Pending) {
+            fx.push(Effect::SaveOutbox);
+            self.send_echo(&client_id, fx);
+        }
+    }
+
+    /// Checks a draft against the protocol's rules with the limits the
+    /// server announced, so the user hears at once what the server would refuse.
+    fn check_draft(&self, draft: &Draft, now: i64) -> Option<OpError> {
+        let checked = match &draft.content {
+            DraftContent::Text { text } => rules::check_text(text, &self.limits),
+            DraftContent::File { .. } => Ok(()),
+        };
+        if let Err(violation) = checked
+            .and_then(|()| rules::check_metadata(&draft.metadata, &self.limits))
+            .and_then(|()| rules::check_target_count(draft.targets.len(), &self.limits))
+        {
+            return Some(violation.into());
+        }
+        match self.rate_limited_until(RateBucket::of(draft.content.kind())) {
+            Some(until) if until > now => {
+                let wait = u64::try_from(until - now).unwrap_or(0);
+                let mut error = OpError::new("rate_limited", format!("too many messages; retry in {wait} ms"), true);
+                error.retry_after_ms = Some(wait);
+                Some(error)
+            }
+            _ => None,
+        }
+    }
+
+    pub(super) fn on_uploaded(&mut self, client_id: &ClientId, file: FileRef, fx: &mut Vec<Effect>) {
+        let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) else { return };
+        if let DraftContent::File { file: slot, .. } = &mut echo.content {
+            *slot = Some(file);
+        }
+        echo.status = EchoStatus::Pending;
+        self.announce_echo(client_id, false, fx);
+        fx.push(Effect::SaveOutbox);
+        self.send_echo(client_id, fx);
+    }
+
+    pub(super) fn set_echo_status(&mut self, client_id: &ClientId, status: EchoStatus, fx: &mut Vec<Effect>) {
+        if let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) {
+            if echo.status != status {
+                echo.status = status;
+                self.announce_echo(client_id, false, fx);
+            }
+        }
+    }
+
+    pub(super) fn fail_echo(&mut self, client_id: &ClientId, error: OpError, fx: &mut Vec<Effect>) {
+        let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) else { return };
+        echo.status = EchoStatus::Failed {
+            reason: error.message.clone(),
+            code: error.code.clone(),
+            cause: error.cause.clone(),
+            retryable: error.retryable,
+        };
+        let op = echo.op.take();
+        self.announce_echo(client_id, false, fx);
+        fx.push(Effect::SaveOutbox);
+        if let Some(op) = op {
+            fx.push(Effect::Reject { op, error });
+        }
+    }
+
+    fn on_retry(&mut self, op: OpId, client_id: &ClientId, fx: &mut Vec<Effect>) {
+        let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) else {
+            fx.push(Effect::Reject { op, error: OpError::new("not_found", "no such unsent message", false) });
+            return;
+        };
+        echo.op = Some(op);
+        echo.status = match &echo.content {
+            DraftContent::File { size, file: None, .. } => EchoStatus::Uploading { loaded: 0, total: *size },
+            _ => EchoStatus::Pending,
+        };
+        self.announce_echo(client_id, false, fx);
+        self.send_echo(client_id, fx);
+    }
+
+    fn on_load_older(&mut self, op: OpId, limit: u32, fx: &mut Vec<Effect>) {
+        if !self.require_connected(op, fx) {
+            return;
+        }
+        if limit == 0 || limit > self.limits.max_page_size {
+            let message = format!("page size must be 1 to {}", self.limits.max_page_size);
+            fx.push(Effect::Reject { op, error: OpError::new("invalid_request", message, false) });
+            return;
+        }
+        if !self.has_more {
+            fx.push(Effect::Resolve { op, outcome: Outcome::Page { added: 0, has_more: false } });
+            return;
+        }
+        let before = self.timeline.oldest_seq().or(Some(self.last_seq + 1));
+        self.request_page(Some(op), before, limit, fx);
+    }
+
+    /// Announces an echo that appeared (`added`) or changed, with its row.
+    fn announce_echo(&self, client_id: &ClientId, added: bool, fx: &mut Vec<Effect>) {
+        if let Some((key, index)) = self.echo_located(client_id) {
+            fx.push(Effect::Changed(if added { Change::EchoAdded { key, index } } else { Change::EchoUpdated { key, index } }));
+        }
+    }
+
+    pub(super) fn send_echo(&mut self, client_id: &ClientId, fx: &mut Vec<Effect>) {
+        if self.connection != ConnectionState::Connected {
+            return;
+        }
+        let Some(echo) = self.echo(client_id).cloned() else { return };
+        let Some(content) = echo.content.to_new_content() else { return };
+        self.request(
+            Pending::Send(client_id.clone()),
+            |req_id| ClientFrame::Send {
+                req_id,
+                client_id: echo.client_id,
+                content,
+                reply_to: echo.reply_to,
+                forwarded_from: echo.forwarded_from,
+                targets: echo.targets,
+                metadata: echo.metadata,
+            },
+            fx,
+        );
+    }
+}

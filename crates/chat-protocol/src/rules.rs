@@ -1,0 +1,227 @@
+//! The rules both sides enforce: lengths and sizes, and who may edit, delete,
+//! pin or change settings. The server's validation and permissions call these
+//! to refuse a request; the client calls the same functions to refuse it at
+//! once, before a round trip. Pure functions over protocol types.
+
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role};
+
+/// Why a rule refuses a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuleViolation {
+    /// Text that is empty or only whitespace.
+    EmptyText,
+    /// Text longer than [`Limits::max_text_chars`], counted in characters.
+    TextTooLong {
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Metadata larger than [`Limits::max_metadata_bytes`] when serialized.
+    MetadataTooLarge {
+        /// Its size.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// More recipients than [`Limits::max_targets`].
+    TooManyTargets {
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Only the author edits a message.
+    NotAuthor,
+    /// Only the author or a host deletes a message for everyone.
+    NotAuthorOrHost,
+    /// Only hosts pin, unless the meeting lets everyone.
+    PinNotAllowed,
+    /// Only hosts change the meeting's settings.
+    NotHost,
+    /// The message was deleted for everyone and cannot change.
+    Deleted,
+}
+
+impl RuleViolation {
+    /// The error code the server answers with.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::EmptyText => ErrorCode::InvalidRequest,
+            Self::TextTooLong { .. } => ErrorCode::TextTooLong,
+            Self::MetadataTooLarge { .. } => ErrorCode::MetadataTooLarge,
+            Self::TooManyTargets { .. } => ErrorCode::TooManyTargets,
+            Self::NotAuthor | Self::NotAuthorOrHost | Self::PinNotAllowed | Self::NotHost => ErrorCode::Forbidden,
+            Self::Deleted => ErrorCode::MessageDeleted,
+        }
+    }
+}
+
+impl fmt::Display for RuleViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptyText => f.write_str("text must not be empty"),
+            Self::TextTooLong { len, max } => write!(f, "text is {len} characters long; the limit is {max}"),
+            Self::MetadataTooLarge { len, max } => write!(f, "metadata is {len} bytes; the limit is {max}"),
+            Self::TooManyTargets { count, max } => write!(f, "{count} recipients; the limit is {max}"),
+            Self::NotAuthor => f.write_str("only the author may edit a message"),
+            Self::NotAuthorOrHost => f.write_str("only the author or a host may delete a message for everyone"),
+            Self::PinNotAllowed => f.write_str("only hosts may pin messages in this meeting"),
+            Self::NotHost => f.write_str("only hosts may change meeting settings"),
+            Self::Deleted => f.write_str("the message was deleted"),
+        }
+    }
+}
+
+impl std::error::Error for RuleViolation {}
+
+/// Text is not blank and at most `max_text_chars` characters (not bytes).
+pub fn check_text(text: &str, limits: &Limits) -> Result<(), RuleViolation> {
+    if text.trim().is_empty() {
+        return Err(RuleViolation::EmptyText);
+    }
+    let len = text.chars().count();
+    if len > limits.max_text_chars {
+        return Err(RuleViolation::TextTooLong { len, max: limits.max_text_chars });
+    }
+    Ok(())
+}
+
+/// Metadata is at most `max_metadata_bytes` as JSON.
+pub fn check_metadata(metadata: &Map<String, Value>, limits: &Limits) -> Result<(), RuleViolation> {
+    let len = serde_json::to_string(metadata).map_or(usize::MAX, |s| s.len());
+    if len > limits.max_metadata_bytes {
+        return Err(RuleViolation::MetadataTooLarge { len, max: limits.max_metadata_bytes });
+    }
+    Ok(())
+}
+
+/// A private message names at most `max_targets` recipients.
+pub fn check_target_count(count: usize, limits: &Limits) -> Result<(), RuleViolation> {
+    if count > limits.max_targets {
+        return Err(RuleViolation::TooManyTargets { count, max: limits.max_targets });
+    }
+    Ok(())
+}
+
+/// Only the author edits, and a deleted message no longer changes.
+pub fn may_edit(requester: &Participant, message: &Message) -> Result<(), RuleViolation> {
+    if message.sender.id != requester.id {
+        return Err(RuleViolation::NotAuthor);
+    }
+    not_deleted(message)
+}
+
+/// The author or a host deletes for everyone, once.
+pub fn may_delete_for_everyone(requester: &Participant, message: &Message) -> Result<(), RuleViolation> {
+    if message.sender.id != requester.id && requester.role != Role::Host {
+        return Err(RuleViolation::NotAuthorOrHost);
+    }
+    not_deleted(message)
+}
+
+/// Hosts pin and unpin; everyone may when the meeting allows it.
+pub fn may_pin(requester: &Participant, settings: &MeetingSettings) -> Result<(), RuleViolation> {
+    if requester.role == Role::Host || settings.anyone_can_pin {
+        Ok(())
+    } else {
+        Err(RuleViolation::PinNotAllowed)
+    }
+}
+
+/// Hosts change the meeting's settings.
+pub fn may_update_settings(requester: &Participant) -> Result<(), RuleViolation> {
+    if requester.role == Role::Host {
+        Ok(())
+    } else {
+        Err(RuleViolation::NotHost)
+    }
+}
+
+fn not_deleted(message: &Message) -> Result<(), RuleViolation> {
+    if message.content == Content::Deleted {
+        Err(RuleViolation::Deleted)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::Sender;
+
+    fn person(id: &str, role: Role) -> Participant {
+        Participant { id: id.into(), display_name: id.into(), role }
+    }
+
+    fn message_from(id: &str, content: Content) -> Message {
+        Message {
+            id: "m1".into(),
+            client_id: "c1".into(),
+            seq: 1,
+            sender: Sender { id: id.into(), display_name: id.into() },
+            time: 0,
+            content,
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Map::new(),
+            edited: false,
+            edited_at: None,
+            pinned: false,
+        }
+    }
+
+    #[test]
+    fn text_is_limited_in_characters_not_bytes() {
+        let limits = Limits::default();
+        assert_eq!(check_text(&"é".repeat(4_000), &limits), Ok(()));
+        assert_eq!(check_text(&"a".repeat(4_001), &limits), Err(RuleViolation::TextTooLong { len: 4_001, max: 4_000 }));
+        assert_eq!(check_text("  \n", &limits), Err(RuleViolation::EmptyText));
+    }
+
+    #[test]
+    fn metadata_is_limited_when_serialized() {
+        let limits = Limits::default();
+        let mut metadata = Map::new();
+        metadata.insert("k".into(), json!("v"));
+        assert_eq!(check_metadata(&metadata, &limits), Ok(()));
+        metadata.insert("k".into(), json!("x".repeat(4_096)));
+        assert!(matches!(check_metadata(&metadata, &limits), Err(RuleViolation::MetadataTooLarge { .. })));
+    }
+
+    #[test]
+    fn only_the_author_edits_and_never_a_tombstone() {
+        let text = Content::Text { text: "hi".into() };
+        assert_eq!(may_edit(&person("ann", Role::Participant), &message_from("ann", text.clone())), Ok(()));
+        assert_eq!(may_edit(&person("bob", Role::Host), &message_from("ann", text)), Err(RuleViolation::NotAuthor));
+        let gone = message_from("ann", Content::Deleted);
+        assert_eq!(may_edit(&person("ann", Role::Participant), &gone), Err(RuleViolation::Deleted));
+    }
+
+    #[test]
+    fn the_author_or_a_host_deletes_for_everyone() {
+        let message = message_from("ann", Content::Text { text: "hi".into() });
+        assert_eq!(may_delete_for_everyone(&person("ann", Role::Participant), &message), Ok(()));
+        assert_eq!(may_delete_for_everyone(&person("bob", Role::Host), &message), Ok(()));
+        let refused = may_delete_for_everyone(&person("bob", Role::Participant), &message);
+        assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::Forbidden));
+    }
+
+    #[test]
+    fn hosts_pin_unless_everyone_may() {
+        let anyone = MeetingSettings { anyone_can_pin: true };
+        assert_eq!(may_pin(&person("bob", Role::Participant), &MeetingSettings::default()), Err(RuleViolation::PinNotAllowed));
+        assert_eq!(may_pin(&person("bob", Role::Participant), &anyone), Ok(()));
+        assert_eq!(may_pin(&person("ann", Role::Host), &MeetingSettings::default()), Ok(()));
+        assert_eq!(may_update_settings(&person("bob", Role::Participant)), Err(RuleViolation::NotHost));
+    }
+}
