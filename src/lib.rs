@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
+pub mod client;
 #[cfg(target_arch = "wasm32")]
 mod components;
 pub mod csv_export;

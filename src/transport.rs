@@ -8,5 +8,7 @@
 pub mod backoff;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(test)]
+pub mod fake_connector;
 pub mod session;
 pub mod socket_loop;

@@ -192,8 +192,6 @@ impl Session {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::VecDeque;
-
     use chat_core::{Draft, Intent};
     use chat_protocol::{close_code, AckResult, Limits, MeetingSettings, Participant, Role};
     use futures::executor::LocalPool;
@@ -201,41 +199,7 @@ mod tests {
     use futures::StreamExt;
 
     use super::*;
-
-    type Pair = (mpsc::UnboundedSender<String>, mpsc::UnboundedReceiver<SocketEvent>);
-
-    /// Hands out prepared channel pairs as sockets; sleeping is instant.
-    #[derive(Clone, Default)]
-    struct FakeConnector {
-        sockets: Rc<RefCell<VecDeque<Pair>>>,
-        sleeps: Rc<RefCell<Vec<u32>>>,
-    }
-
-    impl FakeConnector {
-        /// Prepares the next socket; returns what the client sends and a way to feed it.
-        fn prepare(&self) -> (mpsc::UnboundedReceiver<String>, mpsc::UnboundedSender<SocketEvent>) {
-            let (client_tx, client_rx) = mpsc::unbounded();
-            let (server_tx, server_rx) = mpsc::unbounded();
-            self.sockets.borrow_mut().push_back((client_tx, server_rx));
-            (client_rx, server_tx)
-        }
-    }
-
-    impl Connector for FakeConnector {
-        type Sink = mpsc::UnboundedSender<String>;
-        type Stream = mpsc::UnboundedReceiver<SocketEvent>;
-        fn connect(&self, _url: &str) -> Opening<Self::Sink, Self::Stream> {
-            let next = self.sockets.borrow_mut().pop_front();
-            future::ready(next.ok_or_else(|| "refused".to_owned())).boxed_local()
-        }
-        fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
-            self.sleeps.borrow_mut().push(ms);
-            future::ready(()).boxed_local()
-        }
-        fn random(&self) -> f64 {
-            0.5
-        }
-    }
+    use crate::transport::fake_connector::FakeConnector;
 
     fn frame(frame: &ServerFrame) -> SocketEvent {
         SocketEvent::Text(serde_json::to_string(frame).unwrap())

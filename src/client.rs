@@ -1,0 +1,362 @@
+//! `ChatClient`: the one room between chat-core and both faces. It owns the
+//! session (the socket and the core's state), the operations in flight as
+//! futures, who listens to changes, the files being uploaded, and the outbox
+//! kept across reloads. Both faces (the JS API and the yew panel) hold a
+//! client and nothing under it; what runs underneath (clock, storage,
+//! uploads, timers) comes in through [`Platform`], so all of this is tested
+//! natively.
+
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
+mod browser_upload;
+mod operations;
+mod paging;
+pub mod platform;
+mod subscriptions;
+#[cfg(test)]
+mod tests;
+mod uploads;
+
+use std::cell::{Ref, RefCell};
+use std::rc::{Rc, Weak};
+
+use chat_core::{Change, ChatState, ConnectionState, Draft, DraftContent, Effect, Input, Intent, OpError, OutboxEntry};
+use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId};
+use futures::channel::oneshot;
+use futures::future::LocalBoxFuture;
+use futures::FutureExt;
+use serde_json::{Map, Value};
+
+use self::operations::Operations;
+pub use self::paging::Page;
+pub use self::platform::{FileSource, Platform, UploadError};
+use self::subscriptions::Subscribers;
+pub use self::subscriptions::Subscription;
+use self::uploads::Uploads;
+use crate::transport::session::{Connector, Session};
+
+/// What an operation resolves to.
+pub type OpResult<T> = LocalBoxFuture<'static, Result<T, OpError>>;
+
+/// Where a new message goes and what it carries besides its content.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SendOptions {
+    /// The message it replies to.
+    pub reply_to: Option<MessageId>,
+    /// Private recipients; empty for everyone.
+    pub targets: Vec<ParticipantId>,
+    /// Application data.
+    pub metadata: Map<String, Value>,
+}
+
+impl SendOptions {
+    fn draft(self, content: DraftContent, forwarded_from: Option<MessageId>) -> Draft {
+        Draft { content, reply_to: self.reply_to, forwarded_from, targets: self.targets, metadata: self.metadata }
+    }
+}
+
+struct Inner {
+    session: Session,
+    platform: Rc<dyn Platform>,
+    http_base: String,
+    storage_key: String,
+    operations: Operations,
+    subscribers: Subscribers,
+    uploads: Uploads,
+    ready: RefCell<Option<oneshot::Sender<Result<(), OpError>>>>,
+}
+
+/// A connected (or connecting) meeting chat; clones share it.
+#[derive(Clone)]
+pub struct ChatClient {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for ChatClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+/// `ws://host/ws` → `http://host`, the origin uploads and file links use.
+fn http_base(ws_url: &str) -> String {
+    let (scheme, rest) = ws_url.split_once("://").unwrap_or(("ws", ws_url));
+    let host = rest.split('/').next().unwrap_or(rest);
+    let scheme = if scheme == "wss" || scheme == "https" { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+impl ChatClient {
+    /// A client for the server at `url` with `token`, keeping its outbox
+    /// under `storage_key`. Nothing connects until [`ChatClient::start`].
+    pub fn new(url: &str, token: &str, storage_key: String, platform: Rc<dyn Platform>) -> Self {
+        let clock = Rc::clone(&platform);
+        let session = Session::new(url, token, move || clock.now());
+        let inner = Rc::new(Inner {
+            session: session.clone(),
+            platform,
+            http_base: http_base(url),
+            storage_key,
+            operations: Operations::default(),
+            subscribers: Subscribers::default(),
+            uploads: Uploads::default(),
+            ready: RefCell::new(None),
+        });
+        let weak: Weak<Inner> = Rc::downgrade(&inner);
+        session.set_listener(Rc::new(move |_, effect| {
+            if let Some(inner) = weak.upgrade() {
+                ChatClient { inner }.on_effect(effect);
+            }
+        }));
+        Self { inner }
+    }
+
+    /// Puts back the unsent messages of an earlier page load, then connects
+    /// (and keeps reconnecting) through `connector`.
+    pub fn start<C: Connector + 'static>(&self, connector: C) {
+        self.restore_outbox();
+        let session = self.inner.session.clone();
+        self.inner.platform.spawn(async move { session.run(connector).await }.boxed_local());
+    }
+
+    /// Resolves once joined and the newest messages are loaded; fails with
+    /// `auth_failed` when the server refuses the token.
+    pub fn ready(&self) -> OpResult<()> {
+        let (tx, rx) = oneshot::channel();
+        *self.inner.ready.borrow_mut() = Some(tx);
+        rx.map(|answer| answer.unwrap_or_else(|_| Err(closed()))).boxed_local()
+    }
+
+    /// The chat state, to read. Do not hold it across a call that changes it.
+    pub fn state(&self) -> Ref<'_, ChatState> {
+        self.inner.session.state()
+    }
+
+    /// Milliseconds since the Unix epoch, from the one clock the client uses.
+    pub fn now(&self) -> i64 {
+        self.inner.platform.now()
+    }
+
+    /// A file link as shown: server-relative links resolved against the server.
+    pub fn link(&self, url: &str) -> String {
+        if url.starts_with('/') {
+            format!("{}{url}", self.inner.http_base)
+        } else {
+            url.to_owned()
+        }
+    }
+
+    /// Calls `listener` with every change, until the returned guard is dropped.
+    pub fn subscribe(&self, listener: Rc<dyn Fn(&Change)>) -> Subscription {
+        self.inner.subscribers.add(listener)
+    }
+
+    /// Sends a text message; resolves with its id once the server stored it.
+    pub fn send_text(&self, text: String, options: SendOptions) -> OpResult<MessageId> {
+        self.send(options.draft(DraftContent::Text { text }, None), None).1
+    }
+
+    /// Sends a file as a `kind` message: uploads it, then sends the message.
+    /// Returns the message's client id (to cancel the upload) and its outcome.
+    pub fn send_file(
+        &self,
+        file: FileSource,
+        kind: chat_protocol::MessageKind,
+        options: SendOptions,
+        on_progress: Option<Rc<dyn Fn(u64, u64)>>,
+    ) -> (ClientId, OpResult<MessageId>) {
+        let content = DraftContent::File { message_kind: kind, name: file.name.clone(), size: file.size, file: None };
+        self.send(options.draft(content, None), Some((file, on_progress)))
+    }
+
+    /// Sends a copy of a loaded message, marked as forwarded.
+    pub fn forward(&self, id: MessageId, options: SendOptions) -> OpResult<MessageId> {
+        let content = {
+            let state = self.state();
+            let Some(message) = state.timeline().get(&id) else {
+                return ready_err(OpError::new("not_found", "no such message loaded", false));
+            };
+            match (&message.content, message.content.kind()) {
+                (chat_protocol::Content::Text { text }, _) => DraftContent::Text { text: text.clone() },
+                (content, Some(kind)) => match content.file() {
+                    Some(file) => DraftContent::File {
+                        message_kind: kind,
+                        name: file.name.clone(),
+                        size: file.size,
+                        file: Some(file.clone()),
+                    },
+                    None => return ready_err(deleted()),
+                },
+                (_, None) => return ready_err(deleted()),
+            }
+        };
+        self.send(options.draft(content, Some(id)), None).1
+    }
+
+    fn send(
+        &self,
+        draft: Draft,
+        file: Option<(FileSource, Option<Rc<dyn Fn(u64, u64)>>)>,
+    ) -> (ClientId, OpResult<MessageId>) {
+        let client_id = self.inner.platform.new_client_id();
+        let (op, outcome) = self.inner.operations.open();
+        if let Some((file, on_progress)) = file {
+            self.inner.uploads.hold(client_id.clone(), file, draft.content.kind(), on_progress);
+        }
+        self.apply(Input::Intent(Intent::Send { op, client_id: client_id.clone(), draft }));
+        self.upload_if_waiting(&client_id);
+        (client_id, operations::sent(outcome))
+    }
+
+    /// Replaces the text of one's own text message.
+    pub fn edit_text(&self, id: MessageId, text: String) -> OpResult<()> {
+        self.intent(|op| Intent::Edit { op, id, content: NewContent::Text { text } })
+    }
+
+    /// Uploads `file`, then points one's own `kind` message at it.
+    pub fn edit_file(&self, id: MessageId, file: FileSource, kind: chat_protocol::MessageKind) -> OpResult<()> {
+        let client = self.clone();
+        let uploaded = self.upload_once(file, kind);
+        async move {
+            let file = uploaded.await.map_err(|e| OpError::new(&e.code, e.message, e.retryable))?;
+            client.edit_content(id, NewContent::with_file(kind, file.id)).await
+        }
+        .boxed_local()
+    }
+
+    fn edit_content(&self, id: MessageId, content: NewContent) -> OpResult<()> {
+        self.intent(|op| Intent::Edit { op, id, content })
+    }
+
+    /// Deletes a message for everyone or for oneself.
+    pub fn delete(&self, id: MessageId, scope: DeleteScope) -> OpResult<()> {
+        self.intent(|op| Intent::Delete { op, id, scope })
+    }
+
+    /// Pins or unpins a message.
+    pub fn set_pinned(&self, id: MessageId, pinned: bool) -> OpResult<()> {
+        self.intent(|op| Intent::SetPinned { op, id, pinned })
+    }
+
+    /// Hosts: lets everyone pin, or only hosts.
+    pub fn update_settings(&self, anyone_can_pin: bool) -> OpResult<()> {
+        self.intent(|op| Intent::UpdateSettings { op, anyone_can_pin })
+    }
+
+    /// Loads up to `limit` older messages; resolves with how many were new
+    /// and whether still older ones exist.
+    pub fn load_older(&self, limit: u32) -> OpResult<(usize, bool)> {
+        let (op, outcome) = self.inner.operations.open();
+        self.apply(Input::Intent(Intent::LoadOlder { op, limit }));
+        operations::page(outcome)
+    }
+
+    /// Tries a failed message again, re-uploading its file if it never arrived.
+    pub fn retry(&self, client_id: &ClientId) -> OpResult<MessageId> {
+        let (op, outcome) = self.inner.operations.open();
+        self.apply(Input::Intent(Intent::Retry { op, client_id: client_id.clone() }));
+        self.upload_if_waiting(client_id);
+        operations::sent(outcome)
+    }
+
+    /// Drops a failed or unsent message (and its file).
+    pub fn discard(&self, client_id: &ClientId) {
+        self.inner.uploads.release(client_id);
+        self.apply(Input::Intent(Intent::Discard { client_id: client_id.clone() }));
+    }
+
+    /// Drops the connection and reconnects at once.
+    pub fn reconnect(&self) {
+        self.inner.session.reconnect();
+    }
+
+    /// Disconnects for good and forgets every listener.
+    pub fn close(&self) {
+        self.inner.session.close();
+        self.inner.subscribers.clear();
+    }
+
+    fn intent(&self, intent: impl FnOnce(u64) -> Intent) -> OpResult<()> {
+        let (op, outcome) = self.inner.operations.open();
+        self.apply(Input::Intent(intent(op)));
+        operations::done(outcome)
+    }
+
+    fn apply(&self, input: Input) {
+        self.inner.session.apply(input);
+    }
+
+    fn on_effect(&self, effect: Effect) {
+        match effect {
+            Effect::Changed(change) => self.on_change(&change),
+            Effect::Resolve { op, outcome } => self.inner.operations.settle(op, Ok(outcome)),
+            Effect::Reject { op, error } => self.inner.operations.settle(op, Err(error)),
+            Effect::SaveOutbox => self.save_outbox(),
+            Effect::Send(_) => {}
+        }
+    }
+
+    fn on_change(&self, change: &Change) {
+        match change {
+            Change::EchoConfirmed { key: chat_core::MessageKey::Local(client_id), .. }
+            | Change::EchoDiscarded { key: chat_core::MessageKey::Local(client_id), .. } => {
+                self.inner.uploads.release(client_id)
+            }
+            Change::PageLoaded { .. } => self.settle_ready(Ok(())),
+            Change::Connection if self.state().connection() == ConnectionState::AuthFailed => {
+                self.settle_ready(Err(OpError::new("auth_failed", "the server refused the token", false)))
+            }
+            Change::RateLimited { until, .. } => self.lift_limit_at(*until),
+            _ => {}
+        }
+        self.inner.subscribers.notify(change);
+    }
+
+    fn settle_ready(&self, result: Result<(), OpError>) {
+        if let Some(ready) = self.inner.ready.borrow_mut().take() {
+            let _ = ready.send(result);
+        }
+    }
+
+    /// Lifts a rate limit locally at its time, in case the server's notice is lost.
+    fn lift_limit_at(&self, until: i64) {
+        let wait = u32::try_from((until - self.now()).max(0)).unwrap_or(u32::MAX).saturating_add(50);
+        let (sleep, session) = (self.inner.platform.sleep(wait), self.inner.session.clone());
+        self.inner.platform.spawn(
+            async move {
+                sleep.await;
+                session.apply(Input::Tick);
+            }
+            .boxed_local(),
+        );
+    }
+
+    fn save_outbox(&self) {
+        let outbox = self.state().outbox();
+        let key = &self.inner.storage_key;
+        match serde_json::to_string(&outbox) {
+            Ok(json) if !outbox.is_empty() => self.inner.platform.store(key, Some(&json)),
+            _ => self.inner.platform.store(key, None),
+        }
+    }
+
+    fn restore_outbox(&self) {
+        let Some(json) = self.inner.platform.load(&self.inner.storage_key) else { return };
+        if let Ok(entries) = serde_json::from_str::<Vec<OutboxEntry>>(&json) {
+            self.apply(Input::Intent(Intent::RestoreOutbox(entries)));
+        }
+    }
+}
+
+fn ready_err<T: 'static>(error: OpError) -> OpResult<T> {
+    futures::future::ready(Err(error)).boxed_local()
+}
+
+fn closed() -> OpError {
+    OpError::new("closed", "the chat was closed before the server answered", true)
+}
+
+fn deleted() -> OpError {
+    OpError::new("message_deleted", "a deleted message cannot be forwarded", false)
+}
