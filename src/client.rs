@@ -64,6 +64,7 @@ struct Inner {
     operations: Operations,
     subscribers: Subscribers,
     uploads: Uploads,
+    rows_version: std::cell::Cell<u64>,
     ready: RefCell<Option<oneshot::Sender<Result<(), OpError>>>>,
 }
 
@@ -101,6 +102,7 @@ impl ChatClient {
             operations: Operations::default(),
             subscribers: Subscribers::default(),
             uploads: Uploads::default(),
+            rows_version: std::cell::Cell::new(0),
             ready: RefCell::new(None),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
@@ -271,10 +273,10 @@ impl ChatClient {
         self.inner.session.reconnect();
     }
 
-    /// Disconnects for good and forgets every listener.
+    /// Disconnects for good. What is loaded stays readable, and a message
+    /// sent now waits in the outbox for the next page load.
     pub fn close(&self) {
         self.inner.session.close();
-        self.inner.subscribers.clear();
     }
 
     fn intent(&self, intent: impl FnOnce(u64) -> Intent) -> OpResult<()> {
@@ -287,6 +289,12 @@ impl ChatClient {
         self.inner.session.apply(input);
     }
 
+    /// Applies an input as if the socket had delivered it (tests and benchmarks).
+    #[cfg(all(test, target_arch = "wasm32"))]
+    pub(crate) fn feed(&self, input: Input) {
+        self.apply(input);
+    }
+
     fn on_effect(&self, effect: Effect) {
         match effect {
             Effect::Changed(change) => self.on_change(&change),
@@ -297,7 +305,16 @@ impl ChatClient {
         }
     }
 
+    /// A number that changes whenever the rows change (for views that
+    /// re-render on that and read the rows by position).
+    pub fn rows_version(&self) -> u64 {
+        self.inner.rows_version.get()
+    }
+
     fn on_change(&self, change: &Change) {
+        if change.touches_rows() {
+            self.inner.rows_version.set(self.inner.rows_version.get() + 1);
+        }
         match change {
             Change::EchoConfirmed { key: chat_core::MessageKey::Local(client_id), .. }
             | Change::EchoDiscarded { key: chat_core::MessageKey::Local(client_id), .. } => {

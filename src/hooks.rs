@@ -1,5 +1,9 @@
-//! Hooks the panel's components share.
+//! Hooks the panel's components share: the chat and UI contexts, selectors
+//! over the client, intents whose outcome lands in the panel, modal dialogs,
+//! and a ticking clock.
 
 pub mod use_chat;
+pub mod use_intent;
 pub mod use_modal;
 pub mod use_now;
+pub mod use_selector;

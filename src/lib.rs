@@ -28,6 +28,11 @@ pub mod text_format;
 pub mod transport;
 pub mod virtual_list;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod bench;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod test_support;
+
 /// The chat protocol version this build speaks.
 #[wasm_bindgen(js_name = protocolVersion)]
 pub fn protocol_version() -> u32 {

@@ -55,6 +55,20 @@ const EN: &[(&str, &str)] = &[
     ("rateLimited", "You are sending too fast. You can send again in {s} s."),
     ("charactersLeft", "{n} characters left"),
     ("dropFiles", "Drop files to send them"),
+    ("dismiss", "Dismiss"),
+    ("error.forbidden", "You are not allowed to do that."),
+    ("error.not_found", "That message is no longer here."),
+    ("error.message_deleted", "That message was deleted."),
+    ("error.rate_limited", "You are sending too fast. Try again in a moment."),
+    ("error.not_connected", "Not connected. Try again once the chat is back."),
+    ("error.disconnected", "The connection dropped before the server answered. Try again."),
+    ("error.unsupported_media_type", "That file could not be read as the kind of file it claims to be."),
+    ("error.too_large", "That file is too large."),
+    ("error.aborted", "The upload was cancelled."),
+    ("error.network", "The file could not reach the server. Try again."),
+    ("error.text_too_long", "That message is too long."),
+    ("error.invalid_attachment", "That file can no longer be used."),
+    ("error.generic", "That did not work. Try again."),
 ];
 
 const DE: &[(&str, &str)] = &[
@@ -109,6 +123,20 @@ const DE: &[(&str, &str)] = &[
     ("rateLimited", "Du sendest zu schnell. Du kannst in {s} s wieder senden."),
     ("charactersLeft", "Noch {n} Zeichen"),
     ("dropFiles", "Dateien hier ablegen, um sie zu senden"),
+    ("dismiss", "Schließen"),
+    ("error.forbidden", "Das darfst du nicht."),
+    ("error.not_found", "Diese Nachricht gibt es nicht mehr."),
+    ("error.message_deleted", "Diese Nachricht wurde gelöscht."),
+    ("error.rate_limited", "Du sendest zu schnell. Versuch es gleich noch einmal."),
+    ("error.not_connected", "Keine Verbindung. Versuch es erneut, sobald der Chat wieder da ist."),
+    ("error.disconnected", "Die Verbindung brach ab, bevor der Server antwortete. Versuch es erneut."),
+    ("error.unsupported_media_type", "Diese Datei ließ sich nicht als die Art Datei lesen, die sie sein soll."),
+    ("error.too_large", "Diese Datei ist zu groß."),
+    ("error.aborted", "Das Hochladen wurde abgebrochen."),
+    ("error.network", "Die Datei hat den Server nicht erreicht. Versuch es erneut."),
+    ("error.text_too_long", "Diese Nachricht ist zu lang."),
+    ("error.invalid_attachment", "Diese Datei lässt sich nicht mehr verwenden."),
+    ("error.generic", "Das hat nicht geklappt. Versuch es erneut."),
 ];
 
 /// The panel's strings.
@@ -137,6 +165,16 @@ impl Locale {
     /// The string for `key` (the key itself if unknown, so a gap is visible, not blank).
     pub fn t(&self, key: &str) -> String {
         self.strings.get(key).cloned().unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Why something failed, for a person: the string for the underlying
+    /// `cause` if there is one, else for the error `code`, else a general one.
+    pub fn error(&self, code: &str, cause: Option<&str>) -> String {
+        [cause, Some(code)]
+            .into_iter()
+            .flatten()
+            .find_map(|code| self.strings.get(&format!("error.{code}")).cloned())
+            .unwrap_or_else(|| self.t("error.generic"))
     }
 
     /// The string for `key` with `{name}` replaced by `value`.
@@ -171,5 +209,13 @@ mod tests {
         assert_eq!(locale.t("cancel"), "Abbrechen");
         assert_eq!(locale.t_with("charactersLeft", "n", "12"), "Noch 12 Zeichen");
         assert_eq!(Locale::default().t("unknown-key"), "unknown-key");
+    }
+
+    #[test]
+    fn errors_are_worded_by_their_cause_then_their_code() {
+        let locale = Locale::default();
+        assert_eq!(locale.error("upload_failed", Some("too_large")), "That file is too large.");
+        assert_eq!(locale.error("forbidden", None), "You are not allowed to do that.");
+        assert_eq!(locale.error("upload_failed", Some("teapot")), "That did not work. Try again.");
     }
 }

@@ -55,7 +55,7 @@ pub fn mount_chat_panel(
         }
     }
     let props = ChatPanelProps {
-        handle: chat.handle(),
+        client: chat.client(),
         locale: Rc::new(Locale::new(&lang, overrides)),
         title: optional_string(&options, "title")?.map(Into::into),
     };

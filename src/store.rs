@@ -1,33 +1,23 @@
-//! Where chat-core meets yew. The chat state itself stays in the core
-//! (behind the shared handle); yew holds a context that compares by identity
-//! and version, so a change re-renders the panel, plus the panel's own UI
-//! state (reply target, edit, selected private chat, open menu, open dialogs)
-//! as a reducer.
+//! Where the client meets yew: a context with the client and the strings
+//! (components read the chat through `use_selector` and act through
+//! `use_intent`), and the panel's own UI state (reply target, edit, selected
+//! private chat, open menu, open dialogs, a notice) as a reducer.
 
 use std::rc::Rc;
 
 use chat_protocol::{MessageId, ParticipantId};
 use yew::prelude::*;
 
-use crate::js_api::Handle;
+use crate::client::ChatClient;
 use crate::locale::Locale;
 
-/// What every panel component reads: the chat, the strings, and a version
-/// that changes with every chat change.
-#[derive(Clone)]
+/// What every panel component has: the client and the strings.
+#[derive(Clone, PartialEq)]
 pub struct ChatContext {
-    /// The shared client.
-    pub handle: Rc<Handle>,
+    /// The client.
+    pub client: ChatClient,
     /// The strings.
     pub locale: Rc<Locale>,
-    /// Bumped on every change, so consumers re-render.
-    pub version: u64,
-}
-
-impl PartialEq for ChatContext {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.handle, &other.handle) && self.version == other.version && self.locale == other.locale
-    }
 }
 
 /// The panel's own state, apart from the chat.
@@ -47,6 +37,8 @@ pub struct UiState {
     pub viewing: Option<ViewedImage>,
     /// The message whose forwarding destination is being chosen.
     pub forwarding: Option<MessageId>,
+    /// Why the last thing asked for did not work, worded for a person.
+    pub notice: Option<String>,
 }
 
 /// An image opened in the full view.
@@ -77,6 +69,8 @@ pub enum UiAction {
     View(Option<ViewedImage>),
     /// Choose where to forward a message, or stop choosing.
     Forward(Option<MessageId>),
+    /// Show a notice, or dismiss it.
+    Notice(Option<String>),
 }
 
 impl Reducible for UiState {
@@ -107,6 +101,7 @@ impl Reducible for UiState {
             UiAction::Menu(key) => next.menu = key,
             UiAction::View(image) => next.viewing = image,
             UiAction::Forward(id) => next.forwarding = id,
+            UiAction::Notice(notice) => next.notice = notice,
         }
         Rc::new(next)
     }

@@ -12,11 +12,11 @@ mod test_messages;
 
 use std::collections::HashMap;
 
-use chat_core::{ChatState, LocalEcho};
+use chat_core::{ChatState, LocalEcho, MessageKey};
 use chat_protocol::{ClientId, ParticipantId};
 
 use row_heights::RowHeights;
-use rows::{conversation_positions, ListRows, Row};
+use rows::{conversation_positions, ListRows};
 
 /// The height assumed for a row not measured yet.
 pub const ESTIMATED_ROW: f64 = 64.0;
@@ -88,11 +88,13 @@ impl ListLayout {
                 }
                 self.conversation_rows.push(position);
             }
-            self.heights.push(ESTIMATED_ROW);
+            // A confirmed echo keeps its key, and so the height measured while it was local.
+            let key = state.message_key(message).to_string();
+            self.heights.push(self.measured.get(&key).copied().unwrap_or(ESTIMATED_ROW));
         }
         self.timeline_len = timeline.len();
         for echo in &echoes {
-            let height = self.measured.get(&Row::echo_key(echo)).copied().unwrap_or(ESTIMATED_ROW);
+            let height = self.measured.get(&MessageKey::Local(echo.clone()).to_string()).copied().unwrap_or(ESTIMATED_ROW);
             self.heights.push(height);
         }
         self.echoes = echoes;
@@ -118,7 +120,7 @@ impl ListLayout {
                 heights.set(index, *height);
                 true
             }
-            None => state.timeline().position(&key.as_str().into()).is_some(),
+            None => state.timeline_position(&MessageKey::parse(key)).is_some(),
         });
         self.measured = measured;
         self.heights = heights;
@@ -128,7 +130,7 @@ impl ListLayout {
     pub fn rows<'a>(&'a self, state: &'a ChatState) -> ListRows<'a> {
         let conversation = self.shape.as_ref().and_then(|s| s.conversation.as_ref());
         let echoes = shown_echoes(state, conversation).collect();
-        ListRows::new(state.timeline(), conversation.map(|_| self.conversation_rows.as_slice()), echoes)
+        ListRows::new(state, conversation.map(|_| self.conversation_rows.as_slice()), echoes)
     }
 
     /// The rows a viewport from `top`, `height` tall, needs, with `overscan`
@@ -242,7 +244,7 @@ mod tests {
         let mut layout = ListLayout::default();
         layout.sync(&state, Some(&"bob".into()));
         let rows = layout.rows(&state);
-        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| r.key()).collect();
+        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| rows.key(r)).collect();
         assert_eq!(keys, ["m2", "m4", "m6"]);
         assert!(layout.sync(&state, None), "leaving the private chat moves rows");
         assert_eq!(layout.rows(&state).len(), 6);
@@ -251,7 +253,7 @@ mod tests {
     /// The rows' keys and tops, for comparing two layouts.
     fn geometry(layout: &ListLayout, state: &ChatState) -> Vec<(String, f64)> {
         let rows = layout.rows(state);
-        (0..=rows.len()).map(|i| (rows.get(i).map_or_else(String::new, |r| r.key()), layout.offset(i))).collect()
+        (0..=rows.len()).map(|i| (rows.get(i).map_or_else(String::new, |r| rows.key(r)), layout.offset(i))).collect()
     }
 
     #[test]
@@ -270,7 +272,7 @@ mod tests {
                 }
                 layout.sync(&state, conversation.as_ref());
                 let rows = layout.rows(&state);
-                if let Some((last, key)) = rows.len().checked_sub(1).and_then(|i| Some((i, rows.get(i)?.key()))) {
+                if let Some((last, key)) = rows.len().checked_sub(1).and_then(|i| Some((i, rows.key(rows.get(i)?)))) {
                     layout.record(last, &key, 40.0 + seq as f64);
                 }
                 let mut fresh = ListLayout { measured: layout.measured.clone(), ..ListLayout::default() };

@@ -47,8 +47,4 @@ impl Subscribers {
             listener(change);
         }
     }
-
-    pub(super) fn clear(&self) {
-        self.listeners.borrow_mut().clear();
-    }
 }

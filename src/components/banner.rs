@@ -4,17 +4,22 @@ use chat_core::ConnectionState;
 use chat_protocol::RateBucket;
 use yew::prelude::*;
 
-use crate::hooks::use_chat::use_chat;
+use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_now::use_now;
+use crate::hooks::use_selector::use_selector;
+use crate::store::UiAction;
 
-/// Says when the chat is not connected, or sending is paused.
+/// Says when the chat is not connected, when sending is paused, and why
+/// the last thing asked for did not work.
 #[function_component(Banner)]
 pub fn banner() -> Html {
     let chat = use_chat();
-    let state = chat.handle.session.state();
-    let connection = state.connection();
-    let limited_until = [RateBucket::Text, RateBucket::File].iter().filter_map(|b| state.rate_limited_until(*b)).max();
-    drop(state);
+    let ui = use_ui();
+    let (connection, limited_until) = use_selector(|client| {
+        let state = client.state();
+        let limited = [RateBucket::Text, RateBucket::File].iter().filter_map(|b| state.rate_limited_until(*b)).max();
+        (state.connection(), limited)
+    });
     let now = use_now(limited_until.is_some());
     let connection_text = match connection {
         ConnectionState::Connected => None,
@@ -24,7 +29,18 @@ pub fn banner() -> Html {
         ConnectionState::Closed => Some(chat.locale.t("closed")),
     };
     let seconds = limited_until.map(|until| ((until - now).max(0) + 999) / 1000).filter(|s| *s > 0);
+    let dismiss = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(UiAction::Notice(None)))
+    };
     html! {
+        <>
+        if let Some(notice) = ui.notice.clone() {
+            <p class="mc-banner mc-banner-error mc-notice" role="alert">
+                <span>{ notice }</span>
+                <button type="button" class="mc-link-button" onclick={dismiss}>{ chat.locale.t("dismiss") }</button>
+            </p>
+        }
         <div class="mc-banners" role="status" aria-live="polite">
             if let Some(text) = connection_text {
                 <p class={classes!("mc-banner", (connection == ConnectionState::AuthFailed).then_some("mc-banner-error"))}>{ text }</p>
@@ -33,5 +49,6 @@ pub fn banner() -> Html {
                 <p class="mc-banner mc-banner-warning">{ chat.locale.t_with("rateLimited", "s", &seconds.to_string()) }</p>
             }
         </div>
+        </>
     }
 }

@@ -3,15 +3,17 @@
 
 use std::rc::Rc;
 
-use chat_core::{Draft, DraftContent, Intent};
-use chat_protocol::{Content, MessageId, MessageKind, NewContent, RateBucket};
+use chat_core::ConnectionState;
+use chat_protocol::{Content, MessageKind, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::icons;
+use crate::client::{ChatClient, FileSource, SendOptions};
 use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_intent::{use_intent, Intents};
 use crate::hooks::use_now::use_now;
-use crate::js_api::Handle;
+use crate::hooks::use_selector::use_selector;
 use crate::store::{Ui, UiAction};
 
 /// How close to the length limit the counter appears.
@@ -25,16 +27,33 @@ fn kind_for(file: &web_sys::File) -> MessageKind {
     }
 }
 
+/// Where the composer sends: the conversation shown, as a reply if one is set.
+fn send_options(ui: &Ui) -> SendOptions {
+    SendOptions { reply_to: ui.reply_to.clone(), targets: ui.conversation.clone().into_iter().collect(), ..SendOptions::default() }
+}
+
 /// Sends every file in `files` to the current conversation, replying if a reply is set.
-pub fn send_files(handle: &Rc<Handle>, ui: &Ui, files: Option<FileList>) {
+pub fn send_files(client: &ChatClient, intents: &Intents, ui: &Ui, files: Option<FileList>) {
     let Some(files) = files else { return };
     for index in 0..files.length() {
         let Some(file) = files.get(index) else { continue };
         let kind = kind_for(&file);
-        let targets = ui.conversation.clone().into_iter().collect();
-        handle.send_file(file.clone().into(), file.name(), kind, ui.reply_to.clone(), targets);
+        let source = FileSource { size: file.size() as u64, name: file.name(), body: Rc::new(web_sys::Blob::from(file)) };
+        let (_, outcome) = client.send_file(source, kind, send_options(ui), None);
+        intents.run(outcome);
     }
     ui.dispatch(UiAction::CancelCompose);
+}
+
+/// What the composer shows of the chat.
+#[derive(Clone, PartialEq)]
+struct ComposerView {
+    max_chars: usize,
+    limited_until: Option<i64>,
+    connected: bool,
+    reply_name: Option<String>,
+    editing_text: Option<String>,
+    recipient: Option<String>,
 }
 
 /// The message composer.
@@ -42,24 +61,36 @@ pub fn send_files(handle: &Rc<Handle>, ui: &Ui, files: Option<FileList>) {
 pub fn composer() -> Html {
     let chat = use_chat();
     let ui = use_ui();
+    let intents = use_intent();
     let text = use_state(String::new);
     let textarea = use_node_ref();
     let file_input = use_node_ref();
 
-    let state = chat.handle.session.state();
-    let max_chars = state.limits().max_text_chars;
-    let limited_until = state.rate_limited_until(RateBucket::Text);
-    let connected = state.connection() == chat_core::ConnectionState::Connected;
-    let reply_name =
-        ui.reply_to.as_ref().and_then(|id| state.timeline().get(id)).map(|m| m.sender.display_name.clone());
-    let editing_text = ui.editing.as_ref().and_then(|id| state.timeline().get(id)).and_then(|m| match &m.content {
-        Content::Text { text } => Some(text.clone()),
-        _ => None,
-    });
-    let recipient = ui.conversation.as_ref().map(|peer| {
-        state.participants().iter().find(|p| &p.id == peer).map_or_else(|| peer.0.clone(), |p| p.display_name.clone())
-    });
-    drop(state);
+    let (reply_to, editing, conversation) = (ui.reply_to.clone(), ui.editing.clone(), ui.conversation.clone());
+    let ComposerView { max_chars, limited_until, connected, reply_name, editing_text, recipient } =
+        use_selector(move |client| {
+            let state = client.state();
+            ComposerView {
+                max_chars: state.limits().max_text_chars,
+                limited_until: state.rate_limited_until(RateBucket::Text),
+                connected: state.connection() == ConnectionState::Connected,
+                reply_name: reply_to
+                    .as_ref()
+                    .and_then(|id| state.timeline().get(id))
+                    .map(|m| m.sender.display_name.clone()),
+                editing_text: editing.as_ref().and_then(|id| state.timeline().get(id)).and_then(|m| match &m.content {
+                    Content::Text { text } => Some(text.clone()),
+                    _ => None,
+                }),
+                recipient: conversation.as_ref().map(|peer| {
+                    state
+                        .participants()
+                        .iter()
+                        .find(|p| &p.id == peer)
+                        .map_or_else(|| peer.0.clone(), |p| p.display_name.clone())
+                }),
+            }
+        });
     let now = use_now(limited_until.is_some());
     let rate_limited = limited_until.is_some_and(|until| until > now);
 
@@ -81,23 +112,15 @@ pub fn composer() -> Html {
     }
 
     let submit = {
-        let (handle, ui, text) = (Rc::clone(&chat.handle), ui.clone(), text.clone());
+        let (client, intents, ui, text) = (chat.client.clone(), intents.clone(), ui.clone(), text.clone());
         Rc::new(move || {
             let body = (*text).clone();
             if body.trim().is_empty() {
                 return;
             }
-            if let Some(id) = ui.editing.clone() {
-                let _ = handle.op(|op| Intent::Edit { op, id, content: NewContent::Text { text: body } });
-            } else {
-                let draft = Draft {
-                    content: DraftContent::Text { text: body },
-                    reply_to: ui.reply_to.clone(),
-                    forwarded_from: None,
-                    targets: ui.conversation.clone().into_iter().collect(),
-                    metadata: Default::default(),
-                };
-                let _ = handle.send_tracked(draft, None);
+            match ui.editing.clone() {
+                Some(id) => intents.run(client.edit_text(id, body)),
+                None => intents.run(client.send_text(body, send_options(&ui))),
             }
             text.set(String::new());
             ui.dispatch(UiAction::CancelCompose);
@@ -108,7 +131,7 @@ pub fn composer() -> Html {
         Callback::from(move |event: InputEvent| text.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let onkeydown = {
-        let (submit, ui, text, handle) = (Rc::clone(&submit), ui.clone(), text.clone(), Rc::clone(&chat.handle));
+        let (submit, ui, text, client) = (Rc::clone(&submit), ui.clone(), text.clone(), chat.client.clone());
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
             "Enter" if !event.shift_key() && !event.is_composing() => {
                 event.prevent_default();
@@ -124,7 +147,9 @@ pub fn composer() -> Html {
                 ui.dispatch(UiAction::CancelCompose);
             }
             "ArrowUp" if text.is_empty() => {
-                if let Some(id) = last_own_text(&handle) {
+                // Searched only when asked, so a render never walks the timeline.
+                let last = client.state().last_editable_text().map(|m| m.id.clone());
+                if let Some(id) = last {
                     event.prevent_default();
                     ui.dispatch(UiAction::Edit(id));
                 }
@@ -148,21 +173,21 @@ pub fn composer() -> Html {
         })
     };
     let on_files = {
-        let (handle, ui) = (Rc::clone(&chat.handle), ui.clone());
+        let (client, intents, ui) = (chat.client.clone(), intents.clone(), ui.clone());
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            send_files(&handle, &ui, input.files());
+            send_files(&client, &intents, &ui, input.files());
             input.set_value("");
         })
     };
     let onpaste = {
-        let (handle, ui) = (Rc::clone(&chat.handle), ui.clone());
+        let (client, intents, ui) = (chat.client.clone(), intents.clone(), ui.clone());
         Callback::from(move |event: Event| {
             let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::ClipboardEvent>(&event) else { return };
             let files = event.clipboard_data().and_then(|data| data.files());
             if files.as_ref().is_some_and(|f| f.length() > 0) {
                 event.prevent_default();
-                send_files(&handle, &ui, files);
+                send_files(&client, &intents, &ui, files);
             }
         })
     };
@@ -210,17 +235,4 @@ pub fn composer() -> Html {
             }
         </form>
     }
-}
-
-/// The newest text message this participant may edit. Searched only when
-/// asked (Up in an empty composer), so a render never walks the timeline.
-fn last_own_text(handle: &Handle) -> Option<MessageId> {
-    let state = handle.session.state();
-    let id = state
-        .timeline()
-        .iter()
-        .rev()
-        .find(|m| state.can_edit(m) && matches!(m.content, Content::Text { .. }))
-        .map(|m| m.id.clone());
-    id
 }

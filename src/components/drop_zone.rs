@@ -7,6 +7,8 @@ use yew::prelude::*;
 
 use super::composer::send_files;
 use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_selector::use_selector;
 
 /// Properties of [`DropZone`].
 #[derive(Properties, PartialEq)]
@@ -29,8 +31,9 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     // the drag really left.
     let depth = use_mut_ref(|| 0_u32);
     let active = use_state(|| false);
-    let can_send =
-        chat.handle.session.state().connection() == chat_core::ConnectionState::Connected && ui.editing.is_none();
+    let intents = use_intent();
+    let connected = use_selector(|client| client.state().connection() == chat_core::ConnectionState::Connected);
+    let can_send = connected && ui.editing.is_none();
 
     let ondragenter = {
         let (depth, active) = (Rc::clone(&depth), active.clone());
@@ -61,7 +64,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         })
     };
     let ondrop = {
-        let (depth, active, handle, ui) = (Rc::clone(&depth), active.clone(), Rc::clone(&chat.handle), ui.clone());
+        let (depth, active, client, ui) = (Rc::clone(&depth), active.clone(), chat.client.clone(), ui.clone());
         Callback::from(move |event: DragEvent| {
             *depth.borrow_mut() = 0;
             active.set(false);
@@ -69,7 +72,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                 return;
             }
             event.prevent_default();
-            send_files(&handle, &ui, event.data_transfer().and_then(|data| data.files()));
+            send_files(&client, &intents, &ui, event.data_transfer().and_then(|data| data.files()));
         })
     };
     html! {

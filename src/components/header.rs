@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
 
 /// Properties of [`Header`].
@@ -15,15 +16,9 @@ pub struct HeaderProps {
     pub title: AttrValue,
 }
 
-/// The panel header.
-#[function_component(Header)]
-pub fn header(props: &HeaderProps) -> Html {
-    let chat = use_chat();
-    let ui = use_ui();
-    let state = chat.handle.session.state();
-    let t = |key: &str| chat.locale.t(key);
+/// Everyone online, plus anyone with a private conversation even if gone now.
+fn peers(state: &chat_core::ChatState) -> Vec<(ParticipantId, String)> {
     let me = state.me().map(|p| p.id.clone());
-    // Everyone online, plus anyone with a private conversation even if gone now.
     let mut peers: Vec<(ParticipantId, String)> = state
         .participants()
         .iter()
@@ -42,9 +37,19 @@ pub fn header(props: &HeaderProps) -> Html {
             }
         }
     }
-    let pins = state.pinned().count();
-    let online = state.participants().len();
-    drop(state);
+    peers
+}
+
+/// The panel header.
+#[function_component(Header)]
+pub fn header(props: &HeaderProps) -> Html {
+    let chat = use_chat();
+    let ui = use_ui();
+    let (peers, pins, online) = use_selector(|client| {
+        let state = client.state();
+        (peers(&state), state.pinned().count(), state.participants().len())
+    });
+    let t = |key: &str| chat.locale.t(key);
     let on_select = {
         let ui = ui.clone();
         Callback::from(move |event: Event| {

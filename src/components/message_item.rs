@@ -3,15 +3,16 @@
 
 use std::rc::Rc;
 
-use chat_core::{DraftContent, EchoStatus, Intent, LocalEcho};
-use chat_protocol::{Content, DeleteScope, Message, MessageId, ParticipantId};
+use chat_core::{DraftContent, EchoStatus, LocalEcho};
+use chat_protocol::{Content, DeleteScope, Message, ParticipantId};
 use yew::prelude::*;
 
 use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::js_api::message_link;
+use crate::hooks::use_intent::{use_intent, Intents};
+use crate::hooks::use_selector::use_selector;
 use crate::store::{ChatContext, UiAction};
 use crate::text_format::{clock_time, file_size, local_day, segments, snippet, Segment};
 
@@ -43,7 +44,7 @@ fn timezone_offset_minutes() -> i64 {
 
 fn day_label(chat: &ChatContext, time: i64) -> String {
     let offset = timezone_offset_minutes();
-    let today = local_day(js_sys::Date::now() as i64, offset);
+    let today = local_day(chat.client.now(), offset);
     match today - local_day(time, offset) {
         0 => chat.locale.t("today"),
         1 => chat.locale.t("yesterday"),
@@ -67,11 +68,11 @@ fn text_view(text: &str) -> Html {
 }
 
 fn content_view(chat: &ChatContext, content: &Content) -> Html {
-    let base = &chat.handle.http_base;
+    let link = |url: &str| chat.client.link(url);
     match content {
         Content::Text { text } => text_view(text),
         Content::Image { file } => html! {
-            <BlurhashImage link={message_link(base, &file.url)} thumbnail={file.thumbnail_url.as_ref().map(|t| AttrValue::from(message_link(base, t)))}
+            <BlurhashImage link={link(&file.url)} thumbnail={file.thumbnail_url.as_ref().map(|t| AttrValue::from(link(t)))}
                 blurhash={file.blurhash.clone().map(AttrValue::from)} width={file.width.unwrap_or(240)} height={file.height.unwrap_or(160)}
                 alt={file.name.clone()} open_label={format!("{}: {}", chat.locale.t("openImage"), file.name)} />
         },
@@ -80,12 +81,12 @@ fn content_view(chat: &ChatContext, content: &Content) -> Html {
                 <span class="mc-file-icon">{ icons::file() }</span>
                 <span class="mc-file-name">{ file.name.clone() }</span>
                 <span class="mc-file-size">{ file_size(file.size) }</span>
-                <a class="mc-button" href={message_link(base, &file.url)} download={file.name.clone()}
+                <a class="mc-button" href={link(&file.url)} download={file.name.clone()}
                     aria-label={format!("{} {}", chat.locale.t("download"), file.name)}>{ chat.locale.t("download") }</a>
             </div>
         },
         Content::Audio { file } => html! {
-            <audio class="mc-audio" controls=true preload="metadata" src={message_link(base, &file.url)} aria-label={file.name.clone()} />
+            <audio class="mc-audio" controls=true preload="metadata" src={link(&file.url)} aria-label={file.name.clone()} />
         },
         Content::Deleted => html! { <p class="mc-deleted">{ chat.locale.t("deleted") }</p> },
     }
@@ -108,13 +109,23 @@ fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
     }
 }
 
-fn quote_view(chat: &ChatContext, reply_to: &MessageId) -> Html {
-    let state = chat.handle.session.state();
-    let Some(original) = state.timeline().get(reply_to) else { return html! {} };
-    let snippet = snippet(&original.content, 80).unwrap_or_else(|| chat.locale.t("deleted"));
+/// The quoted message's author and a snippet (`None` for the snippet of a deleted one).
+type Quote = Option<(String, Option<String>)>;
+
+fn quote_view(chat: &ChatContext, quote: &Quote) -> Html {
+    let Some((name, snippet)) = quote else { return html! {} };
+    let snippet = snippet.clone().unwrap_or_else(|| chat.locale.t("deleted"));
     html! {
-        <blockquote class="mc-quote"><strong>{ original.sender.display_name.clone() }</strong>{ " " }{ snippet }</blockquote>
+        <blockquote class="mc-quote"><strong>{ name.clone() }</strong>{ " " }{ snippet }</blockquote>
     }
+}
+
+/// What this participant may do to a confirmed message.
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Rights {
+    edit: bool,
+    delete_for_everyone: bool,
+    pin: bool,
 }
 
 /// One message row.
@@ -122,28 +133,50 @@ fn quote_view(chat: &ChatContext, reply_to: &MessageId) -> Html {
 pub fn message_item(props: &MessageItemProps) -> Html {
     let chat = use_chat();
     let ui = use_ui();
+    let intents = use_intent();
+    let me = use_selector(|client| client.state().me().cloned());
+    let reply_to = match &props.row {
+        RowData::Sent(m) => m.reply_to.clone(),
+        RowData::Local(e) => e.reply_to.clone(),
+    };
+    let quote: Quote = use_selector(move |client| {
+        let state = client.state();
+        let original = state.timeline().get(reply_to.as_ref()?)?;
+        Some((original.sender.display_name.clone(), snippet(&original.content, 80)))
+    });
+    let sent = match &props.row {
+        RowData::Sent(m) => Some(Rc::clone(m)),
+        RowData::Local(_) => None,
+    };
+    let rights = use_selector(move |client| {
+        let state = client.state();
+        sent.as_ref().map_or_else(Rights::default, |m| Rights {
+            edit: state.can_edit(m) && matches!(m.content, Content::Text { .. }),
+            delete_for_everyone: state.can_delete_for_everyone(m),
+            pin: state.can_pin() && m.content != Content::Deleted,
+        })
+    });
     let (sender_id, sender_name, time) = match &props.row {
         RowData::Sent(m) => (m.sender.id.clone(), m.sender.display_name.clone(), m.time),
-        RowData::Local(e) => {
-            let state = chat.handle.session.state();
-            let me = state.me();
-            (
-                me.map(|p| p.id.clone()).unwrap_or_default(),
-                me.map(|p| p.display_name.clone()).unwrap_or_default(),
-                e.created_at,
-            )
-        }
+        RowData::Local(e) => (
+            me.as_ref().map(|p| p.id.clone()).unwrap_or_default(),
+            me.as_ref().map(|p| p.display_name.clone()).unwrap_or_default(),
+            e.created_at,
+        ),
     };
     let offset = timezone_offset_minutes();
     let new_day = props.previous.as_ref().is_none_or(|(_, t)| local_day(*t, offset) != local_day(time, offset));
     let grouped =
         !new_day && props.previous.as_ref().is_some_and(|(s, t)| s == &sender_id && time - t < GROUP_WINDOW_MS);
-    let own = chat.handle.session.state().me().is_some_and(|me| me.id == sender_id);
+    let own = me.as_ref().is_some_and(|me| me.id == sender_id);
     let menu_open = ui.menu.as_deref() == Some(props.row_key.as_str());
 
     let body = match &props.row {
-        RowData::Sent(message) => sent_body(&chat, &ui, message, menu_open, &props.row_key),
-        RowData::Local(echo) => local_body(&chat, echo),
+        RowData::Sent(message) => {
+            let actions = Actions { chat: &chat, ui: &ui, intents: &intents, rights };
+            sent_body(&actions, message, &quote, menu_open, &props.row_key)
+        }
+        RowData::Local(echo) => local_body(&chat, &intents, echo, &quote),
     };
     let private = match &props.row {
         RowData::Sent(m) => !m.targets.is_empty(),
@@ -180,13 +213,17 @@ fn marks(chat: &ChatContext, message: &Message) -> Html {
     }
 }
 
+/// What building a message's menu needs.
+struct Actions<'a> {
+    chat: &'a ChatContext,
+    ui: &'a crate::store::Ui,
+    intents: &'a Intents,
+    rights: Rights,
+}
+
 /// The actions this participant may take on `message`, in menu order.
-fn menu_items(chat: &ChatContext, ui: &crate::store::Ui, message: &Message) -> Vec<MenuItem> {
-    let state = chat.handle.session.state();
-    let can_edit = state.can_edit(message) && matches!(message.content, Content::Text { .. });
-    let can_delete = state.can_delete_for_everyone(message);
-    let can_pin = state.can_pin() && message.content != Content::Deleted;
-    drop(state);
+fn menu_items(actions: &Actions<'_>, message: &Message) -> Vec<MenuItem> {
+    let Actions { chat, ui, intents, rights } = actions;
     let id = message.id.clone();
     let item = |label: &str, focus_after: FocusAfter, on_select: Callback<()>| MenuItem {
         label: chat.locale.t(label),
@@ -195,28 +232,22 @@ fn menu_items(chat: &ChatContext, ui: &crate::store::Ui, message: &Message) -> V
         focus_after,
     };
     let dispatch = |ui_action: UiAction| {
-        let ui = ui.clone();
+        let ui = (*ui).clone();
         Callback::from(move |()| ui.dispatch(ui_action.clone()))
     };
-    let op = |intent: Rc<dyn Fn(u64) -> Intent>| {
-        let handle = Rc::clone(&chat.handle);
-        Callback::from(move |()| {
-            let intent = Rc::clone(&intent);
-            let _ = handle.op(move |op| intent(op));
-        })
+    let delete = |scope: DeleteScope| {
+        let (client, intents, id) = (chat.client.clone(), (*intents).clone(), id.clone());
+        Callback::from(move |()| intents.run(client.delete(id.clone(), scope)))
     };
     let mut items = vec![item("reply", FocusAfter::Elsewhere, dispatch(UiAction::Reply(id.clone())))];
-    if can_edit {
+    if rights.edit {
         items.push(item("edit", FocusAfter::Elsewhere, dispatch(UiAction::Edit(id.clone()))));
     }
-    if can_pin {
-        let (id, pinned) = (id.clone(), !message.pinned);
+    if rights.pin {
+        let (client, intents, id, pinned) = (chat.client.clone(), (*intents).clone(), id.clone(), !message.pinned);
         let label = if message.pinned { "unpin" } else { "pin" };
-        items.push(item(
-            label,
-            FocusAfter::Button,
-            op(Rc::new(move |op| Intent::SetPinned { op, id: id.clone(), pinned })),
-        ));
+        let toggle = Callback::from(move |()| intents.run(client.set_pinned(id.clone(), pinned)));
+        items.push(item(label, FocusAfter::Button, toggle));
     }
     // Focus goes back to the button first, so the dialog returns it there.
     items.push(item("forward", FocusAfter::Button, dispatch(UiAction::Forward(Some(id.clone())))));
@@ -224,34 +255,24 @@ fn menu_items(chat: &ChatContext, ui: &crate::store::Ui, message: &Message) -> V
         let text = text.clone();
         items.push(item("copy", FocusAfter::Button, Callback::from(move |()| copy_to_clipboard(&text))));
     }
-    {
-        let id = id.clone();
-        let delete = op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Me }));
-        items.push(item("deleteForMe", FocusAfter::List, delete));
-    }
-    if can_delete {
-        let delete = op(Rc::new(move |op| Intent::Delete { op, id: id.clone(), scope: DeleteScope::Everyone }));
-        items.push(MenuItem { danger: true, ..item("deleteForEveryone", FocusAfter::List, delete) });
+    items.push(item("deleteForMe", FocusAfter::List, delete(DeleteScope::Me)));
+    if rights.delete_for_everyone {
+        items.push(MenuItem { danger: true, ..item("deleteForEveryone", FocusAfter::List, delete(DeleteScope::Everyone)) });
     }
     items
 }
 
-fn sent_body(
-    chat: &ChatContext,
-    ui: &crate::store::Ui,
-    message: &Rc<Message>,
-    menu_open: bool,
-    key: &AttrValue,
-) -> Html {
+fn sent_body(actions: &Actions<'_>, message: &Rc<Message>, quote: &Quote, menu_open: bool, key: &AttrValue) -> Html {
+    let chat = actions.chat;
     // Built only for the open menu: a closed one needs none of its callbacks.
-    let items = if menu_open { menu_items(chat, ui, message) } else { Vec::new() };
+    let items = if menu_open { menu_items(actions, message) } else { Vec::new() };
     let on_open = {
-        let (ui, key) = (ui.clone(), key.to_string());
+        let (ui, key) = (actions.ui.clone(), key.to_string());
         Callback::from(move |open: bool| ui.dispatch(UiAction::Menu(open.then(|| key.clone()))))
     };
     html! {
         <>
-            if let Some(reply_to) = &message.reply_to { { quote_view(chat, reply_to) } }
+            { quote_view(chat, quote) }
             { content_view(chat, &message.content) }
             { marks(chat, message) }
             if message.content != Content::Deleted {
@@ -267,41 +288,39 @@ fn copy_to_clipboard(text: &str) {
     }
 }
 
-fn local_body(chat: &ChatContext, echo: &Rc<LocalEcho>) -> Html {
+fn local_body(chat: &ChatContext, intents: &Intents, echo: &Rc<LocalEcho>, quote: &Quote) -> Html {
     let t = |key: &str| chat.locale.t(key);
     let client_id = echo.client_id.clone();
     let status = match &echo.status {
         EchoStatus::Pending => html! { <span class="mc-mark mc-pending">{ t("pending") }</span> },
         EchoStatus::Uploading { .. } => {
-            let (handle, client_id) = (Rc::clone(&chat.handle), client_id.clone());
+            let (client, client_id) = (chat.client.clone(), client_id.clone());
             html! {
                 <span class="mc-mark">
                     { t("uploading") }
-                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| handle.cancel_upload(&client_id))}>{ t("cancel") }</button>
+                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| client.cancel_upload(&client_id))}>{ t("cancel") }</button>
                 </span>
             }
         }
-        EchoStatus::Failed { reason, retryable, .. } => {
-            let (retry_handle, retry_id) = (Rc::clone(&chat.handle), client_id.clone());
-            let (discard_handle, discard_id) = (Rc::clone(&chat.handle), client_id.clone());
+        EchoStatus::Failed { code, cause, retryable, .. } => {
+            let (retry_client, retry_id, intents) = (chat.client.clone(), client_id.clone(), intents.clone());
+            let (discard_client, discard_id) = (chat.client.clone(), client_id.clone());
             html! {
                 <span class="mc-mark mc-failed" role="alert">
-                    { format!("{}: {reason}", t("failed")) }
+                    { format!("{}: {}", t("failed"), chat.locale.error(code, cause.as_deref())) }
                     if *retryable {
                         <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
-                            let _ = retry_handle.retry(&retry_id);
+                            intents.run(retry_client.retry(&retry_id));
                         })}>{ t("retry") }</button>
                     }
-                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
-                        discard_handle.apply(chat_core::Input::Intent(Intent::Discard { client_id: discard_id.clone() }));
-                    })}>{ t("discard") }</button>
+                    <button type="button" class="mc-link-button" onclick={Callback::from(move |_| discard_client.discard(&discard_id))}>{ t("discard") }</button>
                 </span>
             }
         }
     };
     html! {
         <>
-            if let Some(reply_to) = &echo.reply_to { { quote_view(chat, reply_to) } }
+            { quote_view(chat, quote) }
             { local_content_view(chat, echo) }
             <span class="mc-marks">{ status }</span>
         </>

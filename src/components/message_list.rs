@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use chat_core::Intent;
+use chat_core::Row;
 use chat_protocol::ParticipantId;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -16,7 +16,8 @@ use yew::prelude::*;
 use super::icons;
 use super::message_item::{MessageItem, RowData};
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::virtual_list::rows::Row;
+use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_selector::use_selector;
 use crate::virtual_list::ListLayout;
 
 const OVERSCAN: f64 = 600.0;
@@ -48,8 +49,15 @@ pub fn message_list() -> Html {
     let scroll = use_state(|| (0.0_f64, 600.0_f64));
     let unseen = use_state(|| 0_u32);
     let force = use_force_update();
+    let intents = use_intent();
+    // Re-render when the rows or the paging state change; the rows themselves
+    // are read from the client below, by position, never copied whole.
+    let (_, has_more, loading) = use_selector(|client| {
+        let state = client.state();
+        (client.rows_version(), state.has_more(), state.is_loading_page())
+    });
 
-    let state = chat.handle.session.state();
+    let state = chat.client.state();
     memory.borrow_mut().layout.sync(&state, ui.conversation.as_ref());
     let memory_ref = memory.borrow();
     let layout = &memory_ref.layout;
@@ -68,15 +76,13 @@ pub fn message_list() -> Html {
                 Row::Sent(m) => RowData::Sent(Rc::new(m.clone())),
                 Row::Local(e) => RowData::Local(Rc::new(e.clone())),
             };
-            Some((i, row.key(), data, previous))
+            Some((i, rows.key(row), data, previous))
         })
         .collect();
-    let anchor_now = layout.row_at(scroll_top).and_then(|i| rows.get(i).map(|row| (row.key(), layout.offset(i))));
+    let anchor_now = layout.row_at(scroll_top).and_then(|i| rows.get(i).map(|row| (rows.key(row), layout.offset(i))));
     let anchor_offset: Option<f64> =
         memory_ref.anchor.as_ref().and_then(|(key, _)| rows.position(key)).map(|i| layout.offset(i));
-    let last_key = rows.len().checked_sub(1).and_then(|i| rows.get(i)).map(|row| row.key());
-    let has_more = state.has_more();
-    let loading = state.is_loading_page();
+    let last_key = rows.len().checked_sub(1).and_then(|i| rows.get(i)).map(|row| rows.key(row));
     let empty = rows.is_empty() && !has_more;
     drop(rows);
     drop(memory_ref);
@@ -118,8 +124,7 @@ pub fn message_list() -> Html {
     }
 
     let onscroll = {
-        let (memory, scroll, unseen, handle) =
-            (Rc::clone(&memory), scroll.clone(), unseen.clone(), Rc::clone(&chat.handle));
+        let (memory, scroll, unseen, client) = (Rc::clone(&memory), scroll.clone(), unseen.clone(), chat.client.clone());
         Callback::from(move |event: Event| {
             let element: Element = event.target_unchecked_into();
             let top = f64::from(element.scroll_top());
@@ -131,7 +136,7 @@ pub fn message_list() -> Html {
             }
             scroll.set((top, viewport));
             if top < LOAD_OLDER_THRESHOLD && has_more && !loading {
-                let _ = handle.op(|op| Intent::LoadOlder { op, limit: 50 });
+                intents.run(client.load_older(chat_core::DEFAULT_PAGE_SIZE));
             }
         })
     };

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
 use crate::text_format::snippet;
 
@@ -12,10 +13,10 @@ use crate::text_format::snippet;
 pub fn pinned_bar() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let state = chat.handle.session.state();
-    let pins: Vec<(String, String)> =
-        state.pinned().map(|m| (m.sender.display_name.clone(), snippet(&m.content, 120).unwrap_or_default())).collect();
-    drop(state);
+    let pins: Vec<(String, String)> = use_selector(|client| {
+        let state = client.state();
+        state.pinned().map(|m| (m.sender.display_name.clone(), snippet(&m.content, 120).unwrap_or_default())).collect()
+    });
     let Some((latest_name, latest_text)) = pins.last().cloned() else { return html! {} };
     let toggle = {
         let ui = ui.clone();

@@ -11,9 +11,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 use crate::app::{ChatPanel, ChatPanelProps};
-use crate::js_api::test_support::{deliver, deliver_message, handle_with, numbered, FIRST_MESSAGE_AT};
-use crate::js_api::Handle;
+use crate::client::ChatClient;
 use crate::locale::Locale;
+use crate::test_support::{client_with, deliver, deliver_message, numbered, FIRST_MESSAGE_AT};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -43,11 +43,11 @@ async fn settle() {
 struct Mounted {
     host: HtmlElement,
     app: Option<yew::AppHandle<ChatPanel>>,
-    handle: Rc<Handle>,
+    client: ChatClient,
 }
 
 impl Mounted {
-    async fn new(handle: Rc<Handle>, locale: Locale) -> Self {
+    async fn new(client: ChatClient, locale: Locale) -> Self {
         let document = document();
         if document.get_element_by_id("mc-test-style").is_none() {
             let style = document.create_element("style").expect("style");
@@ -58,10 +58,10 @@ impl Mounted {
         let host: HtmlElement = document.create_element("div").expect("div").unchecked_into();
         host.set_attribute("style", "height:640px;width:400px;display:flex").expect("style");
         document.body().expect("body").append_child(&host).expect("append");
-        let props = ChatPanelProps { handle: Rc::clone(&handle), locale: Rc::new(locale), title: None };
+        let props = ChatPanelProps { client: client.clone(), locale: Rc::new(locale), title: None };
         let app = yew::Renderer::<ChatPanel>::with_root_and_props(host.clone().into(), props).render();
         settle().await;
-        Self { host, app: Some(app), handle }
+        Self { host, app: Some(app), client }
     }
 
     fn find(&self, selector: &str) -> Option<Element> {
@@ -105,7 +105,7 @@ impl Drop for Mounted {
 
 #[wasm_bindgen_test]
 async fn the_list_is_a_polite_log_with_a_small_dom_and_starts_at_the_newest() {
-    let panel = Mounted::new(handle_with(5_000), Locale::default()).await;
+    let panel = Mounted::new(client_with(5_000), Locale::default()).await;
     let list = panel.list();
     assert_eq!(list.get_attribute("role").as_deref(), Some("log"));
     assert_eq!(list.get_attribute("aria-live").as_deref(), Some("polite"));
@@ -114,7 +114,7 @@ async fn the_list_is_a_polite_log_with_a_small_dom_and_starts_at_the_newest() {
     assert!(panel.text().contains("message number 5000"));
     assert!(panel.distance_from_bottom() < 48, "the list starts at the bottom");
 
-    deliver(&panel.handle.session, 5_001);
+    deliver(&panel.client, 5_001);
     settle().await;
     assert!(panel.text().contains("message number 5001"));
     assert!(panel.distance_from_bottom() < 48, "and sticks there as messages arrive");
@@ -123,13 +123,13 @@ async fn the_list_is_a_polite_log_with_a_small_dom_and_starts_at_the_newest() {
 
 #[wasm_bindgen_test]
 async fn a_reader_who_scrolled_up_keeps_the_place_and_gets_a_new_messages_button() {
-    let panel = Mounted::new(handle_with(400), Locale::default()).await;
+    let panel = Mounted::new(client_with(400), Locale::default()).await;
     let list = panel.scroll_to_middle().await;
     let place = list.scroll_top();
     let first_row = panel.find("[data-row]").and_then(|r| r.get_attribute("data-row"));
 
-    deliver(&panel.handle.session, 401);
-    deliver(&panel.handle.session, 402);
+    deliver(&panel.client, 401);
+    deliver(&panel.client, 402);
     settle().await;
     assert_eq!(list.scroll_top(), place, "no jump");
     assert_eq!(panel.find("[data-row]").and_then(|r| r.get_attribute("data-row")), first_row);
@@ -145,12 +145,12 @@ async fn a_reader_who_scrolled_up_keeps_the_place_and_gets_a_new_messages_button
 
 #[wasm_bindgen_test]
 async fn text_is_never_html_and_only_http_links_are_links() {
-    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
     let mut message = numbered(1);
     message.content = Content::Text {
         text: "<img src=x onerror=alert(1)> javascript:alert(1) see https://example.com/a?b=1 now".into(),
     };
-    deliver_message(&panel.handle.session, message);
+    deliver_message(&panel.client, message);
     settle().await;
     let text = panel.find(".mc-text").expect("the text");
     assert_eq!(text.query_selector("img").expect("query"), None, "markup is shown, not parsed");
@@ -165,7 +165,7 @@ async fn text_is_never_html_and_only_http_links_are_links() {
 
 #[wasm_bindgen_test]
 async fn one_senders_run_is_grouped_and_days_are_separated() {
-    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
     for (seq, from, time) in [
         (1, "ann", FIRST_MESSAGE_AT),
         (2, "ann", FIRST_MESSAGE_AT + 60_000),
@@ -175,7 +175,7 @@ async fn one_senders_run_is_grouped_and_days_are_separated() {
         let mut message = numbered(seq);
         message.sender.id = from.into();
         message.time = time;
-        deliver_message(&panel.handle.session, message);
+        deliver_message(&panel.client, message);
     }
     settle().await;
     let grouped: Vec<bool> = (1..=4)
@@ -191,7 +191,7 @@ async fn one_senders_run_is_grouped_and_days_are_separated() {
 #[wasm_bindgen_test]
 async fn strings_come_from_the_locale_with_overrides() {
     let locale = Locale::new("de", [("newMessages".to_owned(), "Neu!".to_owned())]);
-    let panel = Mounted::new(handle_with(3), locale).await;
+    let panel = Mounted::new(client_with(3), locale).await;
     assert_eq!(panel.list().get_attribute("aria-label").as_deref(), Some("Nachrichten"));
     assert_eq!(panel.find(".mc-panel").and_then(|p| p.get_attribute("lang")).as_deref(), Some("de"));
     let input = panel.find(".mc-input").expect("the composer");
@@ -201,14 +201,14 @@ async fn strings_come_from_the_locale_with_overrides() {
 
 #[wasm_bindgen_test]
 async fn a_private_chat_shows_only_its_messages_and_addresses_the_composer() {
-    let panel = Mounted::new(handle_with(0), Locale::default()).await;
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
     let mut public = numbered(1);
     public.sender.id = "bob".into();
     let mut private = numbered(2);
     private.sender.id = "bob".into();
     private.targets = vec!["me".into()];
-    deliver_message(&panel.handle.session, public);
-    deliver_message(&panel.handle.session, private);
+    deliver_message(&panel.client, public);
+    deliver_message(&panel.client, private);
     settle().await;
     assert_eq!(panel.count("[data-row]"), 2);
     assert_eq!(panel.count(".mc-private"), 1, "the private one is marked");
@@ -224,7 +224,7 @@ async fn a_private_chat_shows_only_its_messages_and_addresses_the_composer() {
 
 #[wasm_bindgen_test]
 async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
-    let panel = Mounted::new(handle_with(1), Locale::default()).await;
+    let panel = Mounted::new(client_with(1), Locale::default()).await;
     let input: web_sys::HtmlTextAreaElement = panel.find(".mc-input").expect("the composer").unchecked_into();
     input.set_value("a message");
     input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
@@ -237,13 +237,13 @@ async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
         bucket: Some(RateBucket::Text),
         ..ErrorFrame::new(None, ErrorCode::RateLimited, "slow down")
     };
-    panel.handle.apply(Input::Frame(ServerFrame::Error(error)));
+    panel.client.feed(Input::Frame(ServerFrame::Error(error)));
     settle().await;
     let banner = panel.find(".mc-banner-warning").and_then(|b| b.text_content()).unwrap_or_default();
     assert!(banner.contains("in 30 s") || banner.contains("in 29 s"), "{banner}");
     assert!(send.has_attribute("disabled"), "sending waits for the countdown");
 
-    panel.handle.apply(Input::Disconnected { code: None });
+    panel.client.feed(Input::Disconnected { code: None });
     settle().await;
     assert!(panel.text().contains("Reconnecting"));
     assert!(panel.find(".mc-composer .mc-icon-button").expect("attach").has_attribute("disabled"));
@@ -251,7 +251,7 @@ async fn a_lost_connection_and_a_rate_limit_are_shown_and_block_sending() {
 
 #[wasm_bindgen_test]
 async fn rows_entering_the_window_leave_the_focused_row_alone() {
-    let panel = Mounted::new(handle_with(400), Locale::default()).await;
+    let panel = Mounted::new(client_with(400), Locale::default()).await;
     let list = panel.scroll_to_middle().await;
     let button: HtmlElement = panel.find("[data-row] .mc-menu-button").expect("a menu button").unchecked_into();
     button.focus().expect("focus");
@@ -269,9 +269,62 @@ async fn mounting_the_panel_leaves_the_host_pages_focus_alone() {
     let input: HtmlElement = document.create_element("input").expect("input").unchecked_into();
     document.body().expect("body").append_child(&input).expect("append");
     input.focus().expect("focus");
-    let panel = Mounted::new(handle_with(3), Locale::default()).await;
+    let panel = Mounted::new(client_with(3), Locale::default()).await;
     assert!(panel.find(".mc-input").is_some(), "the panel is up");
     let active = document.active_element().expect("something has focus");
     assert!(active == Element::from(input.clone()), "the host page's field keeps focus");
     input.remove();
+}
+
+/// Clicks the menu item labelled `label` of the last row's action menu.
+async fn choose_in_last_menu(panel: &Mounted, label: &str) {
+    let buttons = panel.host.query_selector_all("[data-row] .mc-menu-button").expect("a valid selector");
+    let button: HtmlElement = buttons.item(buttons.length() - 1).expect("a menu button").unchecked_into();
+    button.click();
+    settle().await;
+    let items = panel.host.query_selector_all("[role=menuitem]").expect("a valid selector");
+    let item = (0..items.length())
+        .filter_map(|i| items.item(i))
+        .find(|item| item.text_content().as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no menu item {label}"));
+    item.unchecked_into::<HtmlElement>().click();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_intent_is_shown_in_the_panel_worded_for_a_person() {
+    let panel = Mounted::new(client_with(3), Locale::new("de", [])).await;
+    choose_in_last_menu(&panel, "Für mich löschen").await;
+    assert_eq!(panel.count(".mc-notice"), 0, "nothing to say while the server has not answered");
+    // The connection drops before the server answers: the delete fails.
+    panel.client.feed(Input::Disconnected { code: None });
+    settle().await;
+    let notice = panel.find(".mc-notice").expect("a notice in the panel");
+    assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
+    let text = notice.text_content().unwrap_or_default();
+    assert!(text.contains("Die Verbindung brach ab"), "{text}");
+    let dismiss: HtmlElement = notice.query_selector("button").expect("valid").expect("a dismiss button").unchecked_into();
+    dismiss.click();
+    settle().await;
+    assert_eq!(panel.count(".mc-notice"), 0, "dismissed");
+}
+
+#[wasm_bindgen_test]
+async fn a_confirmed_message_keeps_its_row() {
+    let panel = Mounted::new(client_with(2), Locale::default()).await;
+    let client = panel.client.clone();
+    // "me" sends; the row shows the local echo.
+    let _sent = client.send_text("mine".into(), crate::client::SendOptions::default());
+    settle().await;
+    let client_id = client.state().echoes()[0].client_id.clone();
+    let row = panel.find(&format!("[data-row=local-{client_id}]")).expect("the echo's row");
+    let mut confirmed = numbered(3);
+    confirmed.sender = chat_protocol::Sender { id: "me".into(), display_name: "Me".into() };
+    confirmed.client_id = client_id.clone();
+    confirmed.content = Content::Text { text: "mine".into() };
+    deliver_message(&panel.client, confirmed);
+    settle().await;
+    assert!(client.state().echoes().is_empty(), "confirmed");
+    assert!(row.is_connected(), "the same DOM row now shows the confirmed message");
+    assert!(row.query_selector(".mc-pending").expect("valid").is_none(), "no longer pending");
 }

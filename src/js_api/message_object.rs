@@ -8,6 +8,8 @@ use js_sys::{Array, Date, Object, Reflect};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
+use crate::client::ChatClient;
+
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &key.into(), &value.into());
 }
@@ -20,17 +22,8 @@ fn json_object(map: &Map<String, Value>) -> JsValue {
     serde_json::to_string(map).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or_else(|| Object::new().into())
 }
 
-/// Resolves a server-relative link against the server's HTTP origin.
-pub fn absolute(http_base: &str, url: &str) -> String {
-    if url.starts_with('/') {
-        format!("{http_base}{url}")
-    } else {
-        url.to_owned()
-    }
-}
-
-fn set_file(object: &Object, file: &FileRef, http_base: &str) {
-    set(object, "link", absolute(http_base, &file.url));
+fn set_file(object: &Object, file: &FileRef, client: &ChatClient) {
+    set(object, "link", client.link(&file.url));
     set(object, "name", file.name.as_str());
     set(object, "size", file.size as f64);
     set(object, "contentType", file.content_type.as_str());
@@ -43,7 +36,7 @@ fn set_file(object: &Object, file: &FileRef, http_base: &str) {
         set(object, "blurhash", blurhash.as_str());
     }
     if let Some(thumbnail) = &file.thumbnail_url {
-        set(object, "thumbnailLink", absolute(http_base, thumbnail));
+        set(object, "thumbnailLink", client.link(thumbnail));
     }
 }
 
@@ -68,7 +61,7 @@ fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
 }
 
 /// A confirmed message.
-pub fn message_to_js(message: &Message, http_base: &str) -> JsValue {
+pub fn message_to_js(message: &Message, client: &ChatClient) -> JsValue {
     let object = Object::new();
     set(&object, "id", message.id.as_str());
     set(&object, "clientId", message.client_id.as_str());
@@ -91,7 +84,7 @@ pub fn message_to_js(message: &Message, http_base: &str) -> JsValue {
         }
         Content::Image { file } | Content::File { file } | Content::Audio { file } => {
             set(&object, "type", message.content.kind().map_or("file", |k| k.as_str()));
-            set_file(&object, file, http_base);
+            set_file(&object, file, client);
         }
         Content::Deleted => {
             set(&object, "type", "deleted");
@@ -103,7 +96,7 @@ pub fn message_to_js(message: &Message, http_base: &str) -> JsValue {
 }
 
 /// A local echo: shown at once, with its `status`, until confirmed.
-pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, http_base: &str) -> JsValue {
+pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClient) -> JsValue {
     let object = Object::new();
     set(&object, "id", echo.client_id.as_str());
     set(&object, "clientId", echo.client_id.as_str());
@@ -117,7 +110,7 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, http_base: &str) -
     set(&object, "type", echo.content.kind().as_str());
     match &echo.content {
         DraftContent::Text { text } => set(&object, "message", text.as_str()),
-        DraftContent::File { file: Some(file), .. } => set_file(&object, file, http_base),
+        DraftContent::File { file: Some(file), .. } => set_file(&object, file, client),
         DraftContent::File { name, size, file: None, .. } => {
             set(&object, "name", name.as_str());
             set(&object, "size", *size as f64);
@@ -132,7 +125,7 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, http_base: &str) -
             set(&object, "progress", progress);
         }
         EchoStatus::Pending => set(&object, "status", "pending"),
-        EchoStatus::Failed { reason, code, retryable } => {
+        EchoStatus::Failed { reason, code, retryable, .. } => {
             set(&object, "status", "failed");
             let error = Object::new();
             set(&error, "code", code.as_str());

@@ -3,10 +3,11 @@
 
 use chat_protocol::{MessageId, ParticipantId};
 use js_sys::{Array, Function, Reflect};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::errors::{invalid_argument, JsResult};
+use crate::client::SendOptions;
 
 /// Reads a property, treating `null` as absent.
 pub fn get(object: &JsValue, key: &str) -> Option<JsValue> {
@@ -31,37 +32,34 @@ pub fn optional_string(object: &JsValue, key: &str) -> JsResult<Option<String>> 
 
 /// Options of a send: `{ replyTo, targetUserIds, metadata, onProgress, signal }`.
 #[derive(Default)]
-pub struct SendOptions {
-    /// Reply target.
-    pub reply_to: Option<MessageId>,
-    /// Private recipients.
-    pub targets: Vec<ParticipantId>,
-    /// Application data.
-    pub metadata: Map<String, Value>,
+pub struct JsSendOptions {
+    /// Where the message goes and what it carries besides its content.
+    pub send: SendOptions,
     /// Upload progress callback.
     pub on_progress: Option<Function>,
     /// Cancels an upload.
     pub signal: Option<web_sys::AbortSignal>,
 }
 
-impl SendOptions {
+impl JsSendOptions {
     /// Reads send options; `undefined` gives the defaults.
     pub fn read(options: &JsValue) -> JsResult<Self> {
-        let mut read = Self { reply_to: optional_string(options, "replyTo")?.map(MessageId), ..Self::default() };
+        let mut read = Self::default();
+        read.send.reply_to = optional_string(options, "replyTo")?.map(MessageId);
         if let Some(targets) = get(options, "targetUserIds") {
             if !Array::is_array(&targets) {
                 return Err(invalid_argument("`targetUserIds` must be an array of strings"));
             }
             for target in Array::from(&targets).iter() {
                 let id = target.as_string().ok_or_else(|| invalid_argument("`targetUserIds` must hold strings"))?;
-                read.targets.push(ParticipantId(id));
+                read.send.targets.push(ParticipantId(id));
             }
         }
         if let Some(metadata) = get(options, "metadata") {
             let json: String = js_sys::JSON::stringify(&metadata)
                 .map_err(|_| invalid_argument("`metadata` must be JSON-serializable"))?
                 .into();
-            read.metadata = match serde_json::from_str(&json) {
+            read.send.metadata = match serde_json::from_str(&json) {
                 Ok(Value::Object(map)) => map,
                 _ => return Err(invalid_argument("`metadata` must be a plain object")),
             };

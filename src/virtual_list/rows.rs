@@ -1,36 +1,9 @@
 //! Which rows the list shows, by position: every confirmed message or only
-//! one private chat's, then the local echoes. Reading row `i` or finding a
-//! row's position never walks the whole timeline.
+//! one private chat's, then the local echoes, with the core's lasting keys.
+//! Reading row `i` or finding a row's position never walks the whole timeline.
 
-use chat_core::{LocalEcho, Timeline};
-use chat_protocol::{ClientId, Message, ParticipantId};
-
-const LOCAL_PREFIX: &str = "local-";
-
-/// One row.
-#[derive(Clone, Copy, Debug)]
-pub enum Row<'a> {
-    /// A confirmed message.
-    Sent(&'a Message),
-    /// A local echo waiting for its ack.
-    Local(&'a LocalEcho),
-}
-
-impl Row<'_> {
-    /// A key that stays the row's while it exists: the message id, or the
-    /// echo's client id behind a prefix no server id has.
-    pub fn key(&self) -> String {
-        match self {
-            Row::Sent(m) => m.id.0.clone(),
-            Row::Local(e) => Self::echo_key(&e.client_id),
-        }
-    }
-
-    /// The key of the row showing the echo with this client id.
-    pub fn echo_key(client_id: &ClientId) -> String {
-        format!("{LOCAL_PREFIX}{}", client_id.0)
-    }
-}
+use chat_core::{ChatState, LocalEcho, MessageKey, Row, Timeline};
+use chat_protocol::{Message, ParticipantId};
 
 /// Whether a message belongs in the view of a private chat with `peer`.
 pub fn in_conversation(message: &Message, peer: &ParticipantId) -> bool {
@@ -45,6 +18,7 @@ pub fn conversation_positions(timeline: &Timeline, peer: &ParticipantId) -> Vec<
 
 /// The rows of the list as it is now.
 pub struct ListRows<'a> {
+    state: &'a ChatState,
     timeline: &'a Timeline,
     /// Timeline positions shown, when a private chat is selected.
     only: Option<&'a [usize]>,
@@ -54,8 +28,13 @@ pub struct ListRows<'a> {
 impl<'a> ListRows<'a> {
     /// All messages (`only` = `None`) or those at the given timeline
     /// positions, followed by `echoes`.
-    pub fn new(timeline: &'a Timeline, only: Option<&'a [usize]>, echoes: Vec<&'a LocalEcho>) -> Self {
-        Self { timeline, only, echoes }
+    pub fn new(state: &'a ChatState, only: Option<&'a [usize]>, echoes: Vec<&'a LocalEcho>) -> Self {
+        Self { state, timeline: state.timeline(), only, echoes }
+    }
+
+    /// The lasting key of a row, as a string (for yew keys and measurements).
+    pub fn key(&self, row: Row<'_>) -> String {
+        self.state.row_key(row).to_string()
     }
 
     fn sent_len(&self) -> usize {
@@ -85,10 +64,13 @@ impl<'a> ListRows<'a> {
 
     /// The position of the row with `key`, if it is shown.
     pub fn position(&self, key: &str) -> Option<usize> {
-        if let Some(client_id) = key.strip_prefix(LOCAL_PREFIX) {
-            return self.echoes.iter().position(|e| e.client_id.as_str() == client_id).map(|i| self.sent_len() + i);
+        let key = MessageKey::parse(key);
+        if let MessageKey::Local(client_id) = &key {
+            if let Some(index) = self.echoes.iter().position(|e| &e.client_id == client_id) {
+                return Some(self.sent_len() + index);
+            }
         }
-        let position = self.timeline.position(&key.into())?;
+        let position = self.state.timeline_position(&key)?;
         match self.only {
             None => Some(position),
             Some(only) => only.binary_search(&position).ok(),
@@ -98,7 +80,7 @@ impl<'a> ListRows<'a> {
 
 #[cfg(test)]
 mod tests {
-    use chat_core::{ChatState, Draft, Input, Intent};
+    use chat_core::{Draft, Input, Intent};
 
     use super::*;
     use crate::virtual_list::test_messages::{deliver, message};
@@ -117,9 +99,9 @@ mod tests {
     #[test]
     fn every_message_then_the_echoes() {
         let state = state();
-        let rows = ListRows::new(state.timeline(), None, state.echoes().iter().collect());
+        let rows = ListRows::new(&state, None, state.echoes().iter().collect());
         assert_eq!(rows.len(), 5);
-        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| r.key()).collect();
+        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| rows.key(r)).collect();
         assert_eq!(keys, ["m1", "m2", "m3", "m4", "local-x1"]);
         for (index, key) in keys.iter().enumerate() {
             assert_eq!(rows.position(key), Some(index));
@@ -132,8 +114,8 @@ mod tests {
     fn a_private_chat_shows_only_its_messages() {
         let state = state();
         let only = conversation_positions(state.timeline(), &"cy".into());
-        let rows = ListRows::new(state.timeline(), Some(&only), Vec::new());
-        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| r.key()).collect();
+        let rows = ListRows::new(&state, Some(&only), Vec::new());
+        let keys: Vec<String> = (0..rows.len()).filter_map(|i| rows.get(i)).map(|r| rows.key(r)).collect();
         assert_eq!(keys, ["m3"]);
         assert_eq!(rows.position("m3"), Some(0));
         assert_eq!(rows.position("m2"), None, "another chat's message is not shown");

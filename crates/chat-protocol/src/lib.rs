@@ -21,6 +21,8 @@ mod limits;
 mod message;
 pub mod rules;
 mod server;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use client::{ClientFrame, DeleteScope, NewContent};
 pub use error::{ErrorCode, ErrorFrame};

@@ -4,52 +4,25 @@
 
 use chat_core::{ChatState, Draft, Effect, Input, Intent, MessageKey};
 use chat_protocol::{
-    AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, Limits, MeetingSettings, Message,
-    Participant, RateBucket, RequestId, Role, Sender, Seq, ServerFrame,
+    testing, AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, Event, Message, RateBucket, RequestId, Role, Seq,
+    ServerFrame,
 };
 
-pub const NOW: i64 = 1_795_420_000_000;
+pub const NOW: i64 = testing::FIRST_MESSAGE_AT;
 
-pub fn participant(id: &str, role: Role) -> Participant {
-    Participant { id: id.into(), display_name: format!("{id} name"), role }
-}
+#[allow(unused_imports)]
+pub use chat_protocol::testing::{participant, text_message as message};
 
 pub fn welcome(me: &str, role: Role, head_seq: Seq) -> ServerFrame {
-    ServerFrame::Welcome {
-        v: 1,
-        me: participant(me, role),
-        meeting_id: "standup".into(),
-        head_seq,
-        settings: MeetingSettings::default(),
-        participants: vec![participant(me, role)],
-        limits: Limits::default(),
-    }
-}
-
-pub fn message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
-    Message {
-        id: id.into(),
-        client_id: format!("c-{id}").into(),
-        seq,
-        sender: Sender { id: from.into(), display_name: format!("{from} name") },
-        time: NOW + seq as i64,
-        content: Content::Text { text: text.into() },
-        reply_to: None,
-        forwarded_from: None,
-        targets: Vec::new(),
-        metadata: Default::default(),
-        edited: false,
-        edited_at: None,
-        pinned: false,
-    }
+    testing::welcome(me, role, head_seq, &[])
 }
 
 pub fn event(seq: Seq, event: Event) -> Input {
-    Input::Frame(ServerFrame::Event(EventEnvelope { seq, time: NOW, event }))
+    Input::Frame(testing::event(seq, event))
 }
 
 pub fn created(message: Message) -> Input {
-    event(message.seq, Event::MessageCreated { message })
+    Input::Frame(testing::created(message))
 }
 
 pub fn ack(req_id: RequestId, result: AckResult) -> Input {

@@ -1,0 +1,38 @@
+//! `use_intent`: carries out what a person asked for and makes sure its
+//! outcome lands in the panel. A refused or failed intent becomes a notice
+//! worded for a person in the panel's language; nothing reaches the host
+//! page as an unhandled rejection.
+
+use chat_core::OpError;
+use futures::future::LocalBoxFuture;
+use yew::prelude::*;
+
+use super::use_chat::{use_chat, use_ui};
+use crate::locale::Locale;
+use crate::store::{Ui, UiAction};
+
+/// Runs intents for one component.
+#[derive(Clone)]
+pub struct Intents {
+    ui: Ui,
+    locale: std::rc::Rc<Locale>,
+}
+
+impl Intents {
+    /// Waits for `outcome`; a failure is shown in the panel.
+    pub fn run<T: 'static>(&self, outcome: LocalBoxFuture<'static, Result<T, OpError>>) {
+        let (ui, locale) = (self.ui.clone(), std::rc::Rc::clone(&self.locale));
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(error) = outcome.await {
+                ui.dispatch(UiAction::Notice(Some(locale.error(&error.code, error.cause.as_deref()))));
+            }
+        });
+    }
+}
+
+/// The intent runner of the panel this component is in.
+#[hook]
+pub fn use_intent() -> Intents {
+    let chat = use_chat();
+    Intents { ui: use_ui(), locale: chat.locale }
+}
