@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::client::ChatClient;
 use crate::components::banner::Banner;
 use crate::components::composer::Composer;
 use crate::components::drop_zone::DropZone;
@@ -13,7 +14,6 @@ use crate::components::header::Header;
 use crate::components::image_viewer::ImageViewer;
 use crate::components::message_list::MessageList;
 use crate::components::pinned_bar::PinnedBar;
-use crate::client::ChatClient;
 use crate::locale::Locale;
 use crate::store::{ChatContext, UiState};
 

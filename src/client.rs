@@ -39,6 +39,9 @@ use crate::transport::session::{Connector, Session};
 /// What an operation resolves to.
 pub type OpResult<T> = LocalBoxFuture<'static, Result<T, OpError>>;
 
+/// Called with (bytes sent, bytes in all) as a file uploads.
+pub type OnProgress = Rc<dyn Fn(u64, u64)>;
+
 /// Where a new message goes and what it carries besides its content.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SendOptions {
@@ -166,7 +169,7 @@ impl ChatClient {
         file: FileSource,
         kind: chat_protocol::MessageKind,
         options: SendOptions,
-        on_progress: Option<Rc<dyn Fn(u64, u64)>>,
+        on_progress: Option<OnProgress>,
     ) -> (ClientId, OpResult<MessageId>) {
         let content = DraftContent::File { message_kind: kind, name: file.name.clone(), size: file.size, file: None };
         self.send(options.draft(content, None), Some((file, on_progress)))
@@ -196,11 +199,7 @@ impl ChatClient {
         self.send(options.draft(content, Some(id)), None).1
     }
 
-    fn send(
-        &self,
-        draft: Draft,
-        file: Option<(FileSource, Option<Rc<dyn Fn(u64, u64)>>)>,
-    ) -> (ClientId, OpResult<MessageId>) {
+    fn send(&self, draft: Draft, file: Option<(FileSource, Option<OnProgress>)>) -> (ClientId, OpResult<MessageId>) {
         let client_id = self.inner.platform.new_client_id();
         let (op, outcome) = self.inner.operations.open();
         if let Some((file, on_progress)) = file {

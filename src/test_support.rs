@@ -13,7 +13,8 @@ pub const FIRST_MESSAGE_AT: i64 = chat_protocol::testing::FIRST_MESSAGE_AT;
 
 /// A welcomed client ("me", with "bob" also here) holding `loaded` messages.
 pub fn client_with(loaded: u64) -> ChatClient {
-    let client = ChatClient::new("ws://127.0.0.1:1/ws", "t", "meeting-chat:test".into(), crate::client::browser::platform());
+    let client =
+        ChatClient::new("ws://127.0.0.1:1/ws", "t", "meeting-chat:test".into(), crate::client::browser::platform());
     client.feed(Input::Frame(welcome("me", Role::Participant, 0, &["bob"])));
     for seq in 1..=loaded {
         deliver(&client, seq);
@@ -23,7 +24,8 @@ pub fn client_with(loaded: u64) -> ChatClient {
 
 /// Message number `seq`: "message number {seq}" from one of seven users.
 pub fn numbered(seq: u64) -> Message {
-    let mut message = text_message(&format!("m{seq}"), seq, &format!("user{}", seq % 7), &format!("message number {seq}"));
+    let mut message =
+        text_message(&format!("m{seq}"), seq, &format!("user{}", seq % 7), &format!("message number {seq}"));
     message.sender.display_name = format!("User {}", seq % 7);
     message
 }

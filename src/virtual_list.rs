@@ -94,7 +94,8 @@ impl ListLayout {
         }
         self.timeline_len = timeline.len();
         for echo in &echoes {
-            let height = self.measured.get(&MessageKey::Local(echo.clone()).to_string()).copied().unwrap_or(ESTIMATED_ROW);
+            let height =
+                self.measured.get(&MessageKey::Local(echo.clone()).to_string()).copied().unwrap_or(ESTIMATED_ROW);
             self.heights.push(height);
         }
         self.echoes = echoes;

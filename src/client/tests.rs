@@ -116,8 +116,7 @@ fn harness(storage: Rc<RefCell<HashMap<String, String>>>) -> Harness {
     let connector = FakeConnector::default();
     let (to_server, from_server) = connector.prepare();
     client.start(connector);
-    let mut harness =
-        Harness {
+    let mut harness = Harness {
         pool,
         platform,
         client,
@@ -163,7 +162,10 @@ impl Harness {
             limits: Limits::default(),
         });
         let page = self.request_of("history");
-        self.server_says(ServerFrame::Ack { req_id: page, result: AckResult::History { messages: vec![], has_more: false } });
+        self.server_says(ServerFrame::Ack {
+            req_id: page,
+            result: AckResult::History { messages: vec![], has_more: false },
+        });
     }
 
     /// Reads the first unread request of `kind`; returns its id.

@@ -11,12 +11,12 @@ use futures::channel::oneshot;
 use futures::FutureExt;
 
 use super::platform::{FileSource, UploadError, UploadEvents, UploadRequest, UploadTask};
-use super::{ChatClient, Inner};
+use super::{ChatClient, Inner, OnProgress};
 
 struct Held {
     file: FileSource,
     kind: MessageKind,
-    on_progress: Option<Rc<dyn Fn(u64, u64)>>,
+    on_progress: Option<OnProgress>,
     task: Option<Box<dyn UploadTask>>,
 }
 
@@ -32,7 +32,7 @@ impl Uploads {
         client_id: ClientId,
         file: FileSource,
         kind: MessageKind,
-        on_progress: Option<Rc<dyn Fn(u64, u64)>>,
+        on_progress: Option<OnProgress>,
     ) {
         self.held.borrow_mut().insert(client_id, Held { file, kind, on_progress, task: None });
     }
@@ -70,7 +70,8 @@ impl ChatClient {
         else {
             return;
         };
-        let (progress_to, done_to): (Weak<Inner>, Weak<Inner>) = (Rc::downgrade(&self.inner), Rc::downgrade(&self.inner));
+        let (progress_to, done_to): (Weak<Inner>, Weak<Inner>) =
+            (Rc::downgrade(&self.inner), Rc::downgrade(&self.inner));
         let (progress_id, done_id) = (client_id.clone(), client_id.clone());
         let events = UploadEvents {
             progress: Box::new(move |loaded, total| {

@@ -29,7 +29,11 @@ fn kind_for(file: &web_sys::File) -> MessageKind {
 
 /// Where the composer sends: the conversation shown, as a reply if one is set.
 fn send_options(ui: &Ui) -> SendOptions {
-    SendOptions { reply_to: ui.reply_to.clone(), targets: ui.conversation.clone().into_iter().collect(), ..SendOptions::default() }
+    SendOptions {
+        reply_to: ui.reply_to.clone(),
+        targets: ui.conversation.clone().into_iter().collect(),
+        ..SendOptions::default()
+    }
 }
 
 /// Sends every file in `files` to the current conversation, replying if a reply is set.
@@ -38,7 +42,8 @@ pub fn send_files(client: &ChatClient, intents: &Intents, ui: &Ui, files: Option
     for index in 0..files.length() {
         let Some(file) = files.get(index) else { continue };
         let kind = kind_for(&file);
-        let source = FileSource { size: file.size() as u64, name: file.name(), body: Rc::new(web_sys::Blob::from(file)) };
+        let source =
+            FileSource { size: file.size() as u64, name: file.name(), body: Rc::new(web_sys::Blob::from(file)) };
         let (_, outcome) = client.send_file(source, kind, send_options(ui), None);
         intents.run(outcome);
     }

@@ -257,7 +257,10 @@ fn menu_items(actions: &Actions<'_>, message: &Message) -> Vec<MenuItem> {
     }
     items.push(item("deleteForMe", FocusAfter::List, delete(DeleteScope::Me)));
     if rights.delete_for_everyone {
-        items.push(MenuItem { danger: true, ..item("deleteForEveryone", FocusAfter::List, delete(DeleteScope::Everyone)) });
+        items.push(MenuItem {
+            danger: true,
+            ..item("deleteForEveryone", FocusAfter::List, delete(DeleteScope::Everyone))
+        });
     }
     items
 }

@@ -124,7 +124,8 @@ pub fn message_list() -> Html {
     }
 
     let onscroll = {
-        let (memory, scroll, unseen, client) = (Rc::clone(&memory), scroll.clone(), unseen.clone(), chat.client.clone());
+        let (memory, scroll, unseen, client) =
+            (Rc::clone(&memory), scroll.clone(), unseen.clone(), chat.client.clone());
         Callback::from(move |event: Event| {
             let element: Element = event.target_unchecked_into();
             let top = f64::from(element.scroll_top());

@@ -303,7 +303,8 @@ async fn a_failed_intent_is_shown_in_the_panel_worded_for_a_person() {
     assert_eq!(notice.get_attribute("role").as_deref(), Some("alert"));
     let text = notice.text_content().unwrap_or_default();
     assert!(text.contains("Die Verbindung brach ab"), "{text}");
-    let dismiss: HtmlElement = notice.query_selector("button").expect("valid").expect("a dismiss button").unchecked_into();
+    let dismiss: HtmlElement =
+        notice.query_selector("button").expect("valid").expect("a dismiss button").unchecked_into();
     dismiss.click();
     settle().await;
     assert_eq!(panel.count(".mc-notice"), 0, "dismissed");

@@ -2,7 +2,6 @@
 //! the client and re-renders the component only when that value changes,
 //! so a component never holds the client's state or listens by hand.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -28,7 +27,7 @@ where
     *latest.borrow_mut() = (select, value.clone());
     let update = use_force_update();
     {
-        let (client, latest): (ChatClient, Rc<RefCell<(Selector<T>, T)>>) = (chat.client.clone(), latest);
+        let client = chat.client.clone();
         use_effect_with(client, move |client| {
             let watched = client.clone();
             let subscription = client.subscribe(Rc::new(move |_| {

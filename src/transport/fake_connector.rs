@@ -46,4 +46,3 @@ impl Connector for FakeConnector {
         0.5
     }
 }
-

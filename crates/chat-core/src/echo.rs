@@ -32,7 +32,9 @@ impl DraftContent {
     pub fn to_new_content(&self) -> Option<NewContent> {
         match self {
             Self::Text { text } => Some(NewContent::Text { text: text.clone() }),
-            Self::File { message_kind, file: Some(file), .. } => Some(NewContent::with_file(*message_kind, file.id.clone())),
+            Self::File { message_kind, file: Some(file), .. } => {
+                Some(NewContent::with_file(*message_kind, file.id.clone()))
+            }
             Self::File { file: None, .. } => None,
         }
     }

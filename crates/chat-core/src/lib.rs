@@ -15,8 +15,8 @@
 
 mod echo;
 mod effect;
-mod rows;
 mod input;
+mod rows;
 mod state;
 mod timeline;
 

@@ -9,8 +9,7 @@ use std::collections::HashMap;
 
 use chat_protocol::{
     rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, MessageId, Participant, ParticipantId,
-    RateBucket,
-    RequestId, Seq,
+    RateBucket, RequestId, Seq,
 };
 
 use crate::echo::{EchoStatus, LocalEcho, OutboxEntry};

@@ -14,7 +14,12 @@ fn event_then_ack_confirms_once() {
     let mut confirmed = message("m1", 1, "ann", "hello");
     confirmed.client_id = "c1".into();
     let fx = state.apply(created(confirmed), NOW);
-    assert!(fx.contains(&Effect::Changed(Change::EchoConfirmed { key: local("c1"), from: 0, index: 0, id: "m1".into() })));
+    assert!(fx.contains(&Effect::Changed(Change::EchoConfirmed {
+        key: local("c1"),
+        from: 0,
+        index: 0,
+        id: "m1".into()
+    })));
     assert!(fx.contains(&Effect::Resolve { op: 7, outcome: Outcome::Sent("m1".into()) }));
     assert!(state.echoes().is_empty());
     let fx = state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);

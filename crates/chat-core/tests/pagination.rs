@@ -15,7 +15,9 @@ fn the_first_welcome_loads_the_newest_page() {
     let req = history_request(&fx).unwrap();
     let page: Vec<_> = (71..=120).map(|s| message(&format!("m{s}"), s, "bob", &s.to_string())).collect();
     let fx = state.apply(ack(req, AckResult::History { messages: page, has_more: true }), NOW);
-    assert!(fx.iter().any(|e| matches!(e, Effect::Changed(Change::PageLoaded { inserted, has_more: true }) if inserted.len() == 50)));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Changed(Change::PageLoaded { inserted, has_more: true }) if inserted.len() == 50)
+    ));
     assert_eq!(state.timeline().len(), 50);
     assert_eq!(state.last_seq(), 120);
 }

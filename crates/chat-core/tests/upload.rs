@@ -47,8 +47,10 @@ fn progress_then_done_sends_the_image_message() {
 fn a_failed_or_cancelled_upload_fails_the_echo_and_rejects() {
     let mut state = joined("ann", Role::Participant, 0);
     state.apply(Input::Intent(Intent::Send { op: 1, client_id: "c1".into(), draft: image_draft() }), NOW);
-    let fx =
-        state.apply(Input::UploadFailed { client_id: "c1".into(), reason: "aborted".into(), retryable: true, cause: None }, NOW);
+    let fx = state.apply(
+        Input::UploadFailed { client_id: "c1".into(), reason: "aborted".into(), retryable: true, cause: None },
+        NOW,
+    );
     assert!(fx.iter().any(|e| matches!(e, Effect::Reject { op: 1, error } if error.code == "upload_failed")));
     assert!(matches!(state.echo(&"c1".into()).unwrap().status, EchoStatus::Failed { retryable: true, .. }));
     let fx = state.apply(Input::Intent(Intent::Discard { client_id: "c1".into() }), NOW);

@@ -219,7 +219,10 @@ mod tests {
     #[test]
     fn hosts_pin_unless_everyone_may() {
         let anyone = MeetingSettings { anyone_can_pin: true };
-        assert_eq!(may_pin(&person("bob", Role::Participant), &MeetingSettings::default()), Err(RuleViolation::PinNotAllowed));
+        assert_eq!(
+            may_pin(&person("bob", Role::Participant), &MeetingSettings::default()),
+            Err(RuleViolation::PinNotAllowed)
+        );
         assert_eq!(may_pin(&person("bob", Role::Participant), &anyone), Ok(()));
         assert_eq!(may_pin(&person("ann", Role::Host), &MeetingSettings::default()), Ok(()));
         assert_eq!(may_update_settings(&person("bob", Role::Participant)), Err(RuleViolation::NotHost));

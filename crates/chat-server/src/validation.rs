@@ -80,7 +80,10 @@ mod tests {
         assert!(matches!(long, Err(DomainError::Rule(RuleViolation::TextTooLong { len: 4_001, .. }))));
         let mut big = Map::new();
         big.insert("k".into(), json!("x".repeat(4_096)));
-        assert!(matches!(check_metadata(&big, &limits), Err(DomainError::Rule(RuleViolation::MetadataTooLarge { .. }))));
+        assert!(matches!(
+            check_metadata(&big, &limits),
+            Err(DomainError::Rule(RuleViolation::MetadataTooLarge { .. }))
+        ));
     }
 
     #[test]

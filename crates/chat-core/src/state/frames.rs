@@ -159,7 +159,11 @@ impl ChatState {
             m.pinned = pinned;
         });
         if let (true, Some((key, index))) = (changed, self.located(id)) {
-            fx.push(Effect::Changed(if pinned { Change::Pinned { key, index } } else { Change::Unpinned { key, index } }));
+            fx.push(Effect::Changed(if pinned {
+                Change::Pinned { key, index }
+            } else {
+                Change::Unpinned { key, index }
+            }));
         }
     }
 
@@ -237,7 +241,9 @@ impl ChatState {
         let me = self.me.as_ref()?;
         let content = match &echo.content {
             DraftContent::Text { text } => Content::Text { text: text.clone() },
-            DraftContent::File { message_kind, file: Some(file), .. } => Content::with_file(*message_kind, file.clone()),
+            DraftContent::File { message_kind, file: Some(file), .. } => {
+                Content::with_file(*message_kind, file.clone())
+            }
             DraftContent::File { file: None, .. } => return None,
         };
         Some(Message {

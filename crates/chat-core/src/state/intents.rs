@@ -199,7 +199,11 @@ impl ChatState {
     /// Announces an echo that appeared (`added`) or changed, with its row.
     fn announce_echo(&self, client_id: &ClientId, added: bool, fx: &mut Vec<Effect>) {
         if let Some((key, index)) = self.echo_located(client_id) {
-            fx.push(Effect::Changed(if added { Change::EchoAdded { key, index } } else { Change::EchoUpdated { key, index } }));
+            fx.push(Effect::Changed(if added {
+                Change::EchoAdded { key, index }
+            } else {
+                Change::EchoUpdated { key, index }
+            }));
         }
     }
 
