@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
@@ -17,8 +16,9 @@ use tower_http::services::ServeDir;
 use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::hub::Hub;
+use crate::store::files::{DiskFiles, FileStore};
 use crate::store::sqlite::SqliteStore;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::{http, ws};
 
 /// State shared by every handler.
@@ -34,11 +34,39 @@ pub struct App {
     pub shutdown: CancellationToken,
 }
 
-/// Builds the router over `store`.
-pub fn build_app(config: Config, store: Arc<dyn Store>, shutdown: CancellationToken) -> (Router, App) {
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// The storage under the data directory could not be opened.
+    #[error("opening the storage under {path}: {source}")]
+    Storage {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Why.
+        source: StoreError,
+    },
+    /// Serving failed.
+    #[error("serving: {0}")]
+    Io(#[from] std::io::Error),
+    /// A background task failed.
+    #[error("background task: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Where the server keeps things.
+pub struct Storage {
+    /// Meetings, messages, events and file records.
+    pub store: Arc<dyn Store>,
+    /// Uploaded bytes.
+    pub files: Arc<dyn FileStore>,
+}
+
+/// Builds the router over `storage`.
+pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) -> (Router, App) {
     let config = Arc::new(config);
     let app = App {
-        hub: Hub::new(store, Arc::clone(&config)),
+        hub: Hub::new(storage.store, storage.files, Arc::clone(&config)),
         keys: TokenKeys::new(&config.secret),
         config: Arc::clone(&config),
         shutdown,
@@ -63,20 +91,21 @@ pub fn build_app(config: Config, store: Arc<dyn Store>, shutdown: CancellationTo
     (router.layer(cors).with_state(app.clone()), app)
 }
 
-/// Opens the SQLite store under the configured data dir, creating it.
-pub fn open_sqlite(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    std::fs::create_dir_all(config.files_dir())
-        .with_context(|| format!("creating {}", config.files_dir().display()))?;
-    let store = SqliteStore::open(&config.database_path())
-        .with_context(|| format!("opening {}", config.database_path().display()))?;
-    Ok(Arc::new(store))
+/// Opens the SQLite store and the file directory under the configured data
+/// dir, creating them.
+pub fn open_storage(config: &Config) -> Result<Storage, ServeError> {
+    let files_dir = config.files_dir();
+    let files = DiskFiles::open(files_dir.clone()).map_err(|source| ServeError::Storage { path: files_dir, source })?;
+    let path = config.database_path();
+    let store = SqliteStore::open(&path).map_err(|source| ServeError::Storage { path, source })?;
+    Ok(Storage { store: Arc::new(store), files: Arc::new(files) })
 }
 
 /// Serves on `listener` until `shutdown` is cancelled, then closes every
 /// socket with 1001 and waits for in-flight requests.
-pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
-    let store = open_sqlite(&config)?;
-    let (router, app) = build_app(config, store, shutdown.clone());
+pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<(), ServeError> {
+    let storage = open_storage(&config)?;
+    let (router, app) = build_app(config, storage, shutdown.clone());
     let janitor = {
         let (hub, shutdown) = (Arc::clone(&app.hub), shutdown.clone());
         tokio::spawn(async move {

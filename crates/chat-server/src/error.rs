@@ -9,6 +9,7 @@ use axum::Json;
 use chat_protocol::{ErrorCode, ErrorFrame, RateBucket, RequestId, RuleViolation};
 use serde_json::json;
 
+use crate::hub::FileError;
 use crate::store::StoreError;
 
 /// Why the domain refused a request.
@@ -102,18 +103,18 @@ pub enum ApiError {
     DevOnly,
     /// Return 500 Internal Server Error, without internals.
     #[error("internal error")]
-    Internal(#[source] anyhow::Error),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        Self::Internal(e.into())
-    }
-}
-
-impl From<std::io::Error> for ApiError {
-    fn from(e: std::io::Error) -> Self {
-        Self::Internal(e.into())
+impl From<FileError> for ApiError {
+    fn from(e: FileError) -> Self {
+        match e {
+            FileError::RateLimited { retry_after } => Self::RateLimited { retry_after },
+            FileError::Unsupported(reason) => Self::UnsupportedMedia(reason),
+            FileError::NotFound => Self::NotFound,
+            FileError::BadLink(reason) => Self::Forbidden(reason),
+            other => Self::Internal(Box::new(other)),
+        }
     }
 }
 

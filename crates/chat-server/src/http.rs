@@ -1,5 +1,6 @@
 //! HTTP endpoints beside the socket: uploads (bearer token), signed file
-//! downloads, and dev-mode token minting.
+//! downloads, and dev-mode token minting. Only translation lives here: the
+//! domain ([`crate::hub`]) checks, stores and signs.
 
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -7,19 +8,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chat_protocol::{FileId, FileRef, MeetingId, Participant, ParticipantId, Role};
+use chat_protocol::{FileRef, MeetingId, Participant, ParticipantId, Role};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use serde_json::json;
-use tokio_util::io::ReaderStream;
 
 use crate::app::App;
 use crate::auth::{Identity, TokenError};
 use crate::error::ApiError;
-use crate::hub::unix_secs;
-use crate::media::{self, Inspected, UploadKind};
-use crate::signed_url::{SignatureError, Variant};
-use crate::store::StoredFile;
+use crate::hub::Upload;
+use crate::media::UploadKind;
+use crate::signed_url::Variant;
 
 /// Sandboxes anything opened directly: no scripts, no subresources.
 const FILE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
@@ -58,54 +57,15 @@ pub async fn upload(
     let identity = bearer_identity(&app, &headers)?;
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let max = app.config.limits.max_upload_bytes;
-    let body = body.map_err(|e| {
+    let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::TooLarge { max }
         } else {
             ApiError::BadRequest(e.body_text())
         }
     })?;
-    app.hub
-        .check_upload_rate(&identity.meeting, &identity.participant.id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let kind = query.kind.unwrap_or(UploadKind::File);
-    let name = media::sanitize_name(query.name.as_deref().unwrap_or(""));
-    let bytes = body.clone();
-    let inspected: Inspected = tokio::task::spawn_blocking(move || media::inspect(&bytes, kind))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(|e| ApiError::UnsupportedMedia(e.to_string()))?;
-
-    let id = FileId(uuid::Uuid::new_v4().simple().to_string());
-    let dir = app.config.files_dir();
-    write_atomically(&dir, &id.0, &body).await?;
-    if let Some(image) = &inspected.image {
-        write_atomically(&dir, &format!("{}.thumb", id.0), &image.thumbnail).await?;
-    }
-    let file = StoredFile {
-        id,
-        meeting: identity.meeting,
-        uploader: identity.participant.id,
-        name,
-        size: body.len() as u64,
-        content_type: inspected.content_type,
-        width: inspected.image.as_ref().map(|i| i.width),
-        height: inspected.image.as_ref().map(|i| i.height),
-        blurhash: inspected.image.map(|i| i.blurhash),
-        created_at: crate::now_ms(),
-    };
-    app.hub.store().insert_file(file.clone()).await?;
-    let mut reference = file.to_ref();
-    app.hub.signer().sign_file(&mut reference, unix_secs());
-    Ok(Json(reference))
-}
-
-/// Writes through a temporary name so a crash never leaves a half file under the real one.
-async fn write_atomically(dir: &std::path::Path, name: &str, bytes: &[u8]) -> Result<(), ApiError> {
-    let temp = dir.join(format!("{name}.partial"));
-    tokio::fs::write(&temp, bytes).await?;
-    tokio::fs::rename(&temp, dir.join(name)).await?;
-    Ok(())
+    let upload = Upload { name: query.name, kind: query.kind.unwrap_or(UploadKind::File), bytes };
+    Ok(Json(app.hub.upload(&identity, upload).await?))
 }
 
 /// Query of a signed file URL.
@@ -133,46 +93,21 @@ pub async fn thumbnail(
     serve_file(&app, &id, Variant::Thumbnail, query).await
 }
 
-fn is_file_id(id: &str) -> bool {
-    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 async fn serve_file(
     app: &App,
     id: &str,
     variant: Variant,
     query: Result<Query<SignedQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    if !is_file_id(id) {
-        return Err(ApiError::NotFound);
-    }
     let Query(query) = query.map_err(|_| ApiError::Forbidden("the link is not signed"))?;
-    let id = FileId(id.to_owned());
-    app.hub.signer().verify(&id, variant, query.exp, &query.sig, unix_secs()).map_err(|e| match e {
-        SignatureError::Expired => ApiError::Forbidden("the link has expired"),
-        SignatureError::Invalid => ApiError::Forbidden("the link's signature is invalid"),
-    })?;
-    let record = app.hub.store().file(&id).await?.ok_or(ApiError::NotFound)?;
-    let (path, content_type) = match variant {
-        Variant::Original => (app.config.files_dir().join(&id.0), record.content_type.clone()),
-        Variant::Thumbnail if record.width.is_some() => {
-            let path = app.config.files_dir().join(format!("{}.thumb", id.0));
-            let head = tokio::fs::read(&path).await.map_err(|_| ApiError::NotFound)?;
-            (path, media::detect_content_type(&head))
-        }
-        Variant::Thumbnail => return Err(ApiError::NotFound),
-    };
-    let file = tokio::fs::File::open(&path).await.map_err(|_| ApiError::NotFound)?;
-    let length = file.metadata().await?.len();
-    let inline = record.width.is_some() || record.content_type.starts_with("audio/");
-    let served_type = if inline { content_type } else { "application/octet-stream".to_owned() };
-    let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &record.name);
-    let mut response = Body::from_stream(ReaderStream::new(file)).into_response();
+    let file = app.hub.download(id, variant, query.exp, &query.sig).await?;
+    let disposition = content_disposition(if file.inline { "inline" } else { "attachment" }, &file.name);
+    let mut response = Body::from_stream(file.body.stream).into_response();
     let headers = response.headers_mut();
     let value =
         |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    headers.insert(header::CONTENT_TYPE, value(&served_type));
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(header::CONTENT_TYPE, value(&file.content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(file.body.length));
     headers.insert(header::CONTENT_DISPOSITION, value(&disposition));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(FILE_CSP));
@@ -223,6 +158,6 @@ pub async fn dev_token(
         role: query.role.unwrap_or(Role::Participant),
     };
     let meeting = MeetingId(query.meeting.unwrap_or_else(|| "demo".to_owned()));
-    let token = app.keys.mint(&participant, &meeting, 12 * 3600).map_err(|e| ApiError::Internal(e.into()))?;
+    let token = app.keys.mint(&participant, &meeting, 12 * 3600).map_err(|e| ApiError::Internal(Box::new(e)))?;
     Ok(Json(json!({ "token": token, "participant": participant, "meetingId": meeting })).into_response())
 }

@@ -6,6 +6,7 @@
 //! joining connection's replay and its first live event meet without a gap or
 //! a duplicate.
 
+mod files;
 mod session;
 
 use std::collections::HashMap;
@@ -17,12 +18,14 @@ use chat_protocol::{Event, EventEnvelope, MeetingId, Participant, ParticipantId,
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+pub use self::files::{Download, FileError, Upload};
 pub use self::session::Session;
 use crate::auth::Identity;
 use crate::config::Config;
 use crate::error::DomainError;
 use crate::rate_limit::Limiter;
 use crate::signed_url::UrlSigner;
+use crate::store::files::FileStore;
 use crate::store::{Store, StoredEvent};
 
 /// A serialized frame on its way to a connection; shared by all its receivers.
@@ -33,6 +36,7 @@ type ConnId = u64;
 /// All meetings with connected participants, and the services they share.
 pub struct Hub {
     store: Arc<dyn Store>,
+    files: Arc<dyn FileStore>,
     config: Arc<Config>,
     signer: UrlSigner,
     rooms: Mutex<HashMap<MeetingId, Weak<Room>>>,
@@ -104,8 +108,8 @@ pub fn unix_secs() -> u64 {
 }
 
 impl Hub {
-    /// A hub over `store` with `config`'s limits.
-    pub fn new(store: Arc<dyn Store>, config: Arc<Config>) -> Arc<Self> {
+    /// A hub over `store` and `files` with `config`'s limits.
+    pub fn new(store: Arc<dyn Store>, files: Arc<dyn FileStore>, config: Arc<Config>) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
         Arc::new(Self {
             signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
@@ -113,30 +117,11 @@ impl Hub {
             file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
             upload_limiter: Limiter::new(config.uploads_per_window, window),
             store,
+            files,
             config,
             rooms: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
         })
-    }
-
-    /// The storage engine.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
-    /// The server's settings.
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    /// The file URL signer.
-    pub fn signer(&self) -> &UrlSigner {
-        &self.signer
-    }
-
-    /// Takes one upload from a participant's allowance.
-    pub fn check_upload_rate(&self, meeting: &MeetingId, participant: &ParticipantId) -> Result<(), Duration> {
-        self.upload_limiter.check(meeting, participant)
     }
 
     /// Forgets idle rate-limit state; call periodically.

@@ -5,7 +5,8 @@
 //!   `Sink`/`Stream`), [`http`] (uploads, file downloads, dev tokens);
 //! - domain: [`hub`] (meetings, sequencing, fan-out), [`permissions`],
 //!   [`rate_limit`], [`validation`];
-//! - storage: [`store`] (a trait) with [`store::sqlite`] as the default engine.
+//! - storage: [`store`] (traits) with [`store::sqlite`] as the default engine,
+//!   [`store::memory`] for domain tests, and [`store::files`] for uploaded bytes.
 //!
 //! [`app`] wires them into an axum `Router`; `main.rs` adds the command line.
 #![deny(missing_docs)]
@@ -24,7 +25,7 @@ pub mod store;
 pub mod validation;
 pub mod ws;
 
-pub use app::{build_app, App};
+pub use app::{build_app, App, ServeError};
 pub use config::Config;
 
 /// Milliseconds since the Unix epoch, the protocol's time unit.

@@ -95,5 +95,5 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, dev = config.dev, data_dir = %args.data_dir.display(), "chat-server listening");
     let shutdown = CancellationToken::new();
     tokio::spawn(shutdown_signal(shutdown.clone()));
-    app::serve(listener, config, shutdown).await
+    Ok(app::serve(listener, config, shutdown).await?)
 }

@@ -1,10 +1,15 @@
-//! Storage: the trait the domain is written against, and the types it speaks.
+//! Storage: the traits the domain is written against, and the types they speak.
 //!
 //! Each mutation stores the change and its event, with the meeting's next
 //! `seq`, in one transaction, and returns the event so the caller can deliver
-//! it. Events are stored without bodies; delivering one reads the message's
-//! current state, so a body deleted for everyone is gone from every event.
+//! it. Events are stored without bodies ([`events`]); delivering one reads the
+//! message's current state, so a body deleted for everyone is gone from every
+//! event. Engines: [`sqlite`], and [`memory`] for domain tests. Uploaded bytes
+//! live behind [`files::FileStore`].
 
+pub mod events;
+pub mod files;
+pub mod memory;
 pub mod sqlite;
 
 use async_trait::async_trait;
@@ -14,13 +19,16 @@ use chat_protocol::{
 };
 use serde_json::{Map, Value};
 
-/// Why storage failed.
+/// Why storage failed, whatever the engine.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The database engine failed.
-    #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    /// The storage engine failed (its own error is the source).
+    #[error("storage engine error: {0}")]
+    Engine(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Reading or writing stored bytes failed.
+    #[error("file storage error: {0}")]
+    Io(#[from] std::io::Error),
     /// Stored data could not be read back.
     #[error("corrupt stored data: {0}")]
     Corrupt(String),

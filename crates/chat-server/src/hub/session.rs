@@ -153,7 +153,7 @@ impl Session {
 
     /// A message visible to this participant, or `NotFound`.
     async fn visible_message(&self, id: &MessageId) -> Result<Message, DomainError> {
-        let store = self.hub.store();
+        let store = &self.hub.store;
         let message = store.message(&self.room.meeting, id).await?.ok_or(DomainError::NotFound)?;
         if !message.visible_to(&self.me.id) || store.is_hidden_for(id, &self.me.id).await? {
             return Err(DomainError::NotFound);
@@ -175,7 +175,7 @@ impl Session {
             NewContent::Image { file_id } | NewContent::File { file_id } | NewContent::Audio { file_id } => file_id,
         };
         let unknown = || DomainError::InvalidAttachment(format!("no upload {file_id} of yours in this meeting"));
-        let file = self.hub.store().file(&file_id).await?.ok_or_else(unknown)?;
+        let file = self.hub.store.file(&file_id).await?.ok_or_else(unknown)?;
         let forwarded_file = forwarded.and_then(|m| m.content.file()).map(|file| &file.id);
         let owned = file.uploader == self.me.id || forwarded_file == Some(&file.id);
         if file.meeting != self.room.meeting || !owned {
@@ -206,12 +206,12 @@ impl Session {
     }
 
     async fn send_message(&self, request: SendRequest) -> Result<AckResult, DomainError> {
-        let limits = &self.hub.config().limits;
+        let limits = &self.hub.config.limits;
         validation::check_id("clientId", request.client_id.as_str())?;
         validation::check_content(&request.content, limits)?;
         validation::check_metadata(&request.metadata, limits)?;
         let targets = validation::normalize_targets(&request.targets, &self.me.id, limits)?;
-        let store = self.hub.store();
+        let store = &self.hub.store;
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
             return Ok(self.sent_ack(&original));
         }
@@ -271,12 +271,12 @@ impl Session {
                 new_kind.as_str()
             )));
         }
-        validation::check_content(&content, &self.hub.config().limits)?;
+        validation::check_content(&content, &self.hub.config.limits)?;
         let content = self.resolve_content(content, None).await?;
         let mut members = self.room.members.lock().await;
         let event = self
             .hub
-            .store()
+            .store
             .edit_message(&self.room.meeting, id, content, &self.me.id, crate::now_ms())
             .await
             .map_err(map_store)?;
@@ -287,7 +287,7 @@ impl Session {
 
     async fn delete(&self, id: &MessageId, scope: DeleteScope) -> Result<AckResult, DomainError> {
         let message = self.visible_message(id).await?;
-        let store = self.hub.store();
+        let store = &self.hub.store;
         let mut members = self.room.members.lock().await;
         match scope {
             DeleteScope::Everyone => {
@@ -300,7 +300,7 @@ impl Session {
                 self.hub.deliver(&mut members, deleted.event);
                 drop(members);
                 if let Some(file) = deleted.orphaned_file {
-                    self.remove_file_bytes(&file).await;
+                    self.hub.remove_file_bytes(&file).await;
                 }
                 Ok(AckResult::Done { seq: Some(seq) })
             }
@@ -316,27 +316,14 @@ impl Session {
         }
     }
 
-    /// Erases an orphaned file's bytes; its record is already gone, so a
-    /// failure here leaves only unreachable bytes, which is logged.
-    async fn remove_file_bytes(&self, file: &FileId) {
-        let dir = self.hub.config().files_dir();
-        for path in [dir.join(&file.0), dir.join(format!("{}.thumb", file.0))] {
-            if let Err(e) = tokio::fs::remove_file(&path).await {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    tracing::warn!(path = %path.display(), error = %e, "could not remove a deleted file");
-                }
-            }
-        }
-    }
-
     async fn set_pinned(&self, id: &MessageId, pinned: bool) -> Result<AckResult, DomainError> {
-        let settings = self.hub.store().settings(&self.room.meeting).await?;
+        let settings = self.hub.store.settings(&self.room.meeting).await?;
         permissions::check_pin(&self.me, &settings)?;
         self.visible_message(id).await?;
         let mut members = self.room.members.lock().await;
         let event = self
             .hub
-            .store()
+            .store
             .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms())
             .await
             .map_err(map_store)?;
@@ -348,12 +335,12 @@ impl Session {
     }
 
     async fn history(&self, before: Option<Seq>, limit: u32) -> Result<AckResult, DomainError> {
-        validation::check_page_size(limit, &self.hub.config().limits)?;
-        let page = self.hub.store().history(&self.room.meeting, &self.me.id, before, limit).await?;
+        validation::check_page_size(limit, &self.hub.config.limits)?;
+        let page = self.hub.store.history(&self.room.meeting, &self.me.id, before, limit).await?;
         let now = unix_secs();
         let mut messages = page.messages;
         for message in &mut messages {
-            self.hub.signer().sign_message(message, now);
+            self.hub.signer.sign_message(message, now);
         }
         Ok(AckResult::History { messages, has_more: page.has_more })
     }
@@ -362,8 +349,7 @@ impl Session {
         permissions::check_update_settings(&self.me)?;
         let mut members = self.room.members.lock().await;
         let settings = MeetingSettings { anyone_can_pin };
-        let event =
-            self.hub.store().update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
+        let event = self.hub.store.update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
         let seq = event.envelope.seq;
         self.hub.deliver(&mut members, event);
         Ok(AckResult::Done { seq: Some(seq) })

@@ -1,97 +1,34 @@
 //! The SQLite engine: one file in WAL mode, one connection used from a
-//! blocking thread, writes in `BEGIN IMMEDIATE` transactions.
+//! blocking thread, writes in `BEGIN IMMEDIATE` transactions. The schema
+//! and its migrations are in [`schema`], row decoding in [`rows`], event
+//! recording in [`events`].
+
+mod events;
+mod rows;
+mod schema;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, Content, Event, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind,
-    ParticipantId, Sender, Seq,
+    ClientId, Event, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId,
+    Seq,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
-use serde_json::{Map, Value};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{
-    Audience, Deleted, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent, StoredFile,
+use self::events::{message_event, record_event};
+use self::rows::{
+    corrupt, load_message, load_settings, read_file, read_message, require_live_message, FILE_COLUMNS, MESSAGE_COLUMNS,
+    MESSAGE_FROM,
 };
+use super::events::{build_event, EventKind, EventRecord};
+use super::{Deleted, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent, StoredFile};
 
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS meetings (
-    id TEXT PRIMARY KEY,
-    head_seq INTEGER NOT NULL DEFAULT 0,
-    anyone_can_pin INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS messages (
-    id TEXT PRIMARY KEY,
-    meeting_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    client_id TEXT NOT NULL,
-    sender_id TEXT NOT NULL,
-    sender_name TEXT NOT NULL,
-    time INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    text TEXT,
-    file_id TEXT,
-    reply_to TEXT,
-    forwarded_from TEXT,
-    targets TEXT NOT NULL DEFAULT '[]',
-    metadata TEXT NOT NULL DEFAULT '{}',
-    edited_at INTEGER,
-    pinned INTEGER NOT NULL DEFAULT 0,
-    deleted INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (meeting_id, sender_id, client_id)
-);
-CREATE INDEX IF NOT EXISTS messages_by_seq ON messages (meeting_id, seq);
-CREATE TABLE IF NOT EXISTS message_targets (
-    message_id TEXT NOT NULL,
-    participant_id TEXT NOT NULL,
-    PRIMARY KEY (message_id, participant_id)
-);
-CREATE TABLE IF NOT EXISTS hidden (
-    message_id TEXT NOT NULL,
-    participant_id TEXT NOT NULL,
-    PRIMARY KEY (message_id, participant_id)
-);
-CREATE TABLE IF NOT EXISTS events (
-    meeting_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    time INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    message_id TEXT,
-    actor_id TEXT NOT NULL,
-    payload TEXT,
-    PRIMARY KEY (meeting_id, seq)
-);
-CREATE TABLE IF NOT EXISTS files (
-    id TEXT PRIMARY KEY,
-    meeting_id TEXT NOT NULL,
-    uploader_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    content_type TEXT NOT NULL,
-    width INTEGER,
-    height INTEGER,
-    blurhash TEXT,
-    created_at INTEGER NOT NULL
-);
-"#;
-
-const MESSAGE_COLUMNS: &str = "m.id, m.client_id, m.seq, m.sender_id, m.sender_name, m.time, m.kind, m.text, \
-    m.reply_to, m.forwarded_from, m.targets, m.metadata, m.edited_at, m.pinned, m.deleted, \
-    f.id, f.name, f.size, f.content_type, f.width, f.height, f.blurhash";
-
-const MESSAGE_FROM: &str = "messages m LEFT JOIN files f ON f.id = m.file_id";
-
-/// Event kinds as stored.
-mod kind {
-    pub const CREATED: &str = "created";
-    pub const EDITED: &str = "edited";
-    pub const DELETED: &str = "deleted";
-    pub const HIDDEN: &str = "hidden";
-    pub const PINNED: &str = "pinned";
-    pub const UNPINNED: &str = "unpinned";
-    pub const SETTINGS: &str = "settings";
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Engine(Box::new(e))
+    }
 }
 
 /// A [`Store`] on one SQLite file.
@@ -101,14 +38,14 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `path`.
+    /// Opens (creating if needed) the database at `path`, bringing its schema up to date.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let conn = Connection::open(path)?;
+        let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(SCHEMA)?;
+        schema::migrate(&mut conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -127,197 +64,9 @@ impl SqliteStore {
     }
 }
 
-fn kind_name(kind: MessageKind) -> &'static str {
-    kind.as_str()
-}
-
-fn parse_kind(name: &str) -> Result<MessageKind, StoreError> {
-    match name {
-        "text" => Ok(MessageKind::Text),
-        "image" => Ok(MessageKind::Image),
-        "file" => Ok(MessageKind::File),
-        "audio" => Ok(MessageKind::Audio),
-        other => Err(StoreError::Corrupt(format!("unknown message kind {other:?}"))),
-    }
-}
-
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
-    let kind = parse_kind(&row.get::<_, String>(6)?)?;
-    let deleted: bool = row.get(14)?;
-    let content = if deleted {
-        Content::Deleted
-    } else if kind == MessageKind::Text {
-        Content::Text { text: row.get::<_, Option<String>>(7)?.unwrap_or_default() }
-    } else {
-        let file_id: Option<String> = row.get(15)?;
-        let file_id = file_id.ok_or_else(|| StoreError::Corrupt("file message without its file".into()))?;
-        let file = StoredFile {
-            id: FileId(file_id),
-            meeting: MeetingId(String::new()),
-            uploader: ParticipantId(String::new()),
-            name: row.get(16)?,
-            size: row.get::<_, i64>(17)?.try_into().map_err(corrupt)?,
-            content_type: row.get(18)?,
-            width: row.get(19)?,
-            height: row.get(20)?,
-            blurhash: row.get(21)?,
-            created_at: 0,
-        }
-        .to_ref();
-        match kind {
-            MessageKind::Image => Content::Image { file },
-            MessageKind::Audio => Content::Audio { file },
-            _ => Content::File { file },
-        }
-    };
-    let targets: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>(10)?).map_err(corrupt)?;
-    let metadata: Map<String, Value> = serde_json::from_str(&row.get::<_, String>(11)?).map_err(corrupt)?;
-    let edited_at: Option<i64> = row.get(12)?;
-    Ok(Message {
-        id: MessageId(row.get(0)?),
-        client_id: ClientId(row.get(1)?),
-        seq: row.get::<_, i64>(2)?.try_into().map_err(corrupt)?,
-        sender: Sender { id: ParticipantId(row.get(3)?), display_name: row.get(4)? },
-        time: row.get(5)?,
-        content,
-        reply_to: row.get::<_, Option<String>>(8)?.map(MessageId),
-        forwarded_from: row.get::<_, Option<String>>(9)?.map(MessageId),
-        targets,
-        metadata,
-        edited: edited_at.is_some(),
-        edited_at,
-        pinned: row.get(13)?,
-    })
-}
-
-fn load_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError> {
-    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.id = ?2");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params![meeting.0, id.0])?;
-    match rows.next()? {
-        Some(row) => Ok(Some(read_message(row)?)),
-        None => Ok(None),
-    }
-}
-
-fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Message, StoreError> {
-    let message = load_message(conn, meeting, id)?.ok_or(StoreError::MessageNotFound)?;
-    if message.content == Content::Deleted {
-        return Err(StoreError::MessageDeleted);
-    }
-    Ok(message)
-}
-
-fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-    let anyone_can_pin = conn
-        .query_row("SELECT anyone_can_pin FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get(0))
-        .optional()?
-        .unwrap_or(false);
-    Ok(MeetingSettings { anyone_can_pin })
-}
-
-/// Takes the meeting's next `seq` and records an event with it; call inside a transaction.
-fn record_event(
-    conn: &Connection,
-    meeting: &MeetingId,
-    kind: &str,
-    message_id: Option<&MessageId>,
-    actor: &ParticipantId,
-    at: i64,
-    payload: Option<&str>,
-) -> Result<Seq, StoreError> {
-    conn.execute("INSERT OR IGNORE INTO meetings (id) VALUES (?1)", params![meeting.0])?;
-    let seq: i64 = conn.query_row(
-        "UPDATE meetings SET head_seq = head_seq + 1 WHERE id = ?1 RETURNING head_seq",
-        params![meeting.0],
-        |r| r.get(0),
-    )?;
-    conn.execute(
-        "INSERT INTO events (meeting_id, seq, time, kind, message_id, actor_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![meeting.0, seq, at, kind, message_id.map(|m| m.0.as_str()), actor.0, payload],
-    )?;
-    seq.try_into().map_err(corrupt)
-}
-
-/// Builds a deliverable event from its stored row and the message's current state.
-fn build_event(
-    seq: Seq,
-    time: i64,
-    kind: &str,
-    actor: ParticipantId,
-    payload: Option<String>,
-    message: Option<Message>,
-    hidden_by: Vec<ParticipantId>,
-) -> Result<StoredEvent, StoreError> {
-    let need_message = || message.clone().ok_or_else(|| StoreError::Corrupt(format!("event {seq} lost its message")));
-    let (event, audience) = match kind {
-        kind::CREATED => {
-            let message = need_message()?;
-            let audience = Audience::of_message(&message, hidden_by.clone());
-            (Event::MessageCreated { message }, audience)
-        }
-        kind::EDITED => {
-            let message = need_message()?;
-            let audience = Audience::of_message(&message, hidden_by.clone());
-            (Event::MessageEdited { message }, audience)
-        }
-        kind::DELETED | kind::PINNED | kind::UNPINNED => {
-            let message = need_message()?;
-            let audience = Audience::of_message(&message, hidden_by.clone());
-            let id = message.id;
-            let event = match kind {
-                kind::DELETED => Event::MessageDeleted { id, by: actor },
-                kind::PINNED => Event::MessagePinned { id, by: actor },
-                _ => Event::MessageUnpinned { id, by: actor },
-            };
-            (event, audience)
-        }
-        kind::HIDDEN => (Event::MessageHidden { id: need_message()?.id }, Audience::only(vec![actor])),
-        kind::SETTINGS => {
-            let settings = serde_json::from_str(payload.as_deref().unwrap_or("{}")).map_err(corrupt)?;
-            (Event::SettingsChanged { settings }, Audience::everyone())
-        }
-        other => return Err(StoreError::Corrupt(format!("unknown event kind {other:?}"))),
-    };
-    Ok(StoredEvent { envelope: EventEnvelope { seq, time, event }, audience })
-}
-
-fn message_event(
-    conn: &Connection,
-    meeting: &MeetingId,
-    id: &MessageId,
-    seq: Seq,
-    kind: &str,
-    actor: &ParticipantId,
-    at: i64,
-) -> Result<StoredEvent, StoreError> {
-    let message = load_message(conn, meeting, id)?;
-    build_event(seq, at, kind, actor.clone(), None, message, hidden_by(conn, id)?)
-}
-
-fn hidden_by(conn: &Connection, id: &MessageId) -> Result<Vec<ParticipantId>, StoreError> {
-    let mut stmt = conn.prepare_cached("SELECT participant_id FROM hidden WHERE message_id = ?1")?;
-    let ids = stmt.query_map(params![id.0], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
-    Ok(ids.into_iter().map(ParticipantId).collect())
-}
-
-fn read_file(row: &Row<'_>) -> Result<StoredFile, StoreError> {
-    Ok(StoredFile {
-        id: FileId(row.get(0)?),
-        meeting: MeetingId(row.get(1)?),
-        uploader: ParticipantId(row.get(2)?),
-        name: row.get(3)?,
-        size: row.get::<_, i64>(4)?.try_into().map_err(corrupt)?,
-        content_type: row.get(5)?,
-        width: row.get(6)?,
-        height: row.get(7)?,
-        blurhash: row.get(8)?,
-        created_at: row.get(9)?,
-    })
+/// The record of an event about a message, taken at `seq`.
+fn record(seq: Seq, at: i64, kind: EventKind, actor: &ParticipantId) -> EventRecord {
+    EventRecord { seq, time: at, kind, actor: actor.clone(), payload: None }
 }
 
 #[async_trait]
@@ -326,7 +75,7 @@ impl Store for SqliteStore {
         let meeting = meeting.clone();
         self.run(move |conn| {
             let head: Option<i64> = conn
-                .query_row("SELECT head_seq FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get(0))
+                .query_row("SELECT head_seq FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get("head_seq"))
                 .optional()?;
             head.unwrap_or(0).try_into().map_err(corrupt)
         })
@@ -349,13 +98,14 @@ impl Store for SqliteStore {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let payload = serde_json::to_string(&settings).map_err(corrupt)?;
-            let seq = record_event(&tx, &meeting, kind::SETTINGS, None, &by, at, Some(&payload))?;
+            let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
             tx.execute(
                 "UPDATE meetings SET anyone_can_pin = ?2 WHERE id = ?1",
                 params![meeting.0, settings.anyone_can_pin],
             )?;
             tx.commit()?;
-            build_event(seq, at, kind::SETTINGS, by, Some(payload), None, Vec::new())
+            let record = EventRecord { seq, time: at, kind: EventKind::Settings, actor: by, payload: Some(payload) };
+            build_event(record, None, Vec::new())
         })
         .await
     }
@@ -372,7 +122,7 @@ impl Store for SqliteStore {
                 .query_row(
                     "SELECT id FROM messages WHERE meeting_id = ?1 AND sender_id = ?2 AND client_id = ?3",
                     params![meeting.0, sender.0, client_id.0],
-                    |r| r.get(0),
+                    |r| r.get("id"),
                 )
                 .optional()?;
             match id {
@@ -410,7 +160,7 @@ impl Store for SqliteStore {
                 .query_row(
                     "SELECT id FROM messages WHERE meeting_id = ?1 AND sender_id = ?2 AND client_id = ?3",
                     params![new.meeting.0, new.sender.id.0, new.client_id.0],
-                    |r| r.get(0),
+                    |r| r.get("id"),
                 )
                 .optional()?;
             if let Some(id) = existing {
@@ -418,7 +168,8 @@ impl Store for SqliteStore {
                     .ok_or_else(|| StoreError::Corrupt("deduplicated message vanished".into()))?;
                 return Ok(Inserted { message, event: None });
             }
-            let seq = record_event(&tx, &new.meeting, kind::CREATED, Some(&new.id), &new.sender.id, new.time, None)?;
+            let seq =
+                record_event(&tx, &new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None)?;
             let (kind, text, file_id) = match &new.content {
                 StoredContent::Text(text) => (MessageKind::Text, Some(text.as_str()), None),
                 StoredContent::File(kind, file) => (*kind, None, Some(file.0.as_str())),
@@ -437,7 +188,7 @@ impl Store for SqliteStore {
                     new.sender.id.0,
                     new.sender.display_name,
                     new.time,
-                    kind_name(kind),
+                    kind.as_str(),
                     text,
                     file_id,
                     new.reply_to.as_ref().map(|m| m.0.as_str()),
@@ -452,7 +203,8 @@ impl Store for SqliteStore {
                     params![new.id.0, target.0],
                 )?;
             }
-            let event = message_event(&tx, &new.meeting, &new.id, seq, kind::CREATED, &new.sender.id, new.time)?;
+            let created = record(seq, new.time, EventKind::Created, &new.sender.id);
+            let event = message_event(&tx, &new.meeting, &new.id, created)?;
             tx.commit()?;
             let message = match &event.envelope.event {
                 Event::MessageCreated { message } => message.clone(),
@@ -475,7 +227,7 @@ impl Store for SqliteStore {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             require_live_message(&tx, &meeting, &id)?;
-            let seq = record_event(&tx, &meeting, kind::EDITED, Some(&id), &by, at, None)?;
+            let seq = record_event(&tx, &meeting, EventKind::Edited, Some(&id), &by, at, None)?;
             let (text, file_id) = match &content {
                 StoredContent::Text(text) => (Some(text.as_str()), None),
                 StoredContent::File(_, file) => (None, Some(file.0.as_str())),
@@ -484,7 +236,7 @@ impl Store for SqliteStore {
                 "UPDATE messages SET text = ?3, file_id = ?4, edited_at = ?5 WHERE meeting_id = ?1 AND id = ?2",
                 params![meeting.0, id.0, text, file_id, at],
             )?;
-            let event = message_event(&tx, &meeting, &id, seq, kind::EDITED, &by, at)?;
+            let event = message_event(&tx, &meeting, &id, record(seq, at, EventKind::Edited, &by))?;
             tx.commit()?;
             Ok(event)
         })
@@ -503,8 +255,8 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             require_live_message(&tx, &meeting, &id)?;
             let file_id: Option<String> =
-                tx.query_row("SELECT file_id FROM messages WHERE id = ?1", params![id.0], |r| r.get(0))?;
-            let seq = record_event(&tx, &meeting, kind::DELETED, Some(&id), &by, at, None)?;
+                tx.query_row("SELECT file_id FROM messages WHERE id = ?1", params![id.0], |r| r.get("file_id"))?;
+            let seq = record_event(&tx, &meeting, EventKind::Deleted, Some(&id), &by, at, None)?;
             tx.execute(
                 "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', pinned = 0, deleted = 1 \
                  WHERE meeting_id = ?1 AND id = ?2",
@@ -521,7 +273,7 @@ impl Store for SqliteStore {
                     orphaned_file = Some(FileId(file_id));
                 }
             }
-            let event = message_event(&tx, &meeting, &id, seq, kind::DELETED, &by, at)?;
+            let event = message_event(&tx, &meeting, &id, record(seq, at, EventKind::Deleted, &by))?;
             tx.commit()?;
             Ok(Deleted { event, orphaned_file })
         })
@@ -546,8 +298,8 @@ impl Store for SqliteStore {
             if inserted == 0 {
                 return Ok(None);
             }
-            let seq = record_event(&tx, &meeting, kind::HIDDEN, Some(&id), &participant, at, None)?;
-            let event = message_event(&tx, &meeting, &id, seq, kind::HIDDEN, &participant, at)?;
+            let seq = record_event(&tx, &meeting, EventKind::Hidden, Some(&id), &participant, at, None)?;
+            let event = message_event(&tx, &meeting, &id, record(seq, at, EventKind::Hidden, &participant))?;
             tx.commit()?;
             Ok(Some(event))
         })
@@ -569,13 +321,13 @@ impl Store for SqliteStore {
             if message.pinned == pinned {
                 return Ok(None);
             }
-            let kind = if pinned { kind::PINNED } else { kind::UNPINNED };
+            let kind = if pinned { EventKind::Pinned } else { EventKind::Unpinned };
             let seq = record_event(&tx, &meeting, kind, Some(&id), &by, at, None)?;
             tx.execute(
                 "UPDATE messages SET pinned = ?3 WHERE meeting_id = ?1 AND id = ?2",
                 params![meeting.0, id.0, pinned],
             )?;
-            let event = message_event(&tx, &meeting, &id, seq, kind, &by, at)?;
+            let event = message_event(&tx, &meeting, &id, record(seq, at, kind, &by))?;
             tx.commit()?;
             Ok(Some(event))
         })
@@ -604,12 +356,12 @@ impl Store for SqliteStore {
             let rows = stmt
                 .query_map(params![meeting.0, after, viewer.0, limit], |r| {
                     Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Option<String>>(5)?,
+                        r.get::<_, i64>("seq")?,
+                        r.get::<_, i64>("time")?,
+                        r.get::<_, String>("kind")?,
+                        r.get::<_, Option<String>>("message_id")?,
+                        r.get::<_, String>("actor_id")?,
+                        r.get::<_, Option<String>>("payload")?,
                     ))
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -621,7 +373,9 @@ impl Store for SqliteStore {
                 };
                 // Hidden messages were filtered out in SQL already.
                 let seq = seq.try_into().map_err(corrupt)?;
-                let stored = build_event(seq, time, &kind, ParticipantId(actor), payload, message, Vec::new())?;
+                let record =
+                    EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
+                let stored = build_event(record, message, Vec::new())?;
                 if stored.audience.includes(&viewer) {
                     events.push(stored.envelope);
                 }
@@ -666,8 +420,7 @@ impl Store for SqliteStore {
     async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
         self.run(move |conn| {
             conn.execute(
-                "INSERT INTO files (id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &format!("INSERT INTO files ({FILE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
                 params![
                     file.id.0,
                     file.meeting.0,
@@ -689,10 +442,7 @@ impl Store for SqliteStore {
     async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
         let id = id.clone();
         self.run(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at \
-                 FROM files WHERE id = ?1",
-            )?;
+            let mut stmt = conn.prepare_cached(&format!("SELECT {FILE_COLUMNS} FROM files WHERE id = ?1"))?;
             let mut rows = stmt.query(params![id.0])?;
             match rows.next()? {
                 Some(row) => Ok(Some(read_file(row)?)),

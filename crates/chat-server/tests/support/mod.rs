@@ -29,7 +29,7 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     shutdown: CancellationToken,
-    handle: JoinHandle<anyhow::Result<()>>,
+    handle: JoinHandle<Result<(), chat_server::ServeError>>,
 }
 
 /// The configuration tests use unless they change it.

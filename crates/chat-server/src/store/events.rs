@@ -1,0 +1,100 @@
+//! Stored events as every engine keeps them: a kind, the message it is
+//! about, who did it, and a payload for settings. Events are stored without
+//! bodies; [`build_event`] makes the deliverable event from the message's
+//! current state, so a body deleted for everyone is gone from every event.
+
+use chat_protocol::{Event, EventEnvelope, Message, ParticipantId, Seq};
+
+use super::{Audience, StoreError, StoredEvent};
+
+/// What a stored event records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// A message was created.
+    Created,
+    /// A message was edited.
+    Edited,
+    /// A message was deleted for everyone.
+    Deleted,
+    /// A message was deleted for its actor only.
+    Hidden,
+    /// A message was pinned.
+    Pinned,
+    /// A message was unpinned.
+    Unpinned,
+    /// The meeting's settings changed (the payload holds them).
+    Settings,
+}
+
+impl EventKind {
+    const ALL: [Self; 7] =
+        [Self::Created, Self::Edited, Self::Deleted, Self::Hidden, Self::Pinned, Self::Unpinned, Self::Settings];
+
+    /// The name stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::Edited => "edited",
+            Self::Deleted => "deleted",
+            Self::Hidden => "hidden",
+            Self::Pinned => "pinned",
+            Self::Unpinned => "unpinned",
+            Self::Settings => "settings",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(name: &str) -> Result<Self, StoreError> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == name)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown event kind {name:?}")))
+    }
+}
+
+/// A stored event's fields, as any engine reads them back.
+pub struct EventRecord {
+    /// Its `seq`.
+    pub seq: Seq,
+    /// When it happened.
+    pub time: i64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Who did it.
+    pub actor: ParticipantId,
+    /// Settings, for a settings event.
+    pub payload: Option<String>,
+}
+
+/// Builds a deliverable event from its record and the message's current
+/// state (`None` for events about no message), with those who hid it.
+pub fn build_event(
+    record: EventRecord,
+    message: Option<Message>,
+    hidden_by: Vec<ParticipantId>,
+) -> Result<StoredEvent, StoreError> {
+    let EventRecord { seq, time, kind, actor, payload } = record;
+    let message_or_corrupt = || message.ok_or_else(|| StoreError::Corrupt(format!("event {seq} lost its message")));
+    let (event, audience) = match kind {
+        EventKind::Settings => {
+            let settings = serde_json::from_str(payload.as_deref().unwrap_or("{}"))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            (Event::SettingsChanged { settings }, Audience::everyone())
+        }
+        EventKind::Hidden => (Event::MessageHidden { id: message_or_corrupt()?.id }, Audience::only(vec![actor])),
+        kind => {
+            let message = message_or_corrupt()?;
+            let audience = Audience::of_message(&message, hidden_by);
+            let id = message.id.clone();
+            let event = match kind {
+                EventKind::Created => Event::MessageCreated { message },
+                EventKind::Edited => Event::MessageEdited { message },
+                EventKind::Deleted => Event::MessageDeleted { id, by: actor },
+                EventKind::Pinned => Event::MessagePinned { id, by: actor },
+                _ => Event::MessageUnpinned { id, by: actor },
+            };
+            (event, audience)
+        }
+    };
+    Ok(StoredEvent { envelope: EventEnvelope { seq, time, event }, audience })
+}

@@ -1,0 +1,341 @@
+//! A [`Store`] in memory, for domain tests and nothing else: the same
+//! contract as the SQLite engine (one `seq` per change, dedupe by client id,
+//! tombstones, hiding, audiences), kept in maps under one lock.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chat_protocol::{
+    ClientId, Content, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq,
+};
+
+use super::events::{build_event, EventKind, EventRecord};
+use super::{Deleted, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent, StoredFile};
+
+struct StoredRecord {
+    record: EventRecord,
+    message: Option<MessageId>,
+}
+
+#[derive(Default)]
+struct Meeting {
+    settings: MeetingSettings,
+    events: Vec<StoredRecord>,
+}
+
+#[derive(Default)]
+struct State {
+    meetings: HashMap<MeetingId, Meeting>,
+    messages: HashMap<MessageId, Message>,
+    by_client: HashMap<(MeetingId, ParticipantId, ClientId), MessageId>,
+    meeting_of: HashMap<MessageId, MeetingId>,
+    file_of: HashMap<MessageId, FileId>,
+    hidden: HashSet<(MessageId, ParticipantId)>,
+    files: HashMap<FileId, StoredFile>,
+}
+
+/// Everything in memory; gone with the process.
+#[derive(Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+impl State {
+    fn meeting(&mut self, id: &MeetingId) -> &mut Meeting {
+        self.meetings.entry(id.clone()).or_default()
+    }
+
+    /// Records an event at the meeting's next `seq`.
+    fn record(
+        &mut self,
+        meeting: &MeetingId,
+        kind: EventKind,
+        message: Option<&MessageId>,
+        actor: &ParticipantId,
+        at: i64,
+        payload: Option<String>,
+    ) -> Seq {
+        let events = &mut self.meeting(meeting).events;
+        let seq = events.len() as Seq + 1;
+        let record = EventRecord { seq, time: at, kind, actor: actor.clone(), payload };
+        events.push(StoredRecord { record, message: message.cloned() });
+        seq
+    }
+
+    fn hidden_by(&self, id: &MessageId) -> Vec<ParticipantId> {
+        self.hidden.iter().filter(|(m, _)| m == id).map(|(_, p)| p.clone()).collect()
+    }
+
+    /// The deliverable form of the meeting's newest event.
+    fn last_event(&self, meeting: &MeetingId) -> Result<StoredEvent, StoreError> {
+        let stored = self
+            .meetings
+            .get(meeting)
+            .and_then(|m| m.events.last())
+            .ok_or_else(|| StoreError::Corrupt("no event".into()))?;
+        self.deliverable(stored, stored.message.as_ref().map(|id| self.hidden_by(id)).unwrap_or_default())
+    }
+
+    fn deliverable(&self, stored: &StoredRecord, hidden_by: Vec<ParticipantId>) -> Result<StoredEvent, StoreError> {
+        let record =
+            EventRecord { actor: stored.record.actor.clone(), payload: stored.record.payload.clone(), ..stored.record };
+        let message = stored.message.as_ref().and_then(|id| self.messages.get(id)).cloned();
+        build_event(record, message, hidden_by)
+    }
+
+    fn message_in(&self, meeting: &MeetingId, id: &MessageId) -> Option<&Message> {
+        self.messages.get(id).filter(|_| self.meeting_of.get(id) == Some(meeting))
+    }
+
+    fn live(&mut self, meeting: &MeetingId, id: &MessageId) -> Result<&mut Message, StoreError> {
+        if self.message_in(meeting, id).is_none() {
+            return Err(StoreError::MessageNotFound);
+        }
+        let message = self.messages.get_mut(id).ok_or(StoreError::MessageNotFound)?;
+        if message.content == Content::Deleted {
+            return Err(StoreError::MessageDeleted);
+        }
+        Ok(message)
+    }
+
+    fn content(&self, content: &StoredContent) -> Result<Content, StoreError> {
+        Ok(match content {
+            StoredContent::Text(text) => Content::Text { text: text.clone() },
+            StoredContent::File(kind, id) => {
+                let file = self.files.get(id).ok_or_else(|| StoreError::Corrupt(format!("no file {id}")))?;
+                Content::with_file(*kind, file.to_ref())
+            }
+        })
+    }
+}
+
+impl MemoryStore {
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut state = self.state.lock().map_err(|_| StoreError::Task("state lock poisoned".into()))?;
+        f(&mut state)
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError> {
+        self.with(|s| Ok(s.meetings.get(meeting).map_or(0, |m| m.events.len() as Seq)))
+    }
+
+    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
+        self.with(|s| Ok(s.meetings.get(meeting).map(|m| m.settings.clone()).unwrap_or_default()))
+    }
+
+    async fn update_settings(
+        &self,
+        meeting: &MeetingId,
+        settings: MeetingSettings,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError> {
+        self.with(|s| {
+            let payload = serde_json::to_string(&settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            s.meeting(meeting).settings = settings;
+            s.record(meeting, EventKind::Settings, None, by, at, Some(payload));
+            s.last_event(meeting)
+        })
+    }
+
+    async fn message_by_client_id(
+        &self,
+        meeting: &MeetingId,
+        sender: &ParticipantId,
+        client_id: &ClientId,
+    ) -> Result<Option<Message>, StoreError> {
+        self.with(|s| {
+            let key = (meeting.clone(), sender.clone(), client_id.clone());
+            Ok(s.by_client.get(&key).and_then(|id| s.messages.get(id)).cloned())
+        })
+    }
+
+    async fn message(&self, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError> {
+        self.with(|s| Ok(s.message_in(meeting, id).cloned()))
+    }
+
+    async fn is_hidden_for(&self, id: &MessageId, participant: &ParticipantId) -> Result<bool, StoreError> {
+        self.with(|s| Ok(s.hidden.contains(&(id.clone(), participant.clone()))))
+    }
+
+    async fn insert_message(&self, new: NewMessage) -> Result<Inserted, StoreError> {
+        self.with(|s| {
+            let key = (new.meeting.clone(), new.sender.id.clone(), new.client_id.clone());
+            if let Some(message) = s.by_client.get(&key).and_then(|id| s.messages.get(id)) {
+                return Ok(Inserted { message: message.clone(), event: None });
+            }
+            let content = s.content(&new.content)?;
+            let seq = s.record(&new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None);
+            let message = Message {
+                id: new.id.clone(),
+                client_id: new.client_id,
+                seq,
+                sender: new.sender,
+                time: new.time,
+                content,
+                reply_to: new.reply_to,
+                forwarded_from: new.forwarded_from,
+                targets: new.targets,
+                metadata: new.metadata,
+                edited: false,
+                edited_at: None,
+                pinned: false,
+            };
+            if let StoredContent::File(_, file) = &new.content {
+                s.file_of.insert(new.id.clone(), file.clone());
+            }
+            s.by_client.insert(key, new.id.clone());
+            s.meeting_of.insert(new.id.clone(), new.meeting.clone());
+            s.messages.insert(new.id, message.clone());
+            Ok(Inserted { message, event: Some(s.last_event(&new.meeting)?) })
+        })
+    }
+
+    async fn edit_message(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        content: StoredContent,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError> {
+        self.with(|s| {
+            s.live(meeting, id)?;
+            let new_content = s.content(&content)?;
+            let message = s.live(meeting, id)?;
+            message.content = new_content;
+            message.edited = true;
+            message.edited_at = Some(at);
+            match content {
+                StoredContent::File(_, file) => s.file_of.insert(id.clone(), file),
+                StoredContent::Text(_) => s.file_of.remove(id),
+            };
+            s.record(meeting, EventKind::Edited, Some(id), by, at, None);
+            s.last_event(meeting)
+        })
+    }
+
+    async fn delete_for_everyone(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Deleted, StoreError> {
+        self.with(|s| {
+            let message = s.live(meeting, id)?;
+            message.content = Content::Deleted;
+            message.metadata.clear();
+            message.pinned = false;
+            let file = s.file_of.remove(id);
+            let orphaned_file = file.filter(|f| !s.file_of.values().any(|other| other == f));
+            if let Some(file) = &orphaned_file {
+                s.files.remove(file);
+            }
+            s.record(meeting, EventKind::Deleted, Some(id), by, at, None);
+            Ok(Deleted { event: s.last_event(meeting)?, orphaned_file })
+        })
+    }
+
+    async fn hide_for(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        participant: &ParticipantId,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        self.with(|s| {
+            s.message_in(meeting, id).ok_or(StoreError::MessageNotFound)?;
+            if !s.hidden.insert((id.clone(), participant.clone())) {
+                return Ok(None);
+            }
+            s.record(meeting, EventKind::Hidden, Some(id), participant, at, None);
+            s.last_event(meeting).map(Some)
+        })
+    }
+
+    async fn set_pinned(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        pinned: bool,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        self.with(|s| {
+            let message = s.live(meeting, id)?;
+            if message.pinned == pinned {
+                return Ok(None);
+            }
+            message.pinned = pinned;
+            let kind = if pinned { EventKind::Pinned } else { EventKind::Unpinned };
+            s.record(meeting, kind, Some(id), by, at, None);
+            s.last_event(meeting).map(Some)
+        })
+    }
+
+    async fn events_after(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        after: Seq,
+        limit: u64,
+    ) -> Result<Vec<EventEnvelope>, StoreError> {
+        self.with(|s| {
+            let Some(events) = s.meetings.get(meeting).map(|m| &m.events) else { return Ok(Vec::new()) };
+            let mut out = Vec::new();
+            for stored in events.iter().filter(|e| e.record.seq > after) {
+                // Events about a message the viewer hid are skipped, except the hiding itself.
+                let hidden = stored.message.as_ref().is_some_and(|id| s.hidden.contains(&(id.clone(), viewer.clone())));
+                if hidden && stored.record.kind != EventKind::Hidden {
+                    continue;
+                }
+                let event = s.deliverable(stored, Vec::new())?;
+                if event.audience.includes(viewer) {
+                    out.push(event.envelope);
+                }
+                if out.len() as u64 >= limit {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    async fn history(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        before: Option<Seq>,
+        limit: u32,
+    ) -> Result<HistoryPage, StoreError> {
+        self.with(|s| {
+            let mut visible: Vec<&Message> = s
+                .messages
+                .values()
+                .filter(|m| s.message_in(meeting, &m.id).is_some() && before.is_none_or(|b| m.seq < b))
+                .filter(|m| m.visible_to(viewer) && !s.hidden.contains(&(m.id.clone(), viewer.clone())))
+                .collect();
+            visible.sort_by_key(|m| std::cmp::Reverse(m.seq));
+            let has_more = visible.len() > limit as usize;
+            let mut messages: Vec<Message> = visible.into_iter().take(limit as usize).cloned().collect();
+            messages.reverse();
+            Ok(HistoryPage { messages, has_more })
+        })
+    }
+
+    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
+        self.with(|s| {
+            s.files.insert(file.id.clone(), file);
+            Ok(())
+        })
+    }
+
+    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
+        self.with(|s| Ok(s.files.get(id).cloned()))
+    }
+}

@@ -1,0 +1,131 @@
+//! Reading SQLite rows into protocol types, by column name: the SELECTs
+//! name every column they return, so a reordered or added column never
+//! shifts what a field reads.
+
+use chat_protocol::{
+    ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId, Sender,
+};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde_json::{Map, Value};
+
+use crate::store::{StoreError, StoredFile};
+
+/// The columns [`read_message`] reads, from [`MESSAGE_FROM`].
+pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq AS seq, m.sender_id AS sender_id, \
+    m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
+    m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.edited_at AS edited_at, \
+    m.pinned AS pinned, m.deleted AS deleted, f.id AS file_id, f.name AS file_name, f.size AS file_size, \
+    f.content_type AS file_content_type, f.width AS file_width, f.height AS file_height, f.blurhash AS file_blurhash";
+
+/// Messages with their files.
+pub const MESSAGE_FROM: &str = "messages m LEFT JOIN files f ON f.id = m.file_id";
+
+/// The columns [`read_file`] reads.
+pub const FILE_COLUMNS: &str =
+    "id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at";
+
+/// A stored value that does not fit its type.
+pub fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn size(row: &Row<'_>, column: &str) -> Result<u64, StoreError> {
+    row.get::<_, i64>(column)?.try_into().map_err(corrupt)
+}
+
+/// A message row selected with [`MESSAGE_COLUMNS`].
+pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
+    let kind: MessageKind = row.get::<_, String>("kind")?.parse().map_err(corrupt)?;
+    let content = if row.get("deleted")? {
+        Content::Deleted
+    } else if kind == MessageKind::Text {
+        Content::Text { text: row.get::<_, Option<String>>("text")?.unwrap_or_default() }
+    } else {
+        let file_id: Option<String> = row.get("file_id")?;
+        let file_id = file_id.ok_or_else(|| StoreError::Corrupt("file message without its file".into()))?;
+        let file = StoredFile {
+            id: FileId(file_id),
+            meeting: MeetingId(String::new()),
+            uploader: ParticipantId(String::new()),
+            name: row.get("file_name")?,
+            size: size(row, "file_size")?,
+            content_type: row.get("file_content_type")?,
+            width: row.get("file_width")?,
+            height: row.get("file_height")?,
+            blurhash: row.get("file_blurhash")?,
+            created_at: 0,
+        };
+        Content::with_file(kind, file.to_ref())
+    };
+    let targets: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("targets")?).map_err(corrupt)?;
+    let metadata: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("metadata")?).map_err(corrupt)?;
+    let edited_at: Option<i64> = row.get("edited_at")?;
+    Ok(Message {
+        id: MessageId(row.get("id")?),
+        client_id: ClientId(row.get("client_id")?),
+        seq: size(row, "seq")?,
+        sender: Sender { id: ParticipantId(row.get("sender_id")?), display_name: row.get("sender_name")? },
+        time: row.get("time")?,
+        content,
+        reply_to: row.get::<_, Option<String>>("reply_to")?.map(MessageId),
+        forwarded_from: row.get::<_, Option<String>>("forwarded_from")?.map(MessageId),
+        targets,
+        metadata,
+        edited: edited_at.is_some(),
+        edited_at,
+        pinned: row.get("pinned")?,
+    })
+}
+
+/// A file row selected with [`FILE_COLUMNS`].
+pub fn read_file(row: &Row<'_>) -> Result<StoredFile, StoreError> {
+    Ok(StoredFile {
+        id: FileId(row.get("id")?),
+        meeting: MeetingId(row.get("meeting_id")?),
+        uploader: ParticipantId(row.get("uploader_id")?),
+        name: row.get("name")?,
+        size: size(row, "size")?,
+        content_type: row.get("content_type")?,
+        width: row.get("width")?,
+        height: row.get("height")?,
+        blurhash: row.get("blurhash")?,
+        created_at: row.get("created_at")?,
+    })
+}
+
+/// A meeting's message by id.
+pub fn load_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError> {
+    let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.id = ?2");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![meeting.0, id.0])?;
+    match rows.next()? {
+        Some(row) => Ok(Some(read_message(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// A message that exists and was not deleted for everyone.
+pub fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Message, StoreError> {
+    let message = load_message(conn, meeting, id)?.ok_or(StoreError::MessageNotFound)?;
+    if message.content == Content::Deleted {
+        return Err(StoreError::MessageDeleted);
+    }
+    Ok(message)
+}
+
+/// A meeting's settings (the defaults for a meeting never seen).
+pub fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
+    let anyone_can_pin = conn
+        .query_row("SELECT anyone_can_pin FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get("anyone_can_pin"))
+        .optional()?
+        .unwrap_or(false);
+    Ok(MeetingSettings { anyone_can_pin })
+}
+
+/// Who hid a message for themselves.
+pub fn hidden_by(conn: &Connection, id: &MessageId) -> Result<Vec<ParticipantId>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT participant_id FROM hidden WHERE message_id = ?1")?;
+    let ids =
+        stmt.query_map(params![id.0], |r| r.get::<_, String>("participant_id"))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(ids.into_iter().map(ParticipantId).collect())
+}

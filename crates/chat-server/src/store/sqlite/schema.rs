@@ -1,0 +1,116 @@
+//! The SQLite schema as numbered migrations. The database's `user_version`
+//! says how many have run; opening runs the rest, each in its own
+//! transaction, so a database made by an older server is brought forward.
+
+use rusqlite::Connection;
+
+use crate::store::StoreError;
+
+/// Every migration, oldest first; never edit one that shipped, add another.
+const MIGRATIONS: &[&str] = &[
+    // 1: meetings, messages, recipients, hiding, events, files.
+    r#"
+CREATE TABLE IF NOT EXISTS meetings (
+    id TEXT PRIMARY KEY,
+    head_seq INTEGER NOT NULL DEFAULT 0,
+    anyone_can_pin INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    client_id TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT,
+    file_id TEXT,
+    reply_to TEXT,
+    forwarded_from TEXT,
+    targets TEXT NOT NULL DEFAULT '[]',
+    metadata TEXT NOT NULL DEFAULT '{}',
+    edited_at INTEGER,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (meeting_id, sender_id, client_id)
+);
+CREATE INDEX IF NOT EXISTS messages_by_seq ON messages (meeting_id, seq);
+CREATE TABLE IF NOT EXISTS message_targets (
+    message_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    PRIMARY KEY (message_id, participant_id)
+);
+CREATE TABLE IF NOT EXISTS hidden (
+    message_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    PRIMARY KEY (message_id, participant_id)
+);
+CREATE TABLE IF NOT EXISTS events (
+    meeting_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    message_id TEXT,
+    actor_id TEXT NOT NULL,
+    payload TEXT,
+    PRIMARY KEY (meeting_id, seq)
+);
+CREATE TABLE IF NOT EXISTS files (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT NOT NULL,
+    uploader_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    width INTEGER,
+    height INTEGER,
+    blurhash TEXT,
+    created_at INTEGER NOT NULL
+);
+"#,
+];
+
+/// Runs the migrations `conn` has not had yet; returns the version it is at.
+pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let current = usize::try_from(current).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Corrupt(format!(
+            "the database is at schema version {current}, newer than this server's {}",
+            MIGRATIONS.len()
+        )));
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(migration)?;
+        tx.pragma_update(
+            None,
+            "user_version",
+            i64::try_from(index + 1).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        )?;
+        tx.commit()?;
+    }
+    Ok(MIGRATIONS.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_gets_every_migration_once() {
+        let mut conn = Connection::open_in_memory().expect("sqlite");
+        assert_eq!(migrate(&mut conn).expect("migrates"), MIGRATIONS.len());
+        assert_eq!(migrate(&mut conn).expect("again"), MIGRATIONS.len(), "nothing left to run");
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("sqlite");
+        conn.pragma_update(None, "user_version", 99).expect("set");
+        assert!(matches!(migrate(&mut conn), Err(StoreError::Corrupt(_))));
+    }
+}

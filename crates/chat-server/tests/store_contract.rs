@@ -1,0 +1,117 @@
+//! The in-memory store the domain tests use keeps the same contract as
+//! SQLite: one scenario runs against both and every answer must match.
+
+use std::sync::Arc;
+
+use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, Sender};
+use chat_server::store::memory::MemoryStore;
+use chat_server::store::sqlite::SqliteStore;
+use chat_server::store::{NewMessage, Store, StoredContent, StoredFile};
+
+fn new_message(
+    id: &str,
+    client_id: &str,
+    from: &str,
+    time: i64,
+    content: StoredContent,
+    targets: &[&str],
+) -> NewMessage {
+    NewMessage {
+        meeting: MeetingId::from("standup"),
+        id: MessageId::from(id),
+        client_id: client_id.into(),
+        sender: Sender { id: from.into(), display_name: from.into() },
+        time,
+        content,
+        reply_to: None,
+        forwarded_from: None,
+        targets: targets.iter().map(|t| ParticipantId::from(*t)).collect(),
+        metadata: Default::default(),
+    }
+}
+
+/// Every answer of a scenario, as text to compare.
+async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
+    let meeting = MeetingId::from("standup");
+    let (ann, bob, cat) = (ParticipantId::from("ann"), ParticipantId::from("bob"), ParticipantId::from("cat"));
+    let mut log = Vec::new();
+    let file = StoredFile {
+        id: FileId::from("f1"),
+        meeting: meeting.clone(),
+        uploader: ann.clone(),
+        name: "notes.txt".into(),
+        size: 5,
+        content_type: "text/plain".into(),
+        width: None,
+        height: None,
+        blurhash: None,
+        created_at: 1,
+    };
+    store.insert_file(file).await.expect("file");
+    let text = |t: &str| StoredContent::Text(t.into());
+    let first = store.insert_message(new_message("m1", "c1", "ann", 10, text("hello"), &[])).await.expect("m1");
+    log.push(format!("{:?}", first.event.map(|e| (e.envelope, e.audience))));
+    let again =
+        store.insert_message(new_message("m9", "c1", "ann", 11, text("hello again"), &[])).await.expect("dedupe");
+    log.push(format!("dedupe {:?} {:?}", again.message.id, again.event.is_none()));
+    let private = new_message("m2", "c2", "ann", 12, text("psst"), &["bob"]);
+    log.push(format!("{:?}", store.insert_message(private).await.expect("m2").event.map(|e| e.audience)));
+    let file_message = new_message("m3", "c3", "ann", 13, StoredContent::File(MessageKind::File, "f1".into()), &[]);
+    log.push(format!("{:?}", store.insert_message(file_message).await.expect("m3").message.content));
+    log.push(format!(
+        "{:?}",
+        store.edit_message(&meeting, &"m1".into(), text("hello, all"), &ann, 20).await.map(|e| e.envelope)
+    ));
+    log.push(format!(
+        "{:?}",
+        store.set_pinned(&meeting, &"m1".into(), true, &bob, 21).await.map(|e| e.map(|e| e.envelope))
+    ));
+    log.push(format!("{:?}", store.set_pinned(&meeting, &"m1".into(), true, &bob, 22).await.map(|e| e.is_none())));
+    log.push(format!(
+        "{:?}",
+        store.hide_for(&meeting, &"m1".into(), &cat, 23).await.map(|e| e.map(|e| (e.envelope, e.audience)))
+    ));
+    log.push(format!("{:?}", store.hide_for(&meeting, &"m1".into(), &cat, 24).await.map(|e| e.is_none())));
+    let deleted = store.delete_for_everyone(&meeting, &"m3".into(), &ann, 25).await.expect("delete");
+    log.push(format!("{:?} {:?}", deleted.event.envelope, deleted.orphaned_file));
+    log.push(format!(
+        "{:?}",
+        store.delete_for_everyone(&meeting, &"m3".into(), &ann, 26).await.map(|d| d.orphaned_file)
+    ));
+    log.push(format!("{:?}", store.file(&"f1".into()).await.expect("file")));
+    let settings = MeetingSettings { anyone_can_pin: true };
+    log.push(format!("{:?}", store.update_settings(&meeting, settings, &ann, 27).await.map(|e| e.envelope)));
+    log.push(format!("{:?}", store.settings(&meeting).await));
+    log.push(format!("head {:?}", store.head_seq(&meeting).await));
+    for viewer in [&ann, &bob, &cat] {
+        log.push(format!("{viewer} events {:?}", store.events_after(&meeting, viewer, 0, 100).await));
+        log.push(format!("{viewer} events after 3, 2 {:?}", store.events_after(&meeting, viewer, 3, 2).await));
+        log.push(format!(
+            "{viewer} history {:?}",
+            store.history(&meeting, viewer, None, 2).await.map(|p| (p.messages, p.has_more))
+        ));
+        log.push(format!(
+            "{viewer} older {:?}",
+            store.history(&meeting, viewer, Some(2), 10).await.map(|p| (p.messages, p.has_more))
+        ));
+        log.push(format!("{viewer} hidden {:?}", store.is_hidden_for(&"m1".into(), viewer).await));
+    }
+    log.push(format!("{:?}", store.message_by_client_id(&meeting, &ann, &"c2".into()).await));
+    log.push(format!("{:?}", store.message(&MeetingId::from("elsewhere"), &"m1".into()).await));
+    log.push(format!(
+        "{:?}",
+        store.edit_message(&meeting, &"nope".into(), text("x"), &ann, 30).await.map(|e| e.envelope)
+    ));
+    log
+}
+
+#[tokio::test]
+async fn memory_and_sqlite_answer_every_call_alike() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sqlite = scenario(Arc::new(SqliteStore::open(&dir.path().join("chat.db")).expect("sqlite"))).await;
+    let memory = scenario(Arc::new(MemoryStore::default())).await;
+    assert_eq!(sqlite.len(), memory.len());
+    for (index, (expected, actual)) in sqlite.iter().zip(&memory).enumerate() {
+        assert_eq!(expected, actual, "answer {index}");
+    }
+}
