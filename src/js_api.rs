@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, File};
 
-use self::errors::{invalid_argument, js_error, op_error, JsResult};
+use self::errors::{invalid_argument, op_error, JsResult};
 use self::event_bus::EVENTS;
 use self::face::JsFace;
 use self::options::{get, optional_string, string, JsSendOptions};
@@ -365,8 +365,8 @@ impl MeetingChat {
     /// The loaded chat as CSV: `id, participantId, sessionId, meetingId,
     /// displayName, pinned, isEdited, payloadType, payload, createdAt`.
     #[wasm_bindgen(js_name = exportCsv)]
-    pub fn export_csv(&self) -> JsResult<String> {
-        crate::csv_export::export_csv(&self.client_ref().state()).map_err(|e| js_error("internal", &e.to_string()))
+    pub fn export_csv(&self) -> String {
+        crate::csv_export::export_csv(&self.client_ref().state())
     }
 
     /// Listens to an event: `chatUpdate`, `pinMessage`, `unpinMessage`,

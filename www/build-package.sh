@@ -7,6 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${PROFILE:-release}"
+if [ "$profile" = "release" ]; then
+    # Panic locations name source files; without this they carry the build
+    # machine's paths (its home and cargo registry) into the shipped wasm.
+    cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+    export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$cargo_home/registry/src/= --remap-path-prefix=$PWD/="
+fi
 cargo build --locked --target wasm32-unknown-unknown -p meeting-chat --profile "$profile"
 # Cargo writes the dev profile to target/…/debug.
 out_dir="$profile"

@@ -5,6 +5,7 @@
 
 use chat_core::OpError;
 use futures::future::LocalBoxFuture;
+use futures::FutureExt;
 use yew::prelude::*;
 
 use super::use_chat::{use_chat, use_ui};
@@ -21,9 +22,14 @@ pub struct Intents {
 impl Intents {
     /// Waits for `outcome`; a failure is shown in the panel.
     pub fn run<T: 'static>(&self, outcome: LocalBoxFuture<'static, Result<T, OpError>>) {
+        self.settle(outcome.map(|result| result.err()).boxed_local());
+    }
+
+    /// The one task every intent's outcome goes through (whatever its value).
+    fn settle(&self, failure: LocalBoxFuture<'static, Option<OpError>>) {
         let (ui, locale) = (self.ui.clone(), std::rc::Rc::clone(&self.locale));
         wasm_bindgen_futures::spawn_local(async move {
-            if let Err(error) = outcome.await {
+            if let Some(error) = failure.await {
                 ui.dispatch(UiAction::Notice(Some(locale.error(&error.code, error.cause.as_deref()))));
             }
         });

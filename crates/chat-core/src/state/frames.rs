@@ -223,8 +223,13 @@ impl ChatState {
                         new_ids.push(id);
                     }
                 }
-                let mut inserted: Vec<usize> = new_ids.iter().filter_map(|id| self.timeline.position(id)).collect();
-                inserted.sort_unstable();
+                // Ascending, kept by insertion: a page is at most a hundred rows,
+                // and this costs the wasm far less than a sort.
+                let mut inserted: Vec<usize> = Vec::with_capacity(new_ids.len());
+                for position in new_ids.iter().filter_map(|id| self.timeline.position(id)) {
+                    let at = inserted.partition_point(|p| *p < position);
+                    inserted.insert(at, position);
+                }
                 let added = inserted.len();
                 fx.push(Effect::Changed(Change::PageLoaded { inserted, has_more }));
                 if let Some(op) = op {
