@@ -100,7 +100,7 @@ pub fn export_csv(state: &ChatState) -> String {
 #[cfg(test)]
 mod tests {
     use chat_core::Input;
-    use chat_protocol::{Event, EventEnvelope, Limits, MeetingSettings, Participant, Role, Sender, ServerFrame};
+    use chat_protocol::{testing, Role};
 
     use super::*;
 
@@ -132,42 +132,11 @@ mod tests {
     #[test]
     fn rows_quote_commas_quotes_and_newlines() {
         let mut state = ChatState::new();
-        let me = Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Host };
-        state.apply(
-            Input::Frame(ServerFrame::Welcome {
-                v: 1,
-                me: me.clone(),
-                meeting_id: "standup".into(),
-                head_seq: 0,
-                settings: MeetingSettings::default(),
-                participants: vec![me],
-                limits: Limits::default(),
-            }),
-            0,
-        );
-        let message = Message {
-            id: "m1".into(),
-            client_id: "c1".into(),
-            seq: 1,
-            sender: Sender { id: "bob".into(), display_name: "Bob, \"B\"".into() },
-            time: 0,
-            content: Content::Text { text: "line one\nline, two".into() },
-            reply_to: None,
-            forwarded_from: None,
-            targets: vec![],
-            metadata: Default::default(),
-            edited: true,
-            edited_at: Some(1),
-            pinned: true,
-        };
-        state.apply(
-            Input::Frame(ServerFrame::Event(EventEnvelope {
-                seq: 1,
-                time: 0,
-                event: Event::MessageCreated { message },
-            })),
-            0,
-        );
+        state.apply(Input::Frame(testing::welcome("ann", Role::Host, 0, &[])), 0);
+        let mut message = testing::text_message("m1", 1, "bob", "line one\nline, two");
+        message.sender.display_name = "Bob, \"B\"".into();
+        (message.time, message.edited, message.edited_at, message.pinned) = (0, true, Some(1), true);
+        state.apply(Input::Frame(testing::created(message)), 0);
         let csv = export_csv(&state);
         assert_eq!(
             csv,

@@ -9,6 +9,7 @@ pub(crate) mod face;
 mod message_list;
 mod message_object;
 pub(crate) mod options;
+mod paging;
 
 use std::rc::Rc;
 
@@ -18,14 +19,14 @@ use futures::future::LocalBoxFuture;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Blob, File};
 
 use self::errors::{invalid_argument, op_error, JsResult};
 use self::event_bus::EVENTS;
 use self::face::JsFace;
-use self::options::{get, optional_string, string, JsSendOptions};
+use self::options::{file_source, get, optional_string, parse_kind, string, token_subject, JsSendOptions};
+use self::paging::page;
 use crate::client::browser::platform;
-use crate::client::{ChatClient, FileSource};
+use crate::client::ChatClient;
 use crate::transport::browser::BrowserConnector;
 
 /// A connected meeting chat.
@@ -34,36 +35,12 @@ pub struct MeetingChat {
     face: Rc<JsFace>,
 }
 
-fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
+pub(crate) fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
     let _ = Reflect::set(object, &key.into(), &value.into());
 }
 
-/// The meeting and participant a token names, read without verifying it:
-/// they only key the outbox in this browser's storage.
-fn token_subject(token: &str) -> Option<(String, String)> {
-    let payload = token.split('.').nth(1)?;
-    let mut base64 = payload.replace('-', "+").replace('_', "/");
-    while base64.len() % 4 != 0 {
-        base64.push('=');
-    }
-    let json = web_sys::window()?.atob(&base64).ok()?;
-    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
-    Some((claims["meeting"].as_str()?.to_owned(), claims["sub"].as_str()?.to_owned()))
-}
-
-fn parse_kind(name: &str) -> JsResult<MessageKind> {
-    name.parse().map_err(|e: chat_protocol::UnknownKind| invalid_argument(&e.to_string()))
-}
-
-/// A `File` or `Blob` argument as the client takes files.
-fn file_source(value: &JsValue) -> JsResult<FileSource> {
-    let blob: Blob = value.clone().dyn_into().map_err(|_| invalid_argument("expected a File or Blob"))?;
-    let name = value.dyn_ref::<File>().map_or_else(|| "file".to_owned(), File::name);
-    Ok(FileSource { size: blob.size() as u64, body: Rc::new(blob), name })
-}
-
 /// A client future as a promise: its value turned by `to_js`, its error a JS `Error`.
-fn promise<T: 'static>(
+pub(crate) fn promise<T: 'static>(
     future: LocalBoxFuture<'static, Result<T, OpError>>,
     to_js: impl FnOnce(T) -> JsValue + 'static,
 ) -> Promise {
@@ -408,26 +385,4 @@ fn check_event(event: &str) -> JsResult<()> {
     } else {
         Err(invalid_argument(&format!("unknown event {event:?}; events are {}", EVENTS.join(", "))))
     }
-}
-
-/// A page of messages before `before`, with `nextPage()` for the one before it.
-fn page(face: Rc<JsFace>, size: usize, before: Option<MessageId>) -> Promise {
-    let loaded = face.client.page(before, size);
-    promise(loaded, move |page| {
-        let data = face.list.slice(page.rows);
-        let first = face.client.state().timeline().at(page.rows.start).map(|m| m.id.clone());
-        let object = Object::new();
-        set(&object, "data", data);
-        set(&object, "hasNext", page.has_next);
-        let has_next = page.has_next;
-        let next = Closure::once_into_js(move || -> JsValue {
-            if has_next {
-                self::page(face, size, first).into()
-            } else {
-                Promise::resolve(&JsValue::NULL).into()
-            }
-        });
-        set(&object, "nextPage", next);
-        object.into()
-    })
 }

@@ -172,7 +172,7 @@ impl ListLayout {
 #[cfg(test)]
 mod tests {
     use chat_core::{Draft, Effect, Input, Intent};
-    use chat_protocol::{AckResult, ClientFrame, Message, Participant, Role, ServerFrame};
+    use chat_protocol::{AckResult, ClientFrame, Message, Role, ServerFrame};
 
     use super::test_messages::{self, message};
     use super::*;
@@ -212,16 +212,7 @@ mod tests {
     #[test]
     fn measured_heights_survive_new_rows_and_follow_their_row() {
         let mut state = ChatState::new();
-        let participant = Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Participant };
-        let welcome = ServerFrame::Welcome {
-            v: 1,
-            me: participant.clone(),
-            meeting_id: "standup".into(),
-            head_seq: 20,
-            settings: Default::default(),
-            participants: vec![participant],
-            limits: Default::default(),
-        };
+        let welcome = chat_protocol::testing::welcome("ann", Role::Participant, 20, &[]);
         let effects = state.apply(Input::Frame(welcome), 0);
         answer_page(&mut state, &effects, (10..=20).map(|seq| message(seq, "ann", &[])).collect());
         let mut layout = ListLayout::default();

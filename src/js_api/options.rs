@@ -1,13 +1,16 @@
-//! Reading the option objects JS passes in: `{ url, token }`, send options,
-//! `{ type, ... }` message objects.
+//! Reading what JS passes in: option objects (`{ url, token }`, send
+//! options, `{ type, ... }` messages), files, type names, and the token's subject.
 
-use chat_protocol::{MessageId, ParticipantId};
+use std::rc::Rc;
+
+use chat_protocol::{MessageId, MessageKind, ParticipantId};
 use js_sys::{Array, Function, Reflect};
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, File};
 
 use super::errors::{invalid_argument, JsResult};
-use crate::client::SendOptions;
+use crate::client::{FileSource, SendOptions};
 
 /// Reads a property, treating `null` as absent.
 pub fn get(object: &JsValue, key: &str) -> Option<JsValue> {
@@ -73,4 +76,29 @@ impl JsSendOptions {
         }
         Ok(read)
     }
+}
+
+/// The meeting and participant a token names, read without verifying it:
+/// they only key the outbox in this browser's storage.
+pub fn token_subject(token: &str) -> Option<(String, String)> {
+    let payload = token.split('.').nth(1)?;
+    let mut base64 = payload.replace('-', "+").replace('_', "/");
+    while base64.len() % 4 != 0 {
+        base64.push('=');
+    }
+    let json = web_sys::window()?.atob(&base64).ok()?;
+    let claims: serde_json::Value = serde_json::from_str(&json).ok()?;
+    Some((claims["meeting"].as_str()?.to_owned(), claims["sub"].as_str()?.to_owned()))
+}
+
+/// A message type name, refused with a clear error when unknown.
+pub fn parse_kind(name: &str) -> JsResult<MessageKind> {
+    name.parse().map_err(|e: chat_protocol::UnknownKind| invalid_argument(&e.to_string()))
+}
+
+/// A `File` or `Blob` argument as the client takes files.
+pub fn file_source(value: &JsValue) -> JsResult<FileSource> {
+    let blob: Blob = value.clone().dyn_into().map_err(|_| invalid_argument("expected a File or Blob"))?;
+    let name = value.dyn_ref::<File>().map_or_else(|| "file".to_owned(), File::name);
+    Ok(FileSource { size: blob.size() as u64, body: Rc::new(blob), name })
 }

@@ -193,7 +193,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use chat_core::{Draft, Intent};
-    use chat_protocol::{close_code, AckResult, Limits, MeetingSettings, Participant, Role};
+    use chat_protocol::{close_code, AckResult, Role};
     use futures::executor::LocalPool;
     use futures::task::LocalSpawnExt;
     use futures::StreamExt;
@@ -206,16 +206,7 @@ mod tests {
     }
 
     fn welcome(head_seq: u64) -> ServerFrame {
-        let me = Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Participant };
-        ServerFrame::Welcome {
-            v: 1,
-            me: me.clone(),
-            meeting_id: "m".into(),
-            head_seq,
-            settings: MeetingSettings::default(),
-            participants: vec![me],
-            limits: Limits::default(),
-        }
+        chat_protocol::testing::welcome("ann", Role::Participant, head_seq, &[])
     }
 
     fn drain(rx: &mut mpsc::UnboundedReceiver<String>) -> Vec<serde_json::Value> {

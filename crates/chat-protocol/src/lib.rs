@@ -21,7 +21,7 @@ mod limits;
 mod message;
 pub mod rules;
 mod server;
-#[cfg(feature = "testing")]
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use client::{ClientFrame, DeleteScope, NewContent};

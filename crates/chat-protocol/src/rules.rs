@@ -156,28 +156,13 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::Sender;
 
     fn person(id: &str, role: Role) -> Participant {
         Participant { id: id.into(), display_name: id.into(), role }
     }
 
     fn message_from(id: &str, content: Content) -> Message {
-        Message {
-            id: "m1".into(),
-            client_id: "c1".into(),
-            seq: 1,
-            sender: Sender { id: id.into(), display_name: id.into() },
-            time: 0,
-            content,
-            reply_to: None,
-            forwarded_from: None,
-            targets: Vec::new(),
-            metadata: Map::new(),
-            edited: false,
-            edited_at: None,
-            pinned: false,
-        }
+        Message { content, ..crate::testing::text_message("m1", 1, id, "") }
     }
 
     #[test]
