@@ -48,7 +48,7 @@ pub fn events_after(
         let seq = seq.try_into().map_err(corrupt)?;
         let record = EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
         let stored = build_event(record, message, Vec::new())?;
-        if stored.audience.includes(&viewer) {
+        if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }
     }
