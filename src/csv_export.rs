@@ -17,14 +17,18 @@ pub const COLUMNS: [&str; 10] = [
     "createdAt",
 ];
 
-fn payload(message: &Message) -> (&'static str, String) {
-    match &message.content {
-        Content::Text { text } => ("text", text.clone()),
-        Content::Image { file } => ("image", file.url.clone()),
-        Content::File { file } => ("file", format!("{} ({} bytes) {}", file.name, file.size, file.url)),
-        Content::Audio { file } => ("audio", file.url.clone()),
-        Content::Deleted => ("deleted", String::new()),
-    }
+/// The seed's `payloadType` and the payload; `None` for a message deleted
+/// for everyone, whose body is gone. Audio has no type of its own in the
+/// seed's enum and goes out as a file. Links are absolute (`link` resolves them).
+fn payload(message: &Message, link: &dyn Fn(&str) -> String) -> Option<(&'static str, String)> {
+    Some(match &message.content {
+        Content::Text { text } => ("TEXT_MESSAGE", text.clone()),
+        Content::Image { file } => ("IMAGE_MESSAGE", link(&file.url)),
+        Content::File { file } | Content::Audio { file } => {
+            ("FILE_MESSAGE", format!("{} ({} bytes) {}", file.name, file.size, link(&file.url)))
+        }
+        Content::Deleted => return None,
+    })
 }
 
 /// ISO 8601 UTC time of `ms` since the epoch, without a date library.
@@ -69,14 +73,14 @@ fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) 
     out.push('\n');
 }
 
-/// The loaded messages as CSV, oldest first. `sessionId` is empty: this
-/// server has no per-device sessions to name.
-pub fn export_csv(state: &ChatState) -> String {
+/// The loaded messages as CSV, oldest first, file links made absolute by
+/// `link`. `sessionId` is empty: this server has no per-device sessions to name.
+pub fn export_csv(state: &ChatState, link: &dyn Fn(&str) -> String) -> String {
     let meeting = state.meeting().map_or("", MeetingId::as_str);
     let mut out = String::new();
     push_record(&mut out, COLUMNS);
     for message in state.timeline().iter() {
-        let (kind, payload) = payload(message);
+        let Some((kind, payload)) = payload(message, link) else { continue };
         let time = iso_time(message.time);
         push_record(
             &mut out,
@@ -137,11 +141,46 @@ mod tests {
         message.sender.display_name = "Bob, \"B\"".into();
         (message.time, message.edited, message.edited_at, message.pinned) = (0, true, Some(1), true);
         state.apply(Input::Frame(testing::created(message)), 0);
-        let csv = export_csv(&state);
+        let csv = export_csv(&state, &|url| format!("https://chat.test{url}"));
         assert_eq!(
             csv,
             "id,participantId,sessionId,meetingId,displayName,pinned,isEdited,payloadType,payload,createdAt\n\
-             m1,bob,,standup,\"Bob, \"\"B\"\"\",true,true,text,\"line one\nline, two\",1970-01-01T00:00:00.000Z\n"
+             m1,bob,,standup,\"Bob, \"\"B\"\"\",true,true,TEXT_MESSAGE,\"line one\nline, two\",1970-01-01T00:00:00.000Z\n"
+        );
+    }
+
+    #[test]
+    fn payload_types_are_the_seeds_enum_links_are_absolute_and_erased_messages_are_left_out() {
+        let mut state = ChatState::new();
+        state.apply(Input::Frame(testing::welcome("ann", Role::Host, 0, &[])), 0);
+        let file = |name: &str| chat_protocol::FileRef {
+            id: "f1".into(),
+            url: format!("/api/v1/files/{name}?sig=1"),
+            name: name.into(),
+            size: 3,
+            content_type: "application/pdf".into(),
+            width: None,
+            height: None,
+            blurhash: None,
+            thumbnail_url: None,
+        };
+        let mut image = testing::text_message("m1", 1, "bob", "");
+        image.content = Content::Image { file: file("cat.png") };
+        let mut document = testing::text_message("m2", 2, "bob", "");
+        document.content = Content::File { file: file("notes.pdf") };
+        let mut erased = testing::text_message("m3", 3, "bob", "");
+        erased.content = Content::Deleted;
+        for message in [image, document, erased] {
+            state.apply(Input::Frame(testing::created(message)), 0);
+        }
+        let csv = export_csv(&state, &|url| format!("https://chat.test{url}"));
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(rows.len(), 2, "{csv}");
+        assert!(rows[0].contains(",IMAGE_MESSAGE,https://chat.test/api/v1/files/cat.png?sig=1,"), "{}", rows[0]);
+        assert!(
+            rows[1].contains(",FILE_MESSAGE,notes.pdf (3 bytes) https://chat.test/api/v1/files/notes.pdf?sig=1,"),
+            "{}",
+            rows[1]
         );
     }
 }

@@ -67,11 +67,7 @@ impl MeetingChat {
 
     /// Resolves a send with the confirmed message's object.
     fn sent(&self, future: LocalBoxFuture<'static, Result<MessageId, OpError>>) -> Promise {
-        let face = Rc::clone(&self.face);
-        promise(future, move |id| {
-            let index = face.client.state().timeline().position(&id);
-            index.map_or_else(|| id.as_str().into(), |index| face.list.get(index))
-        })
+        self.face.sent(future)
     }
 
     fn send_file(&self, file: &JsValue, kind: MessageKind, options: &JsValue) -> JsResult<Promise> {
@@ -216,16 +212,14 @@ impl MeetingChat {
         self.send_file(&file, MessageKind::Audio, &options)
     }
 
-    /// Sends `{ type: "text", message }` or `{ type: "image" | "file" | "audio", file }`,
+    /// Sends `{ type: "text", message }`, `{ type: "image", image }` or
+    /// `{ type: "file" | "audio", file }` (a `file` is taken for any type),
     /// with the send options on the same object.
     #[wasm_bindgen(js_name = sendMessage)]
     pub fn send_message(&self, message: JsValue) -> JsResult<Promise> {
         match parse_kind(&string(&message, "type")?)? {
             MessageKind::Text => self.send_text_message(string(&message, "message")?, message),
-            kind => {
-                let file = get(&message, "file").ok_or_else(|| invalid_argument("`file` is required"))?;
-                self.send_file(&file, kind, &message)
-            }
+            kind => self.send_file(&attached_file(&message, kind)?, kind, &message),
         }
     }
 
@@ -252,15 +246,12 @@ impl MeetingChat {
         Ok(promise(self.client_ref().edit_file(MessageId(id), file, kind), |()| JsValue::UNDEFINED))
     }
 
-    /// Edits with `{ type: "text", message }` or `{ type, file }`.
+    /// Edits with `{ type: "text", message }`, `{ type: "image", image }` or `{ type, file }`.
     #[wasm_bindgen(js_name = editMessage)]
     pub fn edit_message(&self, id: String, message: JsValue) -> JsResult<Promise> {
         match parse_kind(&string(&message, "type")?)? {
             MessageKind::Text => Ok(self.edit_text_message(id, string(&message, "message")?)),
-            kind => {
-                let file = get(&message, "file").ok_or_else(|| invalid_argument("`file` is required"))?;
-                self.edit_message_file(id, &file, kind)
-            }
+            kind => self.edit_message_file(id, &attached_file(&message, kind)?, kind),
         }
     }
 
@@ -343,10 +334,12 @@ impl MeetingChat {
     /// displayName, pinned, isEdited, payloadType, payload, createdAt`.
     #[wasm_bindgen(js_name = exportCsv)]
     pub fn export_csv(&self) -> String {
-        crate::csv_export::export_csv(&self.client_ref().state())
+        let client = self.client_ref();
+        crate::csv_export::export_csv(&client.state(), &|url| client.link(url))
     }
 
-    /// Listens to an event: `chatUpdate`, `pinMessage`, `unpinMessage`,
+    /// Listens to an event: `chatUpdate`, `message` (each new message from
+    /// someone else, to answer with `message.respond(text)`), `pinMessage`, `unpinMessage`,
     /// `deleteMessage`, `rateLimited`, `rateLimitReset`,
     /// `connectionStateChange`, `participantsUpdate`, `settingsUpdate`.
     pub fn on(&self, event: String, callback: Function) -> JsResult<()> {
@@ -377,6 +370,16 @@ impl MeetingChat {
         self.client_ref().close();
         self.face.bus.clear();
     }
+}
+
+/// The file of a `{ type, image | file }` message: the seed names an image
+/// `image` and any other file `file`; `file` is taken for every type too.
+fn attached_file(message: &JsValue, kind: MessageKind) -> JsResult<JsValue> {
+    let image = (kind == MessageKind::Image).then(|| get(message, "image")).flatten();
+    image.or_else(|| get(message, "file")).ok_or_else(|| {
+        let key = if kind == MessageKind::Image { "`image` (or `file`)" } else { "`file`" };
+        invalid_argument(&format!("{key} is required"))
+    })
 }
 
 fn check_event(event: &str) -> JsResult<()> {

@@ -32,6 +32,20 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   progress?: { loaded: number; total: number };
   /** When `status` is `failed`. */
   error?: { code: string; message: string; retryable: boolean };
+  /**
+   * Answers in this message's conversation, as a reply, to the same audience (a private message's answer stays
+   * private). Resolves to the sent message. Only confirmed messages can be answered.
+   */
+  respond(text: string, options?: Pick<SendOptions, "metadata">): Promise<Message>;
+}
+
+/**
+ * `message(text)` writes in a message's conversation, to the same audience, not as a reply. A text message's own
+ * field `message` (the text, as RealtimeKit names it) hides it there; the `message` event's {@link SelfMessage}
+ * offers it on every message.
+ */
+interface WritesInConversation {
+  message(text: string, options?: Pick<SendOptions, "metadata">): Promise<Message>;
 }
 
 export interface TextMessage extends BaseMessage<"text"> {
@@ -47,18 +61,18 @@ interface FileFields {
   fileId?: string;
 }
 
-export interface ImageMessage extends BaseMessage<"image">, FileFields {
+export interface ImageMessage extends BaseMessage<"image">, FileFields, WritesInConversation {
   width?: number;
   height?: number;
   blurhash?: string;
   thumbnailLink?: string;
 }
 
-export interface FileMessage extends BaseMessage<"file">, FileFields {}
+export interface FileMessage extends BaseMessage<"file">, FileFields, WritesInConversation {}
 
-export interface AudioMessage extends BaseMessage<"audio">, FileFields {}
+export interface AudioMessage extends BaseMessage<"audio">, FileFields, WritesInConversation {}
 
-export interface DeletedMessage extends BaseMessage<"deleted"> {
+export interface DeletedMessage extends BaseMessage<"deleted">, WritesInConversation {
   isDeleted: true;
 }
 
@@ -107,11 +121,25 @@ export interface SendOptions {
   signal?: AbortSignal;
 }
 
+/** RealtimeKit's shapes: an image is `image`, any other file `file` (`file` is taken for an image too). */
 export type NewMessage =
   | ({ type: "text"; message: string } & SendOptions)
+  | ({ type: "image"; image: Blob } & SendOptions)
   | ({ type: "image" | "file" | "audio"; file: Blob } & SendOptions);
 
-export type MessageEdit = { type: "text"; message: string } | { type: "image" | "file" | "audio"; file: Blob };
+export type MessageEdit =
+  | { type: "text"; message: string }
+  | { type: "image"; image: Blob }
+  | { type: "image" | "file" | "audio"; file: Blob };
+
+/**
+ * A new message from someone else as the `message` event hands it, shaped like Self's chat messages: the text as
+ * `body`, and `message(text)` answering in the same conversation on every kind of message.
+ */
+export type SelfMessage = Omit<Message, "message"> &
+  WritesInConversation & {
+    readonly body: string;
+  };
 
 export interface Page {
   data: Message[];
@@ -123,6 +151,8 @@ export type ChatUpdateAction = "add" | "edit" | "delete" | "remove" | "pending" 
 
 export interface ChatEvents {
   chatUpdate: { action: ChatUpdateAction; message: Message | undefined; messages: readonly Message[] };
+  /** Each new message from someone else, once (not one's own, not history pages). */
+  message: SelfMessage;
   pinMessage: { message: Message };
   unpinMessage: { message: Message };
   deleteMessage: { messageId: string; forMe: boolean; message: Message | undefined };
@@ -167,6 +197,10 @@ export declare class MeetingChat {
   getMessagesByUser(userId: string): Message[];
   getMessagesByType(type: MessageType): Message[];
   getMessages(options?: { pageSize?: number; before?: string }): Promise<Page>;
+  /**
+   * The loaded chat as CSV with RealtimeKit's columns; `payloadType` is `TEXT_MESSAGE`, `IMAGE_MESSAGE` or
+   * `FILE_MESSAGE` and links are absolute. Messages deleted for everyone are left out.
+   */
   exportCsv(): string;
 
   on<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;

@@ -6,8 +6,9 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 9] = [
+pub const EVENTS: [&str; 10] = [
     "chatUpdate",
+    "message",
     "pinMessage",
     "unpinMessage",
     "deleteMessage",

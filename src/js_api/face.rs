@@ -1,17 +1,27 @@
-//! The JS face's state beside the client: the `messages` array and the
-//! listeners. Each change the client announces becomes one edit of the array
-//! and the seed API's events (`chatUpdate`, `pinMessage`, `deleteMessage`,
-//! ...), with no chat logic of its own.
+//! The JS face's state beside the client: the `messages` array, the
+//! listeners, and the methods every message object inherits. Each change the
+//! client announces becomes one edit of the array and the seed API's events
+//! (`chatUpdate`, `message`, `pinMessage`, `deleteMessage`, ...), with no chat
+//! logic of its own.
 
 use std::rc::{Rc, Weak};
 
-use chat_core::Change;
-use js_sys::{Object, Reflect};
+use chat_core::{Change, OpError};
+use chat_protocol::MessageId;
+use futures::future::LocalBoxFuture;
+use js_sys::{Function, Object, Promise, Reflect};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+use super::errors::{invalid_argument, JsResult};
 use super::event_bus::EventBus;
 use super::message_list::MessageList;
+use super::options::JsSendOptions;
+use super::promise;
 use crate::client::{ChatClient, Subscription};
+
+/// A message method: (the message, text, options) to a promise of the sent message.
+type Answer = Closure<dyn Fn(JsValue, JsValue, JsValue) -> JsResult<JsValue>>;
 
 /// What the JS API keeps for one chat.
 pub struct JsFace {
@@ -22,6 +32,30 @@ pub struct JsFace {
     /// JS listeners.
     pub bus: EventBus,
     subscription: std::cell::RefCell<Option<Subscription>>,
+    /// Kept alive for the prototype's methods, which call them.
+    _answers: [Answer; 2],
+    self_view: Function,
+}
+
+/// The prototype's methods call the face's closures with `this`, so one pair
+/// of closures serves every message.
+const PROTOTYPE: &str = "return { \
+    respond(text, options) { return respond(this, text, options); }, \
+    message(text, options) { return message(this, text, options); } };";
+
+/// The `message` event's view of a message, shaped like Self's: the text as
+/// `body`, and `message(text)` callable even on a text message, whose own
+/// `message` field (RealtimeKit's text) would hide the prototype's.
+const SELF_VIEW: &str = "const view = Object.create(m); \
+    Object.defineProperty(view, 'body', { value: m.message ?? '', enumerable: true }); \
+    Object.defineProperty(view, 'message', { value: Object.getPrototypeOf(m).message }); \
+    return view;";
+
+fn answer(face: Weak<JsFace>, reply: bool) -> Answer {
+    Closure::new(move |to: JsValue, text: JsValue, options: JsValue| {
+        let face = face.upgrade().ok_or_else(|| invalid_argument("the chat is gone"))?;
+        face.answer(&to, text, &options, reply).map(JsValue::from)
+    })
 }
 
 fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
@@ -31,11 +65,20 @@ fn set(object: &Object, key: &str, value: impl Into<JsValue>) {
 impl JsFace {
     /// A face over `client`, following its changes from now on.
     pub fn new(client: ChatClient) -> Rc<Self> {
-        let face = Rc::new(Self {
-            client: client.clone(),
-            list: MessageList::default(),
-            bus: EventBus::default(),
-            subscription: std::cell::RefCell::new(None),
+        let face = Rc::new_cyclic(|weak: &Weak<JsFace>| {
+            let answers = [answer(weak.clone(), true), answer(weak.clone(), false)];
+            let factory = Function::new_with_args("respond, message", PROTOTYPE);
+            let proto = factory
+                .call2(&JsValue::NULL, answers[0].as_ref(), answers[1].as_ref())
+                .map_or_else(|_| Object::new(), Object::from);
+            Self {
+                client: client.clone(),
+                list: MessageList::new(proto),
+                bus: EventBus::default(),
+                subscription: std::cell::RefCell::new(None),
+                _answers: answers,
+                self_view: Function::new_with_args("m", SELF_VIEW),
+            }
         });
         let weak: Weak<JsFace> = Rc::downgrade(&face);
         let subscription = client.subscribe(Rc::new(move |change: &Change| {
@@ -45,6 +88,36 @@ impl JsFace {
         }));
         *face.subscription.borrow_mut() = Some(subscription);
         face
+    }
+
+    /// A send's promise, resolved with the confirmed message's object.
+    pub fn sent(self: &Rc<Self>, future: LocalBoxFuture<'static, Result<MessageId, OpError>>) -> Promise {
+        let face = Rc::clone(self);
+        promise(future, move |id| {
+            let index = face.client.state().timeline().position(&id);
+            index.map_or_else(|| id.as_str().into(), |index| face.list.get(index))
+        })
+    }
+
+    /// `message.respond(text, options)` (`reply`) or `message.message(text,
+    /// options)`: a text in the conversation of the message `to`, to the
+    /// same audience.
+    fn answer(self: &Rc<Self>, to: &JsValue, text: JsValue, options: &JsValue, reply: bool) -> JsResult<Promise> {
+        let text = text.as_string().ok_or_else(|| invalid_argument("`text` must be a string"))?;
+        let mut send = JsSendOptions::read(options)?.send;
+        let id = Reflect::get(to, &"id".into()).ok().and_then(|v| v.as_string()).map(MessageId);
+        let targets = {
+            let state = self.client.state();
+            let message = id.as_ref().and_then(|id| state.timeline().get(id));
+            let message =
+                message.ok_or_else(|| invalid_argument("only a message the server confirmed can be answered"))?;
+            state.conversation_targets(message)
+        };
+        send.targets = targets;
+        if reply {
+            send.reply_to = id;
+        }
+        Ok(self.sent(self.client.send_text(text, send)))
     }
 
     fn chat_update(&self, action: &str, message: &JsValue) {
@@ -66,7 +139,15 @@ impl JsFace {
     fn on_change(&self, change: &Change) {
         let client = &self.client;
         match change {
-            Change::MessageAdded { key, index } => self.chat_update("add", &self.list.insert(client, *index, key)),
+            Change::MessageAdded { key, index } => {
+                let message = self.list.insert(client, *index, key);
+                self.chat_update("add", &message);
+                // Someone else's: one's own arrive confirmed, as `EchoConfirmed`.
+                if matches!(key, chat_core::MessageKey::Remote(_)) {
+                    let view = self.self_view.call1(&JsValue::NULL, &message).unwrap_or(message);
+                    self.bus.emit("message", &view);
+                }
+            }
             Change::MessageUpdated { key, index } | Change::MessageEdited { key, index } => {
                 self.chat_update("edit", &self.list.refresh(client, *index, key))
             }

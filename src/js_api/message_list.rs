@@ -4,26 +4,32 @@
 //! 10,000 loaded. It holds no order of its own: positions come from the core.
 
 use chat_core::{ChatState, MessageKey, Row, RowRange};
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::message_object::{echo_to_js, message_to_js};
 use crate::client::ChatClient;
 
-/// Confirmed messages by `seq`, then local echoes, as one JS array.
-#[derive(Default)]
+/// Confirmed messages by `seq`, then local echoes, as one JS array of
+/// objects that inherit from `proto`.
 pub struct MessageList {
     array: Array,
-}
-
-fn object(client: &ChatClient, state: &ChatState, row: Row<'_>) -> JsValue {
-    match row {
-        Row::Sent(message) => message_to_js(message, client),
-        Row::Local(echo) => echo_to_js(echo, state.me(), client),
-    }
+    proto: Object,
 }
 
 impl MessageList {
+    /// An empty list whose messages inherit `proto`'s methods.
+    pub fn new(proto: Object) -> Self {
+        Self { array: Array::new(), proto }
+    }
+
+    fn object(&self, client: &ChatClient, state: &ChatState, row: Row<'_>) -> JsValue {
+        match row {
+            Row::Sent(message) => message_to_js(message, client, &self.proto),
+            Row::Local(echo) => echo_to_js(echo, state.me(), client, &self.proto),
+        }
+    }
+
     /// The live array (read it, do not change it).
     pub fn array(&self) -> &Array {
         &self.array
@@ -45,7 +51,7 @@ impl MessageList {
         let state = client.state();
         match state.row(index).filter(|row| &state.row_key(*row) == key) {
             Some(row) => {
-                let value = object(client, &state, row);
+                let value = self.object(client, &state, row);
                 if index == self.array.length() as usize {
                     self.array.push(&value);
                 } else {
@@ -65,7 +71,7 @@ impl MessageList {
     pub fn refresh(&self, client: &ChatClient, index: usize, key: &MessageKey) -> JsValue {
         let state = client.state();
         if let Some(row) = state.row(index).filter(|row| &state.row_key(*row) == key) {
-            self.array.set(index as u32, object(client, &state, row));
+            self.array.set(index as u32, self.object(client, &state, row));
         }
         self.get(index)
     }
@@ -88,7 +94,7 @@ impl MessageList {
         self.array.set_length(0);
         for index in 0..state.row_count() {
             if let Some(row) = state.row(index) {
-                self.array.push(&object(client, &state, row));
+                self.array.push(&self.object(client, &state, row));
             }
         }
     }

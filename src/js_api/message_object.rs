@@ -1,6 +1,8 @@
 //! Messages as JS objects with the seed API's field names: `id, type, userId,
 //! displayName, time, isEdited, pinned, targetUserIds, message | link, name,
-//! size`, plus `replyTo, forwardedFrom, metadata, status`.
+//! size`, plus `replyTo, forwardedFrom, metadata, status`. Their methods
+//! (`respond`, `message`) live on one prototype per chat, so they cost no
+//! closure per message and stay out of `JSON.stringify`.
 
 use chat_core::{DraftContent, EchoStatus, LocalEcho};
 use chat_protocol::{Content, FileRef, Message, MessageId, Participant};
@@ -60,9 +62,9 @@ fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
     items.map(JsValue::from_str).collect()
 }
 
-/// A confirmed message.
-pub fn message_to_js(message: &Message, client: &ChatClient) -> JsValue {
-    let object = Object::new();
+/// A confirmed message, inheriting the chat's message methods from `proto`.
+pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> JsValue {
+    let object = Object::create(proto);
     set(&object, "id", message.id.as_str());
     set(&object, "clientId", message.client_id.as_str());
     set(&object, "seq", message.seq as f64);
@@ -96,8 +98,8 @@ pub fn message_to_js(message: &Message, client: &ChatClient) -> JsValue {
 }
 
 /// A local echo: shown at once, with its `status`, until confirmed.
-pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClient) -> JsValue {
-    let object = Object::new();
+pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClient, proto: &Object) -> JsValue {
+    let object = Object::create(proto);
     set(&object, "id", echo.client_id.as_str());
     set(&object, "clientId", echo.client_id.as_str());
     set(&object, "userId", me.map_or("", |p| p.id.as_str()));

@@ -40,6 +40,14 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.sendAudioMessage(recording);
   await chat.sendMessage({ type: "text", message: "generic" });
   await chat.sendMessage({ type: "image", file: image });
+  await chat.sendMessage({ type: "image", image });
+  await chat.editMessage(sent.id, { type: "image", image });
+  const pong: Message = await sent.respond("pong", { metadata: { bot: true } });
+  chat.on("message", async (cm) => {
+    if (cm.body === "ping") await cm.respond("pong");
+    await cm.message(`noted: ${cm.body}`);
+  });
+  console.log(pong.replyTo);
   await chat.editTextMessage(sent.id, "edited");
   await chat.editImageMessage(sent.id, image);
   await chat.editFileMessage(sent.id, file);

@@ -186,6 +186,23 @@ impl ChatState {
         conversations
     }
 
+    /// The recipients of a message in `message`'s conversation: none (everyone)
+    /// for a meeting message; for a private one, its sender and recipients
+    /// but this participant, so an answer keeps the same audience.
+    pub fn conversation_targets(&self, message: &Message) -> Vec<ParticipantId> {
+        if message.targets.is_empty() {
+            return Vec::new();
+        }
+        let me = self.me.as_ref().map(|p| &p.id);
+        let mut targets: Vec<ParticipantId> = Vec::with_capacity(message.targets.len() + 1);
+        for id in message.targets.iter().chain(std::iter::once(&message.sender.id)) {
+            if Some(id) != me && !targets.contains(id) {
+                targets.push(id.clone());
+            }
+        }
+        targets
+    }
+
     /// Participants connected now.
     pub fn participants(&self) -> &[Participant] {
         &self.participants

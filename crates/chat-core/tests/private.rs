@@ -55,3 +55,14 @@ fn private_messages_group_into_conversations_by_their_other_participants() {
     assert_eq!(conversations[1].peers, vec!["bob".into()]);
     assert_eq!((conversations[1].count, conversations[1].last_message.as_str()), (2, "m3"));
 }
+
+#[test]
+fn an_answer_keeps_the_conversations_audience() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let mut private = message("m1", 1, "bob", "psst");
+    private.targets = vec!["ann".into(), "cat".into()];
+    state.apply(created(private.clone()), NOW);
+    let targets: Vec<String> = state.conversation_targets(&private).into_iter().map(|p| p.0).collect();
+    assert_eq!(targets, ["cat", "bob"], "everyone in it but me");
+    assert!(state.conversation_targets(&message("m2", 2, "bob", "hi all")).is_empty(), "a meeting message goes to all");
+}

@@ -1,0 +1,266 @@
+// Every JavaScript sample of the RealtimeKit chat guide (seed 004), verbatim,
+// run against a connected chat as `meeting.chat`, each followed by what the
+// guide says it does. The guide's placeholder id "..." is filled with a real
+// message id when a sample runs, as a reader would; a sample that defines a
+// page's button handler is run by calling that handler, as the button would.
+
+const SAMPLES = {
+  chatObject: `console.log("Chat object:", meeting.chat);`,
+  allMessages: `console.log("All chat messages:", meeting.chat.messages);`,
+  bareChat: `meeting.chat;`,
+  bareMessages: `meeting.chat.messages;`,
+  sendText: `const message = "Is this the real life?";
+await meeting.chat.sendTextMessage(message);`,
+  sendImageHtml: `<label for="img">Select image:</label>
+<input type="file" id="img" name="img" accept="image/*" />
+<button onclick="onSendImage()">Send Image</button>`,
+  sendImage: `async function onSendImage() {
+  const image = document.getElementById("img");
+  await meeting.chat.sendImageMessage(image.files[0]);
+}`,
+  sendFileHtml: `<label for="file">Select file:</label>
+<input type="file" id="file" name="file" />
+<button onclick="onSendFile()">Send File</button>`,
+  sendFile: `async function onSendFile() {
+  const file = document.getElementById("file");
+  await meeting.chat.sendFileMessage(file.files[0]);
+}`,
+  sendMessage: `const message = "Is this just fantasy?";
+await meeting.chat.sendMessage({ type: "text", message });`,
+  onChatUpdate: `meeting.chat.on("chatUpdate", ({ message, messages }) => {
+  console.log(\`Received message \${message}\`);
+  console.log(\`All messages in chat: \${messages.join(", ")}\`);
+});`,
+  stringifyMessages: `console.log(JSON.stringify(meeting.chat.messages));
+meeting.chat.on("chatUpdate", () => {
+  console.log(JSON.stringify(meeting.chat.messages));
+});`,
+  editText: `const message = meeting.chat.messages[0];
+const messageId = message?.id;
+const newMessage = "Is this the real life?";
+await meeting.chat.editTextMessage(messageId, newMessage);`,
+  editImageHtml: `<label for="img">Edit image:</label>
+<input type="file" id="img" name="img" accept="image/*" />
+<button onclick="onEditImage()">Edit Image</button>`,
+  editImage: `async function onEditImage() {
+  const messageId = "...";
+  const image = document.getElementById("img");
+  await meeting.chat.editImageMessage(messageId, image.files[0]);
+}`,
+  editFileHtml: `<label for="file">Edit file:</label>
+<input type="file" id="file" name="file" />
+<button onclick="onEditFile()">Edit File</button>`,
+  editFile: `async function onEditFile() {
+  const messageId = "...";
+  const file = document.getElementById("file");
+  await meeting.chat.editFileMessage(messageId, file.files[0]);
+}`,
+  editMessage: `const messageId = "...";
+const message = "Is this just fantasy?";
+await meeting.chat.editMessage(messageId, { type: "text", message });`,
+  byUser: `// Find the userId of the user with name "Freddie".
+const { userId } = meeting.participants.joined
+  .toArray()
+  .find((p) => p.name === "Freddie");
+const messages = meeting.chat.getMessagesByUser(userId);`,
+  byType: `const imageMessages = meeting.chat.getMessagesByType("image");`,
+  pin: `// Pin the first message in the chat (could be text, image, or file).
+const { id } = meeting.chat.messages[0];
+await meeting.chat.pin(id);`,
+  pinned: `const { id } = meeting.chat.messages[0];
+await meeting.chat.pin(id);
+console.log(meeting.chat.pinned);
+console.log(meeting.chat.pinned.length > 0); // Should be true`,
+  unpin: `// Unpin the first pinned message.
+const { id } = meeting.chat.pinned[0];
+await meeting.chat.unpin(id);`,
+  pinEvents: `meeting.chat.on("pinMessage", ({ message }) => {
+  console.log("A message was pinned", JSON.stringify(message));
+});
+meeting.chat.on("unpinMessage", ({ message }) => {
+  console.log("A message was unpinned", JSON.stringify(message));
+});`,
+  deleteMessage: `const messageId = "...";
+await meeting.chat.deleteMessage(messageId);`,
+};
+
+const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor;
+
+/// Runs sample `name` with `meeting`; returns the value of `result` if the sample defines it.
+async function run(name, meeting, { id, call, result } = {}) {
+  let code = SAMPLES[name];
+  if (id !== undefined) code = code.replaceAll('"..."', JSON.stringify(id));
+  const tail = `${call ? `await ${call}();` : ""}\nreturn ${result ?? "undefined"};`;
+  return new AsyncFunction("meeting", "document", `${code}\n${tail}`)(meeting, document);
+}
+
+/// Puts sample `name`'s HTML on the page, choosing `files` in its file input.
+function page(name, files) {
+  const host = document.createElement("div");
+  host.innerHTML = SAMPLES[name];
+  document.getElementById("seed-page")?.remove();
+  host.id = "seed-page";
+  document.body.append(host);
+  const input = host.querySelector("input[type=file]");
+  const chosen = new DataTransfer();
+  files.forEach((file) => chosen.items.add(file));
+  input.files = chosen.files;
+}
+
+function check(condition, what) {
+  if (!condition) throw new Error(`the guide says: ${what}`);
+}
+
+async function until(what, condition) {
+  for (let i = 0; i < 200; i += 1) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+async function png(width, height, color) {
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  context.fillStyle = color;
+  context.fillRect(0, 0, width, height);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/png"));
+  return new File([blob], `${color}.png`, { type: "image/png" });
+}
+
+/// The guide's `meeting`: the chat, and the participants it names.
+function meetingOf(chat) {
+  const joined = { toArray: () => chat.participants.map((p) => ({ id: p.id, userId: p.id, name: p.displayName })) };
+  return { chat, participants: { joined } };
+}
+
+export async function runRealtimeKitSamples(annChat, freddieChat) {
+  const meeting = meetingOf(annChat);
+  const freddie = meetingOf(freddieChat);
+  const seen = (text) => freddie.chat.messages.some((m) => m.message === text);
+
+  await run("chatObject", meeting);
+  await run("allMessages", meeting);
+  await run("bareChat", meeting);
+  check(Array.isArray(await run("bareMessages", meeting, { result: "meeting.chat.messages" })), "messages is an array");
+
+  const updates = [];
+  freddie.chat.on("chatUpdate", (event) => updates.push(event));
+  await run("onChatUpdate", freddie);
+  await run("stringifyMessages", freddie);
+
+  await run("sendText", meeting);
+  await until("Freddie receives the text", () => seen("Is this the real life?"));
+  check(updates.some((u) => u.message?.message === "Is this the real life?" && u.messages === freddie.chat.messages),
+    "chatUpdate carries the message and all messages");
+
+  page("sendImageHtml", [await png(32, 24, "teal")]);
+  await run("sendImage", meeting, { call: "onSendImage" });
+  await until("Freddie receives the image", () => freddie.chat.messages.some((m) => m.type === "image"));
+  const image = freddie.chat.messages.find((m) => m.type === "image");
+  check(typeof image.link === "string" && image.link.startsWith("http"), "an image message has a link");
+
+  page("sendFileHtml", [new File(["minutes of the meeting"], "minutes.txt", { type: "text/plain" })]);
+  await run("sendFile", meeting, { call: "onSendFile" });
+  await until("Freddie receives the file", () => freddie.chat.messages.some((m) => m.type === "file"));
+  const file = freddie.chat.messages.find((m) => m.type === "file");
+  check(file.name === "minutes.txt" && file.size === 22 && file.link.startsWith("http"), "a file has name, size, link");
+
+  await run("sendMessage", meeting);
+  await until("Freddie receives the sendMessage text", () => seen("Is this just fantasy?"));
+  // The guide's sendMessage type also takes `{ type: "image", image }`.
+  await meeting.chat.sendMessage({ type: "image", image: await png(16, 16, "orange") });
+  await until("Freddie receives the second image", () => freddie.chat.getMessagesByType("image").length === 2);
+
+  // Freddie writes one, so Ann can find Freddie's messages.
+  await freddie.chat.sendTextMessage("Caught in a landslide");
+  await until("Ann receives Freddie's", () => meeting.chat.messages.some((m) => m.message === "Caught in a landslide"));
+
+  await run("editText", meeting);
+  const first = meeting.chat.messages[0];
+  await until("Freddie sees the first message edited", () =>
+    freddie.chat.messages.some((m) => m.id === first.id && m.isEdited && m.message === "Is this the real life?"));
+
+  const imageId = meeting.chat.getMessagesByType("image")[0].id;
+  page("editImageHtml", [await png(20, 20, "purple")]);
+  await run("editImage", meeting, { id: imageId, call: "onEditImage" });
+  await until("Freddie sees the edited image", () =>
+    freddie.chat.messages.some((m) => m.id === imageId && m.isEdited && m.name === "purple.png"));
+
+  const fileId = meeting.chat.getMessagesByType("file")[0].id;
+  page("editFileHtml", [new File(["revised minutes"], "minutes-v2.txt", { type: "text/plain" })]);
+  await run("editFile", meeting, { id: fileId, call: "onEditFile" });
+  await until("Freddie sees the edited file", () =>
+    freddie.chat.messages.some((m) => m.id === fileId && m.isEdited && m.name === "minutes-v2.txt"));
+
+  const fantasy = meeting.chat.messages.find((m) => m.message === "Is this just fantasy?");
+  await run("editMessage", meeting, { id: fantasy.id });
+  await until("Freddie sees the editMessage edit", () =>
+    freddie.chat.messages.some((m) => m.id === fantasy.id && m.isEdited));
+
+  const byFreddie = await run("byUser", meeting, { result: "messages" });
+  check(byFreddie.length === 1 && byFreddie[0].message === "Caught in a landslide", "getMessagesByUser finds Freddie's");
+  const images = await run("byType", meeting, { result: "imageMessages" });
+  check(images.length === 2 && images.every((m) => m.type === "image"), "getMessagesByType finds the images");
+
+  const pinEvents = [];
+  meeting.chat.on("pinMessage", ({ message }) => pinEvents.push(["pin", message.id]));
+  meeting.chat.on("unpinMessage", ({ message }) => pinEvents.push(["unpin", message.id]));
+  await run("pinEvents", meeting);
+  await run("pin", meeting);
+  await until("the first message is pinned", () => meeting.chat.messages[0].pinned === true);
+  check(meeting.chat.pinned.length > 0, "a pinned message is in meeting.chat.pinned");
+  await run("unpin", meeting);
+  await until("it is unpinned", () => meeting.chat.pinned.length === 0);
+  const shouldBeTrue = await run("pinned", meeting, { result: "meeting.chat.pinned.length > 0" });
+  check(shouldBeTrue === true, "meeting.chat.pinned.length > 0 is true after a pin");
+  await until("both events arrived", () => pinEvents.filter(([kind]) => kind === "pin").length === 2 && pinEvents.some(([kind]) => kind === "unpin"));
+  await until("Freddie sees the pin", () => freddie.chat.pinned.length === 1);
+
+  const doomed = meeting.chat.messages.find((m) => m.message === "Is this the real life?" && m.id !== first.id) ?? first;
+  await run("deleteMessage", meeting, { id: doomed.id });
+  await until("Freddie sees it deleted", () => freddie.chat.messages.some((m) => m.id === doomed.id && m.type === "deleted"));
+
+  const csv = meeting.chat.exportCsv();
+  check(csv.includes(",TEXT_MESSAGE,") && csv.includes(",IMAGE_MESSAGE,http") && csv.includes(",FILE_MESSAGE,minutes-v2.txt"),
+    "the CSV's payloadType is TEXT_MESSAGE, IMAGE_MESSAGE or FILE_MESSAGE, with absolute links");
+  document.getElementById("seed-page")?.remove();
+}
+
+/// Self (seed 000): an app answers each new message from someone else from the message itself.
+export async function runSelfRespond(botChat, annChat, bobChat) {
+  const heard = [];
+  // Self's shape: the text is `body`, and `message(text)` answers in the conversation.
+  botChat.on("message", async (cm) => {
+    heard.push(cm.body);
+    if (cm.body == "ping") await cm.respond("pong");
+    if (cm.body == "psst, ping") await cm.respond("psst, pong");
+    if (cm.body == "note") await cm.message("noted");
+  });
+  await botChat.sendTextMessage("the bot is here");
+  await annChat.sendTextMessage("ping");
+  await until("Ann gets pong", () => annChat.messages.some((m) => m.message === "pong"));
+  const ping = annChat.messages.find((m) => m.message === "ping");
+  const pong = annChat.messages.find((m) => m.message === "pong");
+  check(pong.replyTo === ping.id && !pong.isPrivate, "respond replies in the same conversation");
+
+  await annChat.sendTextMessage("psst, ping", { targetUserIds: [botChat.selfId] });
+  await until("Ann gets the private pong", () => annChat.messages.some((m) => m.message === "psst, pong"));
+  const privatePong = annChat.messages.find((m) => m.message === "psst, pong");
+  check(privatePong.isPrivate && privatePong.targetUserIds.join() === annChat.selfId, "a private answer stays private");
+
+  await annChat.sendTextMessage("note");
+  await until("Ann gets noted", () => annChat.messages.some((m) => m.message === "noted"));
+  check(annChat.messages.find((m) => m.message === "noted").replyTo === undefined, "message() is not a reply");
+
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  check(!bobChat.messages.some((m) => m.message === "psst, pong" || m.message === "psst, ping"), "Bob never sees the private pair");
+  check(heard.join("|") === "ping|psst, ping|note", `the bot hears others' new messages once: ${heard.join("|")}`);
+  const json = JSON.stringify(annChat.messages[0]);
+  check(!json.includes("respond") && typeof annChat.messages[0].respond === "function", "methods stay out of JSON");
+  check(Object.getPrototypeOf(annChat.messages[0]) === Object.getPrototypeOf(annChat.messages[1]), "one prototype for all");
+  const answered = await annChat.messages.find((m) => m.message === "pong").respond("thanks");
+  check(answered.message === "thanks" && answered.replyTo === pong.id, "respond resolves to the sent message");
+}

@@ -1,0 +1,41 @@
+//! The seeds' own samples against the real server, in headless Chromium:
+//! RealtimeKit's chat guide verbatim (`seed_samples.js`), and Self's
+//! answer-from-the-message.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use support::{connect, unique_meeting};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/seed_samples.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = runRealtimeKitSamples)]
+    async fn run_realtimekit_samples(ann: &JsValue, freddie: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = runSelfRespond)]
+    async fn run_self_respond(bot: &JsValue, ann: &JsValue, bob: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen_test]
+async fn every_javascript_sample_of_the_realtimekit_guide_does_what_it_says() {
+    let meeting = unique_meeting("rtk-samples");
+    let ann = connect("Ann", &meeting, "host").await;
+    let freddie = connect("Freddie", &meeting, "participant").await;
+    if let Err(error) = run_realtimekit_samples(&ann, &freddie).await {
+        panic!("{}", js_sys::Error::from(error).message());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_app_answers_a_message_from_the_message_keeping_its_audience() {
+    let meeting = unique_meeting("self-respond");
+    let bot = connect("Bot", &meeting, "participant").await;
+    let ann = connect("Ann", &meeting, "participant").await;
+    let bob = connect("Bob", &meeting, "participant").await;
+    if let Err(error) = run_self_respond(&bot, &ann, &bob).await {
+        panic!("{}", js_sys::Error::from(error).message());
+    }
+}
