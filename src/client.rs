@@ -29,7 +29,7 @@ use futures::FutureExt;
 use serde_json::{Map, Value};
 
 use self::operations::Operations;
-pub use self::paging::Page;
+pub use self::paging::PageFrom;
 pub use self::platform::{FileSource, Platform, UploadError};
 use self::subscriptions::Subscribers;
 pub use self::subscriptions::Subscription;
@@ -51,11 +51,20 @@ pub struct SendOptions {
     pub targets: Vec<ParticipantId>,
     /// Application data.
     pub metadata: Map<String, Value>,
+    /// Extra event details, kept like `metadata`.
+    pub details: Map<String, Value>,
 }
 
 impl SendOptions {
     fn draft(self, content: DraftContent, forwarded_from: Option<MessageId>) -> Draft {
-        Draft { content, reply_to: self.reply_to, forwarded_from, targets: self.targets, metadata: self.metadata }
+        Draft {
+            content,
+            reply_to: self.reply_to,
+            forwarded_from,
+            targets: self.targets,
+            metadata: self.metadata,
+            details: self.details,
+        }
     }
 }
 
@@ -245,12 +254,19 @@ impl ChatClient {
         self.intent(|op| Intent::UpdateSettings { op, anyone_can_pin })
     }
 
-    /// Loads up to `limit` older messages; resolves with how many were new
+    /// Loads up to `limit` older messages (of the private conversation with
+    /// `with` only, filtered by the server); resolves with how many were new
     /// and whether still older ones exist.
-    pub fn load_older(&self, limit: u32) -> OpResult<(usize, bool)> {
+    pub fn load_older(&self, limit: u32, with: Option<ParticipantId>) -> OpResult<(usize, bool)> {
         let (op, outcome) = self.inner.operations.open();
-        self.apply(Input::Intent(Intent::LoadOlder { op, limit }));
+        self.apply(Input::Intent(Intent::LoadOlder { op, limit, with }));
         operations::page(outcome)
+    }
+
+    /// Makes a conversation current without sending: the private one with
+    /// `with`, or the meeting's.
+    pub fn join(&self, with: Option<ParticipantId>) {
+        self.apply(Input::Intent(Intent::Join(with)));
     }
 
     /// Tries a failed message again, re-uploading its file if it never arrived.

@@ -26,7 +26,7 @@ use self::face::JsFace;
 use self::options::{file_source, get, optional_string, parse_kind, string, token_subject, JsSendOptions};
 use self::paging::page;
 use crate::client::browser::platform;
-use crate::client::ChatClient;
+use crate::client::{ChatClient, PageFrom};
 use crate::transport::browser::BrowserConnector;
 
 /// A connected meeting chat.
@@ -56,6 +56,20 @@ fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {
 }
 
 impl MeetingChat {
+    /// The conversation an `addressId` names: a participant's private one,
+    /// or the meeting's (no id, or the meeting's own id).
+    fn address(&self, options: &JsValue) -> JsResult<Option<ParticipantId>> {
+        let Some(address) = optional_string(options, "addressId")? else { return Ok(None) };
+        let state = self.client_ref().state();
+        if state.meeting().is_some_and(|m| m.as_str() == address) {
+            return Ok(None);
+        }
+        if state.me().is_some_and(|me| me.id.as_str() == address) {
+            return Err(invalid_argument("`addressId` names yourself; use another participant's id or the meeting's"));
+        }
+        Ok(Some(ParticipantId(address)))
+    }
+
     /// The client, for the panel.
     pub(crate) fn client(&self) -> ChatClient {
         self.face.client.clone()
@@ -214,9 +228,16 @@ impl MeetingChat {
 
     /// Sends `{ type: "text", message }`, `{ type: "image", image }` or
     /// `{ type: "file" | "audio", file }` (a `file` is taken for any type),
-    /// with the send options on the same object.
+    /// with the send options on the same object (RealtimeKit's shapes); or
+    /// `{ addressId?, text, metadata?, details? }` (SignalWire's), a text in
+    /// the conversation `addressId` names.
     #[wasm_bindgen(js_name = sendMessage)]
     pub fn send_message(&self, message: JsValue) -> JsResult<Promise> {
+        if get(&message, "type").is_none() && get(&message, "text").is_some() {
+            let mut send = JsSendOptions::read(&message)?.send;
+            send.targets = self.address(&message)?.into_iter().collect();
+            return Ok(self.sent(self.client_ref().send_text(string(&message, "text")?, send)));
+        }
         match parse_kind(&string(&message, "type")?)? {
             MessageKind::Text => self.send_text_message(string(&message, "message")?, message),
             kind => self.send_file(&attached_file(&message, kind)?, kind, &message),
@@ -317,17 +338,49 @@ impl MeetingChat {
         Ok(self.objects(rows.into_iter()))
     }
 
-    /// A page of messages older than `before` (a message id; the newest when
-    /// absent), fetched from the server when not loaded yet. Resolves to
-    /// `{ data, hasNext, nextPage() }`.
+    /// A page of a conversation, newest first: the meeting's, or with
+    /// `addressId` the private one with that participant (filtered by the
+    /// server). `before` (a message id) starts older than that message.
+    /// Resolves to `{ data, hasNext, hasPrev, nextPage(), prevPage() }`; next
+    /// pages are older, previous ones newer.
     #[wasm_bindgen(js_name = getMessages)]
     pub fn get_messages(&self, options: JsValue) -> JsResult<Promise> {
         let page_size = get(&options, "pageSize").and_then(|v| v.as_f64()).unwrap_or(50.0);
         if !(1.0..=100.0).contains(&page_size) || page_size.fract() != 0.0 {
             return Err(invalid_argument("`pageSize` must be a whole number from 1 to 100"));
         }
+        let with = self.address(&options)?;
         let before = optional_string(&options, "before")?.map(MessageId);
-        Ok(page(Rc::clone(&self.face), page_size as usize, before))
+        let before = before.and_then(|id| self.client_ref().state().timeline().get(&id).map(|m| m.seq));
+        Ok(page(Rc::clone(&self.face), with, PageFrom::Before(before), page_size as usize))
+    }
+
+    /// Calls `onMessage` with each new message of a conversation (the
+    /// meeting's, or with `addressId` the private one with that participant),
+    /// once, one's own included, history pages not. Returns `{ cancel() }`.
+    pub fn subscribe(&self, options: JsValue) -> JsResult<Object> {
+        let with = self.address(&options)?;
+        let on_message: Function = get(&options, "onMessage")
+            .and_then(|f| f.dyn_into().ok())
+            .ok_or_else(|| invalid_argument("`onMessage` must be a function"))?;
+        let id = self.face.subscribe(with, on_message);
+        let face = Rc::downgrade(&self.face);
+        let cancel = Closure::<dyn Fn()>::new(move || {
+            if let Some(face) = face.upgrade() {
+                face.unsubscribe(id);
+            }
+        });
+        let handle = Object::new();
+        set(&handle, "cancel", cancel.into_js_value());
+        Ok(handle)
+    }
+
+    /// Makes a conversation current without sending (the panel shows it):
+    /// `{ addressId }` names a participant; without one, the meeting's.
+    pub fn join(&self, options: JsValue) -> JsResult<Promise> {
+        let with = self.address(&options)?;
+        self.client_ref().join(with);
+        Ok(Promise::resolve(&JsValue::UNDEFINED))
     }
 
     /// The loaded chat as CSV: `id, participantId, sessionId, meetingId,

@@ -1,11 +1,11 @@
 //! Where the client meets yew: a context with the client and the strings
 //! (components read the chat through `use_selector` and act through
-//! `use_intent`), and the panel's own UI state (reply target, edit, selected
-//! private chat, open menu, open dialogs, a notice) as a reducer.
+//! `use_intent`), and the panel's own UI state (reply target, edit, open menu,
+//! open dialogs, a notice; the conversation shown is the client's) as a reducer.
 
 use std::rc::Rc;
 
-use chat_protocol::{MessageId, ParticipantId};
+use chat_protocol::MessageId;
 use yew::prelude::*;
 
 use crate::client::ChatClient;
@@ -27,8 +27,6 @@ pub struct UiState {
     pub reply_to: Option<MessageId>,
     /// The message the composer edits.
     pub editing: Option<MessageId>,
-    /// The private chat shown, or everyone.
-    pub conversation: Option<ParticipantId>,
     /// Whether the list of all pins is open.
     pub pins_open: bool,
     /// The message whose action menu is open (its list key).
@@ -59,8 +57,6 @@ pub enum UiAction {
     Edit(MessageId),
     /// Leave reply or edit mode.
     CancelCompose,
-    /// Show a private chat, or everyone.
-    SelectConversation(Option<ParticipantId>),
     /// Open or close the list of pins.
     TogglePins,
     /// Open a message's menu, or close menus.
@@ -92,10 +88,6 @@ impl Reducible for UiState {
             UiAction::CancelCompose => {
                 next.reply_to = None;
                 next.editing = None;
-            }
-            UiAction::SelectConversation(peer) => {
-                next.conversation = peer;
-                next.menu = None;
             }
             UiAction::TogglePins => next.pins_open = !next.pins_open,
             UiAction::Menu(key) => next.menu = key,

@@ -220,7 +220,7 @@ mod tests {
         assert!(layout.record(0, "m10", 100.0));
         assert!(!layout.record(0, "m10", 100.2), "sub-pixel noise is ignored");
         // An older page arrives above: m10 is now row 1 and keeps its height.
-        let effects = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit: 1 }), 0);
+        let effects = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit: 1, with: None }), 0);
         answer_page(&mut state, &effects, vec![message(5, "ann", &[])]);
         assert!(layout.sync(&state, None));
         assert_eq!(layout.offset(1), ESTIMATED_ROW);

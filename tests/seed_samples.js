@@ -258,9 +258,86 @@ export async function runSelfRespond(botChat, annChat, bobChat) {
   await new Promise((resolve) => setTimeout(resolve, 200));
   check(!bobChat.messages.some((m) => m.message === "psst, pong" || m.message === "psst, ping"), "Bob never sees the private pair");
   check(heard.join("|") === "ping|psst, ping|note", `the bot hears others' new messages once: ${heard.join("|")}`);
-  const json = JSON.stringify(annChat.messages[0]);
-  check(!json.includes("respond") && typeof annChat.messages[0].respond === "function", "methods stay out of JSON");
+  const keys = Object.keys(JSON.parse(JSON.stringify(annChat.messages[0])));
+  check(!keys.includes("respond") && typeof annChat.messages[0].respond === "function", `methods stay out of JSON: ${keys}`);
   check(Object.getPrototypeOf(annChat.messages[0]) === Object.getPrototypeOf(annChat.messages[1]), "one prototype for all");
   const answered = await annChat.messages.find((m) => m.message === "pong").respond("thanks");
   check(answered.message === "thanks" && answered.replyTo === pong.id, "respond resolves to the sent message");
+}
+
+/// Sends `count` texts from `chat` ("label 0", "label 1", …), one after another.
+async function sendMany(chat, count, label, options) {
+  for (let i = 0; i < count; i += 1) await chat.sendTextMessage(`${label} ${i}`, options);
+}
+
+/// Every message of a conversation through `getMessages`, older page by older
+/// page, then back through newer pages; returns both walks' texts.
+async function walk(chat, options) {
+  const older = [];
+  let page = await chat.getMessages(options);
+  const first = page;
+  for (;;) {
+    older.unshift(...page.data.map((m) => m.message));
+    if (!page.hasNext) break;
+    page = await page.nextPage();
+  }
+  check(!page.hasNext && page.hasPrev === (page !== first), "the oldest page has no next and a prev");
+  const newer = page.data.map((m) => m.message);
+  while (page.hasPrev) {
+    page = await page.prevPage();
+    newer.push(...page.data.map((m) => m.message));
+  }
+  return { older, newer };
+}
+
+/// SignalWire (seed 002): conversations by address, paged both ways,
+/// subscribed to, sent to, joined.
+export async function runSignalWire(connect) {
+  const [ann, bob, cat, dan, eve] = [await connect("Ann"), await connect("Bob"), await connect("Cat"), await connect("Dan"), await connect("Eve")];
+  // 250 in the meeting, 250 between Ann and Bob, and Cat's private ones to each, which never belong to Ann and Bob's.
+  await sendMany(dan, 125, "meeting dan");
+  await sendMany(eve, 125, "meeting eve");
+  await sendMany(ann, 125, "ann to bob", { targetUserIds: [bob.selfId] });
+  await sendMany(cat, 10, "cat to ann", { targetUserIds: [ann.selfId] });
+  await sendMany(bob, 125, "bob to ann", { targetUserIds: [ann.selfId] });
+  await sendMany(cat, 10, "cat to bob", { targetUserIds: [bob.selfId] });
+
+  const reader = await connect("Ann");
+  const privately = await walk(reader, { addressId: bob.selfId, pageSize: 40 });
+  const expected = [...Array(125).keys()].map((i) => `ann to bob ${i}`).concat([...Array(125).keys()].map((i) => `bob to ann ${i}`));
+  check(privately.older.join("|") === expected.join("|"), "the private conversation pages back in order, only its own");
+  check(privately.newer.join("|") === expected.join("|"), "and forward again in order");
+  const publicLoaded = reader.messages.filter((m) => !m.isPrivate).length;
+  check(publicLoaded <= 60, `a private conversation's history comes filtered by the server (${publicLoaded} public loaded)`);
+
+  const inMeeting = await walk(reader, { pageSize: 60 });
+  const meetingTexts = [...Array(125).keys()].map((i) => `meeting dan ${i}`).concat([...Array(125).keys()].map((i) => `meeting eve ${i}`));
+  check(inMeeting.older.join("|") === meetingTexts.join("|"), "the meeting's conversation pages back without private messages");
+  check(inMeeting.newer.join("|") === meetingTexts.join("|"), "and forward again");
+  check((await reader.getMessages({ addressId: reader.meetingId, pageSize: 5 })).data.length === 5, "the meeting's id names its conversation");
+
+  const heard = [];
+  const meetingHeard = [];
+  const { cancel } = await bob.subscribe({ addressId: ann.selfId, onMessage(msg) { heard.push(msg.message); } });
+  const meetingSubscription = bob.subscribe({ onMessage: (msg) => meetingHeard.push(msg.message) });
+  const sent = await ann.sendMessage({ addressId: bob.selfId, text: "Hello from SignalWire!", details: { kind: "greeting" } });
+  await bob.sendMessage({ text: "to everyone" });
+  await until("Bob hears Ann's", () => heard.length === 1 && meetingHeard.length === 1);
+  check(heard[0] === "Hello from SignalWire!" && meetingHeard[0] === "to everyone", "each conversation's subscriber hears its own, once");
+  const received = bob.messages.find((m) => m.message === "Hello from SignalWire!");
+  check(received.details.kind === "greeting" && received.isPrivate, "details arrive like metadata, privately");
+  check(received.conversationId === sent.conversationId && sent.conversationId.startsWith("private:"), "both sides name the conversation alike");
+  check(bob.messages.find((m) => m.message === "to everyone").conversationId === bob.meetingId, "the meeting's conversation is the meeting's id");
+  cancel();
+  meetingSubscription.cancel();
+  await ann.sendMessage({ addressId: bob.selfId, text: "after cancel" });
+  await until("Bob gets it", () => bob.messages.some((m) => m.message === "after cancel"));
+  check(heard.length === 1 && meetingHeard.length === 1, "a cancelled subscription hears nothing more");
+
+  const changes = [];
+  ann.on("conversationChange", ({ addressId }) => changes.push(addressId));
+  await ann.join({ addressId: bob.selfId });
+  await ann.join({});
+  check(changes.join() === `${bob.selfId},`, "join makes a conversation current, and no addressId the meeting's");
+  for (const chat of [ann, bob, cat, dan, eve, reader]) chat.disconnect();
 }

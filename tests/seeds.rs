@@ -7,6 +7,7 @@ mod support;
 
 use support::{connect, unique_meeting};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -15,6 +16,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 extern "C" {
     #[wasm_bindgen(catch, js_name = runRealtimeKitSamples)]
     async fn run_realtimekit_samples(ann: &JsValue, freddie: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = runSignalWire)]
+    async fn run_signalwire(connect: &js_sys::Function) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = runSelfRespond)]
     async fn run_self_respond(bot: &JsValue, ann: &JsValue, bob: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -36,6 +39,21 @@ async fn an_app_answers_a_message_from_the_message_keeping_its_audience() {
     let ann = connect("Ann", &meeting, "participant").await;
     let bob = connect("Bob", &meeting, "participant").await;
     if let Err(error) = run_self_respond(&bot, &ann, &bob).await {
+        panic!("{}", js_sys::Error::from(error).message());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn conversations_by_address_page_both_ways_and_can_be_subscribed_to() {
+    let meeting = unique_meeting("signalwire");
+    let connect_in = move |name: JsValue| -> js_sys::Promise {
+        let meeting = meeting.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            Ok(connect(&name.as_string().unwrap_or_default(), &meeting, "participant").await)
+        })
+    };
+    let connect_in = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(connect_in);
+    if let Err(error) = run_signalwire(connect_in.as_ref().unchecked_ref()).await {
         panic!("{}", js_sys::Error::from(error).message());
     }
 }

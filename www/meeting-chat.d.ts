@@ -27,6 +27,13 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   replyTo?: string;
   forwardedFrom?: string;
   metadata: Record<string, unknown>;
+  /** SignalWire's extra event details, kept like `metadata`. */
+  details: Record<string, unknown>;
+  /**
+   * The conversation it is in: the meeting's id for a message to everyone, else `private:` and everyone in it,
+   * named alike on every side.
+   */
+  conversationId?: string;
   status: MessageStatus;
   /** While `status` is `uploading`. */
   progress?: { loaded: number; total: number };
@@ -113,8 +120,10 @@ export interface SendOptions {
   replyTo?: string;
   /** Make the message private to these participants (and the sender). */
   targetUserIds?: string[];
-  /** Application data, a JSON object of at most 4 KiB. */
+  /** Application data, a JSON object; with `details`, at most 4 KiB. */
   metadata?: Record<string, unknown>;
+  /** Extra event details (SignalWire's), kept and delivered like `metadata`. */
+  details?: Record<string, unknown>;
   /** Upload progress of a file, image or audio message. */
   onProgress?: (progress: { loaded: number; total: number }) => void;
   /** Cancels the upload. */
@@ -141,10 +150,25 @@ export type SelfMessage = Omit<Message, "message"> &
     readonly body: string;
   };
 
+/** A page of one conversation, oldest first. Next pages are older, previous ones newer. */
 export interface Page {
   data: Message[];
   hasNext: boolean;
+  hasPrev: boolean;
   nextPage(): Promise<Page | null>;
+  prevPage(): Promise<Page | null>;
+}
+
+/** Names a conversation: a participant's id for the private one with them; none (or the meeting's id) for the meeting's. */
+export interface Address {
+  addressId?: string;
+}
+
+/** SignalWire's `sendMessage`: a text in the conversation `addressId` names. */
+export interface AddressedMessage extends Address {
+  text: string;
+  metadata?: Record<string, unknown>;
+  details?: Record<string, unknown>;
 }
 
 export type ChatUpdateAction = "add" | "edit" | "delete" | "remove" | "pending" | "discard" | "page" | "reset";
@@ -153,6 +177,8 @@ export interface ChatEvents {
   chatUpdate: { action: ChatUpdateAction; message: Message | undefined; messages: readonly Message[] };
   /** Each new message from someone else, once (not one's own, not history pages). */
   message: SelfMessage;
+  /** The current conversation changed (`join`, or the panel's selector); no `addressId` is the meeting's. */
+  conversationChange: { addressId: string | undefined };
   pinMessage: { message: Message };
   unpinMessage: { message: Message };
   deleteMessage: { messageId: string; forMe: boolean; message: Message | undefined };
@@ -182,7 +208,7 @@ export declare class MeetingChat {
   sendImageMessage(file: Blob, options?: SendOptions): Promise<Message>;
   sendFileMessage(file: Blob, options?: SendOptions): Promise<Message>;
   sendAudioMessage(file: Blob, options?: SendOptions): Promise<Message>;
-  sendMessage(message: NewMessage): Promise<Message>;
+  sendMessage(message: NewMessage | AddressedMessage): Promise<Message>;
   editTextMessage(id: string, text: string): Promise<void>;
   editImageMessage(id: string, file: Blob): Promise<void>;
   editFileMessage(id: string, file: Blob): Promise<void>;
@@ -196,7 +222,12 @@ export declare class MeetingChat {
   discardMessage(clientId: string): void;
   getMessagesByUser(userId: string): Message[];
   getMessagesByType(type: MessageType): Message[];
-  getMessages(options?: { pageSize?: number; before?: string }): Promise<Page>;
+  /** A page of a conversation (the meeting's, or the private one `addressId` names), newest first; `before` a message id. */
+  getMessages(options?: Address & { pageSize?: number; before?: string }): Promise<Page>;
+  /** Calls `onMessage` with each new message of a conversation, once (one's own too, history pages not). */
+  subscribe(options: Address & { onMessage(message: Message): void }): { cancel(): void };
+  /** Makes a conversation current without sending; the panel shows it. */
+  join(options: Address): Promise<void>;
   /**
    * The loaded chat as CSV with RealtimeKit's columns; `payloadType` is `TEXT_MESSAGE`, `IMAGE_MESSAGE` or
    * `FILE_MESSAGE` and links are absolute. Messages deleted for everyone are left out.

@@ -1,41 +1,42 @@
-//! Pages of history for callers that page by message (`getMessages`):
-//! served from what is loaded, loading older messages from the server until
-//! the page is full or there are none.
+//! Pages of one conversation for callers that page (`getMessages`): served
+//! from what is loaded, loading older messages from the server (already
+//! filtered, for a private conversation) until the page is full or there are
+//! none; newer pages are always loaded already.
 
-use chat_core::RowRange;
-use chat_protocol::MessageId;
+use chat_core::ConversationPage;
+use chat_protocol::{ParticipantId, Seq};
 use futures::FutureExt;
 
 use super::{ChatClient, OpResult};
 
-/// A page of confirmed messages, by row.
+/// Where a page starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Page {
-    /// Its rows, oldest first.
-    pub rows: RowRange,
-    /// Whether older messages exist, loaded or on the server.
-    pub has_next: bool,
+pub enum PageFrom {
+    /// The messages before this `seq` (the newest with `None`).
+    Before(Option<Seq>),
+    /// The messages after this `seq`.
+    After(Seq),
 }
 
 /// Messages asked of the server per round trip while filling a page.
 const LOAD_STEP: u32 = 100;
 
 impl ChatClient {
-    /// The `size` messages before `before` (the newest when `None`).
-    pub fn page(&self, before: Option<MessageId>, size: usize) -> OpResult<Page> {
+    /// Up to `size` messages of the conversation with `with` (the meeting's
+    /// with `None`) from `from`, oldest first.
+    pub fn page(&self, with: Option<ParticipantId>, from: PageFrom, size: usize) -> OpResult<ConversationPage> {
         let client = self.clone();
         async move {
+            let before = match from {
+                PageFrom::After(after) => return Ok(client.state().conversation_after(with.as_ref(), after, size)),
+                PageFrom::Before(before) => before,
+            };
             loop {
-                let (rows, has_next) = client.state().page_before(before.as_ref(), size);
-                let full = rows.end - rows.start >= size;
-                if full || !client.state().has_more() {
-                    return Ok(Page { rows, has_next: full && has_next });
+                let page = client.state().conversation_before(with.as_ref(), before, size);
+                if page.rows.len() >= size || !client.state().has_more_in(with.as_ref()) {
+                    return Ok(page);
                 }
-                let (added, _) = client.load_older(LOAD_STEP).await?;
-                if added == 0 {
-                    let (rows, _) = client.state().page_before(before.as_ref(), size);
-                    return Ok(Page { rows, has_next: client.state().has_more() });
-                }
+                client.load_older(LOAD_STEP, with.clone()).await?;
             }
         }
         .boxed_local()

@@ -28,12 +28,9 @@ fn kind_for(file: &web_sys::File) -> MessageKind {
 }
 
 /// Where the composer sends: the conversation shown, as a reply if one is set.
-fn send_options(ui: &Ui) -> SendOptions {
-    SendOptions {
-        reply_to: ui.reply_to.clone(),
-        targets: ui.conversation.clone().into_iter().collect(),
-        ..SendOptions::default()
-    }
+fn send_options(client: &ChatClient, ui: &Ui) -> SendOptions {
+    let targets = client.state().current_conversation().cloned().into_iter().collect();
+    SendOptions { reply_to: ui.reply_to.clone(), targets, ..SendOptions::default() }
 }
 
 /// Sends every file in `files` to the current conversation, replying if a reply is set.
@@ -44,7 +41,7 @@ pub fn send_files(client: &ChatClient, intents: &Intents, ui: &Ui, files: Option
         let kind = kind_for(&file);
         let source =
             FileSource { size: file.size() as u64, name: file.name(), body: Rc::new(web_sys::Blob::from(file)) };
-        let (_, outcome) = client.send_file(source, kind, send_options(ui), None);
+        let (_, outcome) = client.send_file(source, kind, send_options(client, ui), None);
         intents.run(outcome);
     }
     ui.dispatch(UiAction::CancelCompose);
@@ -71,7 +68,7 @@ pub fn composer() -> Html {
     let textarea = use_node_ref();
     let file_input = use_node_ref();
 
-    let (reply_to, editing, conversation) = (ui.reply_to.clone(), ui.editing.clone(), ui.conversation.clone());
+    let (reply_to, editing) = (ui.reply_to.clone(), ui.editing.clone());
     let ComposerView { max_chars, limited_until, connected, reply_name, editing_text, recipient } =
         use_selector(move |client| {
             let state = client.state();
@@ -87,7 +84,7 @@ pub fn composer() -> Html {
                     Content::Text { text } => Some(text.clone()),
                     _ => None,
                 }),
-                recipient: conversation.as_ref().map(|peer| {
+                recipient: state.current_conversation().map(|peer| {
                     state
                         .participants()
                         .iter()
@@ -125,7 +122,7 @@ pub fn composer() -> Html {
             }
             match ui.editing.clone() {
                 Some(id) => intents.run(client.edit_text(id, body)),
-                None => intents.run(client.send_text(body, send_options(&ui))),
+                None => intents.run(client.send_text(body, send_options(&client, &ui))),
             }
             text.set(String::new());
             ui.dispatch(UiAction::CancelCompose);

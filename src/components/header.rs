@@ -45,23 +45,24 @@ fn peers(state: &chat_core::ChatState) -> Vec<(ParticipantId, String)> {
 pub fn header(props: &HeaderProps) -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (peers, pins, online) = use_selector(|client| {
+    let (peers, pins, online, current) = use_selector(|client| {
         let state = client.state();
-        (peers(&state), state.pinned().count(), state.participants().len())
+        (peers(&state), state.pinned().count(), state.participants().len(), state.current_conversation().cloned())
     });
     let t = |key: &str| chat.locale.t(key);
     let on_select = {
-        let ui = ui.clone();
+        let (ui, client) = (ui.clone(), chat.client.clone());
         Callback::from(move |event: Event| {
             let value = event.target_unchecked_into::<HtmlSelectElement>().value();
-            ui.dispatch(UiAction::SelectConversation((!value.is_empty()).then_some(ParticipantId(value))));
+            ui.dispatch(UiAction::Menu(None));
+            client.join((!value.is_empty()).then_some(ParticipantId(value)));
         })
     };
     let toggle_pins = {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(UiAction::TogglePins))
     };
-    let selected = ui.conversation.clone().map(|p| p.0).unwrap_or_default();
+    let selected = current.map(|p| p.0).unwrap_or_default();
     html! {
         <header class="mc-header">
             <h2 class="mc-title">{ props.title.clone() }</h2>

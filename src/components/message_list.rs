@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::message_item::{MessageItem, RowData};
-use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
 use crate::virtual_list::ListLayout;
@@ -42,7 +42,6 @@ struct ListMemory {
 #[function_component(MessageList)]
 pub fn message_list() -> Html {
     let chat = use_chat();
-    let ui = use_ui();
     let container = use_node_ref();
     let memory =
         use_mut_ref(|| ListMemory { layout: ListLayout::default(), stick: true, anchor: None, last_key: None });
@@ -52,13 +51,15 @@ pub fn message_list() -> Html {
     let intents = use_intent();
     // Re-render when the rows or the paging state change; the rows themselves
     // are read from the client below, by position, never copied whole.
-    let (_, has_more, loading) = use_selector(|client| {
+    let (_, conversation, has_more, loading) = use_selector(|client| {
         let state = client.state();
-        (client.rows_version(), state.has_more(), state.is_loading_page())
+        let conversation = state.current_conversation().cloned();
+        let has_more = state.has_more_in(conversation.as_ref());
+        (client.rows_version(), conversation, has_more, state.is_loading_page())
     });
 
     let state = chat.client.state();
-    memory.borrow_mut().layout.sync(&state, ui.conversation.as_ref());
+    memory.borrow_mut().layout.sync(&state, conversation.as_ref());
     let memory_ref = memory.borrow();
     let layout = &memory_ref.layout;
     let rows = layout.rows(&state);
@@ -137,7 +138,7 @@ pub fn message_list() -> Html {
             }
             scroll.set((top, viewport));
             if top < LOAD_OLDER_THRESHOLD && has_more && !loading {
-                intents.run(client.load_older(chat_core::DEFAULT_PAGE_SIZE));
+                intents.run(client.load_older(chat_core::DEFAULT_PAGE_SIZE, conversation.clone()));
             }
         })
     };

@@ -6,9 +6,10 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 10] = [
+pub const EVENTS: [&str; 11] = [
     "chatUpdate",
     "message",
+    "conversationChange",
     "pinMessage",
     "unpinMessage",
     "deleteMessage",

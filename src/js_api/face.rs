@@ -7,7 +7,7 @@
 use std::rc::{Rc, Weak};
 
 use chat_core::{Change, OpError};
-use chat_protocol::MessageId;
+use chat_protocol::{MessageId, ParticipantId};
 use futures::future::LocalBoxFuture;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -34,6 +34,9 @@ pub struct JsFace {
     subscription: std::cell::RefCell<Option<Subscription>>,
     /// Kept alive for the prototype's methods, which call them.
     _answers: [Answer; 2],
+    /// `subscribe` callbacks: id, conversation, `onMessage`.
+    subscribers: std::cell::RefCell<Vec<(u64, Option<ParticipantId>, Function)>>,
+    next_subscriber: std::cell::Cell<u64>,
     self_view: Function,
 }
 
@@ -77,6 +80,8 @@ impl JsFace {
                 bus: EventBus::default(),
                 subscription: std::cell::RefCell::new(None),
                 _answers: answers,
+                subscribers: std::cell::RefCell::new(Vec::new()),
+                next_subscriber: std::cell::Cell::new(0),
                 self_view: Function::new_with_args("m", SELF_VIEW),
             }
         });
@@ -120,6 +125,40 @@ impl JsFace {
         Ok(self.sent(self.client.send_text(text, send)))
     }
 
+    /// Calls `on_message` with each new message of the conversation with
+    /// `with` (the meeting's with `None`), once, until the returned id is
+    /// passed to [`JsFace::unsubscribe`].
+    pub fn subscribe(&self, with: Option<ParticipantId>, on_message: Function) -> u64 {
+        let id = self.next_subscriber.get() + 1;
+        self.next_subscriber.set(id);
+        self.subscribers.borrow_mut().push((id, with, on_message));
+        id
+    }
+
+    /// Stops a subscription.
+    pub fn unsubscribe(&self, id: u64) {
+        self.subscribers.borrow_mut().retain(|(s, _, _)| *s != id);
+    }
+
+    /// Hands a new message (at row `index`) to the subscribers of its conversation.
+    fn deliver_new(&self, index: usize, object: &JsValue) {
+        let callbacks: Vec<Function> = {
+            let state = self.client.state();
+            let Some(message) = state.timeline().at(index) else { return };
+            let subscribers = self.subscribers.borrow();
+            subscribers
+                .iter()
+                .filter(|(_, with, _)| chat_core::in_conversation(message, with.as_ref()))
+                .map(|(_, _, callback)| callback.clone())
+                .collect()
+        };
+        for callback in callbacks {
+            if let Err(error) = callback.call1(&JsValue::NULL, object) {
+                web_sys::console::error_2(&"meeting-chat: an onMessage callback threw".into(), &error);
+            }
+        }
+    }
+
     fn chat_update(&self, action: &str, message: &JsValue) {
         let event = Object::new();
         set(&event, "action", action);
@@ -142,6 +181,7 @@ impl JsFace {
             Change::MessageAdded { key, index } => {
                 let message = self.list.insert(client, *index, key);
                 self.chat_update("add", &message);
+                self.deliver_new(*index, &message);
                 // Someone else's: one's own arrive confirmed, as `EchoConfirmed`.
                 if matches!(key, chat_core::MessageKey::Remote(_)) {
                     let view = self.self_view.call1(&JsValue::NULL, &message).unwrap_or(message);
@@ -173,7 +213,9 @@ impl JsFace {
             Change::EchoUpdated { key, index } => self.chat_update("pending", &self.list.refresh(client, *index, key)),
             Change::EchoConfirmed { key, from, index, .. } => {
                 self.list.remove(*from);
-                self.chat_update("add", &self.list.insert(client, *index, key));
+                let message = self.list.insert(client, *index, key);
+                self.chat_update("add", &message);
+                self.deliver_new(*index, &message);
             }
             Change::EchoDiscarded { index, .. } => self.chat_update("discard", &self.list.remove(*index)),
             Change::PageLoaded { inserted, .. } => {
@@ -190,6 +232,10 @@ impl JsFace {
             Change::TimelineReset => {
                 self.list.rebuild(client);
                 self.chat_update("reset", &JsValue::UNDEFINED);
+            }
+            Change::Conversation => {
+                let address = client.state().current_conversation().map(|p| JsValue::from(p.as_str()));
+                self.emit("conversationChange", &[("addressId", address.unwrap_or(JsValue::UNDEFINED))]);
             }
             Change::Connection => {
                 let state = client.state().connection().as_str();

@@ -3,7 +3,7 @@
 //! an update one assignment, so handling a message costs the same with 10 or
 //! 10,000 loaded. It holds no order of its own: positions come from the core.
 
-use chat_core::{ChatState, MessageKey, Row, RowRange};
+use chat_core::{ChatState, MessageKey, Row};
 use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -38,11 +38,6 @@ impl MessageList {
     /// The object at row `index`.
     pub fn get(&self, index: usize) -> JsValue {
         self.array.get(index as u32)
-    }
-
-    /// The objects of confirmed rows `rows`.
-    pub fn slice(&self, rows: RowRange) -> Array {
-        self.array.slice(rows.start as u32, rows.end as u32)
     }
 
     /// Adds the row now at `index`; returns its object. A row that is not

@@ -42,12 +42,13 @@ fn set_file(object: &Object, file: &FileRef, client: &ChatClient) {
     }
 }
 
-/// `replyTo`, `forwardedFrom` and `metadata`, shared by sent and local messages.
+/// `replyTo`, `forwardedFrom`, `metadata` and `details`, shared by sent and local messages.
 fn set_relations(
     object: &Object,
     reply_to: Option<&MessageId>,
     forwarded_from: Option<&MessageId>,
     metadata: &Map<String, Value>,
+    details: &Map<String, Value>,
 ) {
     if let Some(reply_to) = reply_to {
         set(object, "replyTo", reply_to.as_str());
@@ -56,6 +57,7 @@ fn set_relations(
         set(object, "forwardedFrom", forwarded_from.as_str());
     }
     set(object, "metadata", json_object(metadata));
+    set(object, "details", json_object(details));
 }
 
 fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
@@ -93,7 +95,10 @@ pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> 
             set(&object, "isDeleted", true);
         }
     }
-    set_relations(&object, message.reply_to.as_ref(), message.forwarded_from.as_ref(), &message.metadata);
+    let meeting = client.state().meeting().cloned().unwrap_or_default();
+    set(&object, "conversationId", message.conversation_id(&meeting));
+    let (reply_to, forwarded_from) = (message.reply_to.as_ref(), message.forwarded_from.as_ref());
+    set_relations(&object, reply_to, forwarded_from, &message.metadata, &message.details);
     object.into()
 }
 
@@ -109,6 +114,9 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClien
     set(&object, "pinned", false);
     set(&object, "targetUserIds", string_array(echo.targets.iter().map(|t| t.as_str())));
     set(&object, "isPrivate", !echo.targets.is_empty());
+    if let (Some(meeting), Some(me)) = (client.state().meeting(), me) {
+        set(&object, "conversationId", chat_protocol::conversation_id(meeting, &me.id, &echo.targets));
+    }
     set(&object, "type", echo.content.kind().as_str());
     match &echo.content {
         DraftContent::Text { text } => set(&object, "message", text.as_str()),
@@ -136,6 +144,6 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClien
             set(&object, "error", error);
         }
     }
-    set_relations(&object, echo.reply_to.as_ref(), echo.forwarded_from.as_ref(), &echo.metadata);
+    set_relations(&object, echo.reply_to.as_ref(), echo.forwarded_from.as_ref(), &echo.metadata, &echo.details);
     object.into()
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use chat_protocol::{MessageId, MessageKind, ParticipantId};
 use js_sys::{Array, Function, Reflect};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File};
 
@@ -33,7 +33,18 @@ pub fn optional_string(object: &JsValue, key: &str) -> JsResult<Option<String>> 
     }
 }
 
-/// Options of a send: `{ replyTo, targetUserIds, metadata, onProgress, signal }`.
+/// A JSON object argument (`metadata`, `details`) as serde_json reads it.
+fn plain_object(value: &JsValue, key: &str) -> JsResult<Map<String, Value>> {
+    let json: String = js_sys::JSON::stringify(value)
+        .map_err(|_| invalid_argument(&format!("`{key}` must be JSON-serializable")))?
+        .into();
+    match serde_json::from_str(&json) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(invalid_argument(&format!("`{key}` must be a plain object"))),
+    }
+}
+
+/// Options of a send: `{ replyTo, targetUserIds, metadata, details, onProgress, signal }`.
 #[derive(Default)]
 pub struct JsSendOptions {
     /// Where the message goes and what it carries besides its content.
@@ -59,13 +70,10 @@ impl JsSendOptions {
             }
         }
         if let Some(metadata) = get(options, "metadata") {
-            let json: String = js_sys::JSON::stringify(&metadata)
-                .map_err(|_| invalid_argument("`metadata` must be JSON-serializable"))?
-                .into();
-            read.send.metadata = match serde_json::from_str(&json) {
-                Ok(Value::Object(map)) => map,
-                _ => return Err(invalid_argument("`metadata` must be a plain object")),
-            };
+            read.send.metadata = plain_object(&metadata, "metadata")?;
+        }
+        if let Some(details) = get(options, "details") {
+            read.send.details = plain_object(&details, "details")?;
         }
         if let Some(callback) = get(options, "onProgress") {
             read.on_progress =

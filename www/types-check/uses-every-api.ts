@@ -72,6 +72,13 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   }
   let page: Page | null = await chat.getMessages({ pageSize: 20 });
   while (page && page.hasNext) page = await page.nextPage();
+  while (page && page.hasPrev) page = await page.prevPage();
+  const privately = await chat.getMessages({ addressId: "bob", pageSize: 10 });
+  const { cancel } = await chat.subscribe({ addressId: "bob", onMessage(msg) { console.log(msg.conversationId, msg.details); } });
+  cancel();
+  await chat.sendMessage({ addressId: "bob", text: "Hello from SignalWire!", details: { kind: "greeting" } });
+  await chat.join({ addressId: "bob" });
+  chat.on("conversationChange", ({ addressId }) => console.log(addressId ?? "the meeting", privately.data.length));
   const csv: string = chat.exportCsv();
   console.log(byUser.length, csv, chat.pinned, chat.participants[0]?.role, chat.connectionState, chat.meetingId, chat.canPin);
   console.log(chat.self?.displayName, chat.messages[0]?.status);

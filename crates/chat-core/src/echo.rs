@@ -95,6 +95,9 @@ pub struct LocalEcho {
     pub targets: Vec<ParticipantId>,
     /// Application data.
     pub metadata: Map<String, Value>,
+    /// Extra event details, kept like `metadata`.
+    #[serde(default)]
+    pub details: Map<String, Value>,
     /// Where it stands.
     pub status: EchoStatus,
 }

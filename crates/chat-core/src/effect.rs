@@ -133,6 +133,8 @@ pub enum Change {
     },
     /// The timeline was dropped; the newest page is being loaded again.
     TimelineReset,
+    /// The current conversation changed.
+    Conversation,
     /// The connection state changed.
     Connection,
     /// Participants came or went.
@@ -155,7 +157,12 @@ impl Change {
     pub fn touches_rows(&self) -> bool {
         !matches!(
             self,
-            Self::Connection | Self::Participants | Self::Settings | Self::RateLimited { .. } | Self::RateLimitReset(_)
+            Self::Conversation
+                | Self::Connection
+                | Self::Participants
+                | Self::Settings
+                | Self::RateLimited { .. }
+                | Self::RateLimitReset(_)
         )
     }
 }

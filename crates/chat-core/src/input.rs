@@ -20,6 +20,8 @@ pub struct Draft {
     pub targets: Vec<ParticipantId>,
     /// Application data.
     pub metadata: Map<String, Value>,
+    /// Extra event details, kept like `metadata`.
+    pub details: Map<String, Value>,
 }
 
 impl Draft {
@@ -31,6 +33,7 @@ impl Draft {
             forwarded_from: None,
             targets: Vec::new(),
             metadata: Map::new(),
+            details: Map::new(),
         }
     }
 }
@@ -83,7 +86,13 @@ pub enum Intent {
         op: OpId,
         /// Page size.
         limit: u32,
+        /// Only the private conversation with this participant (the server
+        /// filters); `None` for everything.
+        with: Option<ParticipantId>,
     },
+    /// Make a conversation the current one (the private one with a
+    /// participant, or the meeting's with `None`), without sending.
+    Join(Option<ParticipantId>),
     /// Try a failed send again.
     Retry {
         /// The operation, settled when the server confirms.

@@ -24,7 +24,7 @@ pub use chat_protocol as protocol;
 pub use echo::{DraftContent, EchoStatus, LocalEcho, OutboxEntry};
 pub use effect::{Change, Effect, OpError, OpId, Outcome};
 pub use input::{Draft, Input, Intent};
-pub use rows::{MessageKey, Row, RowRange};
+pub use rows::{in_conversation, ConversationPage, MessageKey, Row};
 pub use state::{ChatState, ConnectionState, Conversation};
 pub use timeline::Timeline;
 

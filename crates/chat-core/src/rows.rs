@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chat_protocol::{ClientId, Message, MessageId, MessageKind, ParticipantId};
+use chat_protocol::{ClientId, Message, MessageId, MessageKind, ParticipantId, Seq};
 
 use crate::echo::LocalEcho;
 use crate::state::ChatState;
@@ -52,13 +52,24 @@ pub enum Row<'a> {
     Local(&'a LocalEcho),
 }
 
-/// A range of confirmed rows, `start..end`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RowRange {
-    /// The first row.
-    pub start: usize,
-    /// One past the last row.
-    pub end: usize,
+/// Some rows of one conversation, oldest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConversationPage {
+    /// Their rows (positions in the timeline).
+    pub rows: Vec<usize>,
+    /// Whether older messages of the conversation exist, loaded or on the server.
+    pub has_older: bool,
+    /// Whether newer ones are loaded.
+    pub has_newer: bool,
+}
+
+/// Whether `message` is in a conversation: the meeting's own (`with` is
+/// `None`: sent to everyone) or the private one with `with`.
+pub fn in_conversation(message: &Message, with: Option<&ParticipantId>) -> bool {
+    match with {
+        None => message.targets.is_empty(),
+        Some(peer) => message.in_conversation_with(peer),
+    }
 }
 
 impl ChatState {
@@ -140,13 +151,67 @@ impl ChatState {
         self.timeline().iter().enumerate().filter(move |(_, m)| m.content.kind() == Some(kind))
     }
 
-    /// The `size` confirmed rows just before the message `before` (the newest
-    /// when `None` or not loaded), and whether older ones exist, loaded or
-    /// on the server.
-    pub fn page_before(&self, before: Option<&MessageId>, size: usize) -> (RowRange, bool) {
-        let end = before.and_then(|id| self.timeline().position(id)).unwrap_or(self.timeline().len());
-        let start = end.saturating_sub(size);
-        (RowRange { start, end }, start > 0 || self.has_more())
+    /// Loaded rows of a conversation created before `before` (all when
+    /// `None`), newest first. The meeting's conversation walks the timeline
+    /// back from `before`, skipping private messages; a private one walks
+    /// only the private index.
+    fn conversation_rows_before<'a>(
+        &'a self,
+        with: Option<&'a ParticipantId>,
+        before: Option<Seq>,
+    ) -> Box<dyn Iterator<Item = usize> + 'a> {
+        let timeline = self.timeline();
+        let end = before.map_or(timeline.len(), |seq| timeline.rows_before(seq));
+        match with {
+            None => Box::new((0..end).rev().filter(move |i| timeline.at(*i).is_some_and(|m| in_conversation(m, None)))),
+            Some(peer) => Box::new(
+                timeline
+                    .private()
+                    .rev()
+                    .filter(move |m| m.in_conversation_with(peer))
+                    .filter_map(move |m| timeline.position_of_seq(m.seq))
+                    .filter(move |i| *i < end),
+            ),
+        }
+    }
+
+    /// Up to `size` messages of a conversation created before `before` (the
+    /// newest when `None`), oldest first.
+    pub fn conversation_before(
+        &self,
+        with: Option<&ParticipantId>,
+        before: Option<Seq>,
+        size: usize,
+    ) -> ConversationPage {
+        let mut rows: Vec<usize> = self.conversation_rows_before(with, before).take(size + 1).collect();
+        let older_loaded = rows.len() > size;
+        rows.truncate(size);
+        rows.reverse();
+        let newest = rows.last().and_then(|i| self.timeline().at(*i)).map(|m| m.seq);
+        ConversationPage {
+            has_older: older_loaded || self.has_more_in(with),
+            has_newer: newest.is_some_and(|seq| self.has_newer_in(with, seq)),
+            rows,
+        }
+    }
+
+    /// Up to `size` messages of a conversation created after `after`, oldest first.
+    pub fn conversation_after(&self, with: Option<&ParticipantId>, after: Seq, size: usize) -> ConversationPage {
+        let timeline = self.timeline();
+        let start = timeline.rows_before(after.saturating_add(1));
+        let mut rows: Vec<usize> = (start..timeline.len())
+            .filter(|i| timeline.at(*i).is_some_and(|m| in_conversation(m, with)))
+            .take(size + 1)
+            .collect();
+        let has_newer = rows.len() > size;
+        rows.truncate(size);
+        ConversationPage { has_older: true, has_newer, rows }
+    }
+
+    fn has_newer_in(&self, with: Option<&ParticipantId>, seq: Seq) -> bool {
+        let timeline = self.timeline();
+        (timeline.rows_before(seq.saturating_add(1))..timeline.len())
+            .any(|i| timeline.at(i).is_some_and(|m| in_conversation(m, with)))
     }
 
     /// The newest text message this participant may edit ("Up edits your

@@ -62,8 +62,9 @@ pub struct Conversation {
 enum Pending {
     Send(ClientId),
     Op(OpId),
-    /// A history page; `None` when the core asked for it itself.
-    Page(Option<OpId>),
+    /// A history page (of one private conversation, with its peer); the
+    /// operation is `None` when the core asked for it itself.
+    Page(Option<OpId>, Option<ParticipantId>),
 }
 
 /// The whole client-side chat state.
@@ -79,6 +80,14 @@ pub struct ChatState {
     participants: Vec<Participant>,
     last_seq: Seq,
     has_more: bool,
+    /// Whether older messages of a private conversation may exist on the server.
+    has_more_with: HashMap<ParticipantId, bool>,
+    /// From which `seq` on every message this participant may see is loaded
+    /// (pages of private conversations reach further back, and say how far
+    /// in `loaded_from_with`).
+    loaded_from: Option<Seq>,
+    loaded_from_with: HashMap<ParticipantId, Seq>,
+    current: Option<ParticipantId>,
     loading_page: bool,
     rate_limited_until: HashMap<RateBucket, i64>,
     requests: HashMap<RequestId, Pending>,
@@ -105,6 +114,10 @@ impl ChatState {
             participants: Vec::new(),
             last_seq: 0,
             has_more: true,
+            has_more_with: HashMap::new(),
+            loaded_from: None,
+            loaded_from_with: HashMap::new(),
+            current: None,
             loading_page: false,
             rate_limited_until: HashMap::new(),
             requests: HashMap::new(),
@@ -218,6 +231,20 @@ impl ChatState {
         self.has_more
     }
 
+    /// Whether older messages of a conversation may exist on the server: the
+    /// private one with `with`, or (with `None`) any.
+    pub fn has_more_in(&self, with: Option<&ParticipantId>) -> bool {
+        match with {
+            None => self.has_more,
+            Some(peer) => self.has_more && self.has_more_with.get(peer).copied().unwrap_or(true),
+        }
+    }
+
+    /// The current conversation: the private one with this participant, or the meeting's.
+    pub fn current_conversation(&self) -> Option<&ParticipantId> {
+        self.current.as_ref()
+    }
+
     /// Whether a history page is on its way.
     pub fn is_loading_page(&self) -> bool {
         self.loading_page
@@ -288,9 +315,21 @@ impl ChatState {
         fx.push(Effect::Send(build(req_id)));
     }
 
-    fn request_page(&mut self, op: Option<OpId>, before: Option<Seq>, limit: u32, fx: &mut Vec<Effect>) {
+    fn request_page(
+        &mut self,
+        op: Option<OpId>,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<ParticipantId>,
+        fx: &mut Vec<Effect>,
+    ) {
         self.loading_page = true;
-        self.request(Pending::Page(op), |req_id| ClientFrame::History { req_id, before, limit }, fx);
+        let frame_with = with.clone();
+        self.request(
+            Pending::Page(op, with),
+            |req_id| ClientFrame::History { req_id, before, limit, with: frame_with },
+            fx,
+        );
     }
 
     /// The key and row of the echo with this client id.

@@ -171,6 +171,12 @@ impl Timeline {
         self.private.iter().filter_map(|seq| self.by_seq(*seq))
     }
 
+    /// How many loaded messages were created before `seq`: the row a message
+    /// at `seq` has or would have.
+    pub fn rows_before(&self, seq: Seq) -> usize {
+        self.messages.partition_point(|m| m.seq < seq)
+    }
+
     /// The row of the message created at `seq`.
     pub fn position_of_seq(&self, seq: Seq) -> Option<usize> {
         self.index_of_seq(seq).ok()

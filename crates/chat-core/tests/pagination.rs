@@ -31,7 +31,7 @@ fn loading_older_asks_before_the_oldest_and_merges_without_duplicates() {
     state.apply(created(message("m11", 11, "bob", "11")), NOW);
     let newest: Vec<_> = (6..=10).map(|s| message(&format!("m{s}"), s, "bob", &s.to_string())).collect();
     state.apply(ack(first, AckResult::History { messages: newest, has_more: true }), NOW);
-    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 4, limit: 5 }), NOW);
+    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 4, limit: 5, with: None }), NOW);
     assert!(matches!(sent_frames(&fx)[..], [ClientFrame::History { before: Some(6), limit: 5, .. }]));
     // The page overlaps one message already loaded.
     let older: Vec<_> = (2..=6).map(|s| message(&format!("m{s}"), s, "bob", &s.to_string())).collect();
@@ -39,7 +39,7 @@ fn loading_older_asks_before_the_oldest_and_merges_without_duplicates() {
     assert!(fx.contains(&Effect::Resolve { op: 4, outcome: Outcome::Page { added: 4, has_more: false } }));
     assert_eq!(texts(&state), ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]);
     assert!(!state.has_more());
-    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 5, limit: 5 }), NOW);
+    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 5, limit: 5, with: None }), NOW);
     assert_eq!(fx, vec![Effect::Resolve { op: 5, outcome: Outcome::Page { added: 0, has_more: false } }]);
 }
 
@@ -47,7 +47,7 @@ fn loading_older_asks_before_the_oldest_and_merges_without_duplicates() {
 fn page_sizes_outside_the_limit_are_refused() {
     let mut state = joined("ann", Role::Participant, 0);
     for limit in [0, 101] {
-        let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit }), NOW);
+        let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit, with: None }), NOW);
         assert!(matches!(&fx[..], [Effect::Reject { op: 1, error }] if error.code == "invalid_request"));
     }
 }

@@ -149,7 +149,7 @@ proptest! {
                     None => Vec::new(),
                 },
                 Step::OlderPage(count) => {
-                    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 99, limit: 10 }), NOW);
+                    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 99, limit: 10, with: None }), NOW);
                     match history_request(&fx) {
                         Some(req) => {
                             let page = (0..u64::from(count)).map(|k| {

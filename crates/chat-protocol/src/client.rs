@@ -41,10 +41,13 @@ pub enum ClientFrame {
         /// Recipients of a private message; empty means everyone.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         targets: Vec<ParticipantId>,
-        /// Application data, a JSON object of at most
+        /// Application data, a JSON object; with `details`, at most
         /// [`crate::Limits::max_metadata_bytes`] serialized.
         #[serde(default, skip_serializing_if = "Map::is_empty")]
         metadata: Map<String, Value>,
+        /// Extra event details (SignalWire's), stored and delivered like `metadata`.
+        #[serde(default, skip_serializing_if = "Map::is_empty")]
+        details: Map<String, Value>,
     },
     /// Replace a message's content; only its author may.
     #[serde(rename_all = "camelCase")]
@@ -92,6 +95,10 @@ pub enum ClientFrame {
         before: Option<Seq>,
         /// Page size, 1 to [`crate::Limits::max_page_size`].
         limit: u32,
+        /// Only the private conversation with this participant; `None` for
+        /// every message the requester may see.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<ParticipantId>,
     },
     /// Change the meeting's settings; hosts only.
     #[serde(rename_all = "camelCase")]

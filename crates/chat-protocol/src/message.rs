@@ -152,6 +152,23 @@ impl Content {
     }
 }
 
+/// The id of the conversation a message from `sender` to `targets` is in:
+/// the meeting's own (its id) when it goes to everyone, else a private one
+/// named by everyone in it, so every member names it alike.
+pub fn conversation_id(meeting: &crate::MeetingId, sender: &ParticipantId, targets: &[ParticipantId]) -> String {
+    if targets.is_empty() {
+        return meeting.as_str().to_owned();
+    }
+    // Ordered by insertion: a handful of members, and no sort code in the wasm.
+    let mut members: Vec<&str> = Vec::with_capacity(targets.len() + 1);
+    for member in targets.iter().chain(std::iter::once(sender)).map(ParticipantId::as_str) {
+        if let Err(at) = members.binary_search(&member) {
+            members.insert(at, member);
+        }
+    }
+    format!("private:{}", members.join(","))
+}
+
 /// A chat message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -182,6 +199,9 @@ pub struct Message {
     /// Application data attached by the sender.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub metadata: Map<String, Value>,
+    /// Extra event details (SignalWire's), kept like `metadata`.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub details: Map<String, Value>,
     /// Whether the message was edited.
     #[serde(default)]
     pub edited: bool,
@@ -194,6 +214,17 @@ pub struct Message {
 }
 
 impl Message {
+    /// The conversation this message is in (see [`conversation_id`]).
+    pub fn conversation_id(&self, meeting: &crate::MeetingId) -> String {
+        conversation_id(meeting, &self.sender.id, &self.targets)
+    }
+
+    /// Whether this message is in the private conversation `viewer` has with
+    /// `peer`: private, and `peer` sent it or is among its recipients.
+    pub fn in_conversation_with(&self, peer: &ParticipantId) -> bool {
+        !self.targets.is_empty() && (&self.sender.id == peer || self.targets.contains(peer))
+    }
+
     /// Whether `viewer` may see this message at all (ignoring "deleted for me").
     pub fn visible_to(&self, viewer: &ParticipantId) -> bool {
         self.targets.is_empty() || &self.sender.id == viewer || self.targets.contains(viewer)

@@ -92,9 +92,15 @@ pub fn check_text(text: &str, limits: &Limits) -> Result<(), RuleViolation> {
     Ok(())
 }
 
-/// Metadata is at most `max_metadata_bytes` as JSON.
-pub fn check_metadata(metadata: &Map<String, Value>, limits: &Limits) -> Result<(), RuleViolation> {
-    let len = serde_json::to_string(metadata).map_or(usize::MAX, |s| s.len());
+/// Metadata and details together are at most `max_metadata_bytes` as JSON
+/// (empty details count nothing, so metadata alone keeps the whole limit).
+pub fn check_metadata(
+    metadata: &Map<String, Value>,
+    details: &Map<String, Value>,
+    limits: &Limits,
+) -> Result<(), RuleViolation> {
+    let json_len = |map: &Map<String, Value>| serde_json::to_string(map).map_or(usize::MAX, |s| s.len());
+    let len = json_len(metadata).saturating_add(if details.is_empty() { 0 } else { json_len(details) });
     if len > limits.max_metadata_bytes {
         return Err(RuleViolation::MetadataTooLarge { len, max: limits.max_metadata_bytes });
     }
@@ -178,9 +184,15 @@ mod tests {
         let limits = Limits::default();
         let mut metadata = Map::new();
         metadata.insert("k".into(), json!("v"));
-        assert_eq!(check_metadata(&metadata, &limits), Ok(()));
+        assert_eq!(check_metadata(&metadata, &Map::new(), &limits), Ok(()));
+        let mut details = Map::new();
+        details.insert("d".into(), json!("x".repeat(4_080)));
+        assert!(
+            matches!(check_metadata(&metadata, &details, &limits), Err(RuleViolation::MetadataTooLarge { .. })),
+            "details count with metadata"
+        );
         metadata.insert("k".into(), json!("x".repeat(4_096)));
-        assert!(matches!(check_metadata(&metadata, &limits), Err(RuleViolation::MetadataTooLarge { .. })));
+        assert!(matches!(check_metadata(&metadata, &Map::new(), &limits), Err(RuleViolation::MetadataTooLarge { .. })));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn text_message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
         forwarded_from: None,
         targets: Vec::new(),
         metadata: Default::default(),
+        details: Default::default(),
         edited: false,
         edited_at: None,
         pinned: false,

@@ -55,6 +55,7 @@ fn text_message() -> Message {
         forwarded_from: None,
         targets: vec!["u-bob".into()],
         metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
+        details: Default::default(),
         edited: true,
         edited_at: Some(1_795_420_005_000),
         pinned: false,
@@ -74,6 +75,7 @@ fn client_frames() {
             forwarded_from: None,
             targets: vec!["u-bob".into()],
             metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
+            details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
         },
     );
     golden(
@@ -86,6 +88,7 @@ fn client_frames() {
             forwarded_from: None,
             targets: Vec::new(),
             metadata: Default::default(),
+            details: Default::default(),
         },
     );
     golden(
@@ -95,7 +98,11 @@ fn client_frames() {
     golden("client_delete", &ClientFrame::Delete { req_id: 10, id: "9b1d".into(), scope: DeleteScope::Me });
     golden("client_pin", &ClientFrame::Pin { req_id: 11, id: "9b1d".into() });
     golden("client_unpin", &ClientFrame::Unpin { req_id: 12, id: "9b1d".into() });
-    golden("client_history", &ClientFrame::History { req_id: 13, before: Some(42), limit: 50 });
+    golden("client_history", &ClientFrame::History { req_id: 13, before: Some(42), limit: 50, with: None });
+    golden(
+        "client_history_private",
+        &ClientFrame::History { req_id: 16, before: None, limit: 40, with: Some("u-bob".into()) },
+    );
     golden("client_update_settings", &ClientFrame::UpdateSettings { req_id: 14, anyone_can_pin: true });
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
 }

@@ -33,9 +33,10 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
             any::<Option<String>>(),
             any::<Option<String>>(),
             prop::collection::vec(any::<String>(), 0..4),
+            metadata(),
             metadata()
         )
-            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata)| {
+            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata, details)| {
                 ClientFrame::Send {
                     req_id,
                     client_id: client_id.into(),
@@ -44,6 +45,7 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
                     forwarded_from: forwarded_from.map(Into::into),
                     targets: targets.into_iter().map(Into::into).collect(),
                     metadata,
+                    details,
                 }
             }),
         (any::<u64>(), any::<String>(), content()).prop_map(|(req_id, id, content)| ClientFrame::Edit {
@@ -56,11 +58,9 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
             id: id.into(),
             scope: if me { DeleteScope::Me } else { DeleteScope::Everyone }
         }),
-        (any::<u64>(), any::<Option<u64>>(), any::<u32>()).prop_map(|(req_id, before, limit)| ClientFrame::History {
-            req_id,
-            before,
-            limit
-        }),
+        (any::<u64>(), any::<Option<u64>>(), any::<u32>(), any::<Option<String>>()).prop_map(
+            |(req_id, before, limit, with)| ClientFrame::History { req_id, before, limit, with: with.map(Into::into) }
+        ),
         any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
     ]
 }

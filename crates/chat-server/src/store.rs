@@ -75,6 +75,8 @@ pub struct NewMessage {
     pub targets: Vec<ParticipantId>,
     /// Application data.
     pub metadata: Map<String, Value>,
+    /// Extra event details, kept like `metadata`.
+    pub details: Map<String, Value>,
 }
 
 /// Who may receive an event.
@@ -263,13 +265,15 @@ pub trait Store: Send + Sync + 'static {
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError>;
-    /// Messages visible to `viewer` with `seq` below `before`, newest `limit` of them.
+    /// Messages visible to `viewer` with `seq` below `before`, newest `limit`
+    /// of them; with `with`, only the private conversation with that participant.
     async fn history(
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
         before: Option<Seq>,
         limit: u32,
+        with: Option<&ParticipantId>,
     ) -> Result<HistoryPage, StoreError>;
     /// Records an uploaded file.
     async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError>;

@@ -21,9 +21,13 @@ pub fn check_content(content: &NewContent, limits: &Limits) -> Result<(), Domain
     }
 }
 
-/// Checks metadata's serialized size.
-pub fn check_metadata(metadata: &Map<String, Value>, limits: &Limits) -> Result<(), DomainError> {
-    Ok(rules::check_metadata(metadata, limits)?)
+/// Checks the serialized size of metadata and details together.
+pub fn check_metadata(
+    metadata: &Map<String, Value>,
+    details: &Map<String, Value>,
+    limits: &Limits,
+) -> Result<(), DomainError> {
+    Ok(rules::check_metadata(metadata, details, limits)?)
 }
 
 /// Checks an id is non-empty and of sane length.
@@ -81,7 +85,7 @@ mod tests {
         let mut big = Map::new();
         big.insert("k".into(), json!("x".repeat(4_096)));
         assert!(matches!(
-            check_metadata(&big, &limits),
+            check_metadata(&big, &Map::new(), &limits),
             Err(DomainError::Rule(RuleViolation::MetadataTooLarge { .. }))
         ));
     }

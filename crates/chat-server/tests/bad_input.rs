@@ -73,6 +73,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
             forwarded_from: None,
             targets: Vec::new(),
             metadata: big_metadata.as_object().cloned().unwrap(),
+            details: Default::default(),
         })
         .await
         .error();
@@ -90,7 +91,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
     assert_eq!(e.code, ErrorCode::TooManyTargets);
 
     for limit in [0, 101] {
-        let e = ann.request(|req_id| ClientFrame::History { req_id, before: None, limit }).await.error();
+        let e = ann.request(|req_id| ClientFrame::History { req_id, before: None, limit, with: None }).await.error();
         assert_eq!(e.code, ErrorCode::InvalidRequest);
     }
 

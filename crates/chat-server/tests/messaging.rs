@@ -234,6 +234,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
         forwarded_from: None,
         targets: Vec::new(),
         metadata: Default::default(),
+        details: Default::default(),
     };
     let with_req = |mut frame: ClientFrame, id| {
         if let ClientFrame::Send { req_id, .. } = &mut frame {
@@ -254,6 +255,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
             forwarded_from: Some(original.clone()),
             targets: Vec::new(),
             metadata: serde_json::from_str(r#"{"source":"forward"}"#).unwrap(),
+            details: Default::default(),
         })
         .await
         .ack();

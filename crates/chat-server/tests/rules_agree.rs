@@ -38,6 +38,7 @@ async fn server_verdict(client: &mut Client, client_id: &str, draft: &Draft) -> 
             forwarded_from: None,
             targets: draft.targets.clone(),
             metadata: draft.metadata.clone(),
+            details: draft.details.clone(),
         })
         .await;
     match answer {
@@ -70,6 +71,8 @@ async fn the_core_and_the_server_refuse_the_same_drafts_with_the_same_codes() {
         text("😀".repeat(4_001)),
         Draft { metadata: metadata_of(4_096), ..text("fits".into()) },
         Draft { metadata: metadata_of(4_097), ..text("too much".into()) },
+        Draft { metadata: metadata_of(2_048), details: metadata_of(2_048), ..text("fits together".into()) },
+        Draft { metadata: metadata_of(2_048), details: metadata_of(2_049), ..text("too much together".into()) },
         Draft { targets: many[..100].to_vec(), ..text("to a hundred".into()) },
         Draft { targets: many.clone(), ..text("to a hundred and one".into()) },
     ];
@@ -81,7 +84,7 @@ async fn the_core_and_the_server_refuse_the_same_drafts_with_the_same_codes() {
         assert_eq!(expected, answered, "draft {index}");
         refused += usize::from(expected.is_some());
     }
-    assert_eq!(refused, 6, "both sides refused the same six drafts");
+    assert_eq!(refused, 7, "both sides refused the same seven drafts");
     server.stop().await;
 }
 

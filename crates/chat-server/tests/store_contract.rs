@@ -27,6 +27,7 @@ fn new_message(
         forwarded_from: None,
         targets: targets.iter().map(|t| ParticipantId::from(*t)).collect(),
         metadata: Default::default(),
+        details: Default::default(),
     }
 }
 
@@ -88,12 +89,14 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         log.push(format!("{viewer} events after 3, 2 {:?}", store.events_after(&meeting, viewer, 3, 2).await));
         log.push(format!(
             "{viewer} history {:?}",
-            store.history(&meeting, viewer, None, 2).await.map(|p| (p.messages, p.has_more))
+            store.history(&meeting, viewer, None, 2, None).await.map(|p| (p.messages, p.has_more))
         ));
         log.push(format!(
             "{viewer} older {:?}",
-            store.history(&meeting, viewer, Some(2), 10).await.map(|p| (p.messages, p.has_more))
+            store.history(&meeting, viewer, Some(2), 10, None).await.map(|p| (p.messages, p.has_more))
         ));
+        let with_ann = store.history(&meeting, viewer, None, 10, Some(&ann)).await.map(|p| (p.messages, p.has_more));
+        log.push(format!("{viewer} with ann {with_ann:?}"));
         log.push(format!("{viewer} hidden {:?}", store.is_hidden_for(&"m1".into(), viewer).await));
     }
     log.push(format!("{:?}", store.message_by_client_id(&meeting, &ann, &"c2".into()).await));

@@ -74,7 +74,7 @@ impl ChatState {
         if first_join {
             // Nothing to resume: start live from the head and load the newest page.
             self.last_seq = head_seq;
-            self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, fx);
+            self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
         }
         self.resend_pending(fx);
     }
@@ -194,8 +194,11 @@ impl ChatState {
         self.timeline.clear();
         self.last_seq = head_seq;
         self.has_more = true;
+        self.has_more_with.clear();
+        self.loaded_from = None;
+        self.loaded_from_with.clear();
         fx.push(Effect::Changed(Change::TimelineReset));
-        self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, fx);
+        self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
     }
 
     fn on_ack(&mut self, req_id: RequestId, result: AckResult, fx: &mut Vec<Effect>) {
@@ -213,9 +216,21 @@ impl ChatState {
                 let index = self.timeline.position(&id);
                 self.confirm_echo(&client_id, from, index, &id, fx);
             }
-            (Pending::Page(op), AckResult::History { messages, has_more }) => {
+            (Pending::Page(op, with), AckResult::History { messages, has_more }) => {
                 self.loading_page = false;
-                self.has_more = has_more;
+                // An empty page reaches back to the start.
+                let reached = messages.iter().map(|m| m.seq).min().unwrap_or(0);
+                match with {
+                    Some(peer) => {
+                        self.has_more_with.insert(peer.clone(), has_more);
+                        let from = self.loaded_from_with.entry(peer).or_insert(reached);
+                        *from = (*from).min(reached);
+                    }
+                    None => {
+                        self.has_more = has_more;
+                        self.loaded_from = Some(self.loaded_from.map_or(reached, |from| from.min(reached)));
+                    }
+                }
                 let mut new_ids = Vec::new();
                 for message in messages {
                     let id = message.id.clone();
@@ -237,7 +252,7 @@ impl ChatState {
                 }
             }
             (Pending::Op(op), _) => fx.push(Effect::Resolve { op, outcome: Outcome::Done }),
-            (Pending::Send(_) | Pending::Page(_), _) => {}
+            (Pending::Send(_) | Pending::Page(..), _) => {}
         }
     }
 
@@ -262,6 +277,7 @@ impl ChatState {
             forwarded_from: echo.forwarded_from.clone(),
             targets: echo.targets.clone(),
             metadata: echo.metadata.clone(),
+            details: echo.details.clone(),
             edited: false,
             edited_at: None,
             pinned: false,
@@ -279,7 +295,7 @@ impl ChatState {
         match pending {
             Pending::Send(client_id) => self.fail_echo(&client_id, failure, fx),
             Pending::Op(op) => fx.push(Effect::Reject { op, error: failure }),
-            Pending::Page(op) => {
+            Pending::Page(op, _) => {
                 self.loading_page = false;
                 if let Some(op) = op {
                     fx.push(Effect::Reject { op, error: failure });
@@ -300,11 +316,11 @@ impl ChatState {
         // outcomes are unknown, so they fail and may be retried.
         for (_, pending) in self.requests.drain() {
             match pending {
-                Pending::Op(op) | Pending::Page(Some(op)) => fx.push(Effect::Reject {
+                Pending::Op(op) | Pending::Page(Some(op), _) => fx.push(Effect::Reject {
                     op,
                     error: OpError::new("disconnected", "the connection dropped before the server answered", true),
                 }),
-                Pending::Send(_) | Pending::Page(None) => {}
+                Pending::Send(_) | Pending::Page(None, _) => {}
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The reducer's half for what the user does: send, edit, delete, pin,
 //! page, retry, discard, settings, a restored outbox, and uploads' progress.
 
-use chat_protocol::{rules, ClientFrame, ClientId, FileRef, RateBucket};
+use chat_protocol::{rules, ClientFrame, ClientId, FileRef, ParticipantId, RateBucket};
 
 use super::{ChatState, ConnectionState, Pending};
 use crate::echo::{DraftContent, EchoStatus, LocalEcho};
@@ -39,7 +39,13 @@ impl ChatState {
                     self.request(Pending::Op(op), |req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin }, fx);
                 }
             }
-            Intent::LoadOlder { op, limit } => self.on_load_older(op, limit, fx),
+            Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
+            Intent::Join(conversation) => {
+                if self.current != conversation {
+                    self.current = conversation;
+                    fx.push(Effect::Changed(Change::Conversation));
+                }
+            }
             Intent::Retry { op, client_id } => self.on_retry(op, &client_id, fx),
             Intent::Discard { client_id } => {
                 if let Some((key, index)) = self.echo_located(&client_id) {
@@ -96,6 +102,7 @@ impl ChatState {
             forwarded_from: draft.forwarded_from,
             targets: draft.targets,
             metadata: draft.metadata,
+            details: draft.details,
             status,
         });
         self.announce_echo(&client_id, true, fx);
@@ -113,7 +120,7 @@ impl ChatState {
             DraftContent::File { .. } => Ok(()),
         };
         if let Err(violation) = checked
-            .and_then(|()| rules::check_metadata(&draft.metadata, &self.limits))
+            .and_then(|()| rules::check_metadata(&draft.metadata, &draft.details, &self.limits))
             .and_then(|()| rules::check_target_count(draft.targets.len(), &self.limits))
         {
             return Some(violation.into());
@@ -179,7 +186,7 @@ impl ChatState {
         self.send_echo(client_id, fx);
     }
 
-    fn on_load_older(&mut self, op: OpId, limit: u32, fx: &mut Vec<Effect>) {
+    fn on_load_older(&mut self, op: OpId, limit: u32, with: Option<ParticipantId>, fx: &mut Vec<Effect>) {
         if !self.require_connected(op, fx) {
             return;
         }
@@ -188,12 +195,19 @@ impl ChatState {
             fx.push(Effect::Reject { op, error: OpError::new("invalid_request", message, false) });
             return;
         }
-        if !self.has_more {
+        if !self.has_more_in(with.as_ref()) {
             fx.push(Effect::Resolve { op, outcome: Outcome::Page { added: 0, has_more: false } });
             return;
         }
-        let before = self.timeline.oldest_seq().or(Some(self.last_seq + 1));
-        self.request_page(Some(op), before, limit, fx);
+        // Older than what is loaded for everything, or for this conversation
+        // when its own pages reached further back.
+        let everything = self.loaded_from.unwrap_or(self.last_seq + 1);
+        let before = match &with {
+            None => everything,
+            Some(peer) => self.loaded_from_with.get(peer).map_or(everything, |from| (*from).min(everything)),
+        };
+        let before = Some(before);
+        self.request_page(Some(op), before, limit, with, fx);
     }
 
     /// Announces an echo that appeared (`added`) or changed, with its row.
@@ -223,6 +237,7 @@ impl ChatState {
                 forwarded_from: echo.forwarded_from,
                 targets: echo.targets,
                 metadata: echo.metadata,
+                details: echo.details,
             },
             fx,
         );

@@ -128,6 +128,7 @@ async fn participant(
                     forwarded_from: None,
                     targets: Vec::new(),
                     metadata: Default::default(),
+                    details: Default::default(),
                 };
                 write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
                 totals.sent.fetch_add(1, Ordering::Relaxed);

@@ -37,6 +37,7 @@ struct SendRequest {
     forwarded_from: Option<MessageId>,
     targets: Vec<ParticipantId>,
     metadata: Map<String, Value>,
+    details: Map<String, Value>,
 }
 
 fn bucket_index(bucket: RateBucket) -> usize {
@@ -108,14 +109,15 @@ impl Session {
                 ));
                 return;
             }
-            ClientFrame::Send { client_id, content, reply_to, forwarded_from, targets, metadata, .. } => {
-                self.send_message(SendRequest { client_id, content, reply_to, forwarded_from, targets, metadata }).await
+            ClientFrame::Send { client_id, content, reply_to, forwarded_from, targets, metadata, details, .. } => {
+                let request = SendRequest { client_id, content, reply_to, forwarded_from, targets, metadata, details };
+                self.send_message(request).await
             }
             ClientFrame::Edit { id, content, .. } => self.edit(&id, content).await,
             ClientFrame::Delete { id, scope, .. } => self.delete(&id, scope).await,
             ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
             ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
-            ClientFrame::History { before, limit, .. } => self.history(before, limit).await,
+            ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
             ClientFrame::UpdateSettings { anyone_can_pin, .. } => self.update_settings(anyone_can_pin).await,
             ClientFrame::Ping { .. } => Ok(AckResult::Pong),
         };
@@ -209,7 +211,7 @@ impl Session {
         let limits = &self.hub.config.limits;
         validation::check_id("clientId", request.client_id.as_str())?;
         validation::check_content(&request.content, limits)?;
-        validation::check_metadata(&request.metadata, limits)?;
+        validation::check_metadata(&request.metadata, &request.details, limits)?;
         let targets = validation::normalize_targets(&request.targets, &self.me.id, limits)?;
         let store = &self.hub.store;
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
@@ -248,6 +250,7 @@ impl Session {
             forwarded_from: request.forwarded_from,
             targets,
             metadata: request.metadata,
+            details: request.details,
         };
         let mut members = self.room.members.lock().await;
         let inserted = store.insert_message(new).await?;
@@ -334,9 +337,17 @@ impl Session {
         Ok(AckResult::Done { seq })
     }
 
-    async fn history(&self, before: Option<Seq>, limit: u32) -> Result<AckResult, DomainError> {
+    async fn history(
+        &self,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<ParticipantId>,
+    ) -> Result<AckResult, DomainError> {
         validation::check_page_size(limit, &self.hub.config.limits)?;
-        let page = self.hub.store.history(&self.room.meeting, &self.me.id, before, limit).await?;
+        if let Some(peer) = &with {
+            validation::check_id("with", peer.as_str())?;
+        }
+        let page = self.hub.store.history(&self.room.meeting, &self.me.id, before, limit, with.as_ref()).await?;
         let now = unix_secs();
         let mut messages = page.messages;
         for message in &mut messages {

@@ -181,6 +181,7 @@ impl Store for MemoryStore {
                 forwarded_from: new.forwarded_from,
                 targets: new.targets,
                 metadata: new.metadata,
+                details: new.details,
                 edited: false,
                 edited_at: None,
                 pinned: false,
@@ -230,6 +231,7 @@ impl Store for MemoryStore {
             let message = s.live(meeting, id)?;
             message.content = Content::Deleted;
             message.metadata.clear();
+            message.details.clear();
             message.pinned = false;
             let file = s.file_of.remove(id);
             let orphaned_file = file.filter(|f| !s.file_of.values().any(|other| other == f));
@@ -312,6 +314,7 @@ impl Store for MemoryStore {
         viewer: &ParticipantId,
         before: Option<Seq>,
         limit: u32,
+        with: Option<&ParticipantId>,
     ) -> Result<HistoryPage, StoreError> {
         self.with(|s| {
             let mut visible: Vec<&Message> = s
@@ -319,6 +322,7 @@ impl Store for MemoryStore {
                 .values()
                 .filter(|m| s.message_in(meeting, &m.id).is_some() && before.is_none_or(|b| m.seq < b))
                 .filter(|m| m.visible_to(viewer) && !s.hidden.contains(&(m.id.clone(), viewer.clone())))
+                .filter(|m| with.is_none_or(|peer| m.in_conversation_with(peer)))
                 .collect();
             visible.sort_by_key(|m| std::cmp::Reverse(m.seq));
             let has_more = visible.len() > limit as usize;

@@ -174,10 +174,11 @@ impl Store for SqliteStore {
             };
             let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
             let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
+            let details = serde_json::to_string(&new.details).map_err(corrupt)?;
             tx.execute(
                 "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text, file_id, \
-                 reply_to, forwarded_from, targets, metadata) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                 reply_to, forwarded_from, targets, metadata, details) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
                 params![
                     new.id.0,
                     new.meeting.0,
@@ -193,6 +194,7 @@ impl Store for SqliteStore {
                     new.forwarded_from.as_ref().map(|m| m.0.as_str()),
                     targets,
                     metadata,
+                    details,
                 ],
             )?;
             for target in &new.targets {
@@ -256,7 +258,7 @@ impl Store for SqliteStore {
                 tx.query_row("SELECT file_id FROM messages WHERE id = ?1", params![id.0], |r| r.get("file_id"))?;
             let seq = record_event(&tx, &meeting, EventKind::Deleted, Some(&id), &by, at, None)?;
             tx.execute(
-                "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', pinned = 0, deleted = 1 \
+                "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', details = '{}', pinned = 0, deleted = 1 \
                  WHERE meeting_id = ?1 AND id = ?2",
                 params![meeting.0, id.0],
             )?;
@@ -349,9 +351,10 @@ impl Store for SqliteStore {
         viewer: &ParticipantId,
         before: Option<Seq>,
         limit: u32,
+        with: Option<&ParticipantId>,
     ) -> Result<HistoryPage, StoreError> {
-        let (meeting, viewer) = (meeting.clone(), viewer.clone());
-        self.run(move |conn| reads::history(conn, &meeting, &viewer, before, limit)).await
+        let (meeting, viewer, with) = (meeting.clone(), viewer.clone(), with.cloned());
+        self.run(move |conn| reads::history(conn, &meeting, &viewer, before, limit, with.as_ref())).await
     }
 
     async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {

@@ -268,12 +268,13 @@ impl Client {
             forwarded_from: None,
             targets,
             metadata: Default::default(),
+            details: Default::default(),
         })
         .await
     }
 
     pub async fn history(&mut self, before: Option<Seq>, limit: u32) -> (Vec<Message>, bool) {
-        match self.request(|req_id| ClientFrame::History { req_id, before, limit }).await.ack() {
+        match self.request(|req_id| ClientFrame::History { req_id, before, limit, with: None }).await.ack() {
             AckResult::History { messages, has_more } => (messages, has_more),
             other => panic!("expected a history page, got {other:?}"),
         }

@@ -55,13 +55,15 @@ pub fn events_after(
     Ok(events)
 }
 
-/// Messages visible to `viewer` with `seq` below `before`, newest `limit` of them.
+/// Messages visible to `viewer` with `seq` below `before`, newest `limit` of
+/// them; with `with`, only those of the private conversation with that participant.
 pub fn history(
     conn: &Connection,
     meeting: &MeetingId,
     viewer: &ParticipantId,
     before: Option<Seq>,
     limit: u32,
+    with: Option<&ParticipantId>,
 ) -> Result<HistoryPage, StoreError> {
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
@@ -70,10 +72,13 @@ pub fn history(
          AND (m.targets = '[]' OR m.sender_id = ?3 OR EXISTS \
               (SELECT 1 FROM message_targets t WHERE t.message_id = m.id AND t.participant_id = ?3)) \
          AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_id = m.id AND h.participant_id = ?3) \
+         AND (?5 IS NULL OR (m.targets != '[]' AND (m.sender_id = ?5 OR EXISTS \
+              (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = ?5)))) \
          ORDER BY m.seq DESC LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1])?;
+    let mut rows =
+        stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.map(|p| p.0.as_str())])?;
     let mut messages = Vec::new();
     while let Some(row) = rows.next()? {
         messages.push(read_message(row)?);

@@ -13,7 +13,8 @@ use crate::store::{StoreError, StoredFile};
 /// The columns [`read_message`] reads, from [`MESSAGE_FROM`].
 pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq AS seq, m.sender_id AS sender_id, \
     m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
-    m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.edited_at AS edited_at, \
+    m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.details AS details, \
+    m.edited_at AS edited_at, \
     m.pinned AS pinned, m.deleted AS deleted, f.id AS file_id, f.name AS file_name, f.size AS file_size, \
     f.content_type AS file_content_type, f.width AS file_width, f.height AS file_height, f.blurhash AS file_blurhash";
 
@@ -59,6 +60,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
     };
     let targets: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("targets")?).map_err(corrupt)?;
     let metadata: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("metadata")?).map_err(corrupt)?;
+    let details: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("details")?).map_err(corrupt)?;
     let edited_at: Option<i64> = row.get("edited_at")?;
     Ok(Message {
         id: MessageId(row.get("id")?),
@@ -71,6 +73,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         forwarded_from: row.get::<_, Option<String>>("forwarded_from")?.map(MessageId),
         targets,
         metadata,
+        details,
         edited: edited_at.is_some(),
         edited_at,
         pinned: row.get("pinned")?,

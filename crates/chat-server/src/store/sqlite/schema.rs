@@ -69,6 +69,8 @@ CREATE TABLE IF NOT EXISTS files (
     created_at INTEGER NOT NULL
 );
 "#,
+    // 2: SignalWire's `details` beside `metadata`.
+    "ALTER TABLE messages ADD COLUMN details TEXT NOT NULL DEFAULT '{}';",
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
@@ -105,6 +107,24 @@ mod tests {
         assert_eq!(migrate(&mut conn).expect("again"), MIGRATIONS.len(), "nothing left to run");
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_database_of_an_older_server_is_brought_forward_keeping_its_rows() {
+        let mut conn = Connection::open_in_memory().expect("sqlite");
+        conn.execute_batch(MIGRATIONS[0]).expect("version 1");
+        conn.pragma_update(None, "user_version", 1).expect("set");
+        conn.execute(
+            "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text) \
+             VALUES ('m1', 'standup', 1, 'c1', 'ann', 'Ann', 0, 'text', 'from before')",
+            [],
+        )
+        .expect("an old row");
+        migrate(&mut conn).expect("migrates");
+        let (text, details): (String, String) = conn
+            .query_row("SELECT text, details FROM messages WHERE id = 'm1'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("the row");
+        assert_eq!((text.as_str(), details.as_str()), ("from before", "{}"));
     }
 
     #[test]
