@@ -7,8 +7,13 @@ export class ChatPanel {
     this.input = page.locator(".mc-input");
   }
 
-  static async join(browser, base, name, { role = "participant", colorScheme = "light", meeting = "e2e" } = {}) {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 720 }, colorScheme });
+  static async join(
+    browser,
+    base,
+    name,
+    { role = "participant", colorScheme = "light", meeting = "e2e", viewport = { width: 1000, height: 720 } } = {},
+  ) {
+    const context = await browser.newContext({ viewport, colorScheme });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -63,6 +68,21 @@ export class ChatPanel {
     return this.page.evaluate(async () => {
       const results = await globalThis.axe.run(document.querySelector(".mc-panel"));
       return results.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+    });
+  }
+
+  /** What sticks out of the viewport sideways: the page's and the panel's right edges past it, in px. */
+  async overflow() {
+    return this.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const panel = document.querySelector(".mc-panel").getBoundingClientRect();
+      const header = document.querySelector(".mc-header").getBoundingClientRect();
+      return {
+        page: document.documentElement.scrollWidth - width,
+        panel: Math.max(0, panel.right - width, -panel.left),
+        header: Math.max(0, header.right - panel.right),
+        bottom: Math.max(0, panel.bottom - document.documentElement.clientHeight),
+      };
     });
   }
 

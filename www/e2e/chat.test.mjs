@@ -203,3 +203,27 @@ test("keyboard alone: menus with arrow keys, focus returns, Up edits; the image 
   await bob.waitFor("dropped-notes.txt");
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
 });
+
+test("on a phone the join form and the panel stack and nothing is cut off", async () => {
+  const meeting = `m${Date.now()}-phone`;
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const form = await context.newPage();
+  await form.goto(server.url);
+  const cut = await form.evaluate(() => {
+    const { right, bottom } = document.getElementById("join").getBoundingClientRect();
+    return { right: Math.max(0, right - innerWidth), bottom: Math.max(0, bottom - innerHeight), page: document.documentElement.scrollWidth - innerWidth };
+  });
+  assert.deepEqual(cut, { right: 0, bottom: 0, page: 0 }, "the join form fits at 360 px");
+  await form.screenshot({ path: `${shots}phone-join-360.png` });
+  await context.close();
+  for (const width of [360, 390, 600]) {
+    const phone = await ChatPanel.join(browser, server.url, `Ann${width}`, { meeting, viewport: { width, height: 740 } });
+    await phone.send("Hello from a phone, a message long enough to wrap across the narrow panel's width");
+    await phone.waitFor("Hello from a phone");
+    await phone.chatWith("Everyone");
+    assert.deepEqual(await phone.overflow(), { page: 0, panel: 0, header: 0, bottom: 0 }, `at ${width} px`);
+    assert.ok(await phone.page.locator(".mc-send").isVisible(), `the send button shows at ${width} px`);
+    await phone.screenshot(`${shots}phone-${width}.png`);
+    await phone.page.context().close();
+  }
+});

@@ -67,6 +67,16 @@ enum Pending {
     Page(Option<OpId>, Option<ParticipantId>),
 }
 
+/// How far the pages of one private conversation reached.
+#[derive(Clone, Debug)]
+struct PrivatePages {
+    peer: ParticipantId,
+    /// Whether older messages of it may exist on the server.
+    has_more: bool,
+    /// The oldest `seq` its pages reached.
+    loaded_from: Seq,
+}
+
 /// The whole client-side chat state.
 #[derive(Clone, Debug)]
 pub struct ChatState {
@@ -80,13 +90,12 @@ pub struct ChatState {
     participants: Vec<Participant>,
     last_seq: Seq,
     has_more: bool,
-    /// Whether older messages of a private conversation may exist on the server.
-    has_more_with: HashMap<ParticipantId, bool>,
-    /// From which `seq` on every message this participant may see is loaded
-    /// (pages of private conversations reach further back, and say how far
-    /// in `loaded_from_with`).
+    /// From which `seq` on every message this participant may see is loaded.
     loaded_from: Option<Seq>,
-    loaded_from_with: HashMap<ParticipantId, Seq>,
+    /// How far pages of private conversations reached, by peer: a few
+    /// conversations, kept in a list rather than a map (which costs the wasm
+    /// a copy of the hash table's code per type).
+    private_pages: Vec<PrivatePages>,
     current: Option<ParticipantId>,
     loading_page: bool,
     rate_limited_until: HashMap<RateBucket, i64>,
@@ -114,9 +123,8 @@ impl ChatState {
             participants: Vec::new(),
             last_seq: 0,
             has_more: true,
-            has_more_with: HashMap::new(),
             loaded_from: None,
-            loaded_from_with: HashMap::new(),
+            private_pages: Vec::new(),
             current: None,
             loading_page: false,
             rate_limited_until: HashMap::new(),
@@ -236,7 +244,7 @@ impl ChatState {
     pub fn has_more_in(&self, with: Option<&ParticipantId>) -> bool {
         match with {
             None => self.has_more,
-            Some(peer) => self.has_more && self.has_more_with.get(peer).copied().unwrap_or(true),
+            Some(peer) => self.has_more && self.private_pages(peer).is_none_or(|pages| pages.has_more),
         }
     }
 
@@ -330,6 +338,10 @@ impl ChatState {
             |req_id| ClientFrame::History { req_id, before, limit, with: frame_with },
             fx,
         );
+    }
+
+    fn private_pages(&self, peer: &ParticipantId) -> Option<&PrivatePages> {
+        self.private_pages.iter().find(|pages| &pages.peer == peer)
     }
 
     /// The key and row of the echo with this client id.

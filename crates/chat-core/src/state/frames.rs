@@ -6,7 +6,7 @@ use chat_protocol::{
     Message, MessageId, Participant, RequestId, Sender, Seq, ServerFrame,
 };
 
-use super::{ChatState, ConnectionState, Pending};
+use super::{ChatState, ConnectionState, Pending, PrivatePages};
 use crate::echo::{DraftContent, EchoStatus, LocalEcho};
 use crate::effect::{Change, Effect, OpError, Outcome};
 use crate::rows::MessageKey;
@@ -194,9 +194,8 @@ impl ChatState {
         self.timeline.clear();
         self.last_seq = head_seq;
         self.has_more = true;
-        self.has_more_with.clear();
         self.loaded_from = None;
-        self.loaded_from_with.clear();
+        self.private_pages.clear();
         fx.push(Effect::Changed(Change::TimelineReset));
         self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
     }
@@ -221,11 +220,13 @@ impl ChatState {
                 // An empty page reaches back to the start.
                 let reached = messages.iter().map(|m| m.seq).min().unwrap_or(0);
                 match with {
-                    Some(peer) => {
-                        self.has_more_with.insert(peer.clone(), has_more);
-                        let from = self.loaded_from_with.entry(peer).or_insert(reached);
-                        *from = (*from).min(reached);
-                    }
+                    Some(peer) => match self.private_pages.iter_mut().find(|pages| pages.peer == peer) {
+                        Some(pages) => {
+                            pages.has_more = has_more;
+                            pages.loaded_from = pages.loaded_from.min(reached);
+                        }
+                        None => self.private_pages.push(PrivatePages { peer, has_more, loaded_from: reached }),
+                    },
                     None => {
                         self.has_more = has_more;
                         self.loaded_from = Some(self.loaded_from.map_or(reached, |from| from.min(reached)));

@@ -204,7 +204,7 @@ impl ChatState {
         let everything = self.loaded_from.unwrap_or(self.last_seq + 1);
         let before = match &with {
             None => everything,
-            Some(peer) => self.loaded_from_with.get(peer).map_or(everything, |from| (*from).min(everything)),
+            Some(peer) => self.private_pages(peer).map_or(everything, |pages| pages.loaded_from.min(everything)),
         };
         let before = Some(before);
         self.request_page(Some(op), before, limit, with, fx);
