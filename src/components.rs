@@ -1,5 +1,5 @@
 //! The panel's components, one per file; each reads the chat through
-//! `use_chat` and never parses protocol frames.
+//! `use_selector`, acts through `use_intent`, and never parses protocol frames.
 
 pub mod action_menu;
 pub mod banner;

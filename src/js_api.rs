@@ -3,6 +3,7 @@
 //! [`ChatClient`]: each method reads its arguments, calls the client, and
 //! turns the future into a promise and its error into a JS `Error`.
 
+mod conversations;
 mod errors;
 mod event_bus;
 pub(crate) mod face;
@@ -24,9 +25,8 @@ use self::errors::{invalid_argument, op_error, JsResult};
 use self::event_bus::EVENTS;
 use self::face::JsFace;
 use self::options::{file_source, get, optional_string, parse_kind, string, token_subject, JsSendOptions};
-use self::paging::page;
 use crate::client::browser::platform;
-use crate::client::{ChatClient, PageFrom};
+use crate::client::ChatClient;
 use crate::transport::browser::BrowserConnector;
 
 /// A connected meeting chat.
@@ -56,20 +56,6 @@ fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {
 }
 
 impl MeetingChat {
-    /// The conversation an `addressId` names: a participant's private one,
-    /// or the meeting's (no id, or the meeting's own id).
-    fn address(&self, options: &JsValue) -> JsResult<Option<ParticipantId>> {
-        let Some(address) = optional_string(options, "addressId")? else { return Ok(None) };
-        let state = self.client_ref().state();
-        if state.meeting().is_some_and(|m| m.as_str() == address) {
-            return Ok(None);
-        }
-        if state.me().is_some_and(|me| me.id.as_str() == address) {
-            return Err(invalid_argument("`addressId` names yourself; use another participant's id or the meeting's"));
-        }
-        Ok(Some(ParticipantId(address)))
-    }
-
     /// The client, for the panel.
     pub(crate) fn client(&self) -> ChatClient {
         self.face.client.clone()
@@ -336,51 +322,6 @@ impl MeetingChat {
         let kind = parse_kind(&kind)?;
         let rows: Vec<usize> = self.client_ref().state().messages_by_kind(kind).map(|(index, _)| index).collect();
         Ok(self.objects(rows.into_iter()))
-    }
-
-    /// A page of a conversation, newest first: the meeting's, or with
-    /// `addressId` the private one with that participant (filtered by the
-    /// server). `before` (a message id) starts older than that message.
-    /// Resolves to `{ data, hasNext, hasPrev, nextPage(), prevPage() }`; next
-    /// pages are older, previous ones newer.
-    #[wasm_bindgen(js_name = getMessages)]
-    pub fn get_messages(&self, options: JsValue) -> JsResult<Promise> {
-        let page_size = get(&options, "pageSize").and_then(|v| v.as_f64()).unwrap_or(50.0);
-        if !(1.0..=100.0).contains(&page_size) || page_size.fract() != 0.0 {
-            return Err(invalid_argument("`pageSize` must be a whole number from 1 to 100"));
-        }
-        let with = self.address(&options)?;
-        let before = optional_string(&options, "before")?.map(MessageId);
-        let before = before.and_then(|id| self.client_ref().state().timeline().get(&id).map(|m| m.seq));
-        Ok(page(Rc::clone(&self.face), with, PageFrom::Before(before), page_size as usize))
-    }
-
-    /// Calls `onMessage` with each new message of a conversation (the
-    /// meeting's, or with `addressId` the private one with that participant),
-    /// once, one's own included, history pages not. Returns `{ cancel() }`.
-    pub fn subscribe(&self, options: JsValue) -> JsResult<Object> {
-        let with = self.address(&options)?;
-        let on_message: Function = get(&options, "onMessage")
-            .and_then(|f| f.dyn_into().ok())
-            .ok_or_else(|| invalid_argument("`onMessage` must be a function"))?;
-        let id = self.face.subscribe(with, on_message);
-        let face = Rc::downgrade(&self.face);
-        let cancel = Closure::<dyn Fn()>::new(move || {
-            if let Some(face) = face.upgrade() {
-                face.unsubscribe(id);
-            }
-        });
-        let handle = Object::new();
-        set(&handle, "cancel", cancel.into_js_value());
-        Ok(handle)
-    }
-
-    /// Makes a conversation current without sending (the panel shows it):
-    /// `{ addressId }` names a participant; without one, the meeting's.
-    pub fn join(&self, options: JsValue) -> JsResult<Promise> {
-        let with = self.address(&options)?;
-        self.client_ref().join(with);
-        Ok(Promise::resolve(&JsValue::UNDEFINED))
     }
 
     /// The loaded chat as CSV: `id, participantId, sessionId, meetingId,

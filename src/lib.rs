@@ -1,9 +1,12 @@
 //! meeting-chat: an embeddable chat panel for meeting pages, compiled to WebAssembly.
 //!
+//! Data flows one way, socket → protocol → core → client → faces; intents go back.
 //! - [`transport`]: the socket loop, reconnects and resume, over chat-core's state.
-//! - `js_api` (wasm only): `MeetingChat`, the JS API shaped like the seed's `meeting.chat`.
+//! - [`client`]: `ChatClient`, the one room both faces hold: session, operations, subscriptions, uploads, outbox.
+//! - `js_api` (wasm only): `MeetingChat`, the JS face, a thin wrapper over the client shaped like the seeds' APIs.
+//! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew face, reading the client through selectors;
+//!   `mount` exports `mountChatPanel`.
 //! - [`csv_export`]: the seed's CSV export.
-//! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew panel; `mount` exports `mountChatPanel`.
 //! - [`locale`], [`text_format`]: the panel's strings and pure formatting rules.
 //! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.
 

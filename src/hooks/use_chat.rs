@@ -1,4 +1,5 @@
-//! `use_chat` and `use_ui`: the chat context and the panel's UI state.
+//! `use_chat` and `use_ui`: the chat context (the client and the strings)
+//! and the panel's UI state.
 
 use yew::prelude::*;
 
