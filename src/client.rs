@@ -215,6 +215,10 @@ impl ChatClient {
             self.inner.uploads.hold(client_id.clone(), file, draft.content.kind(), on_progress);
         }
         self.apply(Input::Intent(Intent::Send { op, client_id: client_id.clone(), draft }));
+        if self.state().echo(&client_id).is_none() {
+            // Refused at once (a rule, a rate limit): nothing will upload it.
+            self.inner.uploads.release(&client_id);
+        }
         self.upload_if_waiting(&client_id);
         (client_id, operations::sent(outcome))
     }
