@@ -13,6 +13,7 @@ mod browser_upload;
 mod operations;
 mod paging;
 pub mod platform;
+mod sending;
 mod subscriptions;
 #[cfg(test)]
 mod tests;
@@ -21,7 +22,9 @@ mod uploads;
 use std::cell::{Ref, RefCell};
 use std::rc::{Rc, Weak};
 
-use chat_core::{Change, ChatState, ConnectionState, Draft, DraftContent, Effect, Input, Intent, OpError, OutboxEntry};
+use chat_core::{
+    Attachment, Change, ChatState, ConnectionState, Draft, DraftContent, Effect, Input, Intent, OpError, OutboxEntry,
+};
 use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId};
 use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
@@ -56,7 +59,12 @@ pub struct SendOptions {
 }
 
 impl SendOptions {
-    fn draft(self, content: DraftContent, forwarded_from: Option<MessageId>) -> Draft {
+    pub(super) fn draft(
+        self,
+        content: DraftContent,
+        forwarded_from: Option<MessageId>,
+        attachments: Vec<Attachment>,
+    ) -> Draft {
         Draft {
             content,
             reply_to: self.reply_to,
@@ -64,6 +72,7 @@ impl SendOptions {
             targets: self.targets,
             metadata: self.metadata,
             details: self.details,
+            attachments,
         }
     }
 }
@@ -166,66 +175,15 @@ impl ChatClient {
         self.inner.subscribers.add(listener)
     }
 
-    /// Sends a text message; resolves with its id once the server stored it.
-    pub fn send_text(&self, text: String, options: SendOptions) -> OpResult<MessageId> {
-        self.send(options.draft(DraftContent::Text { text }, None), None).1
-    }
-
-    /// Sends a file as a `kind` message: uploads it, then sends the message.
-    /// Returns the message's client id (to cancel the upload) and its outcome.
-    pub fn send_file(
-        &self,
-        file: FileSource,
-        kind: chat_protocol::MessageKind,
-        options: SendOptions,
-        on_progress: Option<OnProgress>,
-    ) -> (ClientId, OpResult<MessageId>) {
-        let content = DraftContent::File { message_kind: kind, name: file.name.clone(), size: file.size, file: None };
-        self.send(options.draft(content, None), Some((file, on_progress)))
-    }
-
-    /// Sends a copy of a loaded message, marked as forwarded.
-    pub fn forward(&self, id: MessageId, options: SendOptions) -> OpResult<MessageId> {
-        let content = {
-            let state = self.state();
-            let Some(message) = state.timeline().get(&id) else {
-                return ready_err(OpError::new("not_found", "no such message loaded", false));
-            };
-            match (&message.content, message.content.kind()) {
-                (chat_protocol::Content::Text { text }, _) => DraftContent::Text { text: text.clone() },
-                (content, Some(kind)) => match content.file() {
-                    Some(file) => DraftContent::File {
-                        message_kind: kind,
-                        name: file.name.clone(),
-                        size: file.size,
-                        file: Some(file.clone()),
-                    },
-                    None => return ready_err(deleted()),
-                },
-                (_, None) => return ready_err(deleted()),
-            }
-        };
-        self.send(options.draft(content, Some(id)), None).1
-    }
-
-    fn send(&self, draft: Draft, file: Option<(FileSource, Option<OnProgress>)>) -> (ClientId, OpResult<MessageId>) {
-        let client_id = self.inner.platform.new_client_id();
-        let (op, outcome) = self.inner.operations.open();
-        if let Some((file, on_progress)) = file {
-            self.inner.uploads.hold(client_id.clone(), file, draft.content.kind(), on_progress);
-        }
-        self.apply(Input::Intent(Intent::Send { op, client_id: client_id.clone(), draft }));
-        if self.state().echo(&client_id).is_none() {
-            // Refused at once (a rule, a rate limit): nothing will upload it.
-            self.inner.uploads.release(&client_id);
-        }
-        self.upload_if_waiting(&client_id);
-        (client_id, operations::sent(outcome))
-    }
-
     /// Replaces the text of one's own text message.
     pub fn edit_text(&self, id: MessageId, text: String) -> OpResult<()> {
-        self.intent(|op| Intent::Edit { op, id, content: NewContent::Text { text } })
+        self.intent(|op| Intent::Edit { op, id, content: NewContent::Text { text }, attachments: None })
+    }
+
+    /// Replaces the text of one's own text message and keeps only `keep` of
+    /// its attachments (by file id).
+    pub fn edit_text_keeping(&self, id: MessageId, text: String, keep: Vec<chat_protocol::FileId>) -> OpResult<()> {
+        self.intent(|op| Intent::Edit { op, id, content: NewContent::Text { text }, attachments: Some(keep) })
     }
 
     /// Uploads `file`, then points one's own `kind` message at it.
@@ -240,7 +198,7 @@ impl ChatClient {
     }
 
     fn edit_content(&self, id: MessageId, content: NewContent) -> OpResult<()> {
-        self.intent(|op| Intent::Edit { op, id, content })
+        self.intent(|op| Intent::Edit { op, id, content, attachments: None })
     }
 
     /// Deletes a message for everyone or for oneself.

@@ -2,6 +2,8 @@
 //! `use_selector`, acts through `use_intent`, and never parses protocol frames.
 
 pub mod action_menu;
+pub mod attachment_tray;
+pub mod attachments;
 pub mod banner;
 pub mod blurhash_image;
 pub mod composer;

@@ -24,7 +24,10 @@ use wasm_bindgen::JsCast;
 use self::errors::{invalid_argument, op_error, JsResult};
 use self::event_bus::EVENTS;
 use self::face::JsFace;
-use self::options::{file_source, get, optional_string, parse_kind, string, token_subject, JsSendOptions};
+use self::options::{
+    attached_file, attachments_of, file_source, get, kept_attachments, optional_string, parse_kind, progress_callback,
+    string, token_subject, JsSendOptions,
+};
 use crate::client::browser::platform;
 use crate::client::ChatClient;
 use crate::transport::browser::BrowserConnector;
@@ -73,16 +76,7 @@ impl MeetingChat {
     fn send_file(&self, file: &JsValue, kind: MessageKind, options: &JsValue) -> JsResult<Promise> {
         let file = file_source(file)?;
         let options = JsSendOptions::read(options)?;
-        let on_progress = options.on_progress.map(|callback| -> Rc<dyn Fn(u64, u64)> {
-            Rc::new(move |loaded, total| {
-                let progress = Object::new();
-                set(&progress, "loaded", loaded as f64);
-                set(&progress, "total", total as f64);
-                if let Err(error) = callback.call1(&JsValue::NULL, &progress) {
-                    web_sys::console::error_2(&"meeting-chat: an onProgress callback threw".into(), &error);
-                }
-            })
-        });
+        let on_progress = progress_callback(options.on_progress);
         let (client_id, outcome) = self.client_ref().send_file(file, kind, options.send, on_progress);
         if let Some(signal) = options.signal {
             self.cancel_on_abort(&signal, client_id);
@@ -225,7 +219,21 @@ impl MeetingChat {
             return Ok(self.sent(self.client_ref().send_text(string(&message, "text")?, send)));
         }
         match parse_kind(&string(&message, "type")?)? {
-            MessageKind::Text => self.send_text_message(string(&message, "message")?, message),
+            MessageKind::Text => {
+                let files = attachments_of(&message)?;
+                if files.is_empty() {
+                    return self.send_text_message(string(&message, "message")?, message);
+                }
+                let text = optional_string(&message, "message")?.unwrap_or_default();
+                let options = JsSendOptions::read(&message)?;
+                let on_progress = progress_callback(options.on_progress);
+                let (client_id, outcome) =
+                    self.client_ref().send_with_attachments(text, files, options.send, on_progress);
+                if let Some(signal) = options.signal {
+                    self.cancel_on_abort(&signal, client_id);
+                }
+                Ok(self.sent(outcome))
+            }
             kind => self.send_file(&attached_file(&message, kind)?, kind, &message),
         }
     }
@@ -253,11 +261,20 @@ impl MeetingChat {
         Ok(promise(self.client_ref().edit_file(MessageId(id), file, kind), |()| JsValue::UNDEFINED))
     }
 
-    /// Edits with `{ type: "text", message }`, `{ type: "image", image }` or `{ type, file }`.
+    /// Edits with `{ type: "text", message, attachments? }` (the attachments
+    /// to keep, by `fileId` or as the message's attachment objects),
+    /// `{ type: "image", image }` or `{ type, file }`.
     #[wasm_bindgen(js_name = editMessage)]
     pub fn edit_message(&self, id: String, message: JsValue) -> JsResult<Promise> {
         match parse_kind(&string(&message, "type")?)? {
-            MessageKind::Text => Ok(self.edit_text_message(id, string(&message, "message")?)),
+            MessageKind::Text => match kept_attachments(&message)? {
+                Some(keep) => {
+                    let text = optional_string(&message, "message")?.unwrap_or_default();
+                    let edit = self.client_ref().edit_text_keeping(MessageId(id), text, keep);
+                    Ok(promise(edit, |()| JsValue::UNDEFINED))
+                }
+                None => Ok(self.edit_text_message(id, string(&message, "message")?)),
+            },
             kind => self.edit_message_file(id, &attached_file(&message, kind)?, kind),
         }
     }
@@ -364,16 +381,6 @@ impl MeetingChat {
         self.client_ref().close();
         self.face.bus.clear();
     }
-}
-
-/// The file of a `{ type, image | file }` message: the seed names an image
-/// `image` and any other file `file`; `file` is taken for every type too.
-fn attached_file(message: &JsValue, kind: MessageKind) -> JsResult<JsValue> {
-    let image = (kind == MessageKind::Image).then(|| get(message, "image")).flatten();
-    image.or_else(|| get(message, "file")).ok_or_else(|| {
-        let key = if kind == MessageKind::Image { "`image` (or `file`)" } else { "`file`" };
-        invalid_argument(&format!("{key} is required"))
-    })
 }
 
 fn check_event(event: &str) -> JsResult<()> {

@@ -37,6 +37,18 @@ pub struct UiState {
     pub forwarding: Option<MessageId>,
     /// Why the last thing asked for did not work, worded for a person.
     pub notice: Option<String>,
+    /// Files picked, dropped or pasted, to go with the next message.
+    pub pending: Vec<PendingFile>,
+    next_pending: u32,
+}
+
+/// A file waiting in the composer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingFile {
+    /// Its id in the composer's tray.
+    pub id: u32,
+    /// The file.
+    pub file: web_sys::File,
 }
 
 /// An image opened in the full view.
@@ -67,6 +79,19 @@ pub enum UiAction {
     Forward(Option<MessageId>),
     /// Show a notice, or dismiss it.
     Notice(Option<String>),
+    /// Put files in the composer's tray, up to `max` in all.
+    AddFiles {
+        /// The files.
+        files: Vec<web_sys::File>,
+        /// Most files a message carries.
+        max: usize,
+        /// The notice when some did not fit.
+        too_many: String,
+    },
+    /// Take one file out of the tray.
+    RemoveFile(u32),
+    /// Empty the tray (the message went).
+    ClearFiles,
 }
 
 impl Reducible for UiState {
@@ -94,6 +119,18 @@ impl Reducible for UiState {
             UiAction::View(image) => next.viewing = image,
             UiAction::Forward(id) => next.forwarding = id,
             UiAction::Notice(notice) => next.notice = notice,
+            UiAction::AddFiles { files, max, too_many } => {
+                let room = max.saturating_sub(next.pending.len());
+                if files.len() > room {
+                    next.notice = Some(too_many);
+                }
+                for file in files.into_iter().take(room) {
+                    next.next_pending += 1;
+                    next.pending.push(PendingFile { id: next.next_pending, file });
+                }
+            }
+            UiAction::RemoveFile(id) => next.pending.retain(|p| p.id != id),
+            UiAction::ClearFiles => next.pending.clear(),
         }
         Rc::new(next)
     }

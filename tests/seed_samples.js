@@ -341,3 +341,46 @@ export async function runSignalWire(connect) {
   check(changes.join() === `${bob.selfId},`, "join makes a conversation current, and no addressId the meeting's");
   for (const chat of [ann, bob, cat, dan, eve, reader]) chat.disconnect();
 }
+
+/// SAMA (seed 001): text and several attachments in one message; a cancelled
+/// upload fails only its message, which a retry sends.
+export async function runSamaAttachments(annChat, bobChat) {
+  const images = [await png(30, 20, "red"), await png(20, 30, "green"), await png(25, 25, "blue")];
+  const files = [new File(["agenda"], "agenda.txt", { type: "text/plain" }), new File(["notes"], "notes.txt", { type: "text/plain" })];
+  const sent = await annChat.sendMessage({ type: "text", message: "hey how is going?", attachments: [...images, ...files] });
+  check(sent.attachments.length === 5 && sent.attachments.every((a) => a.link.startsWith("http")), "the sender's copy has every link");
+  await until("Bob gets it", () => bobChat.messages.some((m) => m.message === "hey how is going?"));
+  const got = bobChat.messages.find((m) => m.message === "hey how is going?");
+  check(got.attachments.map((a) => a.name).join() === "red.png,green.png,blue.png,agenda.txt,notes.txt", "in order");
+  const [first] = got.attachments;
+  check(first.type === "image" && first.width === 30 && first.height === 20 && first.blurhash && first.thumbnailLink, "images carry their size, blurhash and thumbnail");
+  check(got.attachments[3].type === "file" && got.attachments[3].size === 6, "files carry name, size, type");
+  check((await fetch(got.attachments[4].link).then((r) => r.text())) === "notes", "each link serves its file");
+
+  // An edit changes the text and removes attachments, never adds one.
+  await annChat.editMessage(sent.id, { type: "text", message: "two left", attachments: [sent.attachments[0], sent.attachments[4].fileId] });
+  await until("Bob sees the edit", () => bobChat.messages.some((m) => m.id === sent.id && m.message === "two left"));
+  const edited = bobChat.messages.find((m) => m.id === sent.id);
+  check(edited.attachments.map((a) => a.name).join() === "red.png,notes.txt" && edited.isEdited, "the kept attachments, in order");
+
+  // A big upload cancelled: only that message fails, and a retry sends it.
+  const controller = new AbortController();
+  const big = new File([new Uint8Array(4 * 1024 * 1024)], "big.bin", { type: "application/octet-stream" });
+  const pending = annChat.sendMessage({ type: "text", message: "with a big one", attachments: [images[0], big], signal: controller.signal });
+  await until("it uploads", () => annChat.messages.some((m) => m.message === "with a big one" && m.status === "uploading"));
+  controller.abort();
+  const error = await pending.then(() => null, (e) => e);
+  check(error?.code === "upload_failed", `a cancelled upload fails its message (${error?.code})`);
+  const failed = annChat.messages.find((m) => m.message === "with a big one");
+  check(failed.status === "failed" && failed.error.code === "upload_failed", "shown failed");
+  await annChat.sendTextMessage("still talking");
+  await until("Bob hears the next one", () => bobChat.messages.some((m) => m.message === "still talking"));
+  check(!bobChat.messages.some((m) => m.message === "with a big one"), "the failed message never went");
+  const retried = await annChat.retryMessage(failed.clientId);
+  check(retried.attachments.length === 2, "a retry sends it whole");
+  await until("Bob gets the retried one", () => bobChat.messages.some((m) => m.message === "with a big one"));
+
+  // RealtimeKit's single-file messages keep their shape.
+  const single = await annChat.sendMessage({ type: "image", image: images[1] });
+  check(single.type === "image" && single.link && single.attachments === undefined, "a lone image is an image message");
+}

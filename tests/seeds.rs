@@ -18,6 +18,8 @@ extern "C" {
     async fn run_realtimekit_samples(ann: &JsValue, freddie: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = runSignalWire)]
     async fn run_signalwire(connect: &js_sys::Function) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = runSamaAttachments)]
+    async fn run_sama_attachments(ann: &JsValue, bob: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = runSelfRespond)]
     async fn run_self_respond(bot: &JsValue, ann: &JsValue, bob: &JsValue) -> Result<JsValue, JsValue>;
 }
@@ -54,6 +56,16 @@ async fn conversations_by_address_page_both_ways_and_can_be_subscribed_to() {
     };
     let connect_in = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(connect_in);
     if let Err(error) = run_signalwire(connect_in.as_ref().unchecked_ref()).await {
+        panic!("{}", js_sys::Error::from(error).message());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn several_attachments_go_in_one_message_and_a_cancelled_one_fails_only_its_message() {
+    let meeting = unique_meeting("sama");
+    let ann = connect("Ann", &meeting, "participant").await;
+    let bob = connect("Bob", &meeting, "participant").await;
+    if let Err(error) = run_sama_attachments(&ann, &bob).await {
         panic!("{}", js_sys::Error::from(error).message());
     }
 }

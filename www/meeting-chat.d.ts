@@ -55,8 +55,26 @@ interface WritesInConversation {
   message(text: string, options?: Pick<SendOptions, "metadata">): Promise<Message>;
 }
 
+/** A file a text message carries (SAMA's attachments); while sending, `progress` instead of `link`. */
+export interface MessageAttachment {
+  type: "image" | "file" | "audio";
+  name: string;
+  size: number;
+  link?: string;
+  contentType?: string;
+  fileId?: string;
+  width?: number;
+  height?: number;
+  blurhash?: string;
+  thumbnailLink?: string;
+  progress?: { loaded: number; total: number };
+}
+
 export interface TextMessage extends BaseMessage<"text"> {
+  /** The text; empty when the message is its attachments alone. */
   message: string;
+  /** Up to 10 files, in order. */
+  attachments?: MessageAttachment[];
 }
 
 interface FileFields {
@@ -96,7 +114,7 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "aut
 /** Error codes: the server's, plus the client's own. */
 export type ChatErrorCode =
   | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
-  | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "not_found"
+  | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
   | "forbidden" | "message_deleted" | "rate_limited" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
 
@@ -132,12 +150,13 @@ export interface SendOptions {
 
 /** RealtimeKit's shapes: an image is `image`, any other file `file` (`file` is taken for an image too). */
 export type NewMessage =
-  | ({ type: "text"; message: string } & SendOptions)
+  | ({ type: "text"; message: string; attachments?: Blob[] } & SendOptions)
   | ({ type: "image"; image: Blob } & SendOptions)
   | ({ type: "image" | "file" | "audio"; file: Blob } & SendOptions);
 
 export type MessageEdit =
-  | { type: "text"; message: string }
+  /** `attachments`: those to keep (fileIds or the message's attachment objects); an edit never adds one. */
+  | { type: "text"; message: string; attachments?: (string | MessageAttachment)[] }
   | { type: "image"; image: Blob }
   | { type: "image" | "file" | "audio"; file: Blob };
 

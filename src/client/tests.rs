@@ -322,3 +322,50 @@ fn a_rate_limit_is_lifted_locally_at_its_time() {
     assert!(h.changes.borrow().contains(&Change::RateLimitReset(RateBucket::Text)));
     assert_eq!(h.client.state().rate_limited_until(RateBucket::Text), None);
 }
+
+#[test]
+fn attachments_upload_side_by_side_and_go_out_as_one_message() {
+    let mut h = harness(Rc::default());
+    h.join(Role::Participant);
+    let progress = Rc::new(RefCell::new(Vec::new()));
+    let seen = Rc::clone(&progress);
+    let files =
+        vec![(png(), MessageKind::Image), (FileSource { name: "notes.txt".into(), ..png() }, MessageKind::File)];
+    let (_, outcome) = h.client.send_with_attachments(
+        "look".into(),
+        files,
+        SendOptions::default(),
+        Some(Rc::new(move |loaded, total| seen.borrow_mut().push((loaded, total)))),
+    );
+    let outcome = h.run(outcome);
+    assert_eq!(h.platform.uploads.borrow().len(), 2, "both files upload at once");
+    (h.platform.uploads.borrow()[1].events.as_ref().expect("running").progress)(5, 10);
+    assert_eq!(*progress.borrow(), [(5, 20)], "progress over all the message's files");
+    for (index, id) in [(1, "f2"), (0, "f1")] {
+        let events = h.platform.uploads.borrow_mut()[index].events.take().expect("running");
+        (events.done)(Ok(FileRef { id: id.into(), ..uploaded() }));
+        h.pool.run_until_stalled();
+    }
+    let sends: Vec<_> = h.sent().into_iter().filter(|f| f["type"] == "send").collect();
+    assert_eq!(sends.len(), 1, "one message");
+    assert_eq!(sends[0]["attachments"], serde_json::json!(["f1", "f2"]), "in the order attached");
+    assert_eq!(sends[0]["content"]["text"], "look");
+    let req = sends[0]["reqId"].as_u64().expect("req");
+    h.server_says(ServerFrame::Ack {
+        req_id: req,
+        result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW },
+    });
+    assert_eq!(outcome.borrow_mut().take(), Some(Ok("m1".into())));
+
+    let (second, outcome) = h.client.send_with_attachments(
+        String::new(),
+        vec![(png(), MessageKind::Image), (png(), MessageKind::Image)],
+        SendOptions::default(),
+        None,
+    );
+    let outcome = h.run(outcome);
+    h.client.cancel_upload(&second);
+    h.pool.run_until_stalled();
+    assert_eq!(outcome.borrow_mut().take().expect("settled").expect_err("cancelled").code, "upload_failed");
+    assert!(h.platform.uploads.borrow()[2..].iter().all(|u| u.events.is_none()), "every upload of it stopped");
+}

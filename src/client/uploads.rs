@@ -13,11 +13,16 @@ use futures::FutureExt;
 use super::platform::{FileSource, UploadError, UploadEvents, UploadRequest, UploadTask};
 use super::{ChatClient, Inner, OnProgress};
 
-struct Held {
+/// One file of a message: what to upload, as what, and its upload if one runs.
+struct Part {
     file: FileSource,
     kind: MessageKind,
-    on_progress: Option<OnProgress>,
     task: Option<Box<dyn UploadTask>>,
+}
+
+struct Held {
+    parts: Vec<Part>,
+    on_progress: Option<OnProgress>,
 }
 
 /// Files of messages not confirmed yet.
@@ -27,21 +32,51 @@ pub(super) struct Uploads {
 }
 
 impl Uploads {
+    /// Keeps a message's files (its own, or its attachments in order).
     pub(super) fn hold(
         &self,
         client_id: ClientId,
-        file: FileSource,
-        kind: MessageKind,
+        files: Vec<(FileSource, MessageKind)>,
         on_progress: Option<OnProgress>,
     ) {
-        self.held.borrow_mut().insert(client_id, Held { file, kind, on_progress, task: None });
+        let parts = files.into_iter().map(|(file, kind)| Part { file, kind, task: None }).collect();
+        self.held.borrow_mut().insert(client_id, Held { parts, on_progress });
     }
 
-    /// Forgets a message's file, stopping its upload if one runs.
+    /// Forgets a message's files, stopping any upload that runs.
     pub(super) fn release(&self, client_id: &ClientId) {
         let held = self.held.borrow_mut().remove(client_id);
-        if let Some(task) = held.and_then(|h| h.task) {
+        for task in held.into_iter().flat_map(|h| h.parts).filter_map(|p| p.task) {
             task.abort();
+        }
+    }
+
+    /// Stops a message's running uploads.
+    fn abort(&self, client_id: &ClientId) {
+        let tasks: Vec<Box<dyn UploadTask>> = self
+            .held
+            .borrow_mut()
+            .get_mut(client_id)
+            .map(|held| held.parts.iter_mut().filter_map(|p| p.task.take()).collect())
+            .unwrap_or_default();
+        for task in tasks {
+            task.abort();
+        }
+    }
+}
+
+/// The parts of an echo still waiting for their file.
+fn missing_parts(echo: &chat_core::LocalEcho) -> Vec<usize> {
+    match &echo.content {
+        chat_core::DraftContent::File { file, .. } => {
+            if file.is_none() {
+                vec![0]
+            } else {
+                Vec::new()
+            }
+        }
+        chat_core::DraftContent::Text { .. } => {
+            echo.attachments.iter().enumerate().filter(|(_, a)| a.file.is_none()).map(|(i, _)| i).collect()
         }
     }
 }
@@ -56,36 +91,56 @@ impl ChatClient {
         }
     }
 
-    /// Starts the upload of a message waiting for its file.
+    /// Starts the uploads a message waits for (those not running already).
     pub(super) fn upload_if_waiting(&self, client_id: &ClientId) {
-        let waiting = self.state().echo(client_id).is_some_and(|e| matches!(e.status, EchoStatus::Uploading { .. }));
-        let Some((file, kind, on_progress)) = self
-            .inner
-            .uploads
-            .held
-            .borrow()
-            .get(client_id)
-            .filter(|_| waiting)
-            .map(|held| (held.file.clone(), held.kind, held.on_progress.clone()))
-        else {
-            return;
+        let missing = match self.state().echo(client_id) {
+            Some(echo) if matches!(echo.status, EchoStatus::Uploading { .. }) => missing_parts(echo),
+            _ => return,
         };
+        for part in missing {
+            let Some((file, kind, on_progress)) = self
+                .inner
+                .uploads
+                .held
+                .borrow()
+                .get(client_id)
+                .and_then(|held| Some((held.parts.get(part).filter(|p| p.task.is_none())?, held.on_progress.clone())))
+                .map(|(p, on_progress)| (p.file.clone(), p.kind, on_progress))
+            else {
+                continue;
+            };
+            let task = self.inner.platform.upload(self.request(file, kind), self.events(client_id, part, on_progress));
+            if let Some(slot) =
+                self.inner.uploads.held.borrow_mut().get_mut(client_id).and_then(|h| h.parts.get_mut(part))
+            {
+                slot.task = Some(task);
+            }
+        }
+    }
+
+    /// Where upload `part` of a message reports to: the core, and the caller's `on_progress` (over all its files).
+    fn events(&self, client_id: &ClientId, part: usize, on_progress: Option<OnProgress>) -> UploadEvents {
         let (progress_to, done_to): (Weak<Inner>, Weak<Inner>) =
             (Rc::downgrade(&self.inner), Rc::downgrade(&self.inner));
         let (progress_id, done_id) = (client_id.clone(), client_id.clone());
-        let events = UploadEvents {
+        UploadEvents {
             progress: Box::new(move |loaded, total| {
-                if let Some(inner) = progress_to.upgrade() {
-                    inner.session.apply(Input::UploadProgress { client_id: progress_id.clone(), loaded, total });
-                }
-                if let Some(on_progress) = &on_progress {
+                let Some(inner) = progress_to.upgrade() else { return };
+                inner.session.apply(Input::UploadProgress { client_id: progress_id.clone(), part, loaded, total });
+                let overall = inner.session.state().echo(&progress_id).map(|e| e.upload_progress());
+                if let (Some(on_progress), Some((loaded, total))) = (&on_progress, overall) {
                     on_progress(loaded, total);
                 }
             }),
             done: Box::new(move |result| {
                 let Some(inner) = done_to.upgrade() else { return };
+                if let Some(slot) =
+                    inner.uploads.held.borrow_mut().get_mut(&done_id).and_then(|h| h.parts.get_mut(part))
+                {
+                    slot.task = None;
+                }
                 inner.session.apply(match result {
-                    Ok(file) => Input::UploadDone { client_id: done_id, file },
+                    Ok(file) => Input::UploadDone { client_id: done_id, part, file },
                     Err(e) => Input::UploadFailed {
                         client_id: done_id,
                         reason: e.message,
@@ -94,19 +149,12 @@ impl ChatClient {
                     },
                 });
             }),
-        };
-        let task = self.inner.platform.upload(self.request(file, kind), events);
-        if let Some(held) = self.inner.uploads.held.borrow_mut().get_mut(client_id) {
-            held.task = Some(task);
         }
     }
 
-    /// Cancels a message's upload; the message fails and can be retried.
+    /// Cancels a message's uploads; the message fails and can be retried.
     pub fn cancel_upload(&self, client_id: &ClientId) {
-        let task = self.inner.uploads.held.borrow_mut().get_mut(client_id).and_then(|held| held.task.take());
-        if let Some(task) = task {
-            task.abort();
-        }
+        self.inner.uploads.abort(client_id);
     }
 
     /// Uploads a file that belongs to no message yet (an edit's new file).

@@ -25,6 +25,9 @@ pub struct BlurhashImageProps {
     pub alt: AttrValue,
     /// Label of the link to the full image.
     pub open_label: AttrValue,
+    /// Widest it is shown, in CSS pixels.
+    #[prop_or(240)]
+    pub max_width: u32,
 }
 
 const PLACEHOLDER_SIDE: u32 = 16;
@@ -57,8 +60,8 @@ pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
         let loaded = loaded.clone();
         Callback::from(move |_| loaded.set(true))
     };
-    // Display size: at most 240 px wide, keeping the aspect ratio.
-    let width = props.width.clamp(1, 240);
+    // Display size: at most `max_width` wide, keeping the aspect ratio.
+    let width = props.width.clamp(1, props.max_width.max(1));
     let height = (u64::from(props.height.max(1)) * u64::from(width) / u64::from(props.width.max(1))).clamp(1, 320);
     let style = format!("width:{width}px;height:{height}px");
     html! {

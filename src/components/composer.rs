@@ -8,24 +8,17 @@ use chat_protocol::{Content, MessageKind, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::attachment_tray::AttachmentTray;
 use super::icons;
 use crate::client::{ChatClient, FileSource, SendOptions};
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::hooks::use_intent::{use_intent, Intents};
+use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_now::use_now;
 use crate::hooks::use_selector::use_selector;
-use crate::store::{Ui, UiAction};
+use crate::store::{ChatContext, Ui, UiAction};
 
 /// How close to the length limit the counter appears.
 const COUNTER_MARGIN: usize = 500;
-
-fn kind_for(file: &web_sys::File) -> MessageKind {
-    match file.type_().as_str() {
-        "image/png" | "image/jpeg" | "image/gif" | "image/webp" => MessageKind::Image,
-        t if t.starts_with("audio/") => MessageKind::Audio,
-        _ => MessageKind::File,
-    }
-}
 
 /// Where the composer sends: the conversation shown, as a reply if one is set.
 fn send_options(client: &ChatClient, ui: &Ui) -> SendOptions {
@@ -33,18 +26,28 @@ fn send_options(client: &ChatClient, ui: &Ui) -> SendOptions {
     SendOptions { reply_to: ui.reply_to.clone(), targets, ..SendOptions::default() }
 }
 
-/// Sends every file in `files` to the current conversation, replying if a reply is set.
-pub fn send_files(client: &ChatClient, intents: &Intents, ui: &Ui, files: Option<FileList>) {
+/// Puts picked, dropped or pasted files in the tray, to go with the next message.
+pub fn add_files(chat: &ChatContext, ui: &Ui, files: Option<FileList>) {
     let Some(files) = files else { return };
-    for index in 0..files.length() {
-        let Some(file) = files.get(index) else { continue };
-        let kind = kind_for(&file);
-        let source =
-            FileSource { size: file.size() as u64, name: file.name(), body: Rc::new(web_sys::Blob::from(file)) };
-        let (_, outcome) = client.send_file(source, kind, send_options(client, ui), None);
-        intents.run(outcome);
-    }
-    ui.dispatch(UiAction::CancelCompose);
+    let files: Vec<web_sys::File> = (0..files.length()).filter_map(|index| files.get(index)).collect();
+    let max = chat.client.state().limits().max_attachments;
+    ui.dispatch(UiAction::AddFiles { files, max, too_many: chat.locale.t_with("tooManyFiles", "n", &max.to_string()) });
+}
+
+/// The tray's files as the client sends them.
+fn sources(ui: &Ui) -> Vec<(FileSource, MessageKind)> {
+    ui.pending
+        .iter()
+        .map(|pending| {
+            let file = &pending.file;
+            let source = FileSource {
+                size: file.size() as u64,
+                name: file.name(),
+                body: Rc::new(web_sys::Blob::from(file.clone())),
+            };
+            (source, MessageKind::of_content_type(&file.type_()))
+        })
+        .collect()
 }
 
 /// What the composer shows of the chat.
@@ -117,12 +120,16 @@ pub fn composer() -> Html {
         let (client, intents, ui, text) = (chat.client.clone(), intents.clone(), ui.clone(), text.clone());
         Rc::new(move || {
             let body = (*text).clone();
-            if body.trim().is_empty() {
+            if body.trim().is_empty() && (ui.pending.is_empty() || ui.editing.is_some()) {
                 return;
             }
             match ui.editing.clone() {
                 Some(id) => intents.run(client.edit_text(id, body)),
-                None => intents.run(client.send_text(body, send_options(&client, &ui))),
+                None => {
+                    let (_, outcome) = client.send_composed(body, sources(&ui), send_options(&client, &ui));
+                    intents.run(outcome);
+                    ui.dispatch(UiAction::ClearFiles);
+                }
             }
             text.set(String::new());
             ui.dispatch(UiAction::CancelCompose);
@@ -175,21 +182,21 @@ pub fn composer() -> Html {
         })
     };
     let on_files = {
-        let (client, intents, ui) = (chat.client.clone(), intents.clone(), ui.clone());
+        let (chat, ui) = (chat.clone(), ui.clone());
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
-            send_files(&client, &intents, &ui, input.files());
+            add_files(&chat, &ui, input.files());
             input.set_value("");
         })
     };
     let onpaste = {
-        let (client, intents, ui) = (chat.client.clone(), intents.clone(), ui.clone());
+        let (chat, ui) = (chat.clone(), ui.clone());
         Callback::from(move |event: Event| {
             let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::ClipboardEvent>(&event) else { return };
             let files = event.clipboard_data().and_then(|data| data.files());
             if files.as_ref().is_some_and(|f| f.length() > 0) {
                 event.prevent_default();
-                send_files(&client, &intents, &ui, files);
+                add_files(&chat, &ui, files);
             }
         })
     };
@@ -221,13 +228,14 @@ pub fn composer() -> Html {
                     <button type="button" class="mc-link-button" onclick={cancel.clone()}>{ t("cancel") }</button>
                 </div>
             }
+            if !editing { <AttachmentTray /> }
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
                 <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} placeholder={t("placeholder")}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
-                <button type="submit" class="mc-send" disabled={rate_limited || over || text.trim().is_empty()}
+                <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
                     aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>
             </div>
             if length + COUNTER_MARGIN > max_chars {

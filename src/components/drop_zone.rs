@@ -1,13 +1,12 @@
 //! Files dragged onto the panel: an overlay says they will be sent, and
-//! dropping sends each one to the chat shown (as a reply if one is set).
+//! dropping puts them in the composer's tray, to go with the next message.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::composer::send_files;
+use super::composer::add_files;
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
 
 /// Properties of [`DropZone`].
@@ -31,7 +30,6 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
     // the drag really left.
     let depth = use_mut_ref(|| 0_u32);
     let active = use_state(|| false);
-    let intents = use_intent();
     let connected = use_selector(|client| client.state().connection() == chat_core::ConnectionState::Connected);
     let can_send = connected && ui.editing.is_none();
 
@@ -64,7 +62,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
         })
     };
     let ondrop = {
-        let (depth, active, client, ui) = (Rc::clone(&depth), active.clone(), chat.client.clone(), ui.clone());
+        let (depth, active, chat, ui) = (Rc::clone(&depth), active.clone(), chat.clone(), ui.clone());
         Callback::from(move |event: DragEvent| {
             *depth.borrow_mut() = 0;
             active.set(false);
@@ -72,7 +70,7 @@ pub fn drop_zone(props: &DropZoneProps) -> Html {
                 return;
             }
             event.prevent_default();
-            send_files(&client, &intents, &ui, event.data_transfer().and_then(|data| data.files()));
+            add_files(&chat, &ui, event.data_transfer().and_then(|data| data.files()));
         })
     };
     html! {

@@ -8,6 +8,7 @@ use chat_protocol::{Content, DeleteScope, Message, ParticipantId};
 use yew::prelude::*;
 
 use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
+use super::attachments::{attachments_view, file_row, uploading_view};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
@@ -55,6 +56,10 @@ fn day_label(chat: &ChatContext, time: i64) -> String {
 }
 
 fn text_view(text: &str) -> Html {
+    // A message of attachments alone has no text to show.
+    if text.is_empty() {
+        return html! {};
+    }
     html! {
         <p class="mc-text">
             { for segments(text).into_iter().map(|segment| match segment {
@@ -76,15 +81,7 @@ fn content_view(chat: &ChatContext, content: &Content) -> Html {
                 blurhash={file.blurhash.clone().map(AttrValue::from)} width={file.width.unwrap_or(240)} height={file.height.unwrap_or(160)}
                 alt={file.name.clone()} open_label={format!("{}: {}", chat.locale.t("openImage"), file.name)} />
         },
-        Content::File { file } => html! {
-            <div class="mc-file">
-                <span class="mc-file-icon">{ icons::file() }</span>
-                <span class="mc-file-name">{ file.name.clone() }</span>
-                <span class="mc-file-size">{ file_size(file.size) }</span>
-                <a class="mc-button" href={link(&file.url)} download={file.name.clone()}
-                    aria-label={format!("{} {}", chat.locale.t("download"), file.name)}>{ chat.locale.t("download") }</a>
-            </div>
-        },
+        Content::File { file } => file_row(chat, file),
         Content::Audio { file } => html! {
             <audio class="mc-audio" controls=true preload="metadata" src={link(&file.url)} aria-label={file.name.clone()} />
         },
@@ -277,6 +274,7 @@ fn sent_body(actions: &Actions<'_>, message: &Rc<Message>, quote: &Quote, menu_o
         <>
             { quote_view(chat, quote) }
             { content_view(chat, &message.content) }
+            { attachments_view(chat, &message.attachments) }
             { marks(chat, message) }
             if message.content != Content::Deleted {
                 <ActionMenu label={chat.locale.t("actions")} open={menu_open} {on_open} {items} />
@@ -325,6 +323,7 @@ fn local_body(chat: &ChatContext, intents: &Intents, echo: &Rc<LocalEcho>, quote
         <>
             { quote_view(chat, quote) }
             { local_content_view(chat, echo) }
+            if !echo.attachments.is_empty() { { uploading_view(chat, &echo.attachments) } }
             <span class="mc-marks">{ status }</span>
         </>
     }

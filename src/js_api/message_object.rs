@@ -64,6 +64,19 @@ fn string_array<'a>(items: impl Iterator<Item = &'a str>) -> Array {
     items.map(JsValue::from_str).collect()
 }
 
+/// A message's attachments as JS objects, with the fields of a file message.
+fn attachments_to_js(files: &[FileRef], client: &ChatClient) -> Array {
+    files
+        .iter()
+        .map(|file| {
+            let object = Object::new();
+            set(&object, "type", chat_protocol::MessageKind::of_content_type(&file.content_type).as_str());
+            set_file(&object, file, client);
+            JsValue::from(object)
+        })
+        .collect()
+}
+
 /// A confirmed message, inheriting the chat's message methods from `proto`.
 pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> JsValue {
     let object = Object::create(proto);
@@ -95,6 +108,9 @@ pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> 
             set(&object, "isDeleted", true);
         }
     }
+    if !message.attachments.is_empty() {
+        set(&object, "attachments", attachments_to_js(&message.attachments, client));
+    }
     let meeting = client.state().meeting().cloned().unwrap_or_default();
     set(&object, "conversationId", message.conversation_id(&meeting));
     let (reply_to, forwarded_from) = (message.reply_to.as_ref(), message.forwarded_from.as_ref());
@@ -125,6 +141,26 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClien
             set(&object, "name", name.as_str());
             set(&object, "size", *size as f64);
         }
+    }
+    if !echo.attachments.is_empty() {
+        let attachments: Array = echo
+            .attachments
+            .iter()
+            .map(|attachment| match &attachment.file {
+                Some(file) => attachments_to_js(std::slice::from_ref(file), client).get(0),
+                None => {
+                    let object = Object::new();
+                    set(&object, "name", attachment.name.as_str());
+                    set(&object, "size", attachment.size as f64);
+                    let progress = Object::new();
+                    set(&progress, "loaded", attachment.loaded as f64);
+                    set(&progress, "total", attachment.size as f64);
+                    set(&object, "progress", progress);
+                    object.into()
+                }
+            })
+            .collect();
+        set(&object, "attachments", attachments);
     }
     match &echo.status {
         EchoStatus::Uploading { loaded, total } => {

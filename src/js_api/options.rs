@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_protocol::{MessageId, MessageKind, ParticipantId};
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function, Object, Reflect};
 use serde_json::{Map, Value};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, File};
@@ -104,9 +104,66 @@ pub fn parse_kind(name: &str) -> JsResult<MessageKind> {
     name.parse().map_err(|e: chat_protocol::UnknownKind| invalid_argument(&e.to_string()))
 }
 
+/// The `attachments` of a message (`File`s or `Blob`s), each with the kind
+/// its type suggests.
+pub fn attachments_of(message: &JsValue) -> JsResult<Vec<(FileSource, MessageKind)>> {
+    let Some(list) = get(message, "attachments") else { return Ok(Vec::new()) };
+    if !Array::is_array(&list) {
+        return Err(invalid_argument("`attachments` must be an array of files"));
+    }
+    Array::from(&list)
+        .iter()
+        .map(|item| {
+            let kind =
+                item.dyn_ref::<Blob>().map_or(MessageKind::File, |blob| MessageKind::of_content_type(&blob.type_()));
+            Ok((file_source(&item)?, kind))
+        })
+        .collect()
+}
+
 /// A `File` or `Blob` argument as the client takes files.
 pub fn file_source(value: &JsValue) -> JsResult<FileSource> {
     let blob: Blob = value.clone().dyn_into().map_err(|_| invalid_argument("expected a File or Blob"))?;
     let name = value.dyn_ref::<File>().map_or_else(|| "file".to_owned(), File::name);
     Ok(FileSource { size: blob.size() as u64, body: Rc::new(blob), name })
+}
+
+/// The attachments an edit keeps: `fileId`s, or attachment objects carrying one.
+pub fn kept_attachments(message: &JsValue) -> JsResult<Option<Vec<chat_protocol::FileId>>> {
+    let Some(list) = get(message, "attachments") else { return Ok(None) };
+    if !Array::is_array(&list) {
+        return Err(invalid_argument("`attachments` must be an array of file ids or attachments"));
+    }
+    let list = Array::from(&list);
+    let ids = list.iter().map(|item| {
+        item.as_string()
+            .or_else(|| get(&item, "fileId").and_then(|v| v.as_string()))
+            .map(chat_protocol::FileId)
+            .ok_or_else(|| invalid_argument("each kept attachment is a fileId or an attachment object"))
+    });
+    ids.collect::<JsResult<Vec<_>>>().map(Some)
+}
+
+/// A JS `onProgress({ loaded, total })` as the client calls progress.
+pub fn progress_callback(callback: Option<Function>) -> Option<crate::client::OnProgress> {
+    callback.map(|callback| -> crate::client::OnProgress {
+        Rc::new(move |loaded, total| {
+            let progress = Object::new();
+            super::set(&progress, "loaded", loaded as f64);
+            super::set(&progress, "total", total as f64);
+            if let Err(error) = callback.call1(&JsValue::NULL, &progress) {
+                web_sys::console::error_2(&"meeting-chat: an onProgress callback threw".into(), &error);
+            }
+        })
+    })
+}
+
+/// The file of a `{ type, image | file }` message: the seed names an image
+/// `image` and any other file `file`; `file` is taken for every type too.
+pub fn attached_file(message: &JsValue, kind: MessageKind) -> JsResult<JsValue> {
+    let image = (kind == MessageKind::Image).then(|| get(message, "image")).flatten();
+    image.or_else(|| get(message, "file")).ok_or_else(|| {
+        let key = if kind == MessageKind::Image { "`image` (or `file`)" } else { "`file`" };
+        invalid_argument(&format!("{key} is required"))
+    })
 }

@@ -46,8 +46,11 @@ export class ChatPanel {
     await this.page.getByRole("menuitem", { name: item, exact: true }).click();
   }
 
+  /** Picks files into the composer's tray and sends them (with `text`, if any) as one message. */
   async attach(...paths) {
     await this.page.setInputFiles(".mc-composer input[type=file]", paths);
+    await this.page.locator(".mc-tray-file").nth(paths.length - 1).waitFor();
+    await this.page.click(".mc-send");
   }
 
   async chatWith(label) {

@@ -200,6 +200,8 @@ test("keyboard alone: menus with arrow keys, focus returns, Up edits; the image 
     zone.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
   });
   await page.locator(".mc-drop-overlay").waitFor({ state: "detached" });
+  await page.locator(".mc-tray-file", { hasText: "dropped-notes.txt" }).waitFor();
+  await page.click(".mc-send");
   await bob.waitFor("dropped-notes.txt");
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
 });
@@ -226,4 +228,31 @@ test("on a phone the join form and the panel stack and nothing is cut off", asyn
     await phone.screenshot(`${shots}phone-${width}.png`);
     await phone.page.context().close();
   }
+});
+
+test("several files go as one message: a tray to remove one from, a grid of images and a list of files", async () => {
+  const meeting = `m${Date.now()}-sama`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  await ann.page.setInputFiles(".mc-composer input[type=file]", [
+    here("./whiteboard.png"), here("./whiteboard.png"), here("./whiteboard.png"), here("./minutes.txt"), here("./minutes.txt"),
+  ]);
+  await ann.page.locator(".mc-tray-file").nth(4).waitFor();
+  await ann.page.getByRole("button", { name: "Remove minutes.txt" }).first().click();
+  assert.equal(await ann.page.locator(".mc-tray-file").count(), 4, "one taken out before sending");
+  await ann.input.fill("the whiteboard, three times, and the minutes");
+  await ann.page.screenshot({ path: `${shots}attachments-tray.png` });
+  await ann.input.press("Enter");
+  await bob.waitFor("the whiteboard, three times");
+  const message = bob.message("the whiteboard, three times");
+  await message.locator(".mc-grid .mc-image img:not(.mc-loading)").nth(2).waitFor();
+  assert.equal(await message.locator(".mc-grid .mc-image").count(), 3, "the images as a grid");
+  assert.equal(await message.locator(".mc-attachments .mc-file").count(), 1, "the file as a list");
+  assert.equal(await ann.page.locator(".mc-tray-file").count(), 0, "the tray empties once sent");
+  await bob.screenshot(`${shots}attachments-grid.png`);
+  await message.locator(".mc-grid .mc-image").first().click();
+  await bob.page.locator(".mc-viewer").waitFor();
+  await bob.screenshot(`${shots}attachments-view.png`);
+  await bob.page.keyboard.press("Escape");
+  for (const panel of [ann, bob]) await panel.page.context().close();
 });

@@ -41,6 +41,11 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.sendMessage({ type: "text", message: "generic" });
   await chat.sendMessage({ type: "image", file: image });
   await chat.sendMessage({ type: "image", image });
+  const several = await chat.sendMessage({ type: "text", message: "hey how is going?", attachments: [image, file] });
+  if (several.type === "text") {
+    for (const a of several.attachments ?? []) console.log(a.name, a.size, a.link, a.width, a.blurhash, a.progress?.loaded);
+    await chat.editMessage(several.id, { type: "text", message: "one left", attachments: [several.attachments![0]] });
+  }
   await chat.editMessage(sent.id, { type: "image", image });
   const pong: Message = await sent.respond("pong", { metadata: { bot: true } });
   chat.on("message", async (cm) => {

@@ -48,6 +48,28 @@ impl DraftContent {
     }
 }
 
+/// A file a text message carries, uploading until `file` is set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// The file's name.
+    pub name: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Bytes uploaded so far.
+    #[serde(default)]
+    pub loaded: u64,
+    /// The server's reference, once uploaded.
+    pub file: Option<FileRef>,
+}
+
+impl Attachment {
+    /// A file about to be uploaded.
+    pub fn new(name: impl Into<String>, size: u64) -> Self {
+        Self { name: name.into(), size, loaded: 0, file: None }
+    }
+}
+
 /// Where a local echo stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "camelCase")]
@@ -98,8 +120,46 @@ pub struct LocalEcho {
     /// Extra event details, kept like `metadata`.
     #[serde(default)]
     pub details: Map<String, Value>,
+    /// Files a text message carries, in order.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
     /// Where it stands.
     pub status: EchoStatus,
+}
+
+impl LocalEcho {
+    /// How many files this message uploads: its own file, or its attachments.
+    pub fn parts(&self) -> usize {
+        match self.content {
+            DraftContent::File { .. } => 1,
+            DraftContent::Text { .. } => self.attachments.len(),
+        }
+    }
+
+    /// Whether every file it carries is uploaded.
+    pub fn uploaded(&self) -> bool {
+        let content = !matches!(self.content, DraftContent::File { file: None, .. });
+        content && self.attachments.iter().all(|a| a.file.is_some())
+    }
+
+    /// Bytes uploaded and in all, over its files.
+    pub fn upload_progress(&self) -> (u64, u64) {
+        match &self.content {
+            DraftContent::File { size, file, .. } => match (&self.status, file) {
+                (_, Some(_)) => (*size, *size),
+                (EchoStatus::Uploading { loaded, .. }, None) => (*loaded, *size),
+                (_, None) => (0, *size),
+            },
+            DraftContent::Text { .. } => self.attachments.iter().fold((0, 0), |(loaded, total), a| {
+                (loaded + if a.file.is_some() { a.size } else { a.loaded }, total + a.size)
+            }),
+        }
+    }
+
+    /// The ids of its uploaded attachments, once all are.
+    pub fn attachment_ids(&self) -> Option<Vec<chat_protocol::FileId>> {
+        self.attachments.iter().map(|a| a.file.as_ref().map(|f| f.id.clone())).collect()
+    }
 }
 
 /// An unacked send as saved in browser storage, so a reload does not lose it.

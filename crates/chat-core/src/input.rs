@@ -1,10 +1,10 @@
 //! What the reducer takes: server frames, connection changes, upload
 //! progress, and the local user's intents.
 
-use chat_protocol::{ClientId, DeleteScope, FileRef, MessageId, NewContent, ParticipantId, ServerFrame};
+use chat_protocol::{ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, ServerFrame};
 use serde_json::{Map, Value};
 
-use crate::echo::{DraftContent, OutboxEntry};
+use crate::echo::{Attachment, DraftContent, OutboxEntry};
 use crate::effect::OpId;
 
 /// A message to send.
@@ -22,6 +22,8 @@ pub struct Draft {
     pub metadata: Map<String, Value>,
     /// Extra event details, kept like `metadata`.
     pub details: Map<String, Value>,
+    /// Files a text message carries, in order (uploaded as the message is sent).
+    pub attachments: Vec<Attachment>,
 }
 
 impl Draft {
@@ -34,6 +36,7 @@ impl Draft {
             targets: Vec::new(),
             metadata: Map::new(),
             details: Map::new(),
+            attachments: Vec::new(),
         }
     }
 }
@@ -61,6 +64,8 @@ pub enum Intent {
         id: MessageId,
         /// Its new content.
         content: NewContent,
+        /// The attachments to keep, in order; `None` keeps them all.
+        attachments: Option<Vec<FileId>>,
     },
     /// Delete a message.
     Delete {
@@ -133,23 +138,27 @@ pub enum Input {
     Closed,
     /// The user did something.
     Intent(Intent),
-    /// Upload progress of an echo's file.
+    /// Upload progress of one of an echo's files.
     UploadProgress {
         /// The echo.
         client_id: ClientId,
+        /// Which file: 0 for a file message's own, the attachment's index otherwise.
+        part: usize,
         /// Bytes sent.
         loaded: u64,
         /// Bytes in all.
         total: u64,
     },
-    /// An echo's file is uploaded.
+    /// One of an echo's files is uploaded.
     UploadDone {
         /// The echo.
         client_id: ClientId,
+        /// Which file (see [`Input::UploadProgress`]).
+        part: usize,
         /// The server's reference.
         file: FileRef,
     },
-    /// An echo's upload failed or was cancelled.
+    /// One of an echo's uploads failed or was cancelled: the message fails.
     UploadFailed {
         /// The echo.
         client_id: ClientId,

@@ -21,7 +21,7 @@ mod state;
 mod timeline;
 
 pub use chat_protocol as protocol;
-pub use echo::{DraftContent, EchoStatus, LocalEcho, OutboxEntry};
+pub use echo::{Attachment, DraftContent, EchoStatus, LocalEcho, OutboxEntry};
 pub use effect::{Change, Effect, OpError, OpId, Outcome};
 pub use input::{Draft, Input, Intent};
 pub use rows::{in_conversation, ConversationPage, MessageKey, Row};

@@ -12,7 +12,7 @@ use chat_protocol::{
     RateBucket, RequestId, Seq,
 };
 
-use crate::echo::{EchoStatus, LocalEcho, OutboxEntry};
+use crate::echo::{LocalEcho, OutboxEntry};
 use crate::effect::{Change, Effect, OpError, OpId};
 use crate::input::Input;
 use crate::rows::MessageKey;
@@ -266,7 +266,7 @@ impl ChatState {
     /// Sends to keep across a reload: every echo not yet confirmed whose
     /// content can be sent without the original file object.
     pub fn outbox(&self) -> Vec<OutboxEntry> {
-        self.echoes.iter().filter(|e| e.content.to_new_content().is_some()).cloned().collect()
+        self.echoes.iter().filter(|e| e.uploaded()).cloned().collect()
     }
 
     /// Whether this participant may edit `message` (the protocol's rule).
@@ -295,10 +295,10 @@ impl ChatState {
             Input::Disconnected { code } => self.on_disconnected(code, &mut fx),
             Input::Closed => self.set_connection(ConnectionState::Closed, &mut fx),
             Input::Intent(intent) => self.on_intent(intent, now, &mut fx),
-            Input::UploadProgress { client_id, loaded, total } => {
-                self.set_echo_status(&client_id, EchoStatus::Uploading { loaded, total }, &mut fx)
+            Input::UploadProgress { client_id, part, loaded, .. } => {
+                self.on_upload_progress(&client_id, part, loaded, &mut fx)
             }
-            Input::UploadDone { client_id, file } => self.on_uploaded(&client_id, file, &mut fx),
+            Input::UploadDone { client_id, part, file } => self.on_uploaded(&client_id, part, file, &mut fx),
             Input::UploadFailed { client_id, reason, retryable, cause } => {
                 let mut error = OpError::new("upload_failed", reason, retryable);
                 error.cause = cause;

@@ -32,7 +32,10 @@ fn an_edit_of_an_unloaded_message_is_ignored() {
 fn an_edit_intent_sends_a_frame_and_settles_on_ack() {
     let mut state = joined("ann", Role::Participant, 0);
     let content = NewContent::Text { text: "fixed".into() };
-    let fx = state.apply(Input::Intent(Intent::Edit { op: 3, id: "m1".into(), content: content.clone() }), NOW);
+    let fx = state.apply(
+        Input::Intent(Intent::Edit { op: 3, id: "m1".into(), content: content.clone(), attachments: None }),
+        NOW,
+    );
     assert!(
         matches!(sent_frames(&fx)[..], [ClientFrame::Edit { ref id, content: ref c, .. }] if id.as_str() == "m1" && c == &content)
     );

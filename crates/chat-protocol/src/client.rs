@@ -48,6 +48,10 @@ pub enum ClientFrame {
         /// Extra event details (SignalWire's), stored and delivered like `metadata`.
         #[serde(default, skip_serializing_if = "Map::is_empty")]
         details: Map<String, Value>,
+        /// Uploads a text message carries besides its text, in order, at most
+        /// [`crate::Limits::max_attachments`]; the text may then be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<FileId>,
     },
     /// Replace a message's content; only its author may.
     #[serde(rename_all = "camelCase")]
@@ -58,6 +62,10 @@ pub enum ClientFrame {
         id: MessageId,
         /// The new content; its kind must match the message's.
         content: NewContent,
+        /// The attachments to keep, in order, out of those the message has;
+        /// `None` keeps them all. An edit removes attachments, never adds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachments: Option<Vec<FileId>>,
     },
     /// Delete a message, for everyone or for oneself.
     #[serde(rename_all = "camelCase")]

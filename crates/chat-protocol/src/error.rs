@@ -30,6 +30,8 @@ pub enum ErrorCode {
     TooManyTargets,
     /// The referenced file is unknown, not the sender's, or of the wrong kind.
     InvalidAttachment,
+    /// More attachments than [`crate::Limits::max_attachments`].
+    TooManyAttachments,
     /// No such message, or the requester may not see it.
     NotFound,
     /// The requester may not do this.

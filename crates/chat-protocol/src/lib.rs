@@ -34,7 +34,7 @@ pub use rules::RuleViolation;
 pub use server::{AckResult, MeetingSettings, Participant, RateBucket, Role, ServerFrame};
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {

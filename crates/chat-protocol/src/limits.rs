@@ -25,6 +25,13 @@ pub struct Limits {
     pub file_messages_per_window: u32,
     /// The rate window, in seconds.
     pub rate_window_secs: u32,
+    /// Most attachments on one message.
+    #[serde(default = "default_max_attachments")]
+    pub max_attachments: usize,
+}
+
+fn default_max_attachments() -> usize {
+    10
 }
 
 impl Default for Limits {
@@ -39,6 +46,7 @@ impl Default for Limits {
             text_messages_per_window: 180,
             file_messages_per_window: 20,
             rate_window_secs: 60,
+            max_attachments: default_max_attachments(),
         }
     }
 }

@@ -40,6 +40,17 @@ impl MessageKind {
         }
     }
 
+    /// The kind a client guesses for a file from its declared content type
+    /// (the server decides from the bytes): the images it shows inline,
+    /// sound, and any other file.
+    pub fn of_content_type(content_type: &str) -> Self {
+        match content_type {
+            "image/png" | "image/jpeg" | "image/gif" | "image/webp" => Self::Image,
+            t if t.starts_with("audio/") => Self::Audio,
+            _ => Self::File,
+        }
+    }
+
     /// Every kind, in the order the seeds list them.
     pub const ALL: [Self; 4] = [Self::Text, Self::Image, Self::File, Self::Audio];
 }
@@ -202,6 +213,9 @@ pub struct Message {
     /// Extra event details (SignalWire's), kept like `metadata`.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub details: Map<String, Value>,
+    /// Files a text message carries besides its text (SAMA's), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<FileRef>,
     /// Whether the message was edited.
     #[serde(default)]
     pub edited: bool,

@@ -29,6 +29,13 @@ pub enum RuleViolation {
         /// The limit.
         max: usize,
     },
+    /// More attachments than [`Limits::max_attachments`].
+    TooManyAttachments {
+        /// How many were given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// More recipients than [`Limits::max_targets`].
     TooManyTargets {
         /// How many were given.
@@ -56,6 +63,7 @@ impl RuleViolation {
             Self::TextTooLong { .. } => ErrorCode::TextTooLong,
             Self::MetadataTooLarge { .. } => ErrorCode::MetadataTooLarge,
             Self::TooManyTargets { .. } => ErrorCode::TooManyTargets,
+            Self::TooManyAttachments { .. } => ErrorCode::TooManyAttachments,
             Self::NotAuthor | Self::NotAuthorOrHost | Self::PinNotAllowed | Self::NotHost => ErrorCode::Forbidden,
             Self::Deleted => ErrorCode::MessageDeleted,
         }
@@ -69,6 +77,7 @@ impl fmt::Display for RuleViolation {
             Self::TextTooLong { len, max } => write!(f, "text is {len} characters long; the limit is {max}"),
             Self::MetadataTooLarge { len, max } => write!(f, "metadata is {len} bytes; the limit is {max}"),
             Self::TooManyTargets { count, max } => write!(f, "{count} recipients; the limit is {max}"),
+            Self::TooManyAttachments { count, max } => write!(f, "{count} attachments; the limit is {max}"),
             Self::NotAuthor => f.write_str("only the author may edit a message"),
             Self::NotAuthorOrHost => f.write_str("only the author or a host may delete a message for everyone"),
             Self::PinNotAllowed => f.write_str("only hosts may pin messages in this meeting"),
@@ -80,9 +89,13 @@ impl fmt::Display for RuleViolation {
 
 impl std::error::Error for RuleViolation {}
 
-/// Text is not blank and at most `max_text_chars` characters (not bytes).
-pub fn check_text(text: &str, limits: &Limits) -> Result<(), RuleViolation> {
-    if text.trim().is_empty() {
+/// Text is at most `max_text_chars` characters (not bytes), and not blank
+/// unless the message carries attachments, at most `max_attachments`.
+pub fn check_text(text: &str, attachments: usize, limits: &Limits) -> Result<(), RuleViolation> {
+    if attachments > limits.max_attachments {
+        return Err(RuleViolation::TooManyAttachments { count: attachments, max: limits.max_attachments });
+    }
+    if text.trim().is_empty() && attachments == 0 {
         return Err(RuleViolation::EmptyText);
     }
     let len = text.chars().count();
@@ -174,9 +187,20 @@ mod tests {
     #[test]
     fn text_is_limited_in_characters_not_bytes() {
         let limits = Limits::default();
-        assert_eq!(check_text(&"é".repeat(4_000), &limits), Ok(()));
-        assert_eq!(check_text(&"a".repeat(4_001), &limits), Err(RuleViolation::TextTooLong { len: 4_001, max: 4_000 }));
-        assert_eq!(check_text("  \n", &limits), Err(RuleViolation::EmptyText));
+        assert_eq!(check_text(&"é".repeat(4_000), 0, &limits), Ok(()));
+        assert_eq!(
+            check_text(&"a".repeat(4_001), 0, &limits),
+            Err(RuleViolation::TextTooLong { len: 4_001, max: 4_000 })
+        );
+        assert_eq!(check_text("  \n", 0, &limits), Err(RuleViolation::EmptyText));
+    }
+
+    #[test]
+    fn attachments_may_stand_without_text_up_to_the_limit() {
+        let limits = Limits::default();
+        assert_eq!(check_text("", 1, &limits), Ok(()));
+        assert_eq!(check_text("look", 10, &limits), Ok(()));
+        assert_eq!(check_text("", 11, &limits), Err(RuleViolation::TooManyAttachments { count: 11, max: 10 }));
     }
 
     #[test]

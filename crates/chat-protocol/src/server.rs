@@ -49,11 +49,12 @@ pub enum RateBucket {
 }
 
 impl RateBucket {
-    /// The bucket a message of `kind` counts against.
-    pub fn of(kind: MessageKind) -> Self {
+    /// The bucket a message of `kind` with `attachments` counts against: a
+    /// message carrying files counts as a file message.
+    pub fn of(kind: MessageKind, attachments: usize) -> Self {
         match kind {
-            MessageKind::Text => Self::Text,
-            MessageKind::Image | MessageKind::File | MessageKind::Audio => Self::File,
+            MessageKind::Text if attachments == 0 => Self::Text,
+            MessageKind::Text | MessageKind::Image | MessageKind::File | MessageKind::Audio => Self::File,
         }
     }
 

@@ -33,6 +33,7 @@ pub fn text_message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
         targets: Vec::new(),
         metadata: Default::default(),
         details: Default::default(),
+        attachments: Vec::new(),
         edited: false,
         edited_at: None,
         pinned: false,

@@ -56,6 +56,7 @@ fn text_message() -> Message {
         targets: vec!["u-bob".into()],
         metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
         details: Default::default(),
+        attachments: Vec::new(),
         edited: true,
         edited_at: Some(1_795_420_005_000),
         pinned: false,
@@ -64,7 +65,7 @@ fn text_message() -> Message {
 
 #[test]
 fn client_frames() {
-    golden("client_auth", &ClientFrame::Auth { v: 1, token: "eyJ...".into(), last_seq: Some(41) });
+    golden("client_auth", &ClientFrame::Auth { v: 2, token: "eyJ...".into(), last_seq: Some(41) });
     golden(
         "client_send_text",
         &ClientFrame::Send {
@@ -76,6 +77,7 @@ fn client_frames() {
             targets: vec!["u-bob".into()],
             metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
             details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
+            attachments: Vec::new(),
         },
     );
     golden(
@@ -89,11 +91,31 @@ fn client_frames() {
             targets: Vec::new(),
             metadata: Default::default(),
             details: Default::default(),
+            attachments: Vec::new(),
+        },
+    );
+    golden(
+        "client_send_attachments",
+        &ClientFrame::Send {
+            req_id: 17,
+            client_id: "c-8001".into(),
+            content: NewContent::Text { text: "the whiteboard and the minutes".into() },
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Default::default(),
+            details: Default::default(),
+            attachments: vec!["3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7".into(), "4a1b".into()],
         },
     );
     golden(
         "client_edit",
-        &ClientFrame::Edit { req_id: 9, id: "9b1d".into(), content: NewContent::Text { text: "fixed".into() } },
+        &ClientFrame::Edit {
+            req_id: 9,
+            id: "9b1d".into(),
+            content: NewContent::Text { text: "fixed".into() },
+            attachments: Some(vec!["4a1b".into()]),
+        },
     );
     golden("client_delete", &ClientFrame::Delete { req_id: 10, id: "9b1d".into(), scope: DeleteScope::Me });
     golden("client_pin", &ClientFrame::Pin { req_id: 11, id: "9b1d".into() });
@@ -113,7 +135,7 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 1,
+            v: 2,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,

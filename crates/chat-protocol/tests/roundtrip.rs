@@ -34,25 +34,32 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
             any::<Option<String>>(),
             prop::collection::vec(any::<String>(), 0..4),
             metadata(),
-            metadata()
+            metadata(),
+            prop::collection::vec(any::<String>(), 0..3)
         )
-            .prop_map(|(req_id, client_id, content, reply_to, forwarded_from, targets, metadata, details)| {
-                ClientFrame::Send {
-                    req_id,
-                    client_id: client_id.into(),
-                    content,
-                    reply_to: reply_to.map(Into::into),
-                    forwarded_from: forwarded_from.map(Into::into),
-                    targets: targets.into_iter().map(Into::into).collect(),
-                    metadata,
-                    details,
+            .prop_map(
+                |(req_id, client_id, content, reply_to, forwarded_from, targets, metadata, details, files)| {
+                    ClientFrame::Send {
+                        req_id,
+                        client_id: client_id.into(),
+                        content,
+                        reply_to: reply_to.map(Into::into),
+                        forwarded_from: forwarded_from.map(Into::into),
+                        targets: targets.into_iter().map(Into::into).collect(),
+                        metadata,
+                        details,
+                        attachments: files.into_iter().map(Into::into).collect(),
+                    }
                 }
-            }),
-        (any::<u64>(), any::<String>(), content()).prop_map(|(req_id, id, content)| ClientFrame::Edit {
-            req_id,
-            id: id.into(),
-            content
-        }),
+            ),
+        (any::<u64>(), any::<String>(), content(), any::<Option<Vec<String>>>()).prop_map(
+            |(req_id, id, content, keep)| ClientFrame::Edit {
+                req_id,
+                id: id.into(),
+                content,
+                attachments: keep.map(|files| files.into_iter().map(Into::into).collect())
+            }
+        ),
         (any::<u64>(), any::<String>(), any::<bool>()).prop_map(|(req_id, id, me)| ClientFrame::Delete {
             req_id,
             id: id.into(),

@@ -113,6 +113,9 @@ impl UrlSigner {
             }
             Content::Text { .. } | Content::Deleted => {}
         }
+        for attachment in &mut message.attachments {
+            self.sign_file(attachment, now_secs);
+        }
     }
 }
 

@@ -77,6 +77,8 @@ pub struct NewMessage {
     pub metadata: Map<String, Value>,
     /// Extra event details, kept like `metadata`.
     pub details: Map<String, Value>,
+    /// Files a text message carries besides its text, in order (checked by the domain).
+    pub attachments: Vec<FileId>,
 }
 
 /// Who may receive an event.
@@ -191,8 +193,9 @@ pub struct HistoryPage {
 pub struct Deleted {
     /// The tombstone event.
     pub event: StoredEvent,
-    /// A file no other message refers to any more: its bytes should go too.
-    pub orphaned_file: Option<FileId>,
+    /// Files no other message refers to any more (its own, its
+    /// attachments): their bytes should go too.
+    pub orphaned_files: Vec<FileId>,
 }
 
 /// Durable storage of meetings, messages, events and files.
@@ -223,12 +226,14 @@ pub trait Store: Send + Sync + 'static {
     async fn is_hidden_for(&self, id: &MessageId, participant: &ParticipantId) -> Result<bool, StoreError>;
     /// Stores a message, or finds the one its sender already sent with this client id.
     async fn insert_message(&self, message: NewMessage) -> Result<Inserted, StoreError>;
-    /// Replaces a message's content.
+    /// Replaces a message's content, and keeps only `attachments` of its
+    /// attachments when given (the domain checked they are among them).
     async fn edit_message(
         &self,
         meeting: &MeetingId,
         id: &MessageId,
         content: StoredContent,
+        attachments: Option<Vec<FileId>>,
         by: &ParticipantId,
         at: i64,
     ) -> Result<StoredEvent, StoreError>;

@@ -11,10 +11,12 @@ use crate::error::DomainError;
 /// Longest accepted id (client id, participant id in targets), in bytes.
 pub const MAX_ID_BYTES: usize = 128;
 
-/// Checks content being sent or edited.
-pub fn check_content(content: &NewContent, limits: &Limits) -> Result<(), DomainError> {
+/// Checks content being sent or edited, with the number of attachments it
+/// carries (text alone may carry them; it may then be empty).
+pub fn check_content(content: &NewContent, attachments: usize, limits: &Limits) -> Result<(), DomainError> {
     match content {
-        NewContent::Text { text } => Ok(rules::check_text(text, limits)?),
+        NewContent::Text { text } => Ok(rules::check_text(text, attachments, limits)?),
+        _ if attachments > 0 => Err(DomainError::InvalidRequest("only a text message carries attachments".into())),
         NewContent::Image { file_id } | NewContent::File { file_id } | NewContent::Audio { file_id } => {
             check_id("fileId", file_id.as_str())
         }
@@ -79,8 +81,8 @@ mod tests {
     fn content_checks_use_the_shared_text_rule() {
         let limits = Limits::default();
         let text = |t: String| NewContent::Text { text: t };
-        assert!(check_content(&text("é".repeat(4_000)), &limits).is_ok());
-        let long = check_content(&text("a".repeat(4_001)), &limits);
+        assert!(check_content(&text("é".repeat(4_000)), 0, &limits).is_ok());
+        let long = check_content(&text("a".repeat(4_001)), 0, &limits);
         assert!(matches!(long, Err(DomainError::Rule(RuleViolation::TextTooLong { len: 4_001, .. }))));
         let mut big = Map::new();
         big.insert("k".into(), json!("x".repeat(4_096)));

@@ -74,6 +74,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
             targets: Vec::new(),
             metadata: big_metadata.as_object().cloned().unwrap(),
             details: Default::default(),
+            attachments: Vec::new(),
         })
         .await
         .error();

@@ -65,7 +65,9 @@ async fn resending_a_client_id_returns_the_original_ack_and_stores_nothing_twice
 async fn edit(client: &mut Client, id: &MessageId, text: &str) -> Answer {
     let id = id.clone();
     let text = text.to_owned();
-    client.request(|req_id| ClientFrame::Edit { req_id, id, content: NewContent::Text { text } }).await
+    client
+        .request(|req_id| ClientFrame::Edit { req_id, id, content: NewContent::Text { text }, attachments: None })
+        .await
 }
 
 async fn delete(client: &mut Client, id: &MessageId, scope: DeleteScope) -> Answer {
@@ -105,6 +107,7 @@ async fn only_the_author_edits_and_everyone_sees_the_edit() {
             req_id,
             id: id.clone(),
             content: NewContent::File { file_id: "x".into() },
+            attachments: None,
         })
         .await
         .error();
@@ -235,6 +238,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
         targets: Vec::new(),
         metadata: Default::default(),
         details: Default::default(),
+        attachments: Vec::new(),
     };
     let with_req = |mut frame: ClientFrame, id| {
         if let ClientFrame::Send { req_id, .. } = &mut frame {
@@ -256,6 +260,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
             targets: Vec::new(),
             metadata: serde_json::from_str(r#"{"source":"forward"}"#).unwrap(),
             details: Default::default(),
+            attachments: Vec::new(),
         })
         .await
         .ack();

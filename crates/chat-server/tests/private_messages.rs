@@ -47,6 +47,7 @@ async fn a_private_message_is_never_seen_by_a_non_target() {
         req_id,
         id: private.clone(),
         content: NewContent::Text { text: "psst, edited".into() },
+        attachments: None,
     })
     .await
     .ack();

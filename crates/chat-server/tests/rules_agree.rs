@@ -39,6 +39,7 @@ async fn server_verdict(client: &mut Client, client_id: &str, draft: &Draft) -> 
             targets: draft.targets.clone(),
             metadata: draft.metadata.clone(),
             details: draft.details.clone(),
+            attachments: Vec::new(),
         })
         .await;
     match answer {
@@ -125,6 +126,7 @@ async fn the_core_and_the_server_agree_on_who_may_edit_delete_and_pin() {
                 req_id,
                 id: id.clone(),
                 content: NewContent::Text { text: "changed".into() },
+                attachments: None,
             })
             .await;
         assert_eq!(core.can_edit(&message), allowed(edit), "{} edits", client.me.id);

@@ -42,6 +42,7 @@ async fn a_reader_that_stalls_is_closed_with_4008_and_can_resume() {
                 targets: Vec::new(),
                 metadata: Default::default(),
                 details: Default::default(),
+                attachments: Vec::new(),
             };
             write.send(WsMessage::Text(serde_json::to_string(&frame).unwrap().into())).await.unwrap();
             sent += 1;

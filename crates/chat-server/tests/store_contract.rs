@@ -28,6 +28,7 @@ fn new_message(
         targets: targets.iter().map(|t| ParticipantId::from(*t)).collect(),
         metadata: Default::default(),
         details: Default::default(),
+        attachments: Vec::new(),
     }
 }
 
@@ -48,6 +49,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         blurhash: None,
         created_at: 1,
     };
+    let shared_file = file.clone();
     store.insert_file(file).await.expect("file");
     let text = |t: &str| StoredContent::Text(t.into());
     let first = store.insert_message(new_message("m1", "c1", "ann", 10, text("hello"), &[])).await.expect("m1");
@@ -61,7 +63,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("{:?}", store.insert_message(file_message).await.expect("m3").message.content));
     log.push(format!(
         "{:?}",
-        store.edit_message(&meeting, &"m1".into(), text("hello, all"), &ann, 20).await.map(|e| e.envelope)
+        store.edit_message(&meeting, &"m1".into(), text("hello, all"), None, &ann, 20).await.map(|e| e.envelope)
     ));
     log.push(format!(
         "{:?}",
@@ -74,12 +76,25 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     ));
     log.push(format!("{:?}", store.hide_for(&meeting, &"m1".into(), &cat, 24).await.map(|e| e.is_none())));
     let deleted = store.delete_for_everyone(&meeting, &"m3".into(), &ann, 25).await.expect("delete");
-    log.push(format!("{:?} {:?}", deleted.event.envelope, deleted.orphaned_file));
+    log.push(format!("{:?} {:?}", deleted.event.envelope, deleted.orphaned_files));
     log.push(format!(
         "{:?}",
-        store.delete_for_everyone(&meeting, &"m3".into(), &ann, 26).await.map(|d| d.orphaned_file)
+        store.delete_for_everyone(&meeting, &"m3".into(), &ann, 26).await.map(|d| d.orphaned_files)
     ));
     log.push(format!("{:?}", store.file(&"f1".into()).await.expect("file")));
+    // Attachments: kept in order, an edit keeps some, a delete orphans what no other message uses.
+    for (id, name) in [("f2", "a.png"), ("f3", "b.png")] {
+        let file = StoredFile { id: FileId::from(id), name: name.into(), ..shared_file.clone() };
+        store.insert_file(file).await.expect("file");
+    }
+    let mut with_files = new_message("m4", "c4", "ann", 14, text(""), &[]);
+    with_files.attachments = vec!["f2".into(), "f3".into()];
+    log.push(format!("{:?}", store.insert_message(with_files).await.expect("m4").message.attachments));
+    let kept = store.edit_message(&meeting, &"m4".into(), text("two"), Some(vec!["f3".into()]), &ann, 15).await;
+    log.push(format!("{:?}", kept.map(|e| e.envelope)));
+    log.push(format!("{:?}", store.message(&meeting, &"m4".into()).await.map(|m| m.map(|m| m.attachments))));
+    let gone = store.delete_for_everyone(&meeting, &"m4".into(), &ann, 16).await.expect("delete m4");
+    log.push(format!("{:?} {:?}", gone.orphaned_files, gone.event.envelope));
     let settings = MeetingSettings { anyone_can_pin: true };
     log.push(format!("{:?}", store.update_settings(&meeting, settings, &ann, 27).await.map(|e| e.envelope)));
     log.push(format!("{:?}", store.settings(&meeting).await));
@@ -103,7 +118,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("{:?}", store.message(&MeetingId::from("elsewhere"), &"m1".into()).await));
     log.push(format!(
         "{:?}",
-        store.edit_message(&meeting, &"nope".into(), text("x"), &ann, 30).await.map(|e| e.envelope)
+        store.edit_message(&meeting, &"nope".into(), text("x"), None, &ann, 30).await.map(|e| e.envelope)
     ));
     log
 }

@@ -212,3 +212,92 @@ async fn audio_must_be_audio_and_deleting_a_file_message_erases_its_bytes() {
     assert_eq!(get(&server, &audio.url).await.status(), StatusCode::NOT_FOUND);
     server.stop().await;
 }
+
+async fn send_with(client: &mut Client, client_id: &str, text: &str, files: &[&FileRef]) -> Answer {
+    let attachments = files.iter().map(|f| f.id.clone()).collect();
+    client
+        .request(|req_id| chat_protocol::ClientFrame::Send {
+            req_id,
+            client_id: client_id.into(),
+            content: NewContent::Text { text: text.into() },
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Default::default(),
+            details: Default::default(),
+            attachments,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_message_carries_several_attachments_in_order_and_an_edit_only_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let ann_token = token_for("ann", Role::Participant);
+    let mut ann = Client::connect(&server, "ann", Role::Participant).await;
+    let mut bob = Client::connect(&server, "bob", Role::Participant).await;
+    let mut files = Vec::new();
+    for (index, size) in [(1, 20), (2, 30), (3, 40)] {
+        files.push(upload_ok(&server, &ann_token, &format!("photo{index}.png"), "image", png(size, size)).await);
+    }
+    for name in ["minutes.txt", "plan.txt"] {
+        files.push(upload_ok(&server, &ann_token, name, "file", format!("{name} body").into_bytes()).await);
+    }
+    let refs: Vec<&FileRef> = files.iter().collect();
+    let id = sent_id(&send_with(&mut ann, "c1", "", &refs).await.ack());
+    let received = loop {
+        if let chat_protocol::Event::MessageCreated { message } = bob.next_event().await.event {
+            break message;
+        }
+    };
+    assert_eq!(received.id, id);
+    let names: Vec<&str> = received.attachments.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["photo1.png", "photo2.png", "photo3.png", "minutes.txt", "plan.txt"]);
+    assert_eq!((received.attachments[1].width, received.attachments[1].height), (Some(30), Some(30)));
+    assert!(received.attachments[0].blurhash.is_some() && received.attachments[0].thumbnail_url.is_some());
+    let minutes = get(&server, &received.attachments[3].url).await;
+    assert_eq!(minutes.status(), StatusCode::OK, "each attachment's link is signed and served");
+    assert_eq!(minutes.bytes().await.unwrap().as_ref(), b"minutes.txt body");
+
+    // Bob cannot attach Ann's upload, nor anyone more than ten files, nor text nothing.
+    let not_his = send_with(&mut bob, "b1", "mine now", &refs[..1]).await.error();
+    assert_eq!(not_his.code, ErrorCode::InvalidAttachment);
+    let mut many = Vec::new();
+    for index in 0..11 {
+        many.push(upload_ok(&server, &ann_token, &format!("n{index}.txt"), "file", vec![b'x'; 3]).await);
+    }
+    let eleven: Vec<&FileRef> = many.iter().collect();
+    assert_eq!(send_with(&mut ann, "c2", "too many", &eleven).await.error().code, ErrorCode::TooManyAttachments);
+    assert_eq!(send_with(&mut ann, "c3", "", &[]).await.error().code, ErrorCode::InvalidRequest);
+
+    // An edit keeps some attachments, never adds one.
+    let edit = |keep: Vec<chat_protocol::FileId>| {
+        let id = id.clone();
+        move |req_id| chat_protocol::ClientFrame::Edit {
+            req_id,
+            id,
+            content: NewContent::Text { text: "just two".into() },
+            attachments: Some(keep),
+        }
+    };
+    let foreign = ann.request(edit(vec![many[0].id.clone()])).await.error();
+    assert_eq!(foreign.code, ErrorCode::InvalidAttachment);
+    ann.request(edit(vec![files[4].id.clone(), files[0].id.clone()])).await.ack();
+    let history = bob.all_history().await;
+    let edited = history.iter().find(|m| m.id == id).unwrap();
+    let kept: Vec<&str> = edited.attachments.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!((kept.as_slice(), text_of(edited)), (&["plan.txt", "photo1.png"][..], "just two"));
+
+    // Deleting for everyone erases the bytes no other message uses.
+    let kept_url = edited.attachments[0].url.clone();
+    ann.request(|req_id| chat_protocol::ClientFrame::Delete {
+        req_id,
+        id: id.clone(),
+        scope: chat_protocol::DeleteScope::Everyone,
+    })
+    .await
+    .ack();
+    assert_eq!(get(&server, &kept_url).await.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}

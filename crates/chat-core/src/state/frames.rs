@@ -84,7 +84,7 @@ impl ChatState {
         let ready: Vec<ClientId> = self
             .echoes
             .iter()
-            .filter(|e| e.status == EchoStatus::Pending && e.content.to_new_content().is_some())
+            .filter(|e| e.status == EchoStatus::Pending && e.uploaded())
             .map(|e| e.client_id.clone())
             .collect();
         for client_id in ready {
@@ -279,6 +279,7 @@ impl ChatState {
             targets: echo.targets.clone(),
             metadata: echo.metadata.clone(),
             details: echo.details.clone(),
+            attachments: echo.attachments.iter().filter_map(|a| a.file.clone()).collect(),
             edited: false,
             edited_at: None,
             pinned: false,

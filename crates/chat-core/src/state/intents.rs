@@ -8,13 +8,22 @@ use crate::echo::{DraftContent, EchoStatus, LocalEcho};
 use crate::effect::{Change, Effect, OpError, OpId, Outcome};
 use crate::input::{Draft, Intent};
 
+/// Where an echo stands as to its files: uploading while any is missing.
+fn upload_status(echo: &LocalEcho) -> EchoStatus {
+    if echo.uploaded() {
+        return EchoStatus::Pending;
+    }
+    let (loaded, total) = echo.upload_progress();
+    EchoStatus::Uploading { loaded, total }
+}
+
 impl ChatState {
     pub(super) fn on_intent(&mut self, intent: Intent, now: i64, fx: &mut Vec<Effect>) {
         match intent {
             Intent::Send { op, client_id, draft } => self.on_send(op, client_id, draft, now, fx),
-            Intent::Edit { op, id, content } => {
+            Intent::Edit { op, id, content, attachments } => {
                 if self.require_connected(op, fx) {
-                    self.request(Pending::Op(op), |req_id| ClientFrame::Edit { req_id, id, content }, fx);
+                    self.request(Pending::Op(op), |req_id| ClientFrame::Edit { req_id, id, content, attachments }, fx);
                 }
             }
             Intent::Delete { op, id, scope } => {
@@ -56,7 +65,7 @@ impl ChatState {
             }
             Intent::RestoreOutbox(entries) => {
                 for mut entry in entries {
-                    if self.echo(&entry.client_id).is_none() && entry.content.to_new_content().is_some() {
+                    if self.echo(&entry.client_id).is_none() && entry.uploaded() {
                         entry.op = None;
                         entry.status = EchoStatus::Pending;
                         let client_id = entry.client_id.clone();
@@ -89,11 +98,7 @@ impl ChatState {
             });
             return;
         }
-        let status = match &draft.content {
-            DraftContent::File { size, file: None, .. } => EchoStatus::Uploading { loaded: 0, total: *size },
-            _ => EchoStatus::Pending,
-        };
-        self.echoes.push(LocalEcho {
+        let mut echo = LocalEcho {
             client_id: client_id.clone(),
             op: Some(op),
             created_at: now,
@@ -103,8 +108,11 @@ impl ChatState {
             targets: draft.targets,
             metadata: draft.metadata,
             details: draft.details,
-            status,
-        });
+            attachments: draft.attachments,
+            status: EchoStatus::Pending,
+        };
+        echo.status = upload_status(&echo);
+        self.echoes.push(echo);
         self.announce_echo(&client_id, true, fx);
         if self.echo(&client_id).is_some_and(|e| e.status == EchoStatus::Pending) {
             fx.push(Effect::SaveOutbox);
@@ -116,7 +124,7 @@ impl ChatState {
     /// server announced, so the user hears at once what the server would refuse.
     fn check_draft(&self, draft: &Draft, now: i64) -> Option<OpError> {
         let checked = match &draft.content {
-            DraftContent::Text { text } => rules::check_text(text, &self.limits),
+            DraftContent::Text { text } => rules::check_text(text, draft.attachments.len(), &self.limits),
             DraftContent::File { .. } => Ok(()),
         };
         if let Err(violation) = checked
@@ -125,7 +133,7 @@ impl ChatState {
         {
             return Some(violation.into());
         }
-        match self.rate_limited_until(RateBucket::of(draft.content.kind())) {
+        match self.rate_limited_until(RateBucket::of(draft.content.kind(), draft.attachments.len())) {
             Some(until) if until > now => {
                 let wait = u64::try_from(until - now).unwrap_or(0);
                 let mut error = OpError::new("rate_limited", format!("too many messages; retry in {wait} ms"), true);
@@ -136,23 +144,46 @@ impl ChatState {
         }
     }
 
-    pub(super) fn on_uploaded(&mut self, client_id: &ClientId, file: FileRef, fx: &mut Vec<Effect>) {
+    /// File `part` of an echo is uploaded; once all are, the message goes.
+    pub(super) fn on_uploaded(&mut self, client_id: &ClientId, part: usize, file: FileRef, fx: &mut Vec<Effect>) {
         let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) else { return };
-        if let DraftContent::File { file: slot, .. } = &mut echo.content {
-            *slot = Some(file);
+        if matches!(echo.status, EchoStatus::Failed { .. }) {
+            return;
         }
-        echo.status = EchoStatus::Pending;
+        match &mut echo.content {
+            DraftContent::File { file: slot, .. } => *slot = Some(file),
+            DraftContent::Text { .. } => match echo.attachments.get_mut(part) {
+                Some(attachment) => attachment.file = Some(file),
+                None => return,
+            },
+        }
+        echo.status = upload_status(echo);
+        let ready = echo.status == EchoStatus::Pending;
         self.announce_echo(client_id, false, fx);
-        fx.push(Effect::SaveOutbox);
-        self.send_echo(client_id, fx);
+        if ready {
+            fx.push(Effect::SaveOutbox);
+            self.send_echo(client_id, fx);
+        }
     }
 
-    pub(super) fn set_echo_status(&mut self, client_id: &ClientId, status: EchoStatus, fx: &mut Vec<Effect>) {
-        if let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) {
-            if echo.status != status {
-                echo.status = status;
-                self.announce_echo(client_id, false, fx);
+    /// Upload progress of file `part` of an echo.
+    pub(super) fn on_upload_progress(&mut self, client_id: &ClientId, part: usize, loaded: u64, fx: &mut Vec<Effect>) {
+        let Some(echo) = self.echoes.iter_mut().find(|e| &e.client_id == client_id) else { return };
+        if !matches!(echo.status, EchoStatus::Uploading { .. }) {
+            return;
+        }
+        if let Some(attachment) = echo.attachments.get_mut(part) {
+            attachment.loaded = loaded;
+        }
+        let status = match (&echo.content, upload_status(echo)) {
+            (DraftContent::File { .. }, EchoStatus::Uploading { total, .. }) => {
+                EchoStatus::Uploading { loaded: loaded.min(total), total }
             }
+            (_, status) => status,
+        };
+        if echo.status != status {
+            echo.status = status;
+            self.announce_echo(client_id, false, fx);
         }
     }
 
@@ -178,10 +209,10 @@ impl ChatState {
             return;
         };
         echo.op = Some(op);
-        echo.status = match &echo.content {
-            DraftContent::File { size, file: None, .. } => EchoStatus::Uploading { loaded: 0, total: *size },
-            _ => EchoStatus::Pending,
-        };
+        for attachment in echo.attachments.iter_mut().filter(|a| a.file.is_none()) {
+            attachment.loaded = 0;
+        }
+        echo.status = upload_status(echo);
         self.announce_echo(client_id, false, fx);
         self.send_echo(client_id, fx);
     }
@@ -226,7 +257,7 @@ impl ChatState {
             return;
         }
         let Some(echo) = self.echo(client_id).cloned() else { return };
-        let Some(content) = echo.content.to_new_content() else { return };
+        let (Some(content), Some(attachments)) = (echo.content.to_new_content(), echo.attachment_ids()) else { return };
         self.request(
             Pending::Send(client_id.clone()),
             |req_id| ClientFrame::Send {
@@ -238,6 +269,7 @@ impl ChatState {
                 targets: echo.targets,
                 metadata: echo.metadata,
                 details: echo.details,
+                attachments,
             },
             fx,
         );

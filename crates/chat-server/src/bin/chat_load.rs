@@ -129,6 +129,7 @@ async fn participant(
                     targets: Vec::new(),
                     metadata: Default::default(),
                     details: Default::default(),
+                    attachments: Vec::new(),
                 };
                 write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
                 totals.sent.fetch_add(1, Ordering::Relaxed);

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use chat_protocol::{FileId, FileRef};
+use chat_protocol::{FileId, FileRef, MeetingId, Message, ParticipantId};
 
 use super::{unix_secs, Hub};
 use crate::auth::Identity;
+use crate::error::DomainError;
 use crate::media::{self, UploadKind};
 use crate::signed_url::{SignatureError, Variant};
 use crate::store::files::FileBody;
@@ -135,6 +136,34 @@ impl Hub {
         let body = self.files.open(&name).await?.ok_or(FileError::NotFound)?;
         let content_type = if inline { content_type } else { "application/octet-stream".to_owned() };
         Ok(Download { body, content_type, inline, name: record.name })
+    }
+
+    /// The uploads a message in `meeting` from `sender` may carry as
+    /// attachments: each an upload of the sender's in this meeting, or one
+    /// the forwarded message carried; each once.
+    pub(crate) async fn resolve_attachments(
+        &self,
+        meeting: &MeetingId,
+        sender: &ParticipantId,
+        ids: Vec<FileId>,
+        forwarded: Option<&Message>,
+    ) -> Result<Vec<FileId>, DomainError> {
+        let mut resolved: Vec<FileId> = Vec::with_capacity(ids.len());
+        for id in ids {
+            crate::validation::check_id("attachments", id.as_str())?;
+            if resolved.contains(&id) {
+                return Err(DomainError::InvalidAttachment(format!("upload {id} is attached twice")));
+            }
+            let forwarded_file = forwarded.is_some_and(|m| {
+                m.content.file().is_some_and(|f| f.id == id) || m.attachments.iter().any(|f| f.id == id)
+            });
+            let file = self.store.file(&id).await?;
+            if !file.is_some_and(|f| &f.meeting == meeting && (&f.uploader == sender || forwarded_file)) {
+                return Err(DomainError::InvalidAttachment(format!("no upload {id} of yours in this meeting")));
+            }
+            resolved.push(id);
+        }
+        Ok(resolved)
     }
 
     /// Erases a file's bytes (and thumbnail) once no message refers to it;

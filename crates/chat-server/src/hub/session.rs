@@ -38,6 +38,7 @@ struct SendRequest {
     targets: Vec<ParticipantId>,
     metadata: Map<String, Value>,
     details: Map<String, Value>,
+    attachments: Vec<FileId>,
 }
 
 fn bucket_index(bucket: RateBucket) -> usize {
@@ -109,11 +110,30 @@ impl Session {
                 ));
                 return;
             }
-            ClientFrame::Send { client_id, content, reply_to, forwarded_from, targets, metadata, details, .. } => {
-                let request = SendRequest { client_id, content, reply_to, forwarded_from, targets, metadata, details };
+            ClientFrame::Send {
+                client_id,
+                content,
+                reply_to,
+                forwarded_from,
+                targets,
+                metadata,
+                details,
+                attachments,
+                ..
+            } => {
+                let request = SendRequest {
+                    client_id,
+                    content,
+                    reply_to,
+                    forwarded_from,
+                    targets,
+                    metadata,
+                    details,
+                    attachments,
+                };
                 self.send_message(request).await
             }
-            ClientFrame::Edit { id, content, .. } => self.edit(&id, content).await,
+            ClientFrame::Edit { id, content, attachments, .. } => self.edit(&id, content, attachments).await,
             ClientFrame::Delete { id, scope, .. } => self.delete(&id, scope).await,
             ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
             ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
@@ -210,14 +230,14 @@ impl Session {
     async fn send_message(&self, request: SendRequest) -> Result<AckResult, DomainError> {
         let limits = &self.hub.config.limits;
         validation::check_id("clientId", request.client_id.as_str())?;
-        validation::check_content(&request.content, limits)?;
+        validation::check_content(&request.content, request.attachments.len(), limits)?;
         validation::check_metadata(&request.metadata, &request.details, limits)?;
         let targets = validation::normalize_targets(&request.targets, &self.me.id, limits)?;
         let store = &self.hub.store;
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
             return Ok(self.sent_ack(&original));
         }
-        let bucket = RateBucket::of(request.content.kind());
+        let bucket = RateBucket::of(request.content.kind(), request.attachments.len());
         let limiter = match bucket {
             RateBucket::Text => &self.hub.text_limiter,
             RateBucket::File => &self.hub.file_limiter,
@@ -239,6 +259,10 @@ impl Session {
             None => None,
         };
         let content = self.resolve_content(request.content, forwarded.as_ref()).await?;
+        let attachments = self
+            .hub
+            .resolve_attachments(&self.room.meeting, &self.me.id, request.attachments, forwarded.as_ref())
+            .await?;
         let new = NewMessage {
             meeting: self.room.meeting.clone(),
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
@@ -251,6 +275,7 @@ impl Session {
             targets,
             metadata: request.metadata,
             details: request.details,
+            attachments,
         };
         let mut members = self.room.members.lock().await;
         let inserted = store.insert_message(new).await?;
@@ -260,7 +285,12 @@ impl Session {
         Ok(self.sent_ack(&inserted.message))
     }
 
-    async fn edit(&self, id: &MessageId, content: NewContent) -> Result<AckResult, DomainError> {
+    async fn edit(
+        &self,
+        id: &MessageId,
+        content: NewContent,
+        keep: Option<Vec<FileId>>,
+    ) -> Result<AckResult, DomainError> {
         let message = self.visible_message(id).await?;
         permissions::check_edit(&self.me, &message)?;
         let Some(kind) = message.content.kind() else {
@@ -274,13 +304,23 @@ impl Session {
                 new_kind.as_str()
             )));
         }
-        validation::check_content(&content, &self.hub.config.limits)?;
+        // An edit keeps some of the attachments the message has, never adds one.
+        if let Some(keep) = &keep {
+            let has = |file: &FileId| message.attachments.iter().any(|a| &a.id == file);
+            if keep.iter().enumerate().any(|(i, file)| !has(file) || keep[..i].contains(file)) {
+                return Err(DomainError::InvalidAttachment(
+                    "an edit may only keep the message's own attachments".into(),
+                ));
+            }
+        }
+        let remaining = keep.as_ref().map_or(message.attachments.len(), Vec::len);
+        validation::check_content(&content, remaining, &self.hub.config.limits)?;
         let content = self.resolve_content(content, None).await?;
         let mut members = self.room.members.lock().await;
         let event = self
             .hub
             .store
-            .edit_message(&self.room.meeting, id, content, &self.me.id, crate::now_ms())
+            .edit_message(&self.room.meeting, id, content, keep, &self.me.id, crate::now_ms())
             .await
             .map_err(map_store)?;
         let seq = event.envelope.seq;
@@ -302,7 +342,7 @@ impl Session {
                 let seq = deleted.event.envelope.seq;
                 self.hub.deliver(&mut members, deleted.event);
                 drop(members);
-                if let Some(file) = deleted.orphaned_file {
+                for file in deleted.orphaned_files {
                     self.hub.remove_file_bytes(&file).await;
                 }
                 Ok(AckResult::Done { seq: Some(seq) })

@@ -31,6 +31,7 @@ struct State {
     by_client: HashMap<(MeetingId, ParticipantId, ClientId), MessageId>,
     meeting_of: HashMap<MessageId, MeetingId>,
     file_of: HashMap<MessageId, FileId>,
+    attachments_of: HashMap<MessageId, Vec<FileId>>,
     hidden: HashSet<(MessageId, ParticipantId)>,
     files: HashMap<FileId, StoredFile>,
 }
@@ -97,6 +98,14 @@ impl State {
             return Err(StoreError::MessageDeleted);
         }
         Ok(message)
+    }
+
+    fn file_ref(&self, id: &FileId) -> Result<chat_protocol::FileRef, StoreError> {
+        Ok(self.files.get(id).ok_or_else(|| StoreError::Corrupt(format!("no file {id}")))?.to_ref())
+    }
+
+    fn is_used(&self, file: &FileId) -> bool {
+        self.file_of.values().chain(self.attachments_of.values().flatten()).any(|other| other == file)
     }
 
     fn content(&self, content: &StoredContent) -> Result<Content, StoreError> {
@@ -169,6 +178,7 @@ impl Store for MemoryStore {
                 return Ok(Inserted { message: message.clone(), event: None });
             }
             let content = s.content(&new.content)?;
+            let attachments = new.attachments.iter().map(|id| s.file_ref(id)).collect::<Result<Vec<_>, _>>()?;
             let seq = s.record(&new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None);
             let message = Message {
                 id: new.id.clone(),
@@ -182,6 +192,7 @@ impl Store for MemoryStore {
                 targets: new.targets,
                 metadata: new.metadata,
                 details: new.details,
+                attachments,
                 edited: false,
                 edited_at: None,
                 pinned: false,
@@ -189,6 +200,7 @@ impl Store for MemoryStore {
             if let StoredContent::File(_, file) = &new.content {
                 s.file_of.insert(new.id.clone(), file.clone());
             }
+            s.attachments_of.insert(new.id.clone(), new.attachments);
             s.by_client.insert(key, new.id.clone());
             s.meeting_of.insert(new.id.clone(), new.meeting.clone());
             s.messages.insert(new.id, message.clone());
@@ -201,14 +213,25 @@ impl Store for MemoryStore {
         meeting: &MeetingId,
         id: &MessageId,
         content: StoredContent,
+        keep: Option<Vec<FileId>>,
         by: &ParticipantId,
         at: i64,
     ) -> Result<StoredEvent, StoreError> {
         self.with(|s| {
             s.live(meeting, id)?;
             let new_content = s.content(&content)?;
+            let kept = match &keep {
+                Some(keep) => Some(keep.iter().map(|file| s.file_ref(file)).collect::<Result<Vec<_>, _>>()?),
+                None => None,
+            };
+            if let Some(keep) = keep {
+                s.attachments_of.insert(id.clone(), keep);
+            }
             let message = s.live(meeting, id)?;
             message.content = new_content;
+            if let Some(kept) = kept {
+                message.attachments = kept;
+            }
             message.edited = true;
             message.edited_at = Some(at);
             match content {
@@ -233,13 +256,18 @@ impl Store for MemoryStore {
             message.metadata.clear();
             message.details.clear();
             message.pinned = false;
-            let file = s.file_of.remove(id);
-            let orphaned_file = file.filter(|f| !s.file_of.values().any(|other| other == f));
-            if let Some(file) = &orphaned_file {
-                s.files.remove(file);
+            message.attachments.clear();
+            let mut files = s.attachments_of.remove(id).unwrap_or_default();
+            files.extend(s.file_of.remove(id));
+            let mut orphaned_files: Vec<FileId> = Vec::new();
+            for file in files {
+                if !orphaned_files.contains(&file) && !s.is_used(&file) {
+                    s.files.remove(&file);
+                    orphaned_files.push(file);
+                }
             }
             s.record(meeting, EventKind::Deleted, Some(id), by, at, None);
-            Ok(Deleted { event: s.last_event(meeting)?, orphaned_file })
+            Ok(Deleted { event: s.last_event(meeting)?, orphaned_files })
         })
     }
 

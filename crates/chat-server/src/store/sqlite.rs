@@ -3,6 +3,7 @@
 //! and its migrations are in [`schema`], row decoding in [`rows`], event
 //! recording in [`events`], the longer reads in [`reads`].
 
+mod attachments;
 mod events;
 mod reads;
 mod rows;
@@ -197,6 +198,7 @@ impl Store for SqliteStore {
                     details,
                 ],
             )?;
+            attachments::insert(&tx, &new.id, &new.attachments)?;
             for target in &new.targets {
                 tx.execute(
                     "INSERT OR IGNORE INTO message_targets (message_id, participant_id) VALUES (?1, ?2)",
@@ -220,6 +222,7 @@ impl Store for SqliteStore {
         meeting: &MeetingId,
         id: &MessageId,
         content: StoredContent,
+        keep: Option<Vec<FileId>>,
         by: &ParticipantId,
         at: i64,
     ) -> Result<StoredEvent, StoreError> {
@@ -228,6 +231,10 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             require_live_message(&tx, &meeting, &id)?;
             let seq = record_event(&tx, &meeting, EventKind::Edited, Some(&id), &by, at, None)?;
+            if let Some(keep) = keep {
+                attachments::take(&tx, &id)?;
+                attachments::insert(&tx, &id, &keep)?;
+            }
             let (text, file_id) = match &content {
                 StoredContent::Text(text) => (Some(text.as_str()), None),
                 StoredContent::File(_, file) => (None, Some(file.0.as_str())),
@@ -262,20 +269,12 @@ impl Store for SqliteStore {
                  WHERE meeting_id = ?1 AND id = ?2",
                 params![meeting.0, id.0],
             )?;
-            let mut orphaned_file = None;
-            if let Some(file_id) = file_id {
-                let still_used: bool = tx
-                    .query_row("SELECT 1 FROM messages WHERE file_id = ?1 LIMIT 1", params![file_id], |_| Ok(()))
-                    .optional()?
-                    .is_some();
-                if !still_used {
-                    tx.execute("DELETE FROM files WHERE id = ?1", params![file_id])?;
-                    orphaned_file = Some(FileId(file_id));
-                }
-            }
+            let mut files = attachments::take(&tx, &id)?;
+            files.extend(file_id.map(FileId));
+            let orphaned_files = attachments::orphans(&tx, files)?;
             let event = message_event(&tx, &meeting, &id, record(seq, at, EventKind::Deleted, &by))?;
             tx.commit()?;
-            Ok(Deleted { event, orphaned_file })
+            Ok(Deleted { event, orphaned_files })
         })
         .await
     }

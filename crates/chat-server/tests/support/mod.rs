@@ -269,6 +269,7 @@ impl Client {
             targets,
             metadata: Default::default(),
             details: Default::default(),
+            attachments: Vec::new(),
         })
         .await
     }

@@ -4,7 +4,7 @@
 use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use rusqlite::{params, Connection};
 
-use super::rows::{corrupt, load_message, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
+use super::rows::{corrupt, load_message, read_message, with_attachments, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::{HistoryPage, StoreError};
 
@@ -83,6 +83,12 @@ pub fn history(
     while let Some(row) = rows.next()? {
         messages.push(read_message(row)?);
     }
+    drop(rows);
+    let mut complete = Vec::with_capacity(messages.len());
+    for message in messages {
+        complete.push(with_attachments(conn, message)?);
+    }
+    let mut messages = complete;
     let has_more = messages.len() > limit as usize;
     messages.truncate(limit as usize);
     messages.reverse();

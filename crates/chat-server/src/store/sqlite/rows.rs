@@ -74,6 +74,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         targets,
         metadata,
         details,
+        attachments: Vec::new(),
         edited: edited_at.is_some(),
         edited_at,
         pinned: row.get("pinned")?,
@@ -96,13 +97,31 @@ pub fn read_file(row: &Row<'_>) -> Result<StoredFile, StoreError> {
     })
 }
 
+/// A message read with [`read_message`], with its attachments added.
+pub fn with_attachments(conn: &Connection, mut message: Message) -> Result<Message, StoreError> {
+    if message.content == Content::Deleted {
+        return Ok(message);
+    }
+    // `message_attachments` shares no column name with `files`, so the file columns read unqualified.
+    let sql = format!(
+        "SELECT {FILE_COLUMNS} FROM message_attachments a JOIN files f ON f.id = a.file_id \
+         WHERE a.message_id = ?1 ORDER BY a.position"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![message.id.0])?;
+    while let Some(row) = rows.next()? {
+        message.attachments.push(read_file(row)?.to_ref());
+    }
+    Ok(message)
+}
+
 /// A meeting's message by id.
 pub fn load_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.id = ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![meeting.0, id.0])?;
     match rows.next()? {
-        Some(row) => Ok(Some(read_message(row)?)),
+        Some(row) => Ok(Some(with_attachments(conn, read_message(row)?)?)),
         None => Ok(None),
     }
 }

@@ -71,6 +71,16 @@ CREATE TABLE IF NOT EXISTS files (
 "#,
     // 2: SignalWire's `details` beside `metadata`.
     "ALTER TABLE messages ADD COLUMN details TEXT NOT NULL DEFAULT '{}';",
+    // 3: SAMA's attachments, several files on one text message, in order.
+    r#"
+CREATE TABLE message_attachments (
+    message_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    file_id TEXT NOT NULL,
+    PRIMARY KEY (message_id, position)
+);
+CREATE INDEX attachments_by_file ON message_attachments (file_id);
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
