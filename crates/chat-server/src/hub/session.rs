@@ -5,10 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chat_protocol::{
-    AckResult, ClientFrame, ClientId, Content, DeleteScope, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message,
-    MessageId, MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
+    AckResult, ClientFrame, Content, DeleteScope, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId,
+    MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
 };
-use serde_json::{Map, Value};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -27,18 +26,6 @@ pub struct Session {
     tx: mpsc::Sender<Outbound>,
     kick: CancellationToken,
     reset_notice_pending: Arc<[AtomicBool; 2]>,
-}
-
-/// A send request's fields.
-struct SendRequest {
-    client_id: ClientId,
-    content: NewContent,
-    reply_to: Option<MessageId>,
-    forwarded_from: Option<MessageId>,
-    targets: Vec<ParticipantId>,
-    metadata: Map<String, Value>,
-    details: Map<String, Value>,
-    attachments: Vec<FileId>,
 }
 
 fn bucket_index(bucket: RateBucket) -> usize {
@@ -110,29 +97,7 @@ impl Session {
                 ));
                 return;
             }
-            ClientFrame::Send {
-                client_id,
-                content,
-                reply_to,
-                forwarded_from,
-                targets,
-                metadata,
-                details,
-                attachments,
-                ..
-            } => {
-                let request = SendRequest {
-                    client_id,
-                    content,
-                    reply_to,
-                    forwarded_from,
-                    targets,
-                    metadata,
-                    details,
-                    attachments,
-                };
-                self.send_message(request).await
-            }
+            send @ ClientFrame::Send { .. } => self.send_message(send).await,
             ClientFrame::Edit { id, content, attachments, .. } => self.edit(&id, content, attachments).await,
             ClientFrame::Delete { id, scope, .. } => self.delete(&id, scope).await,
             ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
@@ -227,17 +192,31 @@ impl Session {
         }
     }
 
-    async fn send_message(&self, request: SendRequest) -> Result<AckResult, DomainError> {
+    async fn send_message(&self, frame: ClientFrame) -> Result<AckResult, DomainError> {
+        let ClientFrame::Send {
+            client_id,
+            content,
+            reply_to,
+            forwarded_from,
+            targets,
+            metadata,
+            details,
+            attachments,
+            ..
+        } = frame
+        else {
+            return Err(DomainError::InvalidRequest("not a send".into()));
+        };
         let limits = &self.hub.config.limits;
-        validation::check_id("clientId", request.client_id.as_str())?;
-        validation::check_content(&request.content, request.attachments.len(), limits)?;
-        validation::check_metadata(&request.metadata, &request.details, limits)?;
-        let targets = validation::normalize_targets(&request.targets, &self.me.id, limits)?;
+        validation::check_id("clientId", client_id.as_str())?;
+        validation::check_content(&content, attachments.len(), limits)?;
+        validation::check_metadata(&metadata, &details, limits)?;
+        let targets = validation::normalize_targets(&targets, &self.me.id, limits)?;
         let store = &self.hub.store;
-        if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &request.client_id).await? {
+        if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &client_id).await? {
             return Ok(self.sent_ack(&original));
         }
-        let bucket = RateBucket::of(request.content.kind(), request.attachments.len());
+        let bucket = RateBucket::of(content.kind(), attachments.len());
         let limiter = match bucket {
             RateBucket::Text => &self.hub.text_limiter,
             RateBucket::File => &self.hub.file_limiter,
@@ -245,10 +224,10 @@ impl Session {
         limiter
             .check(&self.room.meeting, &self.me.id)
             .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
-        if let Some(reply_to) = &request.reply_to {
+        if let Some(reply_to) = &reply_to {
             self.visible_message(reply_to).await?;
         }
-        let forwarded = match &request.forwarded_from {
+        let forwarded = match &forwarded_from {
             Some(id) => {
                 let source = self.visible_message(id).await?;
                 if source.content == Content::Deleted {
@@ -258,23 +237,21 @@ impl Session {
             }
             None => None,
         };
-        let content = self.resolve_content(request.content, forwarded.as_ref()).await?;
-        let attachments = self
-            .hub
-            .resolve_attachments(&self.room.meeting, &self.me.id, request.attachments, forwarded.as_ref())
-            .await?;
+        let content = self.resolve_content(content, forwarded.as_ref()).await?;
+        let attachments =
+            self.hub.resolve_attachments(&self.room.meeting, &self.me.id, attachments, forwarded.as_ref()).await?;
         let new = NewMessage {
             meeting: self.room.meeting.clone(),
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
-            client_id: request.client_id,
+            client_id: client_id,
             sender: Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() },
             time: crate::now_ms(),
             content,
-            reply_to: request.reply_to,
-            forwarded_from: request.forwarded_from,
+            reply_to: reply_to,
+            forwarded_from: forwarded_from,
             targets,
-            metadata: request.metadata,
-            details: request.details,
+            metadata: metadata,
+            details: details,
             attachments,
         };
         let mut members = self.room.members.lock().await;
