@@ -243,15 +243,15 @@ impl Session {
         let new = NewMessage {
             meeting: self.room.meeting.clone(),
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
-            client_id: client_id,
+            client_id,
             sender: Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() },
             time: crate::now_ms(),
             content,
-            reply_to: reply_to,
-            forwarded_from: forwarded_from,
+            reply_to,
+            forwarded_from,
             targets,
-            metadata: metadata,
-            details: details,
+            metadata,
+            details,
             attachments,
         };
         let mut members = self.room.members.lock().await;
