@@ -71,6 +71,7 @@ const EN: &[(&str, &str)] = &[
     ("error.network", "The file could not reach the server. Try again."),
     ("error.text_too_long", "That message is too long."),
     ("error.too_many_attachments", "A message carries at most 10 files."),
+    ("error.hook_unavailable", "The message could not be checked just now. Try again."),
     ("error.invalid_attachment", "That file can no longer be used."),
     ("error.generic", "That did not work. Try again."),
 ];
@@ -143,6 +144,7 @@ const DE: &[(&str, &str)] = &[
     ("error.network", "Die Datei hat den Server nicht erreicht. Versuch es erneut."),
     ("error.text_too_long", "Diese Nachricht ist zu lang."),
     ("error.too_many_attachments", "Eine Nachricht trägt höchstens 10 Dateien."),
+    ("error.hook_unavailable", "Die Nachricht ließ sich gerade nicht prüfen. Versuch es erneut."),
     ("error.invalid_attachment", "Diese Datei lässt sich nicht mehr verwenden."),
     ("error.generic", "Das hat nicht geklappt. Versuch es erneut."),
 ];
@@ -177,7 +179,12 @@ impl Locale {
 
     /// Why something failed, for a person: the string for the underlying
     /// `cause` if there is one, else for the error `code`, else a general one.
-    pub fn error(&self, code: &str, cause: Option<&str>) -> String {
+    /// A refusal by the meeting's message hook is the app's own words
+    /// (`message`), which it wrote for the sender.
+    pub fn error(&self, code: &str, cause: Option<&str>, message: &str) -> String {
+        if code == "rejected" && !message.is_empty() {
+            return message.to_owned();
+        }
         [cause, Some(code)]
             .into_iter()
             .flatten()
@@ -222,8 +229,9 @@ mod tests {
     #[test]
     fn errors_are_worded_by_their_cause_then_their_code() {
         let locale = Locale::default();
-        assert_eq!(locale.error("upload_failed", Some("too_large")), "That file is too large.");
-        assert_eq!(locale.error("forbidden", None), "You are not allowed to do that.");
-        assert_eq!(locale.error("upload_failed", Some("teapot")), "That did not work. Try again.");
+        assert_eq!(locale.error("upload_failed", Some("too_large"), "HTTP 413"), "That file is too large.");
+        assert_eq!(locale.error("forbidden", None, "only hosts"), "You are not allowed to do that.");
+        assert_eq!(locale.error("upload_failed", Some("teapot"), ""), "That did not work. Try again.");
+        assert_eq!(locale.error("rejected", None, "no spoilers here"), "no spoilers here", "the hook's own words");
     }
 }

@@ -115,7 +115,7 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "aut
 export type ChatErrorCode =
   | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
   | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
-  | "forbidden" | "message_deleted" | "rate_limited" | "internal"
+  | "forbidden" | "message_deleted" | "rate_limited" | "rejected" | "hook_unavailable" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
 
 /** Every rejected promise and thrown error is an `Error` with a `code`. */

@@ -217,7 +217,7 @@ fn ready_waits_for_the_first_page_and_a_send_resolves_with_the_stored_id() {
     assert!(sent.borrow().is_none());
     h.server_says(ServerFrame::Ack {
         req_id: req,
-        result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW },
+        result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() },
     });
     assert_eq!(sent.borrow_mut().take(), Some(Ok("m1".into())));
     let changes = h.changes.borrow();
@@ -276,7 +276,13 @@ fn a_file_uploads_with_progress_then_sends_and_a_cancel_fails_it_with_the_cause(
     let req = frames[0]["reqId"].as_u64().expect("req");
     h.server_says(ServerFrame::Ack {
         req_id: req,
-        result: AckResult::Sent { client_id: client_id.clone(), id: "m1".into(), seq: 1, time: NOW },
+        result: AckResult::Sent {
+            client_id: client_id.clone(),
+            id: "m1".into(),
+            seq: 1,
+            time: NOW,
+            modified: Vec::new(),
+        },
     });
     assert_eq!(outcome.borrow_mut().take(), Some(Ok("m1".into())));
 
@@ -353,7 +359,7 @@ fn attachments_upload_side_by_side_and_go_out_as_one_message() {
     let req = sends[0]["reqId"].as_u64().expect("req");
     h.server_says(ServerFrame::Ack {
         req_id: req,
-        result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW },
+        result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() },
     });
     assert_eq!(outcome.borrow_mut().take(), Some(Ok("m1".into())));
 

@@ -303,12 +303,12 @@ fn local_body(chat: &ChatContext, intents: &Intents, echo: &Rc<LocalEcho>, quote
                 </span>
             }
         }
-        EchoStatus::Failed { code, cause, retryable, .. } => {
+        EchoStatus::Failed { code, cause, retryable, reason } => {
             let (retry_client, retry_id, intents) = (chat.client.clone(), client_id.clone(), intents.clone());
             let (discard_client, discard_id) = (chat.client.clone(), client_id.clone());
             html! {
                 <span class="mc-mark mc-failed" role="alert">
-                    { format!("{}: {}", t("failed"), chat.locale.error(code, cause.as_deref())) }
+                    { format!("{}: {}", t("failed"), chat.locale.error(code, cause.as_deref(), reason)) }
                     if *retryable {
                         <button type="button" class="mc-link-button" onclick={Callback::from(move |_| {
                             intents.run(retry_client.retry(&retry_id));

@@ -30,7 +30,7 @@ impl Intents {
         let (ui, locale) = (self.ui.clone(), std::rc::Rc::clone(&self.locale));
         wasm_bindgen_futures::spawn_local(async move {
             if let Some(error) = failure.await {
-                ui.dispatch(UiAction::Notice(Some(locale.error(&error.code, error.cause.as_deref()))));
+                ui.dispatch(UiAction::Notice(Some(locale.error(&error.code, error.cause.as_deref(), &error.message))));
             }
         });
     }

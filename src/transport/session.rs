@@ -259,7 +259,7 @@ mod tests {
         let req_id = resent[0]["reqId"].as_u64().unwrap();
         let ack = ServerFrame::Ack {
             req_id,
-            result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 8, time: 1 },
+            result: AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 8, time: 1, modified: Vec::new() },
         };
         second_in.unbounded_send(frame(&ack)).unwrap();
         pool.run_until_stalled();

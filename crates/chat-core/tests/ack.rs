@@ -22,7 +22,10 @@ fn event_then_ack_confirms_once() {
     })));
     assert!(fx.contains(&Effect::Resolve { op: 7, outcome: Outcome::Sent("m1".into()) }));
     assert!(state.echoes().is_empty());
-    let fx = state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);
+    let fx = state.apply(
+        ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() }),
+        NOW,
+    );
     assert!(fx.is_empty(), "the late ack changes nothing: {fx:?}");
     assert_eq!(texts(&state), ["hello"]);
 }
@@ -31,7 +34,10 @@ fn event_then_ack_confirms_once() {
 fn ack_then_event_confirms_once() {
     let mut state = joined("ann", Role::Participant, 0);
     let (req, _) = send_request(&send_text(&mut state, 7, "c1", "hello"));
-    let fx = state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);
+    let fx = state.apply(
+        ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() }),
+        NOW,
+    );
     assert!(fx.contains(&Effect::Resolve { op: 7, outcome: Outcome::Sent("m1".into()) }));
     let shown = state.timeline().get(&"m1".into()).expect("confirmed message built from the echo");
     assert_eq!((shown.seq, shown.sender.id.as_str()), (1, "ann"));
@@ -61,6 +67,25 @@ fn a_failed_send_can_be_retried_with_the_same_client_id() {
     let fx = state.apply(chat_core::Input::Intent(chat_core::Intent::Retry { op: 8, client_id: "c1".into() }), NOW);
     let (req, client_id) = send_request(&fx);
     assert_eq!(client_id, "c1");
-    let fx = state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);
+    let fx = state.apply(
+        ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() }),
+        NOW,
+    );
     assert!(fx.contains(&Effect::Resolve { op: 8, outcome: Outcome::Sent("m1".into()) }));
+}
+
+#[test]
+fn an_ack_for_a_message_the_server_changed_waits_for_its_event() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let (req, _) = send_request(&send_text(&mut state, 7, "c1", "hello"));
+    let modified = vec!["text".to_owned()];
+    let ack_fx = state
+        .apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified }), NOW);
+    assert!(ack_fx.is_empty(), "nothing is confirmed from the echo: {ack_fx:?}");
+    assert_eq!(state.echoes().len(), 1, "the echo stays until the stored version arrives");
+    let mut stored = message("m1", 1, "ann", "hello lol~");
+    stored.client_id = "c1".into();
+    let fx = state.apply(created(stored), NOW);
+    assert!(fx.contains(&Effect::Resolve { op: 7, outcome: Outcome::Sent("m1".into()) }));
+    assert_eq!(texts(&state), ["hello lol~"], "the panel shows the server's version");
 }

@@ -20,7 +20,10 @@ fn a_private_send_carries_its_targets_through_echo_and_ack() {
         ref other => panic!("{other:?}"),
     };
     assert_eq!(state.echo(&"c1".into()).unwrap().targets, vec!["bob".into()]);
-    state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW }), NOW);
+    state.apply(
+        ack(req, AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() }),
+        NOW,
+    );
     assert_eq!(state.timeline().get(&"m1".into()).unwrap().targets, vec!["bob".into()]);
 }
 

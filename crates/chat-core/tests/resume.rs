@@ -40,7 +40,10 @@ fn a_drop_keeps_sends_pending_and_resends_them_after_the_welcome() {
     let fx = state.apply(created(ours), NOW);
     assert!(fx.contains(&Effect::Resolve { op: 5, outcome: chat_core::Outcome::Sent("m3".into()) }));
     // The server dedupes the re-send and acks with the original.
-    state.apply(ack(req, AckResult::Sent { client_id: "c1".into(), id: "m3".into(), seq: 3, time: NOW }), NOW);
+    state.apply(
+        ack(req, AckResult::Sent { client_id: "c1".into(), id: "m3".into(), seq: 3, time: NOW, modified: Vec::new() }),
+        NOW,
+    );
     assert_eq!(texts(&state), ["before", "while away", "in flight"]);
     assert!(state.echoes().is_empty());
 }

@@ -52,7 +52,7 @@ fn a_message_keeps_its_key_from_echo_to_confirmation_in_either_order() {
         assert_eq!(keys(&state), [local("c1")]);
         let mut confirmed = message("m1", 1, "ann", "hello");
         confirmed.client_id = "c1".into();
-        let sent = AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW };
+        let sent = AckResult::Sent { client_id: "c1".into(), id: "m1".into(), seq: 1, time: NOW, modified: Vec::new() };
         if ack_first {
             state.apply(ack(req, sent.clone()), NOW);
         }
@@ -123,7 +123,7 @@ proptest! {
                     seq += 1;
                     let id = format!("m{seq}");
                     if matches!(step, Step::AckOldest) {
-                        let sent = AckResult::Sent { client_id: client_id.as_str().into(), id: id.as_str().into(), seq, time: NOW };
+                        let sent = AckResult::Sent { client_id: client_id.as_str().into(), id: id.as_str().into(), seq, time: NOW , modified: Vec::new()};
                         state.apply(ack(req, sent), NOW)
                     } else {
                         let mut own = message(&id, seq, "ann", "mine");

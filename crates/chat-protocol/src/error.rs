@@ -40,6 +40,11 @@ pub enum ErrorCode {
     MessageDeleted,
     /// Too many messages; see `retryAfterMs`.
     RateLimited,
+    /// The meeting's message hook refused the message; the message says why.
+    Rejected,
+    /// The meeting's message hook could not be asked in time, and the server
+    /// refuses messages it cannot check; try again.
+    HookUnavailable,
     /// Something failed on the server; the request may be retried.
     Internal,
 }
@@ -47,7 +52,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Whether retrying the same request later can succeed.
     pub fn is_retryable(self) -> bool {
-        matches!(self, Self::RateLimited | Self::Internal)
+        matches!(self, Self::RateLimited | Self::Internal | Self::HookUnavailable)
     }
 }
 

@@ -145,6 +145,11 @@ pub enum AckResult {
         seq: Seq,
         /// Server time of creation.
         time: i64,
+        /// The fields the server's message hook changed (`text`, `targets`,
+        /// `metadata`): the stored message differs from what was sent, and
+        /// the event carries the stored one.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        modified: Vec<String>,
     },
     /// A change was stored as the event with this `seq`.
     Done {

@@ -209,7 +209,13 @@ fn server_frames() {
         "server_ack_sent",
         &ServerFrame::Ack {
             req_id: 7,
-            result: AckResult::Sent { client_id: "c-7f3e".into(), id: "9b1d".into(), seq: 42, time: 1_795_420_000_000 },
+            result: AckResult::Sent {
+                client_id: "c-7f3e".into(),
+                id: "9b1d".into(),
+                seq: 42,
+                time: 1_795_420_000_000,
+                modified: Vec::new(),
+            },
         },
     );
     golden("server_ack_done", &ServerFrame::Ack { req_id: 9, result: AckResult::Done { seq: Some(43) } });

@@ -34,6 +34,30 @@ pub struct Config {
     pub resume_window: u64,
     /// Uploads a participant may make per rate window.
     pub uploads_per_window: u32,
+    /// The message hook asked before a message or an edit is stored, if any.
+    pub hook: Option<HookConfig>,
+}
+
+/// Where the message hook is and how to treat it.
+#[derive(Clone, Debug)]
+pub struct HookConfig {
+    /// Its URL (http or https).
+    pub url: String,
+    /// The secret its requests are signed with.
+    pub secret: Vec<u8>,
+    /// How long to wait for its answer.
+    pub timeout: Duration,
+    /// What to do when it is slow, down, or answers nonsense.
+    pub policy: HookPolicy,
+}
+
+/// What the server does when the hook cannot answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookPolicy {
+    /// Accept the message as sent, and log it.
+    Open,
+    /// Refuse it with a retryable `hook_unavailable` error.
+    Closed,
 }
 
 impl Config {
@@ -53,6 +77,7 @@ impl Config {
             send_queue_frames: 1024,
             slow_consumer_close_wait: Duration::from_secs(10),
             resume_window: 1000,
+            hook: None,
         }
     }
 

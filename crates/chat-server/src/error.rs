@@ -38,6 +38,12 @@ pub enum DomainError {
         /// When a retry will succeed.
         retry_after: Duration,
     },
+    /// The message hook refused the message.
+    #[error("{0}")]
+    Rejected(String),
+    /// The message hook could not be asked, and the policy is closed.
+    #[error("the message could not be checked; try again")]
+    HookUnavailable,
     /// Storage failed.
     #[error("storage failed")]
     Storage(#[from] StoreError),
@@ -54,6 +60,8 @@ impl DomainError {
             Self::NotFound => ErrorCode::NotFound,
             Self::MessageDeleted => ErrorCode::MessageDeleted,
             Self::RateLimited { .. } => ErrorCode::RateLimited,
+            Self::Rejected(_) => ErrorCode::Rejected,
+            Self::HookUnavailable => ErrorCode::HookUnavailable,
             Self::Storage(e) => {
                 tracing::error!(error = %e, "storage error");
                 ErrorCode::Internal

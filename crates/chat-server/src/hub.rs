@@ -7,6 +7,7 @@
 //! a duplicate.
 
 mod files;
+pub mod hook;
 mod session;
 
 use std::collections::HashMap;
@@ -37,6 +38,7 @@ type ConnId = u64;
 pub struct Hub {
     store: Arc<dyn Store>,
     files: Arc<dyn FileStore>,
+    hook: Option<hook::MessageHook>,
     config: Arc<Config>,
     signer: UrlSigner,
     rooms: Mutex<HashMap<MeetingId, Weak<Room>>>,
@@ -116,12 +118,18 @@ impl Hub {
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
             file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
             upload_limiter: Limiter::new(config.uploads_per_window, window),
+            hook: config.hook.clone().map(hook::MessageHook::new),
             store,
             files,
             config,
             rooms: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
         })
+    }
+
+    /// Whether a message hook is configured.
+    pub(crate) fn has_hook(&self) -> bool {
+        self.hook.is_some()
     }
 
     /// Forgets idle rate-limit state; call periodically.

@@ -3,7 +3,7 @@
 //! Three rooms, kept apart:
 //! - transport: [`ws`] (the WebSocket upgrade and a socket loop generic over
 //!   `Sink`/`Stream`), [`http`] (uploads, file downloads, dev tokens);
-//! - domain: [`hub`] (meetings, sequencing, fan-out), [`permissions`],
+//! - domain: [`hub`] (meetings, sequencing, fan-out, the message hook), [`permissions`],
 //!   [`rate_limit`], [`validation`];
 //! - storage: [`store`] (traits) with [`store::sqlite`] as the default engine,
 //!   [`store::memory`] for domain tests, and [`store::files`] for uploaded bytes.
@@ -21,6 +21,7 @@ pub mod media;
 pub mod permissions;
 pub mod rate_limit;
 pub mod signed_url;
+pub mod signing;
 pub mod store;
 pub mod validation;
 pub mod ws;

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use chat_server::config::{HookConfig, HookPolicy};
 use chat_server::{app, Config};
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
@@ -33,6 +34,18 @@ struct Args {
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "CHAT_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024)]
     max_upload_bytes: u64,
+    /// The message hook: asked before each new message or edit is stored (see the README).
+    #[arg(long, env = "CHAT_HOOK_URL")]
+    hook_url: Option<String>,
+    /// The secret the hook's requests are signed with (at least 16 characters).
+    #[arg(long, env = "CHAT_HOOK_SECRET", hide_env_values = true)]
+    hook_secret: Option<String>,
+    /// How long to wait for the hook's answer, in milliseconds.
+    #[arg(long, env = "CHAT_HOOK_TIMEOUT_MS", default_value_t = 2_000)]
+    hook_timeout_ms: u64,
+    /// When the hook is slow, down or answers nonsense: `open` (accept as sent) or `closed` (refuse, retryable).
+    #[arg(long, env = "CHAT_HOOK_POLICY", default_value = "closed", value_parser = ["open", "closed"])]
+    hook_policy: String,
 }
 
 /// In dev mode without a secret, one is generated once and kept in the data
@@ -91,6 +104,17 @@ async fn main() -> anyhow::Result<()> {
     config.demo_dir = Some(args.demo_dir);
     config.public_url = args.public_url;
     config.limits.max_upload_bytes = args.max_upload_bytes;
+    config.hook = match (args.hook_url, args.hook_secret) {
+        (None, _) => None,
+        (Some(_), None) => bail!("--hook-url needs --hook-secret (or CHAT_HOOK_SECRET)"),
+        (Some(_), Some(secret)) if secret.len() < 16 => bail!("--hook-secret must be at least 16 characters"),
+        (Some(url), Some(secret)) => Some(HookConfig {
+            url,
+            secret: secret.into_bytes(),
+            timeout: std::time::Duration::from_millis(args.hook_timeout_ms),
+            policy: if args.hook_policy == "open" { HookPolicy::Open } else { HookPolicy::Closed },
+        }),
+    };
     let listener = tokio::net::TcpListener::bind(args.addr).await.with_context(|| format!("binding {}", args.addr))?;
     tracing::info!(addr = %listener.local_addr()?, dev = config.dev, data_dir = %args.data_dir.display(), "chat-server listening");
     let shutdown = CancellationToken::new();

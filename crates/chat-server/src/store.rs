@@ -52,6 +52,24 @@ pub enum StoredContent {
     File(MessageKind, FileId),
 }
 
+impl StoredContent {
+    /// The kind of message it makes.
+    pub fn kind(&self) -> MessageKind {
+        match self {
+            Self::Text(_) => MessageKind::Text,
+            Self::File(kind, _) => *kind,
+        }
+    }
+
+    /// The text, for a text message.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(text) => Some(text),
+            Self::File(..) => None,
+        }
+    }
+}
+
 /// A message to store.
 #[derive(Clone, Debug)]
 pub struct NewMessage {

@@ -19,7 +19,7 @@ async fn a_text_message_is_acked_to_its_sender_and_delivered_to_everyone() {
     let server = TestServer::start(dir.path()).await;
     let (mut hana, mut gus) = pair(&server).await;
     let ack = gus.send_text("c-1", "hello team").await.ack();
-    let AckResult::Sent { client_id, id, seq, time } = ack else { panic!("{ack:?}") };
+    let AckResult::Sent { client_id, id, seq, time, .. } = ack else { panic!("{ack:?}") };
     assert_eq!(client_id.as_str(), "c-1");
     assert_eq!(seq, 1);
     assert!(time > 1_700_000_000_000);

@@ -203,8 +203,13 @@ impl ChatState {
     fn on_ack(&mut self, req_id: RequestId, result: AckResult, fx: &mut Vec<Effect>) {
         let Some(pending) = self.requests.remove(&req_id) else { return };
         match (pending, result) {
-            (Pending::Send(client_id), AckResult::Sent { id, seq, time, .. }) => {
+            (Pending::Send(client_id), AckResult::Sent { id, seq, time, modified, .. }) => {
                 let Some(from) = self.echo_row(&client_id) else { return };
+                // The server changed what was sent: only its event says how, and
+                // confirms the echo with the stored message when it arrives.
+                if !modified.is_empty() && self.timeline.get(&id).is_none() {
+                    return;
+                }
                 if self.timeline.get(&id).is_none() {
                     if let Some(message) =
                         self.echo(&client_id).and_then(|echo| self.message_from_echo(echo, &id, seq, time))

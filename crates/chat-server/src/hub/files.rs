@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use chat_protocol::{FileId, FileRef, MeetingId, Message, ParticipantId};
 
-use super::{unix_secs, Hub};
+use super::{hook, unix_secs, Hub};
 use crate::auth::Identity;
 use crate::error::DomainError;
 use crate::media::{self, UploadKind};
@@ -139,31 +139,50 @@ impl Hub {
     }
 
     /// The uploads a message in `meeting` from `sender` may carry as
-    /// attachments: each an upload of the sender's in this meeting, or one
-    /// the forwarded message carried; each once.
+    /// attachments, as references: each an upload of the sender's in this
+    /// meeting, or one the forwarded message carried; each once.
     pub(crate) async fn resolve_attachments(
         &self,
         meeting: &MeetingId,
         sender: &ParticipantId,
         ids: Vec<FileId>,
         forwarded: Option<&Message>,
-    ) -> Result<Vec<FileId>, DomainError> {
-        let mut resolved: Vec<FileId> = Vec::with_capacity(ids.len());
+    ) -> Result<Vec<FileRef>, DomainError> {
+        let mut resolved: Vec<FileRef> = Vec::with_capacity(ids.len());
         for id in ids {
             crate::validation::check_id("attachments", id.as_str())?;
-            if resolved.contains(&id) {
+            if resolved.iter().any(|file| file.id == id) {
                 return Err(DomainError::InvalidAttachment(format!("upload {id} is attached twice")));
             }
             let forwarded_file = forwarded.is_some_and(|m| {
                 m.content.file().is_some_and(|f| f.id == id) || m.attachments.iter().any(|f| f.id == id)
             });
             let file = self.store.file(&id).await?;
-            if !file.is_some_and(|f| &f.meeting == meeting && (&f.uploader == sender || forwarded_file)) {
-                return Err(DomainError::InvalidAttachment(format!("no upload {id} of yours in this meeting")));
+            match file.filter(|f| &f.meeting == meeting && (&f.uploader == sender || forwarded_file)) {
+                Some(file) => resolved.push(file.to_ref()),
+                None => return Err(DomainError::InvalidAttachment(format!("no upload {id} of yours in this meeting"))),
             }
-            resolved.push(id);
         }
         Ok(resolved)
+    }
+
+    /// Asks the message hook (when there is one) about a message about to be
+    /// stored, and applies its verdict to `parts`; returns the fields it
+    /// changed. A rewrite that breaks the rules counts as an unusable answer.
+    pub(crate) async fn consult_hook(
+        &self,
+        draft: hook::HookDraft<'_>,
+        parts: hook::Rewritable<'_>,
+        details: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Vec<String>, DomainError> {
+        let Some(message_hook) = &self.hook else { return Ok(Vec::new()) };
+        let verdict = message_hook.check(&draft).await?;
+        let (sender, attachments) = (draft.sender.id.clone(), draft.attachments.len());
+        match verdict.apply(parts, &sender, attachments, details, &self.config.limits) {
+            Err(DomainError::Rejected(reason)) => Err(DomainError::Rejected(reason)),
+            Err(broken) => message_hook.unusable(&broken.to_string(), draft.meeting).map(|()| Vec::new()),
+            Ok(modified) => Ok(modified),
+        }
     }
 
     /// Erases a file's bytes (and thumbnail) once no message refers to it;

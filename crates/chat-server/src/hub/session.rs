@@ -5,12 +5,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chat_protocol::{
-    AckResult, ClientFrame, Content, DeleteScope, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId,
-    MessageKind, NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
+    AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId, MessageKind,
+    NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+mod changes;
+
+use super::hook::{HookDraft, Rewritable};
 use super::{serialize, unix_secs, ConnId, Hub, Outbound, Room};
 use crate::error::DomainError;
 use crate::permissions;
@@ -189,6 +192,7 @@ impl Session {
             id: message.id.clone(),
             seq: message.seq,
             time: message.time,
+            modified: Vec::new(),
         }
     }
 
@@ -237,14 +241,37 @@ impl Session {
             }
             None => None,
         };
-        let content = self.resolve_content(content, forwarded.as_ref()).await?;
+        let mut content = self.resolve_content(content, forwarded.as_ref()).await?;
         let attachments =
             self.hub.resolve_attachments(&self.room.meeting, &self.me.id, attachments, forwarded.as_ref()).await?;
+        let sender = Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() };
+        let (mut targets, mut metadata) = (targets, metadata);
+        let mut modified = Vec::new();
+        if self.hub.has_hook() {
+            // The hook is shown what was sent, then may change it; asked before the room's lock.
+            let (text, shown_targets, shown_metadata) =
+                (content.text().map(str::to_owned), targets.clone(), metadata.clone());
+            let draft = HookDraft {
+                event: "message.create",
+                meeting: &self.room.meeting,
+                message_id: None,
+                sender: &sender,
+                kind: content.kind().as_str(),
+                text: text.as_deref(),
+                attachments: &attachments,
+                targets: &shown_targets,
+                reply_to: reply_to.as_ref(),
+                forwarded_from: forwarded_from.as_ref(),
+                metadata: &shown_metadata,
+            };
+            let parts = Rewritable { content: &mut content, targets: &mut targets, metadata: &mut metadata };
+            modified = self.hub.consult_hook(draft, parts, &details).await?;
+        }
         let new = NewMessage {
             meeting: self.room.meeting.clone(),
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
             client_id,
-            sender: Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() },
+            sender,
             time: crate::now_ms(),
             content,
             reply_to,
@@ -252,106 +279,18 @@ impl Session {
             targets,
             metadata,
             details,
-            attachments,
+            attachments: attachments.into_iter().map(|file| file.id).collect(),
         };
         let mut members = self.room.members.lock().await;
         let inserted = store.insert_message(new).await?;
         if let Some(event) = inserted.event {
             self.hub.deliver(&mut members, event);
         }
-        Ok(self.sent_ack(&inserted.message))
-    }
-
-    async fn edit(
-        &self,
-        id: &MessageId,
-        content: NewContent,
-        keep: Option<Vec<FileId>>,
-    ) -> Result<AckResult, DomainError> {
-        let message = self.visible_message(id).await?;
-        permissions::check_edit(&self.me, &message)?;
-        let Some(kind) = message.content.kind() else {
-            return Err(DomainError::MessageDeleted);
-        };
-        let new_kind = content.kind();
-        if new_kind != kind {
-            return Err(DomainError::InvalidRequest(format!(
-                "a {} message cannot be edited into a {} message",
-                kind.as_str(),
-                new_kind.as_str()
-            )));
+        let mut ack = self.sent_ack(&inserted.message);
+        if let AckResult::Sent { modified: fields, .. } = &mut ack {
+            *fields = modified;
         }
-        // An edit keeps some of the attachments the message has, never adds one.
-        if let Some(keep) = &keep {
-            let has = |file: &FileId| message.attachments.iter().any(|a| &a.id == file);
-            if keep.iter().enumerate().any(|(i, file)| !has(file) || keep[..i].contains(file)) {
-                return Err(DomainError::InvalidAttachment(
-                    "an edit may only keep the message's own attachments".into(),
-                ));
-            }
-        }
-        let remaining = keep.as_ref().map_or(message.attachments.len(), Vec::len);
-        validation::check_content(&content, remaining, &self.hub.config.limits)?;
-        let content = self.resolve_content(content, None).await?;
-        let mut members = self.room.members.lock().await;
-        let event = self
-            .hub
-            .store
-            .edit_message(&self.room.meeting, id, content, keep, &self.me.id, crate::now_ms())
-            .await
-            .map_err(map_store)?;
-        let seq = event.envelope.seq;
-        self.hub.deliver(&mut members, event);
-        Ok(AckResult::Done { seq: Some(seq) })
-    }
-
-    async fn delete(&self, id: &MessageId, scope: DeleteScope) -> Result<AckResult, DomainError> {
-        let message = self.visible_message(id).await?;
-        let store = &self.hub.store;
-        let mut members = self.room.members.lock().await;
-        match scope {
-            DeleteScope::Everyone => {
-                permissions::check_delete_for_everyone(&self.me, &message)?;
-                let deleted = store
-                    .delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::now_ms())
-                    .await
-                    .map_err(map_store)?;
-                let seq = deleted.event.envelope.seq;
-                self.hub.deliver(&mut members, deleted.event);
-                drop(members);
-                for file in deleted.orphaned_files {
-                    self.hub.remove_file_bytes(&file).await;
-                }
-                Ok(AckResult::Done { seq: Some(seq) })
-            }
-            DeleteScope::Me => {
-                let event =
-                    store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
-                let seq = event.as_ref().map(|e| e.envelope.seq);
-                if let Some(event) = event {
-                    self.hub.deliver(&mut members, event);
-                }
-                Ok(AckResult::Done { seq })
-            }
-        }
-    }
-
-    async fn set_pinned(&self, id: &MessageId, pinned: bool) -> Result<AckResult, DomainError> {
-        let settings = self.hub.store.settings(&self.room.meeting).await?;
-        permissions::check_pin(&self.me, &settings)?;
-        self.visible_message(id).await?;
-        let mut members = self.room.members.lock().await;
-        let event = self
-            .hub
-            .store
-            .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms())
-            .await
-            .map_err(map_store)?;
-        let seq = event.as_ref().map(|e| e.envelope.seq);
-        if let Some(event) = event {
-            self.hub.deliver(&mut members, event);
-        }
-        Ok(AckResult::Done { seq })
+        Ok(ack)
     }
 
     async fn history(
