@@ -54,7 +54,7 @@ fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {
     let object = Object::new();
     set(&object, "id", participant.id.as_str());
     set(&object, "displayName", participant.display_name.as_str());
-    set(&object, "role", if participant.role == chat_protocol::Role::Host { "host" } else { "participant" });
+    set(&object, "role", participant.role.as_str());
     object.into()
 }
 

@@ -17,6 +17,8 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   seq?: number;
   userId: string;
   displayName: string;
+  /** An app sent it: a bot, or a service's puppet. */
+  isBot?: boolean;
   time: Date;
   isEdited: boolean;
   editedAt?: Date;
@@ -106,7 +108,7 @@ export type Message = TextMessage | ImageMessage | FileMessage | AudioMessage | 
 export interface Participant {
   id: string;
   displayName: string;
-  role: "host" | "participant";
+  role: "host" | "participant" | "bot" | "service";
 }
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "closed";

@@ -202,6 +202,7 @@ fn marks(chat: &ChatContext, message: &Message) -> Html {
     let t = |key: &str| chat.locale.t(key);
     html! {
         <span class="mc-marks">
+            if message.sender.bot { <span class="mc-mark mc-mark-bot">{ t("bot") }</span> }
             if message.forwarded_from.is_some() { <span class="mc-mark">{ t("forwarded") }</span> }
             if !message.targets.is_empty() { <span class="mc-mark mc-mark-private">{ icons::lock() }{ t("private") }</span> }
             if message.pinned { <span class="mc-mark">{ icons::pin() }{ t("pinned") }</span> }

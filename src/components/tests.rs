@@ -320,7 +320,7 @@ async fn a_confirmed_message_keeps_its_row() {
     let client_id = client.state().echoes()[0].client_id.clone();
     let row = panel.find(&format!("[data-row=local-{client_id}]")).expect("the echo's row");
     let mut confirmed = numbered(3);
-    confirmed.sender = chat_protocol::Sender { id: "me".into(), display_name: "Me".into() };
+    confirmed.sender = chat_protocol::Sender { id: "me".into(), display_name: "Me".into(), bot: false };
     confirmed.client_id = client_id.clone();
     confirmed.content = Content::Text { text: "mine".into() };
     deliver_message(&panel.client, confirmed);

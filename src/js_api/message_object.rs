@@ -85,6 +85,9 @@ pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> 
     set(&object, "seq", message.seq as f64);
     set(&object, "userId", message.sender.id.as_str());
     set(&object, "displayName", message.sender.display_name.as_str());
+    if message.sender.bot {
+        set(&object, "isBot", true);
+    }
     set(&object, "time", date(message.time));
     set(&object, "isEdited", message.edited);
     if let Some(at) = message.edited_at {

@@ -6,6 +6,16 @@ use serde_json::{Map, Value};
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
 use crate::message::MessageKind;
 
+/// A character a service sends as (Moobius' puppets).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Puppet {
+    /// Its id, as messages name their sender.
+    pub id: ParticipantId,
+    /// Its name.
+    pub display_name: String,
+}
+
 /// A frame from client to server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
@@ -52,6 +62,9 @@ pub enum ClientFrame {
         /// [`crate::Limits::max_attachments`]; the text may then be empty.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<FileId>,
+        /// Services only: send as this character (a puppet, marked as a bot).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        as_sender: Option<Puppet>,
     },
     /// Replace a message's content; only its author may.
     #[serde(rename_all = "camelCase")]

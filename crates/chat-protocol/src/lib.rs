@@ -24,7 +24,7 @@ mod server;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use client::{ClientFrame, DeleteScope, NewContent};
+pub use client::{ClientFrame, DeleteScope, NewContent, Puppet};
 pub use error::{ErrorCode, ErrorFrame};
 pub use event::{Event, EventEnvelope};
 pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};

@@ -13,6 +13,9 @@ pub struct Sender {
     pub id: ParticipantId,
     /// The display name the sender had when sending.
     pub display_name: String,
+    /// Whether an app sent it (a bot, or a service's puppet).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bot: bool,
 }
 
 /// The kind of a message, as the seeds name them.

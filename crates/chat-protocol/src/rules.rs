@@ -51,6 +51,8 @@ pub enum RuleViolation {
     PinNotAllowed,
     /// Only hosts change the meeting's settings.
     NotHost,
+    /// Only a service sends as another sender.
+    NotService,
     /// The message was deleted for everyone and cannot change.
     Deleted,
 }
@@ -64,7 +66,9 @@ impl RuleViolation {
             Self::MetadataTooLarge { .. } => ErrorCode::MetadataTooLarge,
             Self::TooManyTargets { .. } => ErrorCode::TooManyTargets,
             Self::TooManyAttachments { .. } => ErrorCode::TooManyAttachments,
-            Self::NotAuthor | Self::NotAuthorOrHost | Self::PinNotAllowed | Self::NotHost => ErrorCode::Forbidden,
+            Self::NotAuthor | Self::NotAuthorOrHost | Self::PinNotAllowed | Self::NotHost | Self::NotService => {
+                ErrorCode::Forbidden
+            }
             Self::Deleted => ErrorCode::MessageDeleted,
         }
     }
@@ -82,6 +86,7 @@ impl fmt::Display for RuleViolation {
             Self::NotAuthorOrHost => f.write_str("only the author or a host may delete a message for everyone"),
             Self::PinNotAllowed => f.write_str("only hosts may pin messages in this meeting"),
             Self::NotHost => f.write_str("only hosts may change meeting settings"),
+            Self::NotService => f.write_str("only a service may send as another sender"),
             Self::Deleted => f.write_str("the message was deleted"),
         }
     }
@@ -159,6 +164,15 @@ pub fn may_update_settings(requester: &Participant) -> Result<(), RuleViolation>
         Ok(())
     } else {
         Err(RuleViolation::NotHost)
+    }
+}
+
+/// Only a service sends as a character of its own (a puppet).
+pub fn may_send_as_puppet(requester: &Participant) -> Result<(), RuleViolation> {
+    if requester.role == Role::Service {
+        Ok(())
+    } else {
+        Err(RuleViolation::NotService)
     }
 }
 

@@ -16,6 +16,24 @@ pub enum Role {
     Host,
     /// An ordinary participant.
     Participant,
+    /// An app taking part as a participant; its messages are marked as a bot's.
+    Bot,
+    /// The meeting's backend: may send as a named character of its own (a
+    /// puppet, always marked as a bot), over the socket or REST; not shown
+    /// among the participants.
+    Service,
+}
+
+impl Role {
+    /// The lowercase wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Host => "host",
+            Self::Participant => "participant",
+            Self::Bot => "bot",
+            Self::Service => "service",
+        }
+    }
 }
 
 /// A participant as others see them.

@@ -25,7 +25,7 @@ pub fn text_message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
         id: id.into(),
         client_id: format!("c-{id}").into(),
         seq,
-        sender: Sender { id: from.into(), display_name: name_of(from) },
+        sender: Sender { id: from.into(), display_name: name_of(from), bot: false },
         time: FIRST_MESSAGE_AT + seq as i64 * 1_000,
         content: Content::Text { text: text.into() },
         reply_to: None,

@@ -48,7 +48,7 @@ fn text_message() -> Message {
         id: "9b1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e".into(),
         client_id: "c-7f3e".into(),
         seq: 42,
-        sender: Sender { id: "u-ada".into(), display_name: "Ada".into() },
+        sender: Sender { id: "u-ada".into(), display_name: "Ada".into(), bot: false },
         time: 1_795_420_000_000,
         content: Content::Text { text: "Shall we start?".into() },
         reply_to: Some("1a2b3c".into()),
@@ -78,6 +78,7 @@ fn client_frames() {
             metadata: json!({ "mood": "eager" }).as_object().cloned().unwrap_or_default(),
             details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
             attachments: Vec::new(),
+            as_sender: None,
         },
     );
     golden(
@@ -92,6 +93,7 @@ fn client_frames() {
             metadata: Default::default(),
             details: Default::default(),
             attachments: Vec::new(),
+            as_sender: None,
         },
     );
     golden(
@@ -106,6 +108,7 @@ fn client_frames() {
             metadata: Default::default(),
             details: Default::default(),
             attachments: vec!["3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7".into(), "4a1b".into()],
+            as_sender: None,
         },
     );
     golden(

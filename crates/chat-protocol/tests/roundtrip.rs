@@ -49,6 +49,7 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
                         metadata,
                         details,
                         attachments: files.into_iter().map(Into::into).collect(),
+                        as_sender: None,
                     }
                 }
             ),
@@ -82,5 +83,13 @@ proptest! {
     #[test]
     fn arbitrary_text_never_panics_the_parser(text in any::<String>()) {
         let _ = parse_client_frame(&text);
+    }
+}
+
+#[test]
+fn a_roles_name_is_its_wire_name() {
+    use chat_protocol::Role;
+    for role in [Role::Host, Role::Participant, Role::Bot, Role::Service] {
+        assert_eq!(serde_json::to_value(role).expect("serialize"), Value::from(role.as_str()));
     }
 }

@@ -19,7 +19,7 @@ use crate::hub::Hub;
 use crate::store::files::{DiskFiles, FileStore};
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
-use crate::{http, ws};
+use crate::{http, rest, ws};
 
 /// State shared by every handler.
 #[derive(Clone)]
@@ -77,6 +77,7 @@ pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) 
     let mut router = Router::new()
         .route("/ws", get(ws::upgrade))
         .route("/api/v1/uploads", post(http::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/v1/meetings/{meeting}/messages", post(rest::post_message))
         .route("/api/v1/files/{id}", get(http::download))
         .route("/api/v1/files/{id}/thumb", get(http::thumbnail))
         .route("/dev/token", get(http::dev_token))

@@ -109,6 +109,10 @@ pub enum ApiError {
     /// Return 404 Not Found: the endpoint exists only in dev mode.
     #[error("only available with --dev")]
     DevOnly,
+    /// The domain refused a request; the status follows its code
+    /// ([`crate::rest::status_of`]).
+    #[error("{}", .0.message)]
+    Refused(ErrorFrame),
     /// Return 500 Internal Server Error, without internals.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -136,6 +140,8 @@ impl IntoResponse for ApiError {
             Self::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            // The frame already has the `{ code, message }` shape, with its retry hint.
+            Self::Refused(frame) => return (crate::rest::status_of(frame.code), Json(frame)).into_response(),
             Self::Internal(e) => {
                 tracing::error!(error = %e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")

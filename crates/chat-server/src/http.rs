@@ -23,7 +23,8 @@ use crate::signed_url::Variant;
 /// Sandboxes anything opened directly: no scripts, no subresources.
 const FILE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
 
-fn bearer_identity(app: &App, headers: &HeaderMap) -> Result<Identity, ApiError> {
+/// Who the `Authorization: Bearer` token says the caller is.
+pub(crate) fn bearer_identity(app: &App, headers: &HeaderMap) -> Result<Identity, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

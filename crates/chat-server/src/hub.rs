@@ -8,6 +8,7 @@
 
 mod files;
 pub mod hook;
+mod requests;
 mod session;
 
 use std::collections::HashMap;
@@ -15,7 +16,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_protocol::{Event, EventEnvelope, MeetingId, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION};
+use chat_protocol::{
+    Event, EventEnvelope, MeetingId, Participant, ParticipantId, Role, Seq, ServerFrame, PROTOCOL_VERSION,
+};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -66,9 +69,10 @@ struct Member {
 }
 
 impl Members {
+    /// Who is here, as others see them: services work unseen.
     fn participants(&self) -> Vec<Participant> {
         let mut seen: Vec<Participant> = Vec::new();
-        for member in self.conns.values() {
+        for member in self.conns.values().filter(|m| m.participant.role != Role::Service) {
             if !seen.iter().any(|p| p.id == member.participant.id) {
                 seen.push(member.participant.clone());
             }
@@ -169,7 +173,8 @@ impl Hub {
             let mut members = room.members.lock().await;
             let head_seq = self.store.head_seq(&room.meeting).await?;
             let settings = self.store.settings(&room.meeting).await?;
-            let already_connected = members.is_connected(&me.id);
+            // A service comes and goes unannounced.
+            let already_connected = members.is_connected(&me.id) || me.role == Role::Service;
             let mut participants = members.participants();
             if !already_connected {
                 participants.push(me.clone());
@@ -229,8 +234,8 @@ impl Room {
     /// tells the others when it was the participant's last one.
     async fn leave(&self, conn_id: ConnId, participant: &ParticipantId) {
         let mut members = self.members.lock().await;
-        members.conns.remove(&conn_id);
-        if !members.is_connected(participant) {
+        let service = members.conns.remove(&conn_id).is_some_and(|m| m.participant.role == Role::Service);
+        if !service && !members.is_connected(participant) {
             let left = serialize(&ServerFrame::ParticipantLeft { id: participant.clone() });
             members.broadcast(&left, |_| true);
         }

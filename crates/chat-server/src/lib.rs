@@ -20,6 +20,7 @@ pub mod hub;
 pub mod media;
 pub mod permissions;
 pub mod rate_limit;
+pub mod rest;
 pub mod signed_url;
 pub mod signing;
 pub mod store;

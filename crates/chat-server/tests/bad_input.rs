@@ -75,6 +75,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
             metadata: big_metadata.as_object().cloned().unwrap(),
             details: Default::default(),
             attachments: Vec::new(),
+            as_sender: None,
         })
         .await
         .error();

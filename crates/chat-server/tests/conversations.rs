@@ -55,6 +55,7 @@ async fn history_with_a_participant_is_that_private_conversation_alone() {
             metadata: Default::default(),
             details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
             attachments: Vec::new(),
+            as_sender: None,
         })
         .await
         .ack();

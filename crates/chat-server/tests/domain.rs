@@ -86,6 +86,7 @@ async fn an_image_is_uploaded_sent_served_and_erased_with_its_message() {
         metadata: Default::default(),
         details: Default::default(),
         attachments: Vec::new(),
+        as_sender: None,
     };
     session.handle(send).await;
     let ServerFrame::Ack { result: AckResult::Sent { id, .. }, .. } = answer(&mut rx).await else { panic!("not sent") };

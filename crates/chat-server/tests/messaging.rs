@@ -239,6 +239,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
         metadata: Default::default(),
         details: Default::default(),
         attachments: Vec::new(),
+        as_sender: None,
     };
     let with_req = |mut frame: ClientFrame, id| {
         if let ClientFrame::Send { req_id, .. } = &mut frame {
@@ -261,6 +262,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
             metadata: serde_json::from_str(r#"{"source":"forward"}"#).unwrap(),
             details: Default::default(),
             attachments: Vec::new(),
+            as_sender: None,
         })
         .await
         .ack();

@@ -40,6 +40,7 @@ async fn server_verdict(client: &mut Client, client_id: &str, draft: &Draft) -> 
             metadata: draft.metadata.clone(),
             details: draft.details.clone(),
             attachments: Vec::new(),
+            as_sender: None,
         })
         .await;
     match answer {

@@ -43,6 +43,7 @@ async fn a_reader_that_stalls_is_closed_with_4008_and_can_resume() {
                 metadata: Default::default(),
                 details: Default::default(),
                 attachments: Vec::new(),
+                as_sender: None,
             };
             write.send(WsMessage::Text(serde_json::to_string(&frame).unwrap().into())).await.unwrap();
             sent += 1;

@@ -20,7 +20,7 @@ fn new_message(
         meeting: MeetingId::from("standup"),
         id: MessageId::from(id),
         client_id: client_id.into(),
-        sender: Sender { id: from.into(), display_name: from.into() },
+        sender: Sender { id: from.into(), display_name: from.into(), bot: false },
         time,
         content,
         reply_to: None,

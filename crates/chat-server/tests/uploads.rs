@@ -226,6 +226,7 @@ async fn send_with(client: &mut Client, client_id: &str, text: &str, files: &[&F
             metadata: Default::default(),
             details: Default::default(),
             attachments,
+            as_sender: None,
         })
         .await
 }

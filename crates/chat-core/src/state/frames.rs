@@ -276,7 +276,11 @@ impl ChatState {
             id: id.clone(),
             client_id: echo.client_id.clone(),
             seq,
-            sender: Sender { id: me.id.clone(), display_name: me.display_name.clone() },
+            sender: Sender {
+                id: me.id.clone(),
+                display_name: me.display_name.clone(),
+                bot: matches!(me.role, chat_protocol::Role::Bot | chat_protocol::Role::Service),
+            },
             time,
             content,
             reply_to: echo.reply_to.clone(),

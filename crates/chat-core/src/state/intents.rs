@@ -270,6 +270,7 @@ impl ChatState {
                 metadata: echo.metadata,
                 details: echo.details,
                 attachments,
+                as_sender: None,
             },
             fx,
         );

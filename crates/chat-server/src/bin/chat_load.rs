@@ -130,6 +130,7 @@ async fn participant(
                     metadata: Default::default(),
                     details: Default::default(),
                     attachments: Vec::new(),
+                    as_sender: None,
                 };
                 write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
                 totals.sent.fetch_add(1, Ordering::Relaxed);

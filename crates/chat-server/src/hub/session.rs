@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chat_protocol::{
     AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId, MessageKind,
-    NewContent, Participant, ParticipantId, RateBucket, Sender, Seq, ServerFrame,
+    NewContent, Participant, ParticipantId, Puppet, RateBucket, Role, Sender, Seq, ServerFrame,
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -186,6 +186,24 @@ impl Session {
         Ok(StoredContent::File(kind, FileId(file.id.0)))
     }
 
+    /// Who a message from this connection is from: itself (marked a bot for
+    /// a bot or a service), or for a service the puppet it names.
+    fn sender(&self, puppet: Option<Puppet>) -> Result<Sender, DomainError> {
+        let app = matches!(self.me.role, Role::Bot | Role::Service);
+        match puppet {
+            None => Ok(Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone(), bot: app }),
+            Some(puppet) => {
+                chat_protocol::rules::may_send_as_puppet(&self.me)?;
+                validation::check_id("asSender.id", puppet.id.as_str())?;
+                let name = puppet.display_name.trim();
+                if name.is_empty() || name.chars().count() > 64 {
+                    return Err(DomainError::InvalidRequest("asSender.displayName must be 1 to 64 characters".into()));
+                }
+                Ok(Sender { id: puppet.id, display_name: name.to_owned(), bot: true })
+            }
+        }
+    }
+
     fn sent_ack(&self, message: &Message) -> AckResult {
         AckResult::Sent {
             client_id: message.client_id.clone(),
@@ -206,18 +224,20 @@ impl Session {
             metadata,
             details,
             attachments,
+            as_sender,
             ..
         } = frame
         else {
             return Err(DomainError::InvalidRequest("not a send".into()));
         };
         let limits = &self.hub.config.limits;
+        let sender = self.sender(as_sender)?;
         validation::check_id("clientId", client_id.as_str())?;
         validation::check_content(&content, attachments.len(), limits)?;
         validation::check_metadata(&metadata, &details, limits)?;
-        let targets = validation::normalize_targets(&targets, &self.me.id, limits)?;
+        let targets = validation::normalize_targets(&targets, &sender.id, limits)?;
         let store = &self.hub.store;
-        if let Some(original) = store.message_by_client_id(&self.room.meeting, &self.me.id, &client_id).await? {
+        if let Some(original) = store.message_by_client_id(&self.room.meeting, &sender.id, &client_id).await? {
             return Ok(self.sent_ack(&original));
         }
         let bucket = RateBucket::of(content.kind(), attachments.len());
@@ -244,7 +264,6 @@ impl Session {
         let mut content = self.resolve_content(content, forwarded.as_ref()).await?;
         let attachments =
             self.hub.resolve_attachments(&self.room.meeting, &self.me.id, attachments, forwarded.as_ref()).await?;
-        let sender = Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone() };
         let (mut targets, mut metadata) = (targets, metadata);
         let mut modified = Vec::new();
         if self.hub.has_hook() {

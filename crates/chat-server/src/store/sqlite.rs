@@ -178,8 +178,8 @@ impl Store for SqliteStore {
             let details = serde_json::to_string(&new.details).map_err(corrupt)?;
             tx.execute(
                 "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text, file_id, \
-                 reply_to, forwarded_from, targets, metadata, details) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 reply_to, forwarded_from, targets, metadata, details, sender_bot) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     new.id.0,
                     new.meeting.0,
@@ -196,6 +196,7 @@ impl Store for SqliteStore {
                     targets,
                     metadata,
                     details,
+                    new.sender.bot,
                 ],
             )?;
             attachments::insert(&tx, &new.id, &new.attachments)?;

@@ -270,6 +270,7 @@ impl Client {
             metadata: Default::default(),
             details: Default::default(),
             attachments: Vec::new(),
+            as_sender: None,
         })
         .await
     }

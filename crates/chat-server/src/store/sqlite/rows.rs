@@ -12,6 +12,7 @@ use crate::store::{StoreError, StoredFile};
 
 /// The columns [`read_message`] reads, from [`MESSAGE_FROM`].
 pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq AS seq, m.sender_id AS sender_id, \
+    m.sender_bot AS sender_bot, \
     m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
     m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.details AS details, \
     m.edited_at AS edited_at, \
@@ -66,7 +67,11 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         id: MessageId(row.get("id")?),
         client_id: ClientId(row.get("client_id")?),
         seq: size(row, "seq")?,
-        sender: Sender { id: ParticipantId(row.get("sender_id")?), display_name: row.get("sender_name")? },
+        sender: Sender {
+            id: ParticipantId(row.get("sender_id")?),
+            display_name: row.get("sender_name")?,
+            bot: row.get("sender_bot")?,
+        },
         time: row.get("time")?,
         content,
         reply_to: row.get::<_, Option<String>>("reply_to")?.map(MessageId),

@@ -81,6 +81,8 @@ CREATE TABLE message_attachments (
 );
 CREATE INDEX attachments_by_file ON message_attachments (file_id);
 "#,
+    // 4: messages sent by apps (bots, services' puppets) are marked.
+    "ALTER TABLE messages ADD COLUMN sender_bot INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
