@@ -1,14 +1,16 @@
 //! The REST face for apps that hold no socket: a service posts a message to a
-//! meeting with its token. The body is a `send` frame without its `type` and
-//! `reqId`, read by the protocol's own rules, and the request runs the same
-//! domain path a socket's frame does; the answer is the ack's result, or the
-//! error frame with an HTTP status that says the same.
+//! meeting, or pages its history, with its token. A post's body is a `send`
+//! frame without its `type` and `reqId`, read by the protocol's own rules;
+//! each request runs the same domain path a socket's frame does, and the
+//! answer is the ack's result, or the error frame with an HTTP status that
+//! says the same.
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use chat_protocol::{AckResult, ClientFrame, ErrorCode, Role, ServerFrame};
+use chat_protocol::{AckResult, ClientFrame, ErrorCode, ParticipantId, Role, Seq, ServerFrame};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
@@ -25,13 +27,7 @@ pub async fn post_message(
     headers: HeaderMap,
     body: Result<Json<Map<String, Value>>, JsonRejection>,
 ) -> Result<Json<AckResult>, ApiError> {
-    let identity = bearer_identity(&app, &headers)?;
-    if identity.participant.role != Role::Service {
-        return Err(ApiError::Forbidden("only a service token may post over REST"));
-    }
-    if identity.meeting.0 != meeting {
-        return Err(ApiError::Forbidden("the token is for another meeting"));
-    }
+    let identity = service_identity(&app, &headers, &meeting)?;
     let Json(mut fields) = body.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     for reserved in ["type", "reqId"] {
         if fields.contains_key(reserved) {
@@ -43,6 +39,51 @@ pub async fn post_message(
     fields.entry("clientId").or_insert_with(|| json!(uuid::Uuid::new_v4().to_string()));
     let frame: ClientFrame =
         serde_json::from_value(Value::Object(fields)).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    answer(&app, identity, frame).await
+}
+
+/// Query of a history page.
+#[derive(Debug, Deserialize)]
+pub struct HistoryQuery {
+    /// Only messages whose `seq` is below this; absent for the newest page.
+    before: Option<Seq>,
+    /// Page size; defaults to 50.
+    limit: Option<u32>,
+    /// Only the private conversation with this participant.
+    with: Option<String>,
+}
+
+/// `GET /api/v1/meetings/{meeting}/messages?before=&limit=&with=`: a page of
+/// the history the service may see, oldest first, and whether older remains.
+pub async fn get_messages(
+    State(app): State<App>,
+    Path(meeting): Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<HistoryQuery>, QueryRejection>,
+) -> Result<Json<AckResult>, ApiError> {
+    let identity = service_identity(&app, &headers, &meeting)?;
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let frame = ClientFrame::History {
+        req_id: 1,
+        before: query.before,
+        limit: query.limit.unwrap_or(50),
+        with: query.with.map(ParticipantId::from),
+    };
+    answer(&app, identity, frame).await
+}
+
+fn service_identity(app: &App, headers: &HeaderMap, meeting: &str) -> Result<crate::auth::Identity, ApiError> {
+    let identity = bearer_identity(app, headers)?;
+    if identity.participant.role != Role::Service {
+        return Err(ApiError::Forbidden("only a service token opens the REST API"));
+    }
+    if identity.meeting.0 != meeting {
+        return Err(ApiError::Forbidden("the token is for another meeting"));
+    }
+    Ok(identity)
+}
+
+async fn answer(app: &App, identity: crate::auth::Identity, frame: ClientFrame) -> Result<Json<AckResult>, ApiError> {
     match app.hub.request_as(identity, frame).await.map_err(|e| ApiError::Refused(e.to_frame(None)))? {
         ServerFrame::Ack { result, .. } => Ok(Json(result)),
         ServerFrame::Error(error) => Err(ApiError::Refused(error)),

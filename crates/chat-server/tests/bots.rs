@@ -123,5 +123,23 @@ async fn a_service_posts_over_rest_with_its_token_only() {
     let (status, body) = post(&server, MEETING, Some(&service), long).await;
     assert_eq!((status, body["code"].as_str()), (413, Some("text_too_long")), "{body}");
     alice.assert_no_event().await;
+
+    alice.send_text("a-hello", "hello").await.ack();
+    alice.next_event().await;
+    let url = |query: &str| server.http_url(&format!("/api/v1/meetings/{MEETING}/messages{query}"));
+    let http = reqwest::Client::new();
+    let page: Value =
+        http.get(url("?limit=1")).bearer_auth(&service).send().await.expect("get").json().await.expect("json");
+    assert_eq!((page["kind"].as_str(), page["hasMore"].as_bool()), (Some("history"), Some(true)), "{page}");
+    let all: Value = http.get(url("")).bearer_auth(&service).send().await.expect("get").json().await.expect("json");
+    let texts: Vec<&str> =
+        all["messages"].as_array().expect("messages").iter().filter_map(|m| m["text"].as_str()).collect();
+    assert!(texts.contains(&"daily digest"), "{texts:?}");
+    let refused = http.get(url("")).send().await.expect("get");
+    assert_eq!(refused.status().as_u16(), 401);
+    let refused = http.get(url("")).bearer_auth(token_for("alice", Role::Participant)).send().await.expect("get");
+    assert_eq!(refused.status().as_u16(), 403);
+    let refused = http.get(url("?limit=0")).bearer_auth(&service).send().await.expect("get");
+    assert_eq!(refused.status().as_u16(), 400);
     server.stop().await;
 }
