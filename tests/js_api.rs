@@ -252,3 +252,16 @@ async fn bad_arguments_are_errors_with_codes() {
 fn MeetingChat_connect_without_token() -> JsValue {
     meeting_chat::js_api::MeetingChat::connect(options(&[("url", server().into())])).unwrap_err()
 }
+
+#[wasm_bindgen_test]
+async fn a_bots_messages_say_so_and_a_persons_do_not() {
+    let meeting = unique_meeting("bots");
+    let ann = connect("Ann", &meeting, "participant").await;
+    let helper = connect("Helper", &meeting, "bot").await;
+    call_async(&helper, "sendTextMessage", &["beep".into(), JsValue::UNDEFINED]).await.unwrap();
+    call_async(&ann, "sendTextMessage", &["hi".into(), JsValue::UNDEFINED]).await.unwrap();
+    until("ann has both", || messages(&ann).len() == 2).await;
+    let [bot, person] = &messages(&ann)[..] else { panic!("two messages") };
+    assert_eq!(prop(bot, "isBot"), JsValue::TRUE);
+    assert_eq!(prop(person, "isBot"), JsValue::UNDEFINED, "a person's message has no isBot");
+}

@@ -164,6 +164,21 @@ async fn text_is_never_html_and_only_http_links_are_links() {
 }
 
 #[wasm_bindgen_test]
+async fn an_apps_message_is_marked_as_a_bot_and_a_persons_is_not() {
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
+    let person = numbered(1);
+    let mut app = numbered(2);
+    app.sender.bot = true;
+    deliver_message(&panel.client, person);
+    deliver_message(&panel.client, app);
+    settle().await;
+    let marks = panel.list().query_selector_all(".mc-mark-bot").expect("query");
+    assert_eq!(marks.length(), 1, "only the bot's message is marked");
+    let mark: Element = marks.item(0).expect("a mark").unchecked_into();
+    assert_eq!(mark.text_content().as_deref(), Some("Bot"));
+}
+
+#[wasm_bindgen_test]
 async fn one_senders_run_is_grouped_and_days_are_separated() {
     let panel = Mounted::new(client_with(0), Locale::default()).await;
     for (seq, from, time) in [
