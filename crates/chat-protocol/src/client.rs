@@ -138,6 +138,22 @@ pub enum ClientFrame {
 }
 
 impl ClientFrame {
+    /// A `send` of `content` to everyone, with nothing else attached.
+    pub fn send(req_id: RequestId, client_id: ClientId, content: NewContent) -> Self {
+        Self::Send {
+            req_id,
+            client_id,
+            content,
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Map::new(),
+            details: Map::new(),
+            attachments: Vec::new(),
+            as_sender: None,
+        }
+    }
+
     /// The request id, for every frame but `Auth`.
     pub fn req_id(&self) -> Option<RequestId> {
         match self {

@@ -76,18 +76,7 @@ async fn an_image_is_uploaded_sent_served_and_erased_with_its_message() {
     assert!(!read(&hub, &thumbnail, Variant::Thumbnail).await.expect("served").is_empty());
 
     let (session, mut rx) = hub.join(ann, None).await.expect("joins");
-    let send = ClientFrame::Send {
-        req_id: 1,
-        client_id: "c1".into(),
-        content: NewContent::Image { file_id: file.id.clone() },
-        reply_to: None,
-        forwarded_from: None,
-        targets: Vec::new(),
-        metadata: Default::default(),
-        details: Default::default(),
-        attachments: Vec::new(),
-        as_sender: None,
-    };
+    let send = ClientFrame::send(1, "c1".into(), NewContent::Image { file_id: file.id.clone() });
     session.handle(send).await;
     let ServerFrame::Ack { result: AckResult::Sent { id, .. }, .. } = answer(&mut rx).await else { panic!("not sent") };
     session.handle(ClientFrame::Delete { req_id: 2, id, scope: DeleteScope::Everyone }).await;

@@ -33,18 +33,7 @@ async fn a_reader_that_stalls_is_closed_with_4008_and_can_resume() {
     let (mut sent, mut acked) = (0u64, 0u64);
     while acked < 4_000 {
         if sent < 4_000 && sent - acked < WINDOW {
-            let frame = ClientFrame::Send {
-                req_id: sent,
-                client_id: format!("m{sent}").into(),
-                content: NewContent::Text { text: text.clone() },
-                reply_to: None,
-                forwarded_from: None,
-                targets: Vec::new(),
-                metadata: Default::default(),
-                details: Default::default(),
-                attachments: Vec::new(),
-                as_sender: None,
-            };
+            let frame = ClientFrame::send(sent, format!("m{sent}").into(), NewContent::Text { text: text.clone() });
             write.send(WsMessage::Text(serde_json::to_string(&frame).unwrap().into())).await.unwrap();
             sent += 1;
             continue;

@@ -120,18 +120,7 @@ async fn participant(
         tokio::select! {
             () = tokio::time::sleep_until(next_send), if sending => {
                 let sent_at = epoch.elapsed().as_micros();
-                let frame = ClientFrame::Send {
-                    req_id: n,
-                    client_id: format!("{index}-{n}-{sent_at}").into(),
-                    content: NewContent::Text { text: format!("load message {n} from {index}") },
-                    reply_to: None,
-                    forwarded_from: None,
-                    targets: Vec::new(),
-                    metadata: Default::default(),
-                    details: Default::default(),
-                    attachments: Vec::new(),
-                    as_sender: None,
-                };
+                let frame = ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), NewContent::Text { text: format!("load message {n} from {index}") });
                 write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
                 totals.sent.fetch_add(1, Ordering::Relaxed);
                 n += 1;
