@@ -9,7 +9,7 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use chat_protocol::{AckResult, ClientFrame, ErrorCode, ParticipantId, Role, Seq, ServerFrame};
+use chat_protocol::{AckResult, ClientFrame, ErrorCode, ParticipantId, Role, Seq};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -84,11 +84,7 @@ fn service_identity(app: &App, headers: &HeaderMap, meeting: &str) -> Result<cra
 }
 
 async fn answer(app: &App, identity: crate::auth::Identity, frame: ClientFrame) -> Result<Json<AckResult>, ApiError> {
-    match app.hub.request_as(identity, frame).await.map_err(|e| ApiError::Refused(e.to_frame(None)))? {
-        ServerFrame::Ack { result, .. } => Ok(Json(result)),
-        ServerFrame::Error(error) => Err(ApiError::Refused(error)),
-        _ => Err(ApiError::BadRequest("the request went unanswered".into())),
-    }
+    app.hub.request_as(identity, frame).await.map(Json).map_err(ApiError::Refused)
 }
 
 /// The HTTP status that says what an error frame's code says.

@@ -4,35 +4,34 @@
 
 use std::sync::Arc;
 
-use chat_protocol::{ClientFrame, ServerFrame};
+use chat_protocol::{AckResult, ClientFrame, ErrorCode, ErrorFrame, ServerFrame};
 
 use super::Hub;
 use crate::auth::Identity;
-use crate::error::DomainError;
 
 impl Hub {
-    /// Handles one request frame as `who` would over a socket; returns its
-    /// answer (`ack` or `error`).
-    pub async fn request_as(self: &Arc<Self>, who: Identity, frame: ClientFrame) -> Result<ServerFrame, DomainError> {
+    /// Handles one request frame as `who` would over a socket; returns what
+    /// its ack or its error frame says.
+    pub async fn request_as(self: &Arc<Self>, who: Identity, frame: ClientFrame) -> Result<AckResult, ErrorFrame> {
         let req_id = frame.req_id();
-        let (session, mut rx) = self.join(who, None).await?;
+        let (session, mut rx) = self.join(who, None).await.map_err(|e| e.to_frame(req_id))?;
         session.handle(frame).await;
         let mut answer = None;
         // The welcome (and any event it receives meanwhile) come first on its queue.
         while let Some(text) = rx.recv().await {
             match serde_json::from_str::<ServerFrame>(&text) {
-                Ok(frame @ ServerFrame::Ack { .. }) => {
-                    answer = Some(frame);
+                Ok(ServerFrame::Ack { result, .. }) => {
+                    answer = Some(Ok(result));
                     break;
                 }
                 Ok(ServerFrame::Error(error)) if error.req_id == req_id => {
-                    answer = Some(ServerFrame::Error(error));
+                    answer = Some(Err(error));
                     break;
                 }
                 _ => {}
             }
         }
         session.leave().await;
-        answer.ok_or_else(|| DomainError::InvalidRequest("the request went unanswered".into()))
+        answer.unwrap_or_else(|| Err(ErrorFrame::new(req_id, ErrorCode::Internal, "the request went unanswered")))
     }
 }
