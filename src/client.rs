@@ -73,6 +73,7 @@ impl SendOptions {
             metadata: self.metadata,
             details: self.details,
             attachments,
+            as_sender: None,
         }
     }
 }

@@ -1,54 +1,9 @@
-//! CSV export of the loaded chat, with the seed API's columns.
+//! CSV export of the loaded chat, with the seed API's columns (the
+//! protocol's [`chat_protocol::chat_dump`]).
 
 use chat_core::ChatState;
-use chat_protocol::{Content, MeetingId, Message};
-
-/// The header row, as the seed's `exportCsv` names the columns.
-pub const COLUMNS: [&str; 10] = [
-    "id",
-    "participantId",
-    "sessionId",
-    "meetingId",
-    "displayName",
-    "pinned",
-    "isEdited",
-    "payloadType",
-    "payload",
-    "createdAt",
-];
-
-/// The seed's `payloadType` and the payload; `None` for a message deleted
-/// for everyone, whose body is gone. Audio has no type of its own in the
-/// seed's enum and goes out as a file. Links are absolute (`link` resolves them).
-fn payload(message: &Message, link: &dyn Fn(&str) -> String) -> Option<(&'static str, String)> {
-    Some(match &message.content {
-        Content::Text { text } => ("TEXT_MESSAGE", text.clone()),
-        Content::Image { file } => ("IMAGE_MESSAGE", link(&file.url)),
-        Content::File { file } | Content::Audio { file } => {
-            ("FILE_MESSAGE", format!("{} ({} bytes) {}", file.name, file.size, link(&file.url)))
-        }
-        Content::Deleted => return None,
-    })
-}
-
-/// ISO 8601 UTC time of `ms` since the epoch, without a date library.
-pub fn iso_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let millis = ms.rem_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil-from-days (Howard Hinnant's algorithm), proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3_600, (rem % 3_600) / 60, rem % 60)
-}
+use chat_protocol::chat_dump::{iso_time, payload, COLUMNS};
+use chat_protocol::MeetingId;
 
 /// One CSV field: quoted (with quotes doubled) when it holds a comma, a
 /// quote or a line break, as RFC 4180 says. Written here rather than with
@@ -74,7 +29,8 @@ fn push_record<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) 
 }
 
 /// The loaded messages as CSV, oldest first, file links made absolute by
-/// `link`. `sessionId` is empty: this server has no per-device sessions to name.
+/// `link`. `sessionId` is empty: messages do not carry it over the wire; the
+/// server's export link (`GET /api/v1/meetings/{id}/chat`) fills it.
 pub fn export_csv(state: &ChatState, link: &dyn Fn(&str) -> String) -> String {
     let meeting = state.meeting().map_or("", MeetingId::as_str);
     let mut out = String::new();
@@ -104,7 +60,7 @@ pub fn export_csv(state: &ChatState, link: &dyn Fn(&str) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use chat_core::Input;
-    use chat_protocol::{testing, Role};
+    use chat_protocol::{testing, Content, Role};
 
     use super::*;
 
@@ -124,13 +80,6 @@ mod tests {
             proptest::prop_assume!(!(fields.len() == 1 && fields[0].is_empty()), "csv quotes a lone empty field");
             proptest::prop_assert_eq!(ours, theirs);
         }
-    }
-
-    #[test]
-    fn iso_times_match_known_dates() {
-        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso_time(951_782_400_123), "2000-02-29T00:00:00.123Z");
-        assert_eq!(iso_time(1_795_420_000_000), "2026-11-23T07:46:40.000Z");
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl JsFace {
                     self.chat_update("page", &JsValue::UNDEFINED);
                 }
             }
-            Change::TimelineReset => {
+            Change::TimelineReset | Change::Forgotten { .. } => {
                 self.list.rebuild(client);
                 self.chat_update("reset", &JsValue::UNDEFINED);
             }

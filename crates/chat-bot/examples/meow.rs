@@ -5,7 +5,7 @@
 //! with the demo server (`--dev`), a token comes from
 //! `/dev/token?name=Cats&meeting=demo&role=service`.
 
-use chat_bot::Bot;
+use chat_bot::{Bot, MessageOptions, Recipient};
 use chat_protocol::{ParticipantId, Puppet};
 use tokio_util::sync::CancellationToken;
 
@@ -23,16 +23,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     let cat = Puppet { id: ParticipantId::from("meow"), display_name: "Meow".into() };
-    Bot::new(url, token)
-        .run(
-            |incoming| {
-                if incoming.text().is_some_and(|text| text.to_lowercase().contains("cat")) {
-                    let asker = incoming.message().sender.id.clone();
-                    incoming.say_as(cat.clone(), "Meow", vec![asker]);
-                }
-            },
-            shutdown,
-        )
-        .await?;
+    let bot = Bot::new(url, token);
+    bot.chat().on_message(move |msg| {
+        if msg.body().is_some_and(|text| text.to_lowercase().contains("cat")) {
+            let asker = msg.sender.id.clone();
+            msg.send(Recipient::from(asker), "Meow", MessageOptions::as_puppet(cat.clone()));
+        }
+    });
+    bot.run(shutdown).await?;
     Ok(())
 }

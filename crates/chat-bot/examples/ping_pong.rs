@@ -1,10 +1,10 @@
-//! Answers "ping" with "pong" (privately when asked privately).
+//! Says "ready!", then answers "ping" with "pong" (privately when asked privately).
 //!
 //! `cargo run -p chat-bot --example ping_pong -- ws://127.0.0.1:8080/ws <bot token>`;
 //! with the demo server (`--dev`), a token comes from
 //! `/dev/token?name=Ping&meeting=demo&role=bot`.
 
-use chat_bot::Bot;
+use chat_bot::{Bot, MessageOptions, Recipient};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
@@ -21,14 +21,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     let bot = Bot::new(url, token);
-    bot.run(
-        |incoming| {
-            if incoming.text().is_some_and(|text| text.trim().eq_ignore_ascii_case("ping")) {
-                incoming.respond("pong");
-            }
-        },
-        shutdown,
-    )
-    .await?;
+    let chat = bot.chat();
+    chat.on_message(|msg| {
+        if msg.body().is_some_and(|text| text.trim().eq_ignore_ascii_case("ping")) {
+            msg.respond("pong");
+        }
+    });
+    tokio::spawn(async move {
+        if let Err(error) = chat.message(Recipient::Everyone, "ready!", MessageOptions::default()).await {
+            eprintln!("could not say ready: {error}");
+        }
+    });
+    bot.run(shutdown).await?;
     Ok(())
 }

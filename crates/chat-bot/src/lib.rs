@@ -1,25 +1,47 @@
-//! A bot, or an app's service, in a meeting, natively. [`Bot::run`] keeps a
-//! connection open across drops (resuming from the last event it handled),
-//! shows each new message from a person to a handler, and sends what the
-//! handler answers. Answers are named by the message they answer, kept until
-//! the server acknowledges them and sent again after a reconnect, so each is
-//! stored exactly once however often the connection fails.
+//! A bot, or an app's service, in a meeting, natively, shaped like Self's
+//! chat service:
+//!
+//! ```no_run
+//! # async fn example(url: String, token: String) -> Result<(), chat_bot::BotError> {
+//! use chat_bot::{Bot, MessageOptions, Recipient};
+//! let bot = Bot::new(url, token);
+//! let chat = bot.chat();
+//! chat.on_message(|msg| {
+//!     if msg.body() == Some("ping") {
+//!         msg.respond("pong");
+//!     }
+//! });
+//! let shutdown = tokio_util::sync::CancellationToken::new();
+//! tokio::spawn(async move { chat.message(Recipient::Everyone, "ready!", MessageOptions::default()).await });
+//! bot.run(shutdown).await
+//! # }
+//! ```
+//!
+//! Underneath is the panel's own reducer, chat-core: the bot resumes from
+//! the last event it applied after a drop (missing nothing), drops events
+//! it already has, and keeps unacknowledged sends in its outbox to send
+//! again with the same client id (the server stores each once). An answer's
+//! client id is made of the message it answers, so it is never stored twice.
 
-mod incoming;
+mod driver;
+mod message;
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_protocol::{close_code, AckResult, ClientFrame, ClientId, Event, ParticipantId, RequestId, Seq, ServerFrame};
+use chat_core::{ConnectionState, Input};
+use chat_protocol::{close_code, ClientFrame, ClientId, MessageId, ServerFrame};
 use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_util::sync::CancellationToken;
 
-use incoming::Answer;
-pub use incoming::Incoming;
+use driver::{Driver, Handler, Waiter};
+pub use message::{ChatMessage, MessageOptions, Recipient};
 
 const FIRST_RETRY: Duration = Duration::from_millis(100);
 const LAST_RETRY: Duration = Duration::from_secs(5);
+/// How often failed sends are looked at again.
+const TICK: Duration = Duration::from_secs(1);
 
 /// Why a bot stopped for good.
 #[derive(Debug, thiserror::Error)]
@@ -30,188 +52,219 @@ pub enum BotError {
     Refused(String),
 }
 
-/// A bot's address and credentials.
+/// Why a message was not sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The server (or the protocol's rules, checked first) refused it for
+    /// good: `code` is the protocol's error code (`forbidden`, `rejected`, ...).
+    #[error("refused ({code}): {message}")]
+    Refused {
+        /// The error code.
+        code: String,
+        /// For people.
+        message: String,
+    },
+    /// The bot stopped before the message was stored.
+    #[error("the bot stopped before the message was stored")]
+    Stopped,
+}
+
+/// What a [`ChatService`] asks of the running bot.
+enum Command {
+    OnMessage(Handler),
+    Send { client_id: ClientId, draft: Box<chat_core::Draft>, waiter: Waiter },
+}
+
+/// A bot's address and credentials, and the queue its chat service feeds.
 pub struct Bot {
     url: String,
     token: String,
+    chat: ChatService,
+    commands: mpsc::UnboundedReceiver<Command>,
 }
 
-/// What one connection ended with.
-enum Ended {
-    /// Lost or closed; worth reconnecting.
-    Dropped(String),
-    Fatal(BotError),
+/// The bot's chat, usable from anywhere (it is cheap to clone), before or
+/// while the bot runs.
+#[derive(Clone)]
+pub struct ChatService {
+    commands: mpsc::UnboundedSender<Command>,
+    /// Names this process's own sends apart from any other's.
+    started: u128,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// An answer sent and not yet acknowledged.
-struct Pending {
-    req_id: RequestId,
-    client_id: ClientId,
-    answer: Answer,
-}
+impl ChatService {
+    /// Shows each new message from someone else (not the bot's own, not
+    /// another bot's) to `handler`, which answers through the message.
+    /// The handler sees messages sent after the bot first joined.
+    pub fn on_message<H>(&self, handler: H)
+    where
+        H: FnMut(&mut ChatMessage<'_>) + Send + 'static,
+    {
+        // Fails only once the bot is gone, when there is nothing to handle.
+        let _ = self.commands.send(Command::OnMessage(Box::new(handler)));
+    }
 
-/// What outlives a connection.
-#[derive(Default)]
-struct Progress {
-    me: Option<ParticipantId>,
-    last_seq: Option<Seq>,
-    pending: Vec<Pending>,
-    next_req: RequestId,
-    welcomed: bool,
+    /// Sends `text` to `to`; resolves with the stored message's id. While
+    /// the bot is offline the message waits in its outbox; a rate limit or
+    /// an unavailable hook only delays it.
+    pub async fn message(
+        &self,
+        to: impl Into<Recipient>,
+        text: impl Into<String>,
+        options: MessageOptions,
+    ) -> Result<MessageId, SendError> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let client_id = ClientId::from(format!("bot-send:{}:{n}", self.started));
+        let draft = message::draft(to.into(), text.into(), options);
+        let (waiter, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Send { client_id, draft: Box::new(draft), waiter })
+            .map_err(|_| SendError::Stopped)?;
+        answer.await.unwrap_or(Err(SendError::Stopped))
+    }
 }
 
 impl Bot {
     /// A bot that connects to `url` (`ws://host/ws`) with `token`, whose role
     /// is `bot` (or `service`, to speak as puppets).
     pub fn new(url: impl Into<String>, token: impl Into<String>) -> Self {
-        Self { url: url.into(), token: token.into() }
+        let (commands, queue) = mpsc::unbounded_channel();
+        let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+        let chat = ChatService { commands, started, next: Default::default() };
+        Self { url: url.into(), token: token.into(), chat, commands: queue }
+    }
+
+    /// The bot's chat service.
+    pub fn chat(&self) -> ChatService {
+        self.chat.clone()
     }
 
     /// Runs until `shutdown` is cancelled, or the server refuses the token.
-    /// The handler sees messages sent after the bot first joined; messages
-    /// from bots are not shown to it, so two bots never answer each other
-    /// forever.
-    pub async fn run<H>(&self, mut handler: H, shutdown: CancellationToken) -> Result<(), BotError>
-    where
-        H: FnMut(&mut Incoming<'_>),
-    {
-        let mut progress = Progress { next_req: 1, ..Progress::default() };
+    /// Sends not yet stored when it stops end with [`SendError::Stopped`].
+    pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), BotError> {
+        let mut driver = Driver::new();
         let mut delay = FIRST_RETRY;
         loop {
-            progress.welcomed = false;
             let ended = tokio::select! {
                 () = shutdown.cancelled() => return Ok(()),
-                ended = self.connection(&mut progress, &mut handler) => ended,
+                ended = self.connection(&mut driver) => ended,
             };
-            match ended {
+            let welcomed = match ended {
                 Ended::Fatal(error) => return Err(error),
-                Ended::Dropped(reason) => tracing::warn!(%reason, "bot connection lost; reconnecting"),
-            }
-            if progress.welcomed {
+                Ended::Dropped { reason, welcomed } => {
+                    tracing::warn!(%reason, "bot connection lost; reconnecting");
+                    welcomed
+                }
+            };
+            if welcomed {
                 delay = FIRST_RETRY;
             }
-            tokio::select! {
-                () = shutdown.cancelled() => return Ok(()),
-                () = tokio::time::sleep(delay) => {}
+            // Sends asked for while offline join the outbox meanwhile.
+            let wait = tokio::time::sleep(delay);
+            tokio::pin!(wait);
+            loop {
+                tokio::select! {
+                    () = shutdown.cancelled() => return Ok(()),
+                    () = &mut wait => break,
+                    Some(command) = self.commands.recv() => { driver_command(&mut driver, command); }
+                }
             }
             delay = (delay * 2).min(LAST_RETRY);
         }
     }
 
-    async fn connection<H>(&self, progress: &mut Progress, handler: &mut H) -> Ended
-    where
-        H: FnMut(&mut Incoming<'_>),
-    {
+    async fn connection(&mut self, driver: &mut Driver) -> Ended {
+        let mut welcomed = false;
+        let dropped = |reason: String, welcomed: bool| Ended::Dropped { reason, welcomed };
         let mut socket = match tokio_tungstenite::connect_async(self.url.as_str()).await {
             Ok((socket, _)) => socket,
-            Err(error) => return Ended::Dropped(error.to_string()),
+            Err(error) => return dropped(error.to_string(), false),
         };
+        driver.apply(Input::Connecting, now());
         let auth = ClientFrame::Auth {
             v: chat_protocol::PROTOCOL_VERSION,
             token: self.token.clone(),
-            last_seq: progress.last_seq,
+            last_seq: driver.resume_from(),
         };
         if let Err(error) = socket.send(encode(&auth)).await {
-            return Ended::Dropped(error.to_string());
+            return dropped(error.to_string(), false);
         }
-        while let Some(received) = socket.next().await {
-            let text = match received {
-                Ok(WsMessage::Text(text)) => text,
-                Ok(WsMessage::Close(frame)) => return closed(frame.map(|f| (f.code, f.reason.to_string()))),
-                Ok(_) => continue,
-                Err(error) => return Ended::Dropped(error.to_string()),
+        let mut tick = tokio::time::interval(TICK);
+        loop {
+            let outgoing = tokio::select! {
+                received = socket.next() => match received {
+                    Some(Ok(WsMessage::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
+                        Ok(frame) => {
+                            welcomed |= matches!(frame, ServerFrame::Welcome { .. });
+                            driver.frame(frame, now())
+                        }
+                        Err(error) => {
+                            tracing::warn!(%error, "a frame this bot cannot read; skipped");
+                            Vec::new()
+                        }
+                    },
+                    Some(Ok(WsMessage::Close(frame))) => {
+                        let code = frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+                        return closed(driver, code, welcomed);
+                    }
+                    Some(Ok(_)) => Vec::new(),
+                    Some(Err(error)) => return lost(driver, error.to_string(), welcomed),
+                    None => return lost(driver, "the server closed the connection".into(), welcomed),
+                },
+                Some(command) = self.commands.recv() => driver_command(driver, command),
+                _ = tick.tick() => driver.tick(now()),
             };
-            let frame = match serde_json::from_str::<ServerFrame>(&text) {
-                Ok(frame) => frame,
-                Err(error) => {
-                    tracing::warn!(%error, "a frame this bot cannot read; skipped");
-                    continue;
-                }
-            };
-            let outgoing = progress.receive(frame, handler);
             for frame in outgoing {
                 if let Err(error) = socket.send(encode(&frame)).await {
-                    return Ended::Dropped(error.to_string());
+                    return lost(driver, error.to_string(), welcomed);
                 }
             }
         }
-        Ended::Dropped("the server closed the connection".into())
     }
 }
 
-impl Progress {
-    /// Takes in one frame; returns the frames to send.
-    fn receive<H>(&mut self, frame: ServerFrame, handler: &mut H) -> Vec<ClientFrame>
-    where
-        H: FnMut(&mut Incoming<'_>),
-    {
-        match frame {
-            ServerFrame::Welcome { me, head_seq, .. } => {
-                self.welcomed = true;
-                self.me = Some(me.id);
-                // On the first connection the bot starts from now, not from the meeting's past.
-                self.last_seq.get_or_insert(head_seq);
-                let unanswered = std::mem::take(&mut self.pending);
-                unanswered.into_iter().map(|p| self.send(p.client_id, p.answer)).collect()
-            }
-            ServerFrame::Reset { head_seq } => {
-                self.last_seq = Some(head_seq);
-                Vec::new()
-            }
-            ServerFrame::Event(envelope) => {
-                let mut frames = Vec::new();
-                if let Event::MessageCreated { message } = &envelope.event {
-                    if !message.sender.bot && Some(&message.sender.id) != self.me.as_ref() {
-                        let mut incoming = Incoming::new(message);
-                        handler(&mut incoming);
-                        frames = incoming.into_frames().into_iter().map(|(id, a)| self.send(id, a)).collect();
-                    }
-                }
-                self.last_seq = Some(envelope.seq);
-                frames
-            }
-            ServerFrame::Ack { req_id, result } => {
-                if let AckResult::Sent { .. } = result {
-                    self.pending.retain(|p| p.req_id != req_id);
-                }
-                Vec::new()
-            }
-            ServerFrame::Error(error) => {
-                if let Some(at) = self.pending.iter().position(|p| Some(p.req_id) == error.req_id) {
-                    if !error.code.is_retryable() {
-                        let refused = self.pending.remove(at);
-                        tracing::warn!(client_id = %refused.client_id.0, %error.message, "the server refused an answer");
-                    }
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
+/// What one connection ended with.
+enum Ended {
+    /// Lost or closed; worth reconnecting.
+    Dropped {
+        reason: String,
+        welcomed: bool,
+    },
+    Fatal(BotError),
+}
 
-    /// Records an answer as pending and makes its frame.
-    fn send(&mut self, client_id: ClientId, answer: Answer) -> ClientFrame {
-        let req_id = self.next_req;
-        self.next_req += 1;
-        let frame = answer.frame(req_id, client_id.clone());
-        self.pending.push(Pending { req_id, client_id, answer });
-        frame
+fn driver_command(driver: &mut Driver, command: Command) -> Vec<ClientFrame> {
+    match command {
+        Command::OnMessage(handler) => {
+            driver.set_handler(handler);
+            Vec::new()
+        }
+        Command::Send { client_id, draft, waiter } => driver.send(client_id, *draft, Some(waiter), now()),
     }
+}
+
+fn lost(driver: &mut Driver, reason: String, welcomed: bool) -> Ended {
+    driver.apply(Input::Disconnected { code: None }, now());
+    Ended::Dropped { reason, welcomed }
+}
+
+/// A close frame's meaning: a refused token ends the bot; anything else is a drop.
+fn closed(driver: &mut Driver, frame: Option<(u16, String)>, welcomed: bool) -> Ended {
+    let code = frame.as_ref().map(|(code, _)| *code);
+    driver.apply(Input::Disconnected { code }, now());
+    let reason = frame.map_or_else(|| "closed".to_owned(), |(code, reason)| format!("closed ({code}): {reason}"));
+    if driver.connection() == ConnectionState::AuthFailed || code == Some(close_code::UNSUPPORTED_VERSION) {
+        return Ended::Fatal(BotError::Refused(reason));
+    }
+    Ended::Dropped { reason, welcomed }
 }
 
 fn encode(frame: &ClientFrame) -> WsMessage {
     WsMessage::Text(serde_json::to_string(frame).unwrap_or_default().into())
 }
 
-/// A close frame's meaning: a refused token ends the bot; anything else is a drop.
-fn closed(frame: Option<(CloseCode, String)>) -> Ended {
-    match frame {
-        Some((code, reason))
-            if [close_code::AUTH_FAILED, close_code::UNSUPPORTED_VERSION].contains(&u16::from(code)) =>
-        {
-            Ended::Fatal(BotError::Refused(reason))
-        }
-        Some((code, reason)) => Ended::Dropped(format!("closed ({}): {reason}", u16::from(code))),
-        None => Ended::Dropped("closed".into()),
-    }
+/// Milliseconds since the epoch, as chat-core counts time.
+fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -1,6 +1,6 @@
 //! Local echoes: messages this client sent that the server has not confirmed.
 
-use chat_protocol::{ClientId, FileRef, MessageId, MessageKind, NewContent, ParticipantId};
+use chat_protocol::{ClientId, FileRef, MessageId, MessageKind, NewContent, ParticipantId, Puppet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -123,6 +123,10 @@ pub struct LocalEcho {
     /// Files a text message carries, in order.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// The character a service sends it as. Not kept in a saved outbox:
+    /// only native clients (bots) send as puppets, and they keep theirs in memory.
+    #[serde(skip)]
+    pub as_sender: Option<Puppet>,
     /// Where it stands.
     pub status: EchoStatus,
 }

@@ -133,6 +133,12 @@ pub enum Change {
     },
     /// The timeline was dropped; the newest page is being loaded again.
     TimelineReset,
+    /// The oldest `count` rows were let go of ([`crate::Intent::Forget`]);
+    /// every other row moved up by `count`.
+    Forgotten {
+        /// How many.
+        count: usize,
+    },
     /// The current conversation changed.
     Conversation,
     /// The connection state changed.

@@ -1,7 +1,9 @@
 //! What the reducer takes: server frames, connection changes, upload
 //! progress, and the local user's intents.
 
-use chat_protocol::{ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, ServerFrame};
+use chat_protocol::{
+    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, ServerFrame,
+};
 use serde_json::{Map, Value};
 
 use crate::echo::{Attachment, DraftContent, OutboxEntry};
@@ -24,6 +26,8 @@ pub struct Draft {
     pub details: Map<String, Value>,
     /// Files a text message carries, in order (uploaded as the message is sent).
     pub attachments: Vec<Attachment>,
+    /// The character a service sends it as; `None` to send as oneself.
+    pub as_sender: Option<Puppet>,
 }
 
 impl Draft {
@@ -37,6 +41,7 @@ impl Draft {
             metadata: Map::new(),
             details: Map::new(),
             attachments: Vec::new(),
+            as_sender: None,
         }
     }
 }
@@ -119,6 +124,12 @@ pub enum Intent {
     },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),
+    /// Let go of all but the newest `keep` confirmed messages, so a client
+    /// that runs for days (a bot) holds a bounded amount; pages bring them back.
+    Forget {
+        /// How many of the newest to keep.
+        keep: usize,
+    },
 }
 
 /// One thing that happened.

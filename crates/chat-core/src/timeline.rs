@@ -151,6 +151,17 @@ impl Timeline {
         self.revision
     }
 
+    /// Drops the oldest `count` messages.
+    pub fn forget_oldest(&mut self, count: usize) {
+        for message in self.messages.drain(..count.min(self.messages.len())) {
+            self.seq_of.remove(&message.id);
+            self.seq_of_client.remove(&(message.sender.id, message.client_id));
+            self.pinned.remove(&message.seq);
+            self.private.remove(&message.seq);
+        }
+        self.revision += 1;
+    }
+
     /// Drops everything.
     pub fn clear(&mut self) {
         self.messages.clear();

@@ -35,6 +35,9 @@ fn follow(shadow: &mut Vec<MessageKey>, state: &ChatState, effects: &[Effect]) {
                 }
             }
             Change::TimelineReset => *shadow = keys(state),
+            Change::Forgotten { count } => {
+                shadow.drain(..*count);
+            }
             _ => {}
         }
     }
@@ -63,6 +66,26 @@ fn a_message_keeps_its_key_from_echo_to_confirmation_in_either_order() {
     }
 }
 
+#[test]
+fn forgetting_keeps_the_newest_and_pages_bring_the_rest_back() {
+    let mut state = joined("ann", Role::Participant, 0);
+    for seq in 1..=5 {
+        state.apply(created(message(&format!("m{seq}"), seq, "bob", "hi")), NOW);
+    }
+    let fx = state.apply(Input::Intent(Intent::Forget { keep: 2 }), NOW);
+    assert_eq!(fx, [Effect::Changed(Change::Forgotten { count: 3 })]);
+    let ids: Vec<&str> = state.timeline().iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids, ["m4", "m5"]);
+    assert!(state.has_more());
+    let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit: 10, with: None }), NOW);
+    let asked = fx.iter().find_map(|e| match e {
+        Effect::Send(chat_protocol::ClientFrame::History { before, .. }) => Some(*before),
+        _ => None,
+    });
+    assert_eq!(asked, Some(Some(4)), "the page reaches below the oldest kept");
+    assert!(state.apply(Input::Intent(Intent::Forget { keep: 2 }), NOW).is_empty(), "nothing more to let go of");
+}
+
 /// One thing that can happen to a meeting's list.
 #[derive(Clone, Debug)]
 enum Step {
@@ -75,6 +98,7 @@ enum Step {
     Pin(usize),
     Discard,
     OlderPage(u8),
+    Forget(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -88,6 +112,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (0..20_usize).prop_map(Step::Pin),
         1 => Just(Step::Discard),
         1 => (1..5_u8).prop_map(Step::OlderPage),
+        1 => (0..6_usize).prop_map(Step::Forget),
     ]
 }
 
@@ -162,6 +187,7 @@ proptest! {
                         None => panic!("older pages exist: {fx:?}"),
                     }
                 }
+                Step::Forget(keep) => state.apply(Input::Intent(Intent::Forget { keep }), NOW),
                 _ => Vec::new(),
             };
             follow(&mut shadow, &state, &effects);

@@ -13,6 +13,7 @@
 //! does not know with [`ErrorCode::UnsupportedVersion`].
 #![deny(missing_docs)]
 
+pub mod chat_dump;
 mod client;
 mod error;
 mod event;

@@ -34,6 +34,12 @@ impl Role {
             Self::Service => "service",
         }
     }
+
+    /// Whether an app holds this token (a bot or a service), not a person:
+    /// its messages are marked as a bot's, and it keeps no meeting going.
+    pub fn is_app(self) -> bool {
+        matches!(self, Self::Bot | Self::Service)
+    }
 }
 
 /// A participant as others see them.

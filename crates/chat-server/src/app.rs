@@ -1,25 +1,31 @@
 //! Wires storage, domain and transport into one axum `Router`, and runs it
-//! until a shutdown is requested.
+//! until a shutdown is requested: then readiness goes false, sockets close
+//! with 1001 after the drain delay, and the server exits by the deadline.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::auth::TokenKeys;
 use crate::config::Config;
-use crate::hub::Hub;
+use crate::hub::{Hub, Notices};
 use crate::store::files::{DiskFiles, FileStore};
+use crate::store::outbox::Outbox;
+use crate::store::roster::Roster;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
-use crate::{http, rest, ws};
+use crate::{export, http, ops, rest, serve, webhooks, ws};
 
 /// State shared by every handler.
 #[derive(Clone)]
@@ -32,6 +38,10 @@ pub struct App {
     pub config: Arc<Config>,
     /// Cancelled when the server shuts down; open sockets close with 1001.
     pub shutdown: CancellationToken,
+    /// Set when shutdown began: `/readyz` says no while sockets still work.
+    pub draining: Arc<AtomicBool>,
+    /// The open WebSocket connections, which outlive their HTTP request.
+    pub sockets: TaskTracker,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -60,28 +70,45 @@ pub struct Storage {
     pub store: Arc<dyn Store>,
     /// Uploaded bytes.
     pub files: Arc<dyn FileStore>,
+    /// What webhooks are to be told.
+    pub outbox: Arc<dyn Outbox>,
+    /// Who has joined each meeting.
+    pub roster: Arc<dyn Roster>,
 }
 
 /// Builds the router over `storage`.
 pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) -> (Router, App) {
     let config = Arc::new(config);
     let app = App {
-        hub: Hub::new(storage.store, storage.files, Arc::clone(&config)),
+        // Notices for apps are only worth keeping when webhooks will tell them.
+        hub: Hub::new(
+            storage.store,
+            storage.files,
+            config.webhooks.as_ref().map(|_| Notices { outbox: storage.outbox, roster: storage.roster }),
+            Arc::clone(&config),
+        ),
         keys: TokenKeys::new(&config.secret),
         config: Arc::clone(&config),
         shutdown,
+        draining: Arc::default(),
+        sockets: TaskTracker::new(),
     };
-    let upload_limit = usize::try_from(config.limits.max_upload_bytes).unwrap_or(usize::MAX);
     // Uploads are authorized by bearer token, never by cookies, so any page may call them.
     let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
     let mut router = Router::new()
         .route("/ws", get(ws::upgrade))
-        .route("/api/v1/uploads", post(http::upload).layer(DefaultBodyLimit::max(upload_limit)))
+        .route("/api/v1/uploads", post(http::upload))
         .route("/api/v1/meetings/{meeting}/messages", post(rest::post_message).get(rest::get_messages))
+        .route("/api/v1/meetings/{meeting}/chat", get(export::chat_link))
+        .route("/api/v1/meetings/{meeting}/chat.csv", get(export::chat_csv))
         .route("/api/v1/files/{id}", get(http::download))
         .route("/api/v1/files/{id}/thumb", get(http::thumbnail))
         .route("/dev/token", get(http::dev_token))
-        .route("/healthz", get(|| async { "ok" }));
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz));
+    if config.metrics_addr.is_none() {
+        router = router.route("/metrics", get(ops::metrics));
+    }
     if config.dev {
         if let Some(dir) = config.demo_dir.as_ref().filter(|d| d.join("index.html").is_file()) {
             router = router.fallback_service(ServeDir::new(dir));
@@ -89,7 +116,12 @@ pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) 
             tracing::warn!("no built demo page found; serving the API only");
         }
     }
-    (router.layer(cors).with_state(app.clone()), app)
+    let router = router
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .route_layer(middleware::from_fn_with_state(app.clone(), ops::track))
+        .layer(cors)
+        .with_state(app.clone());
+    (router, app)
 }
 
 /// Opens the SQLite store and the file directory under the configured data
@@ -99,34 +131,100 @@ pub fn open_storage(config: &Config) -> Result<Storage, ServeError> {
     let files = DiskFiles::open(files_dir.clone()).map_err(|source| ServeError::Storage { path: files_dir, source })?;
     let path = config.database_path();
     let store = SqliteStore::open(&path).map_err(|source| ServeError::Storage { path, source })?;
-    Ok(Storage { store: Arc::new(store), files: Arc::new(files) })
+    let store = Arc::new(store);
+    Ok(Storage {
+        store: Arc::clone(&store) as Arc<dyn Store>,
+        files: Arc::new(files),
+        outbox: Arc::clone(&store) as Arc<dyn Outbox>,
+        roster: store,
+    })
 }
 
 /// Serves on `listener` until `shutdown` is cancelled, then closes every
 /// socket with 1001 and waits for in-flight requests.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<(), ServeError> {
     let storage = open_storage(&config)?;
-    let (router, app) = build_app(config, storage, shutdown.clone());
+    let outbox = Arc::clone(&storage.outbox);
+    let webhooks = config.webhooks.clone();
+    let endpoints: Vec<String> = webhooks.as_ref().map(|w| w.urls.clone()).unwrap_or_default();
+    let (drain_delay, deadline, metrics_addr) = (config.drain_delay, config.shutdown_deadline, config.metrics_addr);
+    let header_timeout = config.header_timeout;
+    // Shutdown in order: readiness goes false, then (after the drain delay)
+    // sockets close with 1001 and the listener stops, then the deadline.
+    let closing = CancellationToken::new();
+    let (router, app) = build_app(config, storage, closing.clone());
+    {
+        let (draining, closing, shutdown) = (Arc::clone(&app.draining), closing.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            shutdown.cancelled().await;
+            draining.store(true, Ordering::SeqCst);
+            tracing::info!(drain_ms = drain_delay.as_millis() as u64, "draining: readiness is false");
+            tokio::time::sleep(drain_delay).await;
+            closing.cancel();
+        });
+    }
+    let metrics_server = match metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr).await?;
+            tracing::info!(addr = %listener.local_addr()?, "metrics listening");
+            let router = Router::new().route("/metrics", get(ops::metrics)).with_state(app.clone());
+            Some(tokio::spawn(serve::serve_http(listener, router, header_timeout, closing.clone())))
+        }
+        None => None,
+    };
     let janitor = {
-        let (hub, shutdown) = (Arc::clone(&app.hub), shutdown.clone());
+        let (hub, outbox, shutdown) = (Arc::clone(&app.hub), Arc::clone(&outbox), shutdown.clone());
+        // Unattached uploads go within a third of their time to live after it ends.
+        let sweep_every =
+            (app.config.unattached_upload_ttl / 3).clamp(Duration::from_millis(100), Duration::from_secs(60));
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
+            let mut sweep = tokio::time::interval(sweep_every);
             loop {
                 tokio::select! {
-                    _ = tick.tick() => hub.forget_idle(),
+                    _ = sweep.tick() => match hub.sweep_uploads().await {
+                        Ok(0) => {}
+                        Ok(swept) => tracing::info!(swept, "deleted uploads no message took up"),
+                        Err(error) => tracing::warn!(%error, "could not sweep unattached uploads"),
+                    },
+                    _ = tick.tick() => {
+                        hub.forget_idle();
+                        if let Err(error) = outbox.prune(&endpoints).await {
+                            tracing::warn!(%error, "could not prune the webhook outbox");
+                        }
+                    }
                     () = shutdown.cancelled() => break,
                 }
             }
         })
     };
-    // Frames are small and latency matters: without NODELAY an event followed
-    // by its ack waits out the peer's delayed ACK (~40 ms).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown.cancelled_owned()).await?;
+    let signer = app.hub.signer().clone();
+    let metrics = Arc::clone(app.hub.metrics());
+    let deliveries =
+        webhooks.map(|config| tokio::spawn(webhooks::run(outbox, config, signer, metrics, shutdown.clone())));
+    let sockets = app.sockets.clone();
+    let server = async {
+        serve::serve_http(listener, router, header_timeout, closing.clone()).await;
+        sockets.close();
+        sockets.wait().await;
+    };
+    let past_deadline = async {
+        closing.cancelled().await;
+        tokio::time::sleep(deadline).await;
+    };
+    tokio::select! {
+        () = server => {}
+        () = past_deadline => tracing::warn!(
+            deadline_ms = deadline.as_millis() as u64,
+            "connections still open at the shutdown deadline; exiting anyway"
+        ),
+    }
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     janitor.await?;
+    if let Some(deliveries) = deliveries {
+        deliveries.await?;
+    }
     Ok(())
 }

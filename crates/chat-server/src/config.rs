@@ -36,6 +36,60 @@ pub struct Config {
     pub uploads_per_window: u32,
     /// The message hook asked before a message or an edit is stored, if any.
     pub hook: Option<HookConfig>,
+    /// Where webhooks go, if anywhere.
+    pub webhooks: Option<WebhookConfig>,
+    /// Whether the chat dump lists private messages (with their recipients).
+    pub export_private: bool,
+    /// How long a meeting stays empty before `meeting.chatSynced` is sent.
+    pub chat_synced_grace: Duration,
+    /// How long a member may be away before a message they missed is notified.
+    pub offline_grace: Duration,
+    /// On shutdown, how long `/readyz` says no before sockets close, so a
+    /// load balancer stops sending new clients first.
+    pub drain_delay: Duration,
+    /// On shutdown, how long open connections and requests may take to
+    /// finish once sockets are told to close; then the server exits anyway.
+    pub shutdown_deadline: Duration,
+    /// Where `/metrics` is served instead of the main address, if anywhere.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// How long one HTTP request (an upload's body included) may take.
+    pub request_timeout: Duration,
+    /// How long a client may take to send a request's headers.
+    pub header_timeout: Duration,
+    /// Upload bytes one participant may send per hour.
+    pub upload_bytes_per_hour: u64,
+    /// Bytes all of a meeting's files may take.
+    pub meeting_upload_bytes: u64,
+    /// How long an upload may wait for a message to carry it before it is deleted.
+    pub unattached_upload_ttl: Duration,
+}
+
+/// Where webhooks go and how hard to try.
+#[derive(Clone, Debug)]
+pub struct WebhookConfig {
+    /// The endpoints; each gets every delivery, in order, on its own.
+    pub urls: Vec<String>,
+    /// The secret deliveries are signed with.
+    pub secret: Vec<u8>,
+    /// How long one attempt may take.
+    pub timeout: Duration,
+    /// The longest wait between attempts (waits double from a quarter second).
+    pub max_backoff: Duration,
+    /// How old a delivery may get before it is given up on (marked dead, logged).
+    pub give_up_after: Duration,
+}
+
+impl WebhookConfig {
+    /// Deliveries to `urls` signed with `secret`, with the documented defaults.
+    pub fn new(urls: Vec<String>, secret: impl Into<Vec<u8>>) -> Self {
+        Self {
+            urls,
+            secret: secret.into(),
+            timeout: Duration::from_secs(5),
+            max_backoff: Duration::from_secs(60),
+            give_up_after: Duration::from_secs(24 * 3600),
+        }
+    }
 }
 
 /// Where the message hook is and how to treat it.
@@ -78,6 +132,18 @@ impl Config {
             slow_consumer_close_wait: Duration::from_secs(10),
             resume_window: 1000,
             hook: None,
+            webhooks: None,
+            export_private: false,
+            chat_synced_grace: Duration::from_secs(30),
+            offline_grace: Duration::from_secs(10),
+            drain_delay: Duration::from_secs(2),
+            shutdown_deadline: Duration::from_secs(10),
+            metrics_addr: None,
+            request_timeout: Duration::from_secs(60),
+            header_timeout: Duration::from_secs(10),
+            upload_bytes_per_hour: 250 * 1024 * 1024,
+            meeting_upload_bytes: 2 * 1024 * 1024 * 1024,
+            unattached_upload_ttl: Duration::from_secs(15 * 60),
         }
     }
 

@@ -109,6 +109,15 @@ pub enum ApiError {
     /// Return 404 Not Found: the endpoint exists only in dev mode.
     #[error("only available with --dev")]
     DevOnly,
+    /// An upload quota is used up: 429 with a retry hint for the uploader's
+    /// hourly budget, 413 for the meeting's storage.
+    #[error("{message}")]
+    QuotaExceeded {
+        /// When the budget frees up, if it will.
+        retry_after: Option<Duration>,
+        /// For people.
+        message: String,
+    },
     /// The domain refused a request; the status follows its code
     /// ([`crate::rest::status_of`]).
     #[error("{}", .0.message)]
@@ -125,6 +134,8 @@ impl From<FileError> for ApiError {
             FileError::Unsupported(reason) => Self::UnsupportedMedia(reason),
             FileError::NotFound => Self::NotFound,
             FileError::BadLink(reason) => Self::Forbidden(reason),
+            FileError::TooLarge { max } => Self::TooLarge { max },
+            FileError::QuotaExceeded { retry_after, message } => Self::QuotaExceeded { retry_after, message },
             other => Self::Internal(Box::new(other)),
         }
     }
@@ -140,6 +151,8 @@ impl IntoResponse for ApiError {
             Self::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
             Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::QuotaExceeded { retry_after: Some(_), .. } => (StatusCode::TOO_MANY_REQUESTS, "quota_exceeded"),
+            Self::QuotaExceeded { retry_after: None, .. } => (StatusCode::PAYLOAD_TOO_LARGE, "quota_exceeded"),
             // The frame already has the `{ code, message }` shape, with its retry hint.
             Self::Refused(frame) => return (crate::rest::status_of(frame.code), Json(frame)).into_response(),
             Self::Internal(e) => {
@@ -148,7 +161,7 @@ impl IntoResponse for ApiError {
             }
         };
         let mut body = json!({ "code": code, "message": self.to_string() });
-        if let Self::RateLimited { retry_after } = &self {
+        if let Self::RateLimited { retry_after } | Self::QuotaExceeded { retry_after: Some(retry_after), .. } = &self {
             body["retryAfterMs"] = json!(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX));
         }
         (status, Json(body)).into_response()

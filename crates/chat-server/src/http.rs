@@ -2,10 +2,10 @@
 //! downloads, and dev-mode token minting. Only translation lives here: the
 //! domain ([`crate::hub`]) checks, stores and signs.
 
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::body::Body;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chat_protocol::{FileRef, MeetingId, Participant, ParticipantId, Role};
@@ -53,27 +53,28 @@ pub async fn upload(
     State(app): State<App>,
     headers: HeaderMap,
     query: Result<Query<UploadQuery>, QueryRejection>,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Json<FileRef>, ApiError> {
     let identity = bearer_identity(&app, &headers)?;
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let max = app.config.limits.max_upload_bytes;
-    let bytes = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge { max }
-        } else {
-            ApiError::BadRequest(e.body_text())
-        }
-    })?;
-    let upload = Upload { name: query.name, kind: query.kind.unwrap_or(UploadKind::File), bytes };
+    let declared_length = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    let body = futures_util::StreamExt::map(body.into_data_stream(), |chunk| chunk.map_err(std::io::Error::other));
+    let upload = Upload {
+        name: query.name,
+        kind: query.kind.unwrap_or(UploadKind::File),
+        declared_length,
+        body: Box::pin(body),
+    };
     Ok(Json(app.hub.upload(&identity, upload).await?))
 }
 
-/// Query of a signed file URL.
+/// Query of a signed URL (a file's, a chat dump's).
 #[derive(Debug, Deserialize)]
 pub struct SignedQuery {
-    exp: u64,
-    sig: String,
+    /// When it expires, seconds since the epoch.
+    pub(crate) exp: u64,
+    /// Its signature.
+    pub(crate) sig: String,
 }
 
 /// `GET /api/v1/files/{id}`: the uploaded bytes.

@@ -6,30 +6,35 @@
 //! joining connection's replay and its first live event meet without a gap or
 //! a duplicate.
 
+mod dump;
 mod files;
 pub mod hook;
+mod offline;
 mod requests;
 mod session;
+mod synced;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_protocol::{
-    Event, EventEnvelope, MeetingId, Participant, ParticipantId, Role, Seq, ServerFrame, PROTOCOL_VERSION,
-};
+use chat_protocol::{EventEnvelope, MeetingId, Participant, ParticipantId, Role, Seq, ServerFrame, PROTOCOL_VERSION};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+pub use self::dump::{absolute, DumpError, LINK_TTL};
 pub use self::files::{Download, FileError, Upload};
 pub use self::session::Session;
 use crate::auth::Identity;
 use crate::config::Config;
 use crate::error::DomainError;
-use crate::rate_limit::Limiter;
+use crate::metrics::Metrics;
+use crate::rate_limit::{ByteQuota, Limiter};
 use crate::signed_url::UrlSigner;
 use crate::store::files::FileStore;
+use crate::store::outbox::Outbox;
+use crate::store::roster::Roster;
 use crate::store::{Store, StoredEvent};
 
 /// A serialized frame on its way to a connection; shared by all its receivers.
@@ -48,7 +53,24 @@ pub struct Hub {
     text_limiter: Limiter,
     file_limiter: Limiter,
     upload_limiter: Limiter,
+    upload_quota: Arc<ByteQuota>,
     next_conn: AtomicU64,
+    /// Where notices for apps go, when webhooks are configured.
+    notices: Option<Notices>,
+    /// Meetings whose last person left, each with the mark of that leaving.
+    emptied: Mutex<HashMap<MeetingId, u64>>,
+    /// Offline notices owed, by meeting and member, until the grace period ends.
+    owed: Mutex<HashMap<(MeetingId, ParticipantId), offline::Owed>>,
+    metrics: Arc<Metrics>,
+}
+
+/// What notices for apps need: the outbox they go through, and who the
+/// meetings' members are.
+pub struct Notices {
+    /// The webhook outbox.
+    pub outbox: Arc<dyn Outbox>,
+    /// Meeting members.
+    pub roster: Arc<dyn Roster>,
 }
 
 /// One meeting's connected members; its lock orders the meeting's changes.
@@ -57,9 +79,11 @@ pub(crate) struct Room {
     members: tokio::sync::Mutex<Members>,
 }
 
-#[derive(Default)]
 pub(crate) struct Members {
     conns: HashMap<ConnId, Member>,
+    /// The meeting's members, once read (only when notices are kept).
+    roster: Option<std::collections::HashSet<ParticipantId>>,
+    metrics: Arc<Metrics>,
 }
 
 struct Member {
@@ -85,21 +109,28 @@ impl Members {
         self.conns.values().any(|m| &m.participant.id == id)
     }
 
-    /// Queues a frame for every member `to` accepts. A member whose queue is
-    /// full is a slow consumer: it is dropped from the room and told to go.
-    fn broadcast(&mut self, text: &Outbound, to: impl Fn(&Participant) -> bool) {
+    /// Queues a frame for every member `to` accepts; returns to how many. A
+    /// member whose queue is full is a slow consumer: it is dropped from the
+    /// room and told to go.
+    fn broadcast(&mut self, text: &Outbound, to: impl Fn(&Participant) -> bool) -> u64 {
         let mut slow = Vec::new();
+        let mut queued = 0;
         for (id, member) in &self.conns {
-            if to(&member.participant) && member.tx.try_send(Arc::clone(text)).is_err() {
-                slow.push(*id);
+            if to(&member.participant) {
+                match member.tx.try_send(Arc::clone(text)) {
+                    Ok(()) => queued += 1,
+                    Err(_) => slow.push(*id),
+                }
             }
         }
         for id in slow {
             if let Some(member) = self.conns.remove(&id) {
                 tracing::info!(participant = %member.participant.id, "closing a slow consumer");
+                self.metrics.slow_consumer_closes.inc();
                 member.kick.cancel();
             }
         }
+        queued
     }
 }
 
@@ -114,21 +145,53 @@ pub fn unix_secs() -> u64 {
 }
 
 impl Hub {
-    /// A hub over `store` and `files` with `config`'s limits.
-    pub fn new(store: Arc<dyn Store>, files: Arc<dyn FileStore>, config: Arc<Config>) -> Arc<Self> {
+    /// A hub over `store` and `files` with `config`'s limits; notices for
+    /// apps go through `notices`, if given.
+    pub fn new(
+        store: Arc<dyn Store>,
+        files: Arc<dyn FileStore>,
+        notices: Option<Notices>,
+        config: Arc<Config>,
+    ) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
         Arc::new(Self {
             signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
             file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
             upload_limiter: Limiter::new(config.uploads_per_window, window),
+            upload_quota: Arc::new(ByteQuota::new(config.upload_bytes_per_hour, Duration::from_secs(3600))),
             hook: config.hook.clone().map(hook::MessageHook::new),
             store,
             files,
             config,
             rooms: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
+            notices,
+            emptied: Mutex::new(HashMap::new()),
+            owed: Mutex::new(HashMap::new()),
+            metrics: Arc::new(Metrics::default()),
         })
+    }
+
+    /// The server's metrics.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Whether storage answers.
+    pub async fn store_reachable(&self, probe: &MeetingId) -> Result<(), crate::store::StoreError> {
+        self.store.head_seq(probe).await.map(|_| ())
+    }
+
+    /// What signs file and dump links.
+    pub fn signer(&self) -> &UrlSigner {
+        &self.signer
+    }
+
+    /// How many meetings have someone connected.
+    pub fn live_meetings(&self) -> usize {
+        let rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rooms.values().filter(|room| room.strong_count() > 0).count()
     }
 
     /// Whether a message hook is configured.
@@ -141,6 +204,7 @@ impl Hub {
         self.text_limiter.forget_idle();
         self.file_limiter.forget_idle();
         self.upload_limiter.forget_idle();
+        self.upload_quota.forget_idle();
         if let Ok(mut rooms) = self.rooms.lock() {
             rooms.retain(|_, room| room.strong_count() > 0);
         }
@@ -151,7 +215,8 @@ impl Hub {
         if let Some(room) = rooms.get(meeting).and_then(Weak::upgrade) {
             return room;
         }
-        let room = Arc::new(Room { meeting: meeting.clone(), members: tokio::sync::Mutex::new(Members::default()) });
+        let members = Members { conns: HashMap::new(), roster: None, metrics: Arc::clone(&self.metrics) };
+        let room = Arc::new(Room { meeting: meeting.clone(), members: tokio::sync::Mutex::new(members) });
         rooms.insert(meeting.clone(), Arc::downgrade(&room));
         room
     }
@@ -209,15 +274,17 @@ impl Hub {
                 members.broadcast(&joined, |_| true);
             }
             members.conns.insert(conn_id, Member { participant: me.clone(), tx: tx.clone(), kick: kick.clone() });
+            if members.has_people() {
+                self.meeting_resumed(&room.meeting);
+            }
+            self.member_joined(&mut members, &room.meeting, &me.id, me.role).await;
         }
         Ok((Session::new(Arc::clone(self), room, conn_id, me, tx, kick), rx))
     }
 
     /// Signs the file URLs inside an event and wraps it as a frame.
     fn signed(&self, mut envelope: EventEnvelope, now_secs: u64) -> ServerFrame {
-        if let Event::MessageCreated { message } | Event::MessageEdited { message } = &mut envelope.event {
-            self.signer.sign_message(message, now_secs);
-        }
+        self.signer.sign_event(&mut envelope.event, now_secs);
         ServerFrame::Event(envelope)
     }
 
@@ -225,19 +292,24 @@ impl Hub {
     /// room lock held, right after storing the event.
     pub(crate) fn deliver(&self, members: &mut Members, event: StoredEvent) {
         let text = serialize(&self.signed(event.envelope, unix_secs()));
-        members.broadcast(&text, |p| event.audience.includes(&p.id));
+        let queued = members.broadcast(&text, |p| event.audience.includes(&p.id));
+        self.metrics.deliveries.inc_by(queued);
     }
 }
 
 impl Room {
     /// Removes a connection (if a slow-consumer kick has not already) and
-    /// tells the others when it was the participant's last one.
-    async fn leave(&self, conn_id: ConnId, participant: &ParticipantId) {
+    /// tells the others when it was the participant's last one. Returns
+    /// whether the last person left with it.
+    async fn leave(&self, conn_id: ConnId, participant: &ParticipantId) -> bool {
         let mut members = self.members.lock().await;
-        let service = members.conns.remove(&conn_id).is_some_and(|m| m.participant.role == Role::Service);
+        let removed = members.conns.remove(&conn_id);
+        let service = removed.as_ref().is_some_and(|m| m.participant.role == Role::Service);
         if !service && !members.is_connected(participant) {
             let left = serialize(&ServerFrame::ParticipantLeft { id: participant.clone() });
             members.broadcast(&left, |_| true);
         }
+        let person = removed.is_some_and(|m| !m.participant.role.is_app());
+        person && !members.has_people()
     }
 }

@@ -4,7 +4,7 @@
 //! - transport: [`ws`] (the WebSocket upgrade and a socket loop generic over
 //!   `Sink`/`Stream`), [`http`] (uploads, file downloads, dev tokens);
 //! - domain: [`hub`] (meetings, sequencing, fan-out, the message hook), [`permissions`],
-//!   [`rate_limit`], [`validation`];
+//!   [`rate_limit`], [`validation`], [`webhooks`] (telling apps what happened);
 //! - storage: [`store`] (traits) with [`store::sqlite`] as the default engine,
 //!   [`store::memory`] for domain tests, and [`store::files`] for uploaded bytes.
 //!
@@ -15,16 +15,21 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod http;
 pub mod hub;
 pub mod media;
+pub mod metrics;
+pub mod ops;
 pub mod permissions;
 pub mod rate_limit;
 pub mod rest;
+pub mod serve;
 pub mod signed_url;
 pub mod signing;
 pub mod store;
 pub mod validation;
+pub mod webhooks;
 pub mod ws;
 
 pub use app::{build_app, App, ServeError};

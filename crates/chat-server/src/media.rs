@@ -36,15 +36,6 @@ pub struct ImageInfo {
     pub thumbnail: Vec<u8>,
 }
 
-/// The verdict on an upload.
-#[derive(Clone, Debug)]
-pub struct Inspected {
-    /// The content type detected from the bytes.
-    pub content_type: String,
-    /// For images, their derived data.
-    pub image: Option<ImageInfo>,
-}
-
 /// Why an upload's bytes were refused.
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -73,8 +64,12 @@ pub fn detect_content_type(bytes: &[u8]) -> String {
     infer::get(bytes).map_or_else(|| "application/octet-stream".to_owned(), |t| t.mime_type().to_owned())
 }
 
-/// Decides what an upload is and derives image data.
-pub fn inspect(bytes: &[u8], kind: UploadKind) -> Result<Inspected, MediaError> {
+/// How many of an upload's first bytes tell its type.
+pub const SNIFF_LENGTH: usize = 8192;
+
+/// The content type an upload's first bytes ([`SNIFF_LENGTH`] of them, or
+/// all) show, if it agrees with `kind`.
+pub fn content_type_of(bytes: &[u8], kind: UploadKind) -> Result<String, MediaError> {
     if bytes.is_empty() {
         return Err(MediaError::Empty);
     }
@@ -84,8 +79,7 @@ pub fn inspect(bytes: &[u8], kind: UploadKind) -> Result<Inspected, MediaError> 
             if !INLINE_IMAGE_TYPES.contains(&detected.as_str()) {
                 return Err(MediaError::NotAnImage { detected });
             }
-            let image = describe_image(bytes)?;
-            Ok(Inspected { content_type: detected, image: Some(image) })
+            Ok(detected)
         }
         UploadKind::Audio => {
             let is_audio = infer::get(bytes).is_some_and(|t| t.matcher_type() == infer::MatcherType::Audio);
@@ -97,13 +91,14 @@ pub fn inspect(bytes: &[u8], kind: UploadKind) -> Result<Inspected, MediaError> 
             } else {
                 return Err(MediaError::NotAudio { detected });
             };
-            Ok(Inspected { content_type, image: None })
+            Ok(content_type)
         }
-        UploadKind::File => Ok(Inspected { content_type: detected, image: None }),
+        UploadKind::File => Ok(detected),
     }
 }
 
-fn describe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
+/// An image's size, thumbnail and blurhash, decoded within limits.
+pub fn describe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
     let undecodable = |e: image::ImageError| MediaError::UndecodableImage(e.to_string());
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -167,9 +162,9 @@ mod tests {
     #[test]
     fn html_is_not_an_image_whatever_it_is_called() {
         let html = b"<!DOCTYPE html><html><script>alert(1)</script></html>";
-        assert!(matches!(inspect(html, UploadKind::Image), Err(MediaError::NotAnImage { .. })));
+        assert!(matches!(content_type_of(html, UploadKind::Image), Err(MediaError::NotAnImage { .. })));
         let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
-        assert!(matches!(inspect(svg, UploadKind::Image), Err(MediaError::NotAnImage { .. })));
+        assert!(matches!(content_type_of(svg, UploadKind::Image), Err(MediaError::NotAnImage { .. })));
     }
 
     #[test]
@@ -180,9 +175,8 @@ mod tests {
         }))
         .write_to(&mut png, ImageFormat::Png)
         .expect("encode test image");
-        let inspected = inspect(png.get_ref(), UploadKind::Image).expect("a PNG is an image");
-        assert_eq!(inspected.content_type, "image/png");
-        let info = inspected.image.expect("image info");
+        assert_eq!(content_type_of(png.get_ref(), UploadKind::Image).expect("a PNG is an image"), "image/png");
+        let info = describe_image(png.get_ref()).expect("image info");
         assert_eq!((info.width, info.height), (640, 480));
         assert!(!info.blurhash.is_empty());
         let thumb = image::load_from_memory(&info.thumbnail).expect("thumbnail decodes");

@@ -1,5 +1,6 @@
 //! Per-participant rate limits as a sliding window: at most N actions in any
-//! window of W seconds, as the seed API promises ("180 messages per 60 s").
+//! window of W seconds, as the seed API promises ("180 messages per 60 s"),
+//! and byte budgets the same way (upload bytes per hour).
 //!
 //! `governor` was the first choice, but GCRA refills continuously, which
 //! allows up to 2N actions in a window and has no moment at which "the window
@@ -52,6 +53,60 @@ impl Limiter {
         let now = Instant::now();
         let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         log.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < self.window));
+    }
+}
+
+/// A byte budget per participant: at most `per_window` bytes in any
+/// `window` (uploads per hour). Bytes are taken as they arrive, so an upload
+/// of unknown length is stopped the moment it would go over.
+pub struct ByteQuota {
+    per_window: u64,
+    window: Duration,
+    log: Mutex<HashMap<Key, VecDeque<(Instant, u64)>>>,
+}
+
+impl ByteQuota {
+    /// A budget of `per_window` bytes in any `window`.
+    pub fn new(per_window: u64, window: Duration) -> Self {
+        Self { per_window, window, log: Mutex::new(HashMap::new()) }
+    }
+
+    /// How many bytes the participant may still send now, and when the
+    /// oldest bytes counted leave the window.
+    pub fn remaining(&self, meeting: &MeetingId, participant: &ParticipantId) -> (u64, Duration) {
+        let now = Instant::now();
+        let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let taken = log.entry((meeting.clone(), participant.clone())).or_default();
+        while taken.front().is_some_and(|(t, _)| now.duration_since(*t) >= self.window) {
+            taken.pop_front();
+        }
+        let used: u64 = taken.iter().map(|(_, bytes)| bytes).sum();
+        let frees_at = taken.front().map_or(now, |(t, _)| *t + self.window);
+        (self.per_window.saturating_sub(used), frees_at.saturating_duration_since(now).max(Duration::from_millis(1)))
+    }
+
+    /// Takes `bytes` from the budget, or says how long until some frees up.
+    pub fn take(&self, meeting: &MeetingId, participant: &ParticipantId, bytes: u64) -> Result<(), Duration> {
+        let (remaining, frees_in) = self.remaining(meeting, participant);
+        if bytes > remaining {
+            return Err(frees_in);
+        }
+        let now = Instant::now();
+        let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let taken = log.entry((meeting.clone(), participant.clone())).or_default();
+        // Chunks within a second share an entry, so a large upload costs a few entries, not thousands.
+        match taken.back_mut() {
+            Some((at, sum)) if now.duration_since(*at) < Duration::from_secs(1) => *sum += bytes,
+            _ => taken.push_back((now, bytes)),
+        }
+        Ok(())
+    }
+
+    /// Forgets participants with nothing inside the window.
+    pub fn forget_idle(&self) {
+        let now = Instant::now();
+        let mut log = self.log.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        log.retain(|_, taken| taken.back().is_some_and(|(t, _)| now.duration_since(*t) < self.window));
     }
 }
 

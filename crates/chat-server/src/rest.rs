@@ -72,7 +72,12 @@ pub async fn get_messages(
     answer(&app, identity, frame).await
 }
 
-fn service_identity(app: &App, headers: &HeaderMap, meeting: &str) -> Result<crate::auth::Identity, ApiError> {
+/// The service a bearer token names, if it is one of `meeting`.
+pub(crate) fn service_identity(
+    app: &App,
+    headers: &HeaderMap,
+    meeting: &str,
+) -> Result<crate::auth::Identity, ApiError> {
     let identity = bearer_identity(app, headers)?;
     if identity.participant.role != Role::Service {
         return Err(ApiError::Forbidden("only a service token opens the REST API"));

@@ -1,13 +1,17 @@
-//! Signed, expiring file URLs, so an `<img src>` works without headers while
-//! nobody without a URL from the meeting can fetch a file.
+//! Signed, expiring URLs: files, so an `<img src>` works without headers
+//! while nobody without a URL from the meeting can fetch a file; and a
+//! meeting's chat dump, handed to apps that may download it.
 
 use std::time::Duration;
 
-use chat_protocol::{Content, FileId, FileRef, Message};
+use chat_protocol::{Content, Event, FileId, FileRef, MeetingId, Message};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
+
+/// The kind tag of chat dump links (files' are their variants').
+const DUMP_TAG: &str = "dump";
 
 /// Which rendition of a file a URL is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,10 +64,15 @@ impl UrlSigner {
     }
 
     fn signature(&self, id: &FileId, variant: Variant, exp: u64) -> HmacSha256 {
+        self.signature_of(&id.0, variant.tag(), exp)
+    }
+
+    /// The MAC over what a URL names (`subject`, of the kind `tag`) and its expiry.
+    fn signature_of(&self, subject: &str, tag: &str, exp: u64) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.key).expect("HMAC accepts keys of any length");
-        mac.update(id.0.as_bytes());
+        mac.update(subject.as_bytes());
         mac.update(b"\0");
-        mac.update(variant.tag().as_bytes());
+        mac.update(tag.as_bytes());
         mac.update(b"\0");
         mac.update(exp.to_string().as_bytes());
         mac
@@ -99,10 +108,36 @@ impl UrlSigner {
         Ok(())
     }
 
+    /// The link to `meeting`'s chat dump, valid for `ttl` from `now_secs`,
+    /// and when it expires.
+    pub fn dump_url(&self, meeting: &MeetingId, ttl: Duration, now_secs: u64) -> (String, u64) {
+        let exp = now_secs + ttl.as_secs();
+        let sig = hex::encode(self.signature_of(&meeting.0, DUMP_TAG, exp).finalize().into_bytes());
+        let path = percent_encoding::utf8_percent_encode(&meeting.0, percent_encoding::NON_ALPHANUMERIC);
+        (format!("{}/api/v1/meetings/{path}/chat.csv?exp={exp}&sig={sig}", self.prefix), exp)
+    }
+
+    /// Checks a chat dump link's signature.
+    pub fn verify_dump(&self, meeting: &MeetingId, exp: u64, sig: &str, now_secs: u64) -> Result<(), SignatureError> {
+        let sig = hex::decode(sig).map_err(|_| SignatureError::Invalid)?;
+        self.signature_of(&meeting.0, DUMP_TAG, exp).verify_slice(&sig).map_err(|_| SignatureError::Invalid)?;
+        if exp < now_secs {
+            return Err(SignatureError::Expired);
+        }
+        Ok(())
+    }
+
     /// Fills in a file reference's URLs.
     pub fn sign_file(&self, file: &mut FileRef, now_secs: u64) {
         file.url = self.url(&file.id, Variant::Original, now_secs);
         file.thumbnail_url = file.width.map(|_| self.url(&file.id, Variant::Thumbnail, now_secs));
+    }
+
+    /// Fills in the file URLs of the message an event carries, if any.
+    pub fn sign_event(&self, event: &mut Event, now_secs: u64) {
+        if let Event::MessageCreated { message } | Event::MessageEdited { message } = event {
+            self.sign_message(message, now_secs);
+        }
     }
 
     /// Fills in the URLs of a message's file, if it has one.

@@ -10,7 +10,10 @@
 pub mod events;
 pub mod files;
 pub mod memory;
+pub mod outbox;
+pub mod roster;
 pub mod sqlite;
+pub mod uploads;
 
 use async_trait::async_trait;
 use chat_protocol::{
@@ -83,6 +86,8 @@ pub struct NewMessage {
     pub sender: Sender,
     /// Server time.
     pub time: i64,
+    /// The connection it was sent on.
+    pub session_id: String,
     /// What it carries.
     pub content: StoredContent,
     /// Reply target.
@@ -197,6 +202,15 @@ impl StoredFile {
     }
 }
 
+/// A message as the chat dump lists it.
+#[derive(Clone, Debug)]
+pub struct DumpedMessage {
+    /// The message.
+    pub message: Message,
+    /// The connection it was sent on.
+    pub session_id: String,
+}
+
 /// A page of history.
 #[derive(Clone, Debug)]
 pub struct HistoryPage {
@@ -218,7 +232,7 @@ pub struct Deleted {
 
 /// Durable storage of meetings, messages, events and files.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
     /// The newest `seq` in a meeting (0 when it has none).
     async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError>;
     /// A meeting's settings.
@@ -298,6 +312,10 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         with: Option<&ParticipantId>,
     ) -> Result<HistoryPage, StoreError>;
+    /// Every message of a meeting with `seq` above `after` (private ones
+    /// and tombstones too), oldest first, at most `limit`: the chat dump,
+    /// read a page at a time.
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError>;
     /// Records an uploaded file.
     async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError>;
     /// An uploaded file's record.

@@ -2,6 +2,7 @@
 //! `Sink`/`Stream` that authenticates, joins the meeting, then pumps frames
 //! between the socket and the hub until either side stops.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -11,6 +12,7 @@ use chat_protocol::{
     close_code, parse_client_frame, ClientFrame, ErrorCode, ErrorFrame, RequestId, Seq, ServerFrame, PROTOCOL_VERSION,
 };
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use prometheus_client::metrics::counter::Counter;
 use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -34,7 +36,9 @@ pub async fn upgrade(State(app): State<App>, ws: WebSocketUpgrade) -> Response {
         .max_write_buffer_size(4 * 1024 * 1024)
         .on_upgrade(move |socket: WebSocket| {
             let (write, read) = socket.split();
-            serve_socket(app, write, read)
+            // Tracked, so a shutdown waits for each socket's close frame.
+            let sockets = app.sockets.clone();
+            sockets.track_future(serve_socket(app, write, read))
         })
 }
 
@@ -122,6 +126,8 @@ where
             return;
         }
     };
+    let metrics = Arc::clone(app.hub.metrics());
+    metrics.connections.inc();
     let reader_done = CancellationToken::new();
     let writer = tokio::spawn(write_frames(
         write,
@@ -131,6 +137,7 @@ where
             shutdown: app.shutdown.clone(),
             reader_done: reader_done.clone(),
             slow_consumer_wait: app.config.slow_consumer_close_wait,
+            frames_out: metrics.frames_out.clone(),
         },
     ));
     let max_frame = app.config.limits.max_frame_bytes;
@@ -140,6 +147,9 @@ where
             () = session.kicked().cancelled() => break,
             () = app.shutdown.cancelled() => break,
         };
+        if let Some(Ok(WsMessage::Text(_) | WsMessage::Binary(_))) = &next {
+            metrics.frames_in.inc();
+        }
         match next {
             Some(Ok(WsMessage::Text(text))) if text.len() > max_frame => {
                 let message = format!("frame of {} bytes exceeds the limit of {max_frame}", text.len());
@@ -165,6 +175,7 @@ where
     reader_done.cancel();
     session.leave().await;
     let _ = writer.await;
+    metrics.connections.dec();
 }
 
 /// Most frames written before one flush: under load a busy meeting's frames
@@ -172,7 +183,12 @@ where
 const MAX_BATCH: usize = 64;
 
 /// Writes `first` and whatever else is already queued, then flushes once.
-async fn write_batch<W>(write: &mut W, first: Outbound, queue: &mut mpsc::Receiver<Outbound>) -> bool
+async fn write_batch<W>(
+    write: &mut W,
+    first: Outbound,
+    queue: &mut mpsc::Receiver<Outbound>,
+    frames_out: &Counter,
+) -> bool
 where
     W: Sink<WsMessage> + Unpin,
 {
@@ -180,12 +196,15 @@ where
     if write.feed(frame(first)).await.is_err() {
         return false;
     }
+    let mut fed = 1;
     for _ in 1..MAX_BATCH {
         let Ok(next) = queue.try_recv() else { break };
         if write.feed(frame(next)).await.is_err() {
             return false;
         }
+        fed += 1;
     }
+    frames_out.inc_by(fed);
     write.flush().await.is_ok()
 }
 
@@ -199,6 +218,8 @@ struct Closing {
     reader_done: CancellationToken,
     /// How long a slow consumer's close frame may wait behind its buffered data.
     slow_consumer_wait: Duration,
+    /// Counts the frames written.
+    frames_out: Counter,
 }
 
 /// Writes queued frames until the connection ends, closing it with the
@@ -207,7 +228,7 @@ async fn write_frames<W>(mut write: W, mut queue: mpsc::Receiver<Outbound>, clos
 where
     W: Sink<WsMessage> + Unpin,
 {
-    let Closing { kicked, shutdown, reader_done, slow_consumer_wait } = closing;
+    let Closing { kicked, shutdown, reader_done, slow_consumer_wait, frames_out } = closing;
     loop {
         tokio::select! {
             biased;
@@ -217,7 +238,7 @@ where
             next = queue.recv() => {
                 let Some(frame) = next else { break };
                 let sent = tokio::select! {
-                    sent = write_batch(&mut write, frame, &mut queue) => sent,
+                    sent = write_batch(&mut write, frame, &mut queue, &frames_out) => sent,
                     () = kicked.cancelled() => false,
                     () = shutdown.cancelled() => false,
                 };

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 fn hub() -> Arc<Hub> {
     let config = Config::new(std::env::temp_dir().join("unused-by-memory-stores"), b"domain-test-secret-0123".to_vec());
-    Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), Arc::new(config))
+    Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), None, Arc::new(config))
 }
 
 fn identity(id: &str) -> Identity {
@@ -63,12 +63,23 @@ async fn read(hub: &Hub, url: &str, variant: Variant) -> Result<Vec<u8>, FileErr
     Ok(bytes)
 }
 
+/// An upload of `bytes` that says its length.
+fn upload_of(name: Option<&str>, kind: UploadKind, bytes: Bytes) -> Upload {
+    let declared_length = Some(bytes.len() as u64);
+    Upload {
+        name: name.map(str::to_owned),
+        kind,
+        declared_length,
+        body: Box::pin(futures_util::stream::iter([Ok(bytes)])),
+    }
+}
+
 #[tokio::test]
 async fn an_image_is_uploaded_sent_served_and_erased_with_its_message() {
     let hub = hub();
     let ann = identity("ann");
     let bytes = png(40, 20);
-    let upload = Upload { name: Some("../../sunset.png".into()), kind: UploadKind::Image, bytes: bytes.clone() };
+    let upload = upload_of(Some("../../sunset.png"), UploadKind::Image, bytes.clone());
     let file = hub.upload(&ann, upload).await.expect("an image");
     assert_eq!((file.name.as_str(), file.width, file.height), ("sunset.png", Some(40), Some(20)));
     assert_eq!(read(&hub, &file.url, Variant::Original).await.expect("served"), bytes.to_vec());
@@ -89,9 +100,9 @@ async fn an_image_is_uploaded_sent_served_and_erased_with_its_message() {
 async fn bytes_that_are_not_an_image_are_refused_as_one_and_a_forged_link_serves_nothing() {
     let hub = hub();
     let ann = identity("ann");
-    let svg = Upload { name: Some("x.png".into()), kind: UploadKind::Image, bytes: Bytes::from_static(b"<svg/>") };
+    let svg = upload_of(Some("x.png"), UploadKind::Image, Bytes::from_static(b"<svg/>"));
     assert!(matches!(hub.upload(&ann, svg).await, Err(FileError::Unsupported(_))));
-    let text = Upload { name: None, kind: UploadKind::File, bytes: Bytes::from_static(b"minutes") };
+    let text = upload_of(None, UploadKind::File, Bytes::from_static(b"minutes"));
     let file = hub.upload(&ann, text).await.expect("any file is a file");
     let (exp, _) = signature(&file.url);
     let forged = hub.download(file.id.as_str(), Variant::Original, exp, "00").await;

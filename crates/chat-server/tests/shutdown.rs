@@ -3,8 +3,7 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use chat_protocol::{close_code, ServerFrame};
@@ -15,29 +14,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 #[tokio::test]
 async fn the_binary_serves_dev_tokens_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_chat-server"))
-        .args(["--addr", "127.0.0.1:0", "--dev", "--data-dir"])
-        .arg(dir.path())
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start chat-server");
-    let stdout = child.stdout.take().unwrap();
-    let addr = tokio::task::spawn_blocking(move || {
-        let mut lines = BufReader::new(stdout).lines();
-        loop {
-            let line = lines.next().expect("server printed its address").unwrap();
-            if let Some(rest) = line.split("addr=").nth(1) {
-                let addr = rest.split_whitespace().next().unwrap().to_owned();
-                std::thread::spawn(move || for _ in lines {});
-                return addr;
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let (mut child, addr) = start_binary(&["--dev"], dir.path()).await;
 
     let minted: serde_json::Value =
         reqwest::get(format!("http://{addr}/dev/token?name=Ada%20L&role=host")).await.unwrap().json().await.unwrap();

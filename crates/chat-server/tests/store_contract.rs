@@ -22,6 +22,7 @@ fn new_message(
         client_id: client_id.into(),
         sender: Sender { id: from.into(), display_name: from.into(), bot: false },
         time,
+        session_id: "s1".into(),
         content,
         reply_to: None,
         forwarded_from: None,

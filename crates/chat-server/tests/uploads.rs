@@ -3,43 +3,9 @@
 
 mod support;
 
-use std::io::Cursor;
-
 use chat_protocol::{Content, ErrorCode, FileRef, NewContent, Role};
 use reqwest::StatusCode;
 use support::*;
-
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 3) as u8, (y * 5) as u8, 128]));
-    let mut out = Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
-
-async fn upload(
-    server: &TestServer,
-    token: &str,
-    name: &str,
-    kind: &str,
-    body: Vec<u8>,
-    claimed_type: &str,
-) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(server.http_url("/api/v1/uploads"))
-        .query(&[("name", name), ("kind", kind)])
-        .bearer_auth(token)
-        .header("content-type", claimed_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn upload_ok(server: &TestServer, token: &str, name: &str, kind: &str, body: Vec<u8>) -> FileRef {
-    let response = upload(server, token, name, kind, body, "application/octet-stream").await;
-    assert_eq!(response.status(), StatusCode::OK);
-    response.json().await.unwrap()
-}
 
 async fn get(server: &TestServer, url: &str) -> reqwest::Response {
     reqwest::get(server.http_url(url)).await.unwrap()

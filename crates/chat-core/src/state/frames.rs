@@ -276,10 +276,9 @@ impl ChatState {
             id: id.clone(),
             client_id: echo.client_id.clone(),
             seq,
-            sender: Sender {
-                id: me.id.clone(),
-                display_name: me.display_name.clone(),
-                bot: matches!(me.role, chat_protocol::Role::Bot | chat_protocol::Role::Service),
+            sender: match &echo.as_sender {
+                Some(puppet) => Sender { id: puppet.id.clone(), display_name: puppet.display_name.clone(), bot: true },
+                None => Sender { id: me.id.clone(), display_name: me.display_name.clone(), bot: me.role.is_app() },
             },
             time,
             content,

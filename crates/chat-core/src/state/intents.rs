@@ -63,6 +63,7 @@ impl ChatState {
                     fx.push(Effect::SaveOutbox);
                 }
             }
+            Intent::Forget { keep } => self.forget(keep, fx),
             Intent::RestoreOutbox(entries) => {
                 for mut entry in entries {
                     if self.echo(&entry.client_id).is_none() && entry.uploaded() {
@@ -109,6 +110,7 @@ impl ChatState {
             metadata: draft.metadata,
             details: draft.details,
             attachments: draft.attachments,
+            as_sender: draft.as_sender,
             status: EchoStatus::Pending,
         };
         echo.status = upload_status(&echo);
@@ -217,6 +219,23 @@ impl ChatState {
         self.send_echo(client_id, fx);
     }
 
+    fn forget(&mut self, keep: usize, fx: &mut Vec<Effect>) {
+        let count = self.timeline.len().saturating_sub(keep);
+        if count == 0 {
+            return;
+        }
+        self.timeline.forget_oldest(count);
+        // What was let go of is on the server: pages reach it again.
+        let oldest = self.timeline.oldest_seq().unwrap_or(self.last_seq + 1);
+        self.has_more = true;
+        self.loaded_from = Some(oldest);
+        for pages in &mut self.private_pages {
+            pages.has_more = true;
+            pages.loaded_from = pages.loaded_from.max(oldest);
+        }
+        fx.push(Effect::Changed(Change::Forgotten { count }));
+    }
+
     fn on_load_older(&mut self, op: OpId, limit: u32, with: Option<ParticipantId>, fx: &mut Vec<Effect>) {
         if !self.require_connected(op, fx) {
             return;
@@ -270,7 +289,7 @@ impl ChatState {
                 metadata: echo.metadata,
                 details: echo.details,
                 attachments,
-                as_sender: None,
+                as_sender: echo.as_sender,
             },
             fx,
         );

@@ -3,6 +3,7 @@
 //! download checks its signed link and says how the bytes may be served.
 //! The HTTP layer only translates requests and answers.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -12,8 +13,9 @@ use super::{hook, unix_secs, Hub};
 use crate::auth::Identity;
 use crate::error::DomainError;
 use crate::media::{self, UploadKind};
+use crate::rate_limit::ByteQuota;
 use crate::signed_url::{SignatureError, Variant};
-use crate::store::files::FileBody;
+use crate::store::files::{FileBody, Incoming};
 use crate::store::{StoreError, StoredFile};
 
 /// Why a file operation was refused.
@@ -38,19 +40,98 @@ pub enum FileError {
     /// Inspecting the bytes could not finish.
     #[error("the upload could not be inspected: {0}")]
     Inspection(String),
+    /// Larger than the server takes.
+    #[error("the upload is larger than {max} bytes")]
+    TooLarge {
+        /// The limit.
+        max: u64,
+    },
+    /// The uploader's hourly budget (retry later) or the meeting's storage
+    /// (no retry helps) is used up.
+    #[error("{message}")]
+    QuotaExceeded {
+        /// When the uploader's budget frees up; `None` for the meeting's.
+        retry_after: Option<Duration>,
+        /// For people.
+        message: String,
+    },
     /// Storage failed.
     #[error("storage failed")]
     Storage(#[from] StoreError),
 }
 
-/// An upload as received.
+/// An upload as it arrives.
 pub struct Upload {
     /// The name the user gave it (sanitized before use).
     pub name: Option<String>,
     /// What it is for; the bytes must agree.
     pub kind: UploadKind,
-    /// The bytes.
-    pub bytes: Bytes,
+    /// Its length, when the request said (`Content-Length`).
+    pub declared_length: Option<u64>,
+    /// The bytes, as they come.
+    pub body: Incoming,
+}
+
+/// What an upload may still take: the size limit, the uploader's hourly
+/// budget (and when it frees up), and what is left of the meeting's.
+struct UploadBudget {
+    max: u64,
+    personal: u64,
+    frees_in: Duration,
+    meeting: u64,
+}
+
+impl UploadBudget {
+    /// Whether `length` bytes fit; if not, the error that says why.
+    fn check(&self, length: u64) -> Result<(), FileError> {
+        if length > self.max {
+            return Err(FileError::TooLarge { max: self.max });
+        }
+        if length > self.meeting {
+            return Err(FileError::QuotaExceeded {
+                retry_after: None,
+                message: "the meeting's files have reached their storage quota".into(),
+            });
+        }
+        if length > self.personal {
+            return Err(FileError::QuotaExceeded {
+                retry_after: Some(self.frees_in),
+                message: format!("upload quota reached; {} more bytes allowed now", self.personal),
+            });
+        }
+        Ok(())
+    }
+
+    /// `body`, stopped with an error (recorded in `refused`) as soon as what
+    /// arrived no longer fits; each chunk is taken from the hourly quota.
+    fn metered(
+        self,
+        body: Incoming,
+        quota: Arc<ByteQuota>,
+        who: &Identity,
+        refused: Arc<Mutex<Option<FileError>>>,
+    ) -> Incoming {
+        let (meeting, participant) = (who.meeting.clone(), who.participant.id.clone());
+        let mut total = 0u64;
+        Box::pin(futures_util::StreamExt::map(body, move |chunk| {
+            let chunk = chunk?;
+            total += chunk.len() as u64;
+            let fits = self.check(total).and_then(|()| {
+                quota.take(&meeting, &participant, chunk.len() as u64).map_err(|retry_after| FileError::QuotaExceeded {
+                    retry_after: Some(retry_after),
+                    message: "upload quota reached".into(),
+                })
+            });
+            match fits {
+                Ok(()) => Ok(chunk),
+                Err(error) => {
+                    let message = error.to_string();
+                    *refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(error);
+                    Err(std::io::Error::other(message))
+                }
+            }
+        }))
+    }
 }
 
 /// A file to serve.
@@ -78,20 +159,86 @@ fn is_file_id(id: &str) -> bool {
 }
 
 impl Hub {
-    /// Stores an upload of `who`'s meeting and answers with its signed reference.
+    /// Stores an upload of `who`'s meeting and answers with its signed
+    /// reference. The body is written to the file store as it arrives; what
+    /// exceeds the size limit or a quota is refused before it is read when
+    /// its declared length says so, else the moment it crosses the line.
     pub async fn upload(&self, who: &Identity, upload: Upload) -> Result<FileRef, FileError> {
         self.upload_limiter
             .check(&who.meeting, &who.participant.id)
             .map_err(|retry_after| FileError::RateLimited { retry_after })?;
-        let name = media::sanitize_name(upload.name.as_deref().unwrap_or(""));
-        let (bytes, kind) = (upload.bytes.clone(), upload.kind);
-        let inspected = tokio::task::spawn_blocking(move || media::inspect(&bytes, kind))
+        let budget = self.upload_budget(who).await?;
+        if let Some(length) = upload.declared_length {
+            budget.check(length)?;
+        }
+        let id = FileId(uuid::Uuid::new_v4().simple().to_string());
+        let refused: Arc<Mutex<Option<FileError>>> = Arc::default();
+        let incoming = budget.metered(upload.body, Arc::clone(&self.upload_quota), who, Arc::clone(&refused));
+        let size = match self.files.put_stream(&id.0, incoming).await {
+            Ok(size) => size,
+            Err(error) => {
+                let why = refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+                return Err(why.unwrap_or(FileError::Storage(error)));
+            }
+        };
+        match self.describe_upload(&id, upload.kind).await {
+            Ok((content_type, image)) => {
+                let name = media::sanitize_name(upload.name.as_deref().unwrap_or(""));
+                self.record_upload(who, id, name, size, content_type, image).await
+            }
+            Err(error) => {
+                self.remove_file_bytes(&id).await;
+                Err(error)
+            }
+        }
+    }
+
+    /// What may still be uploaded now by `who`.
+    async fn upload_budget(&self, who: &Identity) -> Result<UploadBudget, FileError> {
+        let (personal, frees_in) = self.upload_quota.remaining(&who.meeting, &who.participant.id);
+        let used = self.store.meeting_file_bytes(&who.meeting).await?;
+        Ok(UploadBudget {
+            max: self.config.limits.max_upload_bytes,
+            personal,
+            frees_in,
+            meeting: self.config.meeting_upload_bytes.saturating_sub(used),
+        })
+    }
+
+    /// The stored upload's type from its first bytes and, for an image, its
+    /// size, thumbnail and blurhash (an image is read whole to decode it).
+    async fn describe_upload(
+        &self,
+        id: &FileId,
+        kind: media::UploadKind,
+    ) -> Result<(String, Option<media::ImageInfo>), FileError> {
+        let head = self.files.head(&id.0, media::SNIFF_LENGTH).await?.unwrap_or_default();
+        let content_type = media::content_type_of(&head, kind).map_err(|e| FileError::Unsupported(e.to_string()))?;
+        if kind != media::UploadKind::Image {
+            return Ok((content_type, None));
+        }
+        let mut body = self.files.open(&id.0).await?.ok_or(FileError::NotFound)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(body.length).unwrap_or(0));
+        while let Some(chunk) = futures_util::StreamExt::next(&mut body.stream).await {
+            bytes.extend_from_slice(&chunk.map_err(StoreError::from)?);
+        }
+        let image = tokio::task::spawn_blocking(move || media::describe_image(&bytes))
             .await
             .map_err(|e| FileError::Inspection(e.to_string()))?
             .map_err(|e| FileError::Unsupported(e.to_string()))?;
-        let id = FileId(uuid::Uuid::new_v4().simple().to_string());
-        self.files.put(&id.0, upload.bytes.clone()).await?;
-        if let Some(image) = &inspected.image {
+        Ok((content_type, Some(image)))
+    }
+
+    async fn record_upload(
+        &self,
+        who: &Identity,
+        id: FileId,
+        name: String,
+        size: u64,
+        content_type: String,
+        image: Option<media::ImageInfo>,
+    ) -> Result<FileRef, FileError> {
+        if let Some(image) = &image {
             self.files.put(&thumbnail_name(&id), Bytes::from(image.thumbnail.clone())).await?;
         }
         let file = StoredFile {
@@ -99,17 +246,33 @@ impl Hub {
             meeting: who.meeting.clone(),
             uploader: who.participant.id.clone(),
             name,
-            size: upload.bytes.len() as u64,
-            content_type: inspected.content_type,
-            width: inspected.image.as_ref().map(|i| i.width),
-            height: inspected.image.as_ref().map(|i| i.height),
-            blurhash: inspected.image.map(|i| i.blurhash),
+            size,
+            content_type,
+            width: image.as_ref().map(|i| i.width),
+            height: image.as_ref().map(|i| i.height),
+            blurhash: image.map(|i| i.blurhash),
             created_at: crate::now_ms(),
         };
         self.store.insert_file(file.clone()).await?;
+        self.metrics.upload_bytes.inc_by(file.size);
         let mut reference = file.to_ref();
         self.signer.sign_file(&mut reference, unix_secs());
         Ok(reference)
+    }
+
+    /// Deletes uploads no message took up within the configured time (and
+    /// files an edit replaced); returns how many went.
+    pub async fn sweep_uploads(&self) -> Result<usize, StoreError> {
+        let ttl = i64::try_from(self.config.unattached_upload_ttl.as_millis()).unwrap_or(i64::MAX);
+        let cutoff = crate::now_ms().saturating_sub(ttl);
+        let mut swept = 0;
+        for id in self.store.unattached_files(cutoff, 500).await? {
+            if self.store.remove_unattached_file(&id).await? {
+                self.remove_file_bytes(&id).await;
+                swept += 1;
+            }
+        }
+        Ok(swept)
     }
 
     /// The file (or its thumbnail) a signed link points at.
@@ -176,7 +339,10 @@ impl Hub {
         details: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<Vec<String>, DomainError> {
         let Some(message_hook) = &self.hook else { return Ok(Vec::new()) };
-        let verdict = message_hook.check(&draft).await?;
+        let asked = std::time::Instant::now();
+        let verdict = message_hook.check(&draft).await;
+        self.metrics.hook_latency.observe(asked.elapsed().as_secs_f64());
+        let verdict = verdict?;
         let (sender, attachments) = (draft.sender.id.clone(), draft.attachments.len());
         match verdict.apply(parts, &sender, attachments, details, &self.config.limits) {
             Err(DomainError::Rejected(reason)) => Err(DomainError::Rejected(reason)),

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chat_protocol::{
     AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId, MessageKind,
-    NewContent, Participant, ParticipantId, Puppet, RateBucket, Role, Sender, Seq, ServerFrame,
+    NewContent, Participant, ParticipantId, Puppet, RateBucket, Sender, Seq, ServerFrame,
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -29,6 +29,8 @@ pub struct Session {
     tx: mpsc::Sender<Outbound>,
     kick: CancellationToken,
     reset_notice_pending: Arc<[AtomicBool; 2]>,
+    /// Names this connection in the chat dump (RealtimeKit's `sessionId`).
+    session_id: String,
 }
 
 fn bucket_index(bucket: RateBucket) -> usize {
@@ -63,6 +65,7 @@ impl Session {
             tx,
             kick,
             reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]),
+            session_id: uuid::Uuid::new_v4().to_string(),
         }
     }
 
@@ -73,7 +76,9 @@ impl Session {
 
     /// Disconnects from the meeting.
     pub async fn leave(self) {
-        self.room.leave(self.conn_id, &self.me.id).await;
+        if self.room.leave(self.conn_id, &self.me.id).await {
+            self.hub.meeting_emptied(&self.room.meeting);
+        }
     }
 
     /// Queues a frame for this connection only.
@@ -85,6 +90,8 @@ impl Session {
 
     /// Answers with an error.
     pub fn send_error(&self, error: ErrorFrame) {
+        let code = crate::metrics::CodeLabels { code: error.code.to_string() };
+        self.hub.metrics.errors.get_or_create(&code).inc();
         self.send_frame(&ServerFrame::Error(error));
     }
 
@@ -189,7 +196,7 @@ impl Session {
     /// Who a message from this connection is from: itself (marked a bot for
     /// a bot or a service), or for a service the puppet it names.
     fn sender(&self, puppet: Option<Puppet>) -> Result<Sender, DomainError> {
-        let app = matches!(self.me.role, Role::Bot | Role::Service);
+        let app = self.me.role.is_app();
         match puppet {
             None => Ok(Sender { id: self.me.id.clone(), display_name: self.me.display_name.clone(), bot: app }),
             Some(puppet) => {
@@ -292,6 +299,7 @@ impl Session {
             client_id,
             sender,
             time: crate::now_ms(),
+            session_id: self.session_id.clone(),
             content,
             reply_to,
             forwarded_from,
@@ -303,7 +311,9 @@ impl Session {
         let mut members = self.room.members.lock().await;
         let inserted = store.insert_message(new).await?;
         if let Some(event) = inserted.event {
+            self.hub.metrics.messages_stored.inc();
             self.hub.deliver(&mut members, event);
+            self.hub.owe_notices(&mut members, &self.room.meeting, &inserted.message).await;
         }
         let mut ack = self.sent_ack(&inserted.message);
         if let AckResult::Sent { modified: fields, .. } = &mut ack {

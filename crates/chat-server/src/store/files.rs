@@ -22,11 +22,18 @@ pub struct FileBody {
     pub stream: Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>,
 }
 
+/// Bytes arriving, chunk by chunk (an upload's body).
+pub type Incoming = Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send>>;
+
 /// Stored bytes by name.
 #[async_trait]
 pub trait FileStore: Send + Sync + 'static {
     /// Stores `bytes` under `name`, replacing what was there, atomically.
     async fn put(&self, name: &str, bytes: Bytes) -> Result<(), StoreError>;
+    /// Stores what `incoming` yields under `name` as it arrives, holding no
+    /// more than a chunk in memory; returns the size. When `incoming` fails
+    /// nothing is kept and its error is returned.
+    async fn put_stream(&self, name: &str, incoming: Incoming) -> Result<u64, StoreError>;
     /// The bytes under `name`, if any.
     async fn open(&self, name: &str) -> Result<Option<FileBody>, StoreError>;
     /// The first `limit` bytes under `name`, if any (to sniff a type).
@@ -63,6 +70,34 @@ impl FileStore for DiskFiles {
         tokio::fs::write(&temp, &bytes).await?;
         tokio::fs::rename(&temp, self.dir.join(name)).await?;
         Ok(())
+    }
+
+    async fn put_stream(&self, name: &str, mut incoming: Incoming) -> Result<u64, StoreError> {
+        use futures_util::StreamExt;
+        use tokio::io::AsyncWriteExt;
+        let temp = self.dir.join(format!("{name}.partial"));
+        let written = async {
+            let mut file = tokio::fs::File::create(&temp).await?;
+            let mut size = 0u64;
+            while let Some(chunk) = incoming.next().await {
+                let chunk = chunk?;
+                file.write_all(&chunk).await?;
+                size += chunk.len() as u64;
+            }
+            file.flush().await?;
+            Ok::<u64, std::io::Error>(size)
+        }
+        .await;
+        match written {
+            Ok(size) => {
+                tokio::fs::rename(&temp, self.dir.join(name)).await?;
+                Ok(size)
+            }
+            Err(error) => {
+                missing_is_none(tokio::fs::remove_file(&temp).await)?;
+                Err(error.into())
+            }
+        }
     }
 
     async fn open(&self, name: &str) -> Result<Option<FileBody>, StoreError> {
@@ -104,6 +139,17 @@ impl FileStore for MemoryFiles {
         let mut files = self.files.lock().map_err(|_| StoreError::Task("file map lock poisoned".into()))?;
         files.insert(name.to_owned(), bytes);
         Ok(())
+    }
+
+    async fn put_stream(&self, name: &str, mut incoming: Incoming) -> Result<u64, StoreError> {
+        use futures_util::StreamExt;
+        let mut all = Vec::new();
+        while let Some(chunk) = incoming.next().await {
+            all.extend_from_slice(&chunk?);
+        }
+        let size = all.len() as u64;
+        self.put(name, Bytes::from(all)).await?;
+        Ok(size)
     }
 
     async fn open(&self, name: &str) -> Result<Option<FileBody>, StoreError> {
@@ -148,6 +194,13 @@ mod tests {
         store.remove("f1").await.expect("removes");
         store.remove("f1").await.expect("removing twice is fine");
         assert!(read_all(store, "f1").await.is_none());
+        let chunks = [Ok(Bytes::from_static(b"in ")), Ok(Bytes::from_static(b"pieces"))];
+        let size = store.put_stream("f2", Box::pin(futures_util::stream::iter(chunks))).await.expect("streams");
+        assert_eq!((size, read_all(store, "f2").await.as_deref()), (9, Some(&b"in pieces"[..])));
+        let broken = [Ok(Bytes::from_static(b"half")), Err(std::io::Error::other("the client went away"))];
+        assert!(store.put_stream("f3", Box::pin(futures_util::stream::iter(broken))).await.is_err());
+        assert!(read_all(store, "f3").await.is_none(), "nothing kept of a broken upload");
+        store.remove("f2").await.expect("removes");
     }
 
     #[tokio::test]

@@ -11,7 +11,12 @@ use chat_protocol::{
 };
 
 use super::events::{build_event, EventKind, EventRecord};
-use super::{Deleted, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent, StoredFile};
+use super::{
+    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
+    StoredFile,
+};
+
+mod uploads;
 
 struct StoredRecord {
     record: EventRecord,
@@ -34,6 +39,7 @@ struct State {
     attachments_of: HashMap<MessageId, Vec<FileId>>,
     hidden: HashSet<(MessageId, ParticipantId)>,
     files: HashMap<FileId, StoredFile>,
+    session_of: HashMap<MessageId, String>,
 }
 
 /// Everything in memory; gone with the process.
@@ -201,6 +207,7 @@ impl Store for MemoryStore {
                 s.file_of.insert(new.id.clone(), file.clone());
             }
             s.attachments_of.insert(new.id.clone(), new.attachments);
+            s.session_of.insert(new.id.clone(), new.session_id);
             s.by_client.insert(key, new.id.clone());
             s.meeting_of.insert(new.id.clone(), new.meeting.clone());
             s.messages.insert(new.id, message.clone());
@@ -357,6 +364,17 @@ impl Store for MemoryStore {
             let mut messages: Vec<Message> = visible.into_iter().take(limit as usize).cloned().collect();
             messages.reverse();
             Ok(HistoryPage { messages, has_more })
+        })
+    }
+
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+        self.with(|s| {
+            let mut page: Vec<&Message> =
+                s.messages.values().filter(|m| s.message_in(meeting, &m.id).is_some() && m.seq > after).collect();
+            page.sort_by_key(|m| m.seq);
+            page.truncate(limit as usize);
+            let session = |m: &Message| s.session_of.get(&m.id).cloned().unwrap_or_default();
+            Ok(page.into_iter().map(|m| DumpedMessage { message: m.clone(), session_id: session(m) }).collect())
         })
     }
 

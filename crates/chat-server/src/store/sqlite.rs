@@ -1,28 +1,35 @@
 //! The SQLite engine: one file in WAL mode, one connection used from a
 //! blocking thread, writes in `BEGIN IMMEDIATE` transactions. The schema
 //! and its migrations are in [`schema`], row decoding in [`rows`], event
-//! recording in [`events`], the longer reads in [`reads`].
+//! recording in [`events`], storing a new message in [`inserts`], the longer
+//! reads in [`reads`].
 
 mod attachments;
 mod events;
+mod inserts;
+mod outbox;
 mod reads;
+mod roster;
 mod rows;
 mod schema;
+mod uploads;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, Event, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId,
-    Seq,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use self::events::{message_event, record_event};
 use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, FILE_COLUMNS};
 use super::events::{build_event, EventKind, EventRecord};
-use super::{Deleted, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent, StoredFile};
+use super::{
+    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
+    StoredFile,
+};
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
@@ -153,69 +160,7 @@ impl Store for SqliteStore {
     }
 
     async fn insert_message(&self, new: NewMessage) -> Result<Inserted, StoreError> {
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM messages WHERE meeting_id = ?1 AND sender_id = ?2 AND client_id = ?3",
-                    params![new.meeting.0, new.sender.id.0, new.client_id.0],
-                    |r| r.get("id"),
-                )
-                .optional()?;
-            if let Some(id) = existing {
-                let message = load_message(&tx, &new.meeting, &MessageId(id))?
-                    .ok_or_else(|| StoreError::Corrupt("deduplicated message vanished".into()))?;
-                return Ok(Inserted { message, event: None });
-            }
-            let seq =
-                record_event(&tx, &new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None)?;
-            let (kind, text, file_id) = match &new.content {
-                StoredContent::Text(text) => (MessageKind::Text, Some(text.as_str()), None),
-                StoredContent::File(kind, file) => (*kind, None, Some(file.0.as_str())),
-            };
-            let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
-            let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
-            let details = serde_json::to_string(&new.details).map_err(corrupt)?;
-            tx.execute(
-                "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text, file_id, \
-                 reply_to, forwarded_from, targets, metadata, details, sender_bot) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-                params![
-                    new.id.0,
-                    new.meeting.0,
-                    i64::try_from(seq).map_err(corrupt)?,
-                    new.client_id.0,
-                    new.sender.id.0,
-                    new.sender.display_name,
-                    new.time,
-                    kind.as_str(),
-                    text,
-                    file_id,
-                    new.reply_to.as_ref().map(|m| m.0.as_str()),
-                    new.forwarded_from.as_ref().map(|m| m.0.as_str()),
-                    targets,
-                    metadata,
-                    details,
-                    new.sender.bot,
-                ],
-            )?;
-            attachments::insert(&tx, &new.id, &new.attachments)?;
-            for target in &new.targets {
-                tx.execute(
-                    "INSERT OR IGNORE INTO message_targets (message_id, participant_id) VALUES (?1, ?2)",
-                    params![new.id.0, target.0],
-                )?;
-            }
-            let created = record(seq, new.time, EventKind::Created, &new.sender.id);
-            let event = message_event(&tx, &new.meeting, &new.id, created)?;
-            tx.commit()?;
-            let message = match &event.envelope.event {
-                Event::MessageCreated { message } => message.clone(),
-                _ => return Err(StoreError::Corrupt("creation event without its message".into())),
-            };
-            Ok(Inserted { message, event: Some(event) })
-        })
-        .await
+        self.run(move |conn| inserts::insert_message(conn, new)).await
     }
 
     async fn edit_message(
@@ -355,6 +300,11 @@ impl Store for SqliteStore {
     ) -> Result<HistoryPage, StoreError> {
         let (meeting, viewer, with) = (meeting.clone(), viewer.clone(), with.cloned());
         self.run(move |conn| reads::history(conn, &meeting, &viewer, before, limit, with.as_ref())).await
+    }
+
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+        let meeting = meeting.clone();
+        self.run(move |conn| reads::dump_page(conn, &meeting, after, limit)).await
     }
 
     async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {

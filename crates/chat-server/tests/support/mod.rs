@@ -36,6 +36,7 @@ pub struct TestServer {
 pub fn test_config(data_dir: &Path) -> Config {
     let mut config = Config::new(data_dir, SECRET.to_vec());
     config.auth_timeout = Duration::from_millis(600);
+    config.drain_delay = Duration::ZERO;
     config
 }
 
@@ -51,6 +52,11 @@ impl TestServer {
         let data_dir = config.data_dir.clone();
         let handle = tokio::spawn(chat_server::app::serve(listener, config, shutdown.clone()));
         Self { addr, data_dir, shutdown, handle }
+    }
+
+    /// Begins a graceful stop (as SIGTERM does) without waiting for it.
+    pub fn begin_stop(&self) {
+        self.shutdown.cancel();
     }
 
     /// Stops gracefully and waits until the server released its files.
@@ -324,4 +330,76 @@ pub fn open_db(data_dir: &Path) -> rusqlite::Connection {
 
 pub fn json(text: &str) -> Value {
     serde_json::from_str(text).expect("json")
+}
+
+/// A PNG of `width` × `height` with a gradient.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 3) as u8, (y * 5) as u8, 128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Uploads `body` as `name` of `kind`, claiming `claimed_type`.
+pub async fn upload(
+    server: &TestServer,
+    token: &str,
+    name: &str,
+    kind: &str,
+    body: Vec<u8>,
+    claimed_type: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(server.http_url("/api/v1/uploads"))
+        .query(&[("name", name), ("kind", kind)])
+        .bearer_auth(token)
+        .header("content-type", claimed_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Uploads and expects success.
+pub async fn upload_ok(
+    server: &TestServer,
+    token: &str,
+    name: &str,
+    kind: &str,
+    body: Vec<u8>,
+) -> chat_protocol::FileRef {
+    let response = upload(server, token, name, kind, body, "application/octet-stream").await;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+/// Starts the real binary with `args` (its address is chosen by the system)
+/// and returns it with the address it printed.
+pub async fn start_binary(args: &[&str], data_dir: &Path) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chat-server"))
+        .args(["--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(args)
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("start chat-server");
+    let stdout = child.stdout.take().expect("its stdout");
+    let addr = tokio::task::spawn_blocking(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        loop {
+            let line = lines.next().expect("server printed its address").expect("a line");
+            if let Some(rest) = line.split("addr=").nth(1) {
+                let addr = rest.split_whitespace().next().expect("an address").to_owned();
+                std::thread::spawn(move || for _ in lines {});
+                return addr;
+            }
+        }
+    })
+    .await
+    .expect("reads the address");
+    (child, addr)
 }

@@ -6,7 +6,7 @@ use rusqlite::{params, Connection};
 
 use super::rows::{corrupt, load_message, read_message, with_attachments, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::{HistoryPage, StoreError};
+use crate::store::{DumpedMessage, HistoryPage, StoreError};
 
 /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
 pub fn events_after(
@@ -93,4 +93,28 @@ pub fn history(
     messages.truncate(limit as usize);
     messages.reverse();
     Ok(HistoryPage { messages, has_more })
+}
+
+/// Every message of a meeting after `after`, oldest first, with its session.
+pub fn dump_page(
+    conn: &Connection,
+    meeting: &MeetingId,
+    after: Seq,
+    limit: u32,
+) -> Result<Vec<DumpedMessage>, StoreError> {
+    let after = i64::try_from(after).map_err(corrupt)?;
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS}, m.session_id FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.seq > ?2 \
+         ORDER BY m.seq LIMIT ?3"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![meeting.0, after, limit])?;
+    let mut page = Vec::new();
+    while let Some(row) = rows.next()? {
+        page.push((read_message(row)?, row.get::<_, String>("session_id")?));
+    }
+    drop(rows);
+    page.into_iter()
+        .map(|(message, session_id)| Ok(DumpedMessage { message: with_attachments(conn, message)?, session_id }))
+        .collect()
 }

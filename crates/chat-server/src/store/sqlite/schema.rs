@@ -83,6 +83,52 @@ CREATE INDEX attachments_by_file ON message_attachments (file_id);
 "#,
     // 4: messages sent by apps (bots, services' puppets) are marked.
     "ALTER TABLE messages ADD COLUMN sender_bot INTEGER NOT NULL DEFAULT 0;",
+    // 5: the webhook outbox. Every message event enters it in the transaction
+    // that records the event (the trigger); notices are added directly. Each
+    // endpoint's cursor says what it was given; dead deliveries are kept.
+    r#"
+CREATE TABLE webhook_outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    meeting_id TEXT NOT NULL,
+    seq INTEGER,
+    kind TEXT NOT NULL,
+    body TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE TRIGGER events_to_webhook_outbox AFTER INSERT ON events
+WHEN NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned')
+BEGIN
+    INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
+END;
+CREATE TABLE webhook_cursors (
+    endpoint TEXT PRIMARY KEY,
+    delivered INTEGER NOT NULL
+);
+CREATE TABLE webhook_dead (
+    endpoint TEXT NOT NULL,
+    item_id INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (endpoint, item_id)
+);
+"#,
+    // 6: the connection each message was sent on, for the chat dump.
+    "ALTER TABLE messages ADD COLUMN session_id TEXT NOT NULL DEFAULT '';",
+    // 7: who has joined each meeting, for offline notifications.
+    r#"
+CREATE TABLE members (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, participant_id)
+);
+"#,
+    // 8: upload housekeeping: a meeting's files, and files by age.
+    r#"
+CREATE INDEX files_by_meeting ON files (meeting_id);
+CREATE INDEX files_by_age ON files (created_at);
+CREATE INDEX messages_by_file ON messages (file_id);
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.

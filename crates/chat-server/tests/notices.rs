@@ -1,0 +1,114 @@
+//! Notices for apps through webhooks, against a real receiver on
+//! 127.0.0.1:0: `meeting.chatSynced` after the last person leaves (unless
+//! someone returns in time), and `notification.offline` (SAMA's push) to
+//! exactly the away members who may see a message, once per burst, and not
+//! to a member back within the grace period.
+
+mod support;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chat_protocol::{NewContent, Role};
+use chat_server::config::WebhookConfig;
+use serde_json::Value;
+use support::*;
+
+/// A webhook receiver that keeps every body.
+async fn collecting_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let log = Arc::clone(&log);
+            async move { log.lock().unwrap().push(body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+fn of_type(seen: &Mutex<Vec<Value>>, kind: &str) -> Vec<Value> {
+    seen.lock().unwrap().iter().filter(|b| b["type"] == kind).cloned().collect()
+}
+
+async fn server_telling(url: String, dir: &std::path::Path, grace: Duration) -> TestServer {
+    let mut config = test_config(dir);
+    config.webhooks = Some(WebhookConfig::new(vec![url], b"webhook-secret-for-tests".to_vec()));
+    config.chat_synced_grace = grace;
+    config.offline_grace = grace;
+    TestServer::start_with(config).await
+}
+
+#[tokio::test]
+async fn the_last_leave_brings_chat_synced_unless_someone_returns_in_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = collecting_receiver().await;
+    let server = server_telling(url, dir.path(), Duration::from_millis(600)).await;
+
+    let mut ann = Client::connect(&server, "ann", Role::Host).await;
+    ann.send_text("a1", "before the break").await.ack();
+    drop(ann);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let back = Client::connect(&server, "ann", Role::Host).await;
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert!(of_type(&seen, "meeting.chatSynced").is_empty(), "ann came back within the grace period");
+
+    let bot = Client::connect(&server, "pinger", Role::Bot).await;
+    drop(back);
+    let mut notice = None;
+    for _ in 0..60 {
+        notice = of_type(&seen, "meeting.chatSynced").into_iter().next();
+        if notice.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let notice = notice.expect("meeting.chatSynced after the last person left, though a bot stays");
+    assert_eq!(notice["meetingId"], MEETING);
+    let link = notice["data"]["chat_download_url"].as_str().unwrap();
+    let csv = reqwest::get(server.http_url(link)).await.unwrap().text().await.unwrap();
+    assert!(csv.lines().nth(1).is_some_and(|row| row.contains("before the break")), "{csv}");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(of_type(&seen, "meeting.chatSynced").len(), 1, "once");
+    drop(bot);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = collecting_receiver().await;
+    let server = server_telling(url, dir.path(), Duration::from_millis(700)).await;
+    // Members: carol, dave and erin joined and left; bob stays; a bot and a service never count.
+    for away in ["carol", "dave", "erin"] {
+        drop(Client::connect(&server, away, Role::Participant).await);
+    }
+    let _bob = Client::connect(&server, "bob", Role::Participant).await;
+    drop(Client::connect(&server, "helper", Role::Bot).await);
+    let mut ann = Client::connect(&server, "ann", Role::Host).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    ann.send_text("a1", "hello all").await.ack();
+    ann.send("a2", NewContent::Text { text: "carol, one".into() }, vec!["carol"]).await.ack();
+    ann.send("a3", NewContent::Text { text: "carol, two".into() }, vec!["carol"]).await.ack();
+    // Dave is back within the grace period: he got them on resume.
+    let _dave = Client::connect(&server, "dave", Role::Participant).await;
+
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let notices = of_type(&seen, "notification.offline");
+    let by_member: HashMap<&str, &Value> =
+        notices.iter().map(|n| (n["data"]["memberId"].as_str().unwrap(), &n["data"])).collect();
+    assert_eq!(notices.len(), 2, "{notices:#?}");
+    let carol = by_member["carol"];
+    assert_eq!((carol["count"].as_u64(), carol["body"].as_str()), (Some(3), Some("carol, two")));
+    assert_eq!((carol["title"].as_str(), carol["cid"].as_str()), (Some("ann name"), Some(MEETING)));
+    assert_eq!(carol["firstAttachmentUrl"], Value::Null);
+    let erin = by_member["erin"];
+    assert_eq!((erin["count"].as_u64(), erin["body"].as_str()), (Some(1), Some("hello all")), "not the private ones");
+    server.stop().await;
+}
