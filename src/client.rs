@@ -25,13 +25,14 @@ use std::rc::{Rc, Weak};
 use chat_core::{
     Attachment, Change, ChatState, ConnectionState, Draft, DraftContent, Effect, Input, Intent, OpError, OutboxEntry,
 };
-use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId};
+use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId, SendPolicy};
 use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
 use serde_json::{Map, Value};
 
 use self::operations::Operations;
+pub use self::operations::ParticipantsPage;
 pub use self::paging::PageFrom;
 pub use self::platform::{FileSource, Platform, UploadError};
 use self::subscriptions::Subscribers;
@@ -212,9 +213,28 @@ impl ChatClient {
         self.intent(|op| Intent::SetPinned { op, id, pinned })
     }
 
-    /// Hosts: lets everyone pin, or only hosts.
-    pub fn update_settings(&self, anyone_can_pin: bool) -> OpResult<()> {
-        self.intent(|op| Intent::UpdateSettings { op, anyone_can_pin })
+    /// Hosts: changes the settings given (who may pin, who may send, slow
+    /// mode), keeping the others.
+    pub fn update_settings(
+        &self,
+        anyone_can_pin: Option<bool>,
+        who_can_send: Option<SendPolicy>,
+        slow_mode_secs: Option<u32>,
+    ) -> OpResult<()> {
+        self.intent(|op| Intent::UpdateSettings { op, anyone_can_pin, who_can_send, slow_mode_secs })
+    }
+
+    /// A page of the participants connected now, by name, only names
+    /// containing `query` if given; `after` is the previous page's `next`.
+    pub fn list_participants(
+        &self,
+        query: Option<String>,
+        after: Option<String>,
+        limit: u32,
+    ) -> OpResult<ParticipantsPage> {
+        let (op, outcome) = self.inner.operations.open();
+        self.apply(Input::Intent(Intent::ListParticipants { op, query, after, limit }));
+        operations::participants(outcome)
     }
 
     /// Loads up to `limit` older messages (of the private conversation with

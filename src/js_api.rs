@@ -7,6 +7,7 @@ mod conversations;
 mod errors;
 mod event_bus;
 pub(crate) mod face;
+mod large_meetings;
 mod message_list;
 mod message_object;
 pub(crate) mod options;
@@ -50,7 +51,7 @@ pub(crate) fn promise<T: 'static>(
     wasm_bindgen_futures::future_to_promise(async move { future.await.map(to_js).map_err(|e| op_error(&e)) })
 }
 
-fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {
+pub(crate) fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {
     let object = Object::new();
     set(&object, "id", participant.id.as_str());
     set(&object, "displayName", participant.display_name.as_str());
@@ -295,15 +296,6 @@ impl MeetingChat {
     /// Unpins a message.
     pub fn unpin(&self, id: String) -> Promise {
         promise(self.client_ref().set_pinned(MessageId(id), false), |()| JsValue::UNDEFINED)
-    }
-
-    /// Hosts: lets everyone pin, or only hosts.
-    #[wasm_bindgen(js_name = updateSettings)]
-    pub fn update_settings(&self, settings: JsValue) -> JsResult<Promise> {
-        let anyone_can_pin = get(&settings, "anyoneCanPin")
-            .and_then(|v| v.as_bool())
-            .ok_or_else(|| invalid_argument("`anyoneCanPin` must be a boolean"))?;
-        Ok(promise(self.client_ref().update_settings(anyone_can_pin), |()| JsValue::UNDEFINED))
     }
 
     /// Sends a copy of a message, marked as forwarded, with the send options.

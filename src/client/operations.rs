@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 use chat_core::{OpError, OpId, Outcome};
-use chat_protocol::MessageId;
+use chat_protocol::{MessageId, Participant};
 use futures::channel::oneshot;
 use futures::FutureExt;
 
@@ -63,6 +63,27 @@ pub(super) fn page(rx: oneshot::Receiver<Answer>) -> OpResult<(usize, bool)> {
     answered(rx)
         .map(|answer| match answer? {
             Outcome::Page { added, has_more } => Ok((added, has_more)),
+            other => Err(unexpected(&other)),
+        })
+        .boxed_local()
+}
+
+/// A page of participants, and where the next one starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParticipantsPage {
+    /// The page, by name.
+    pub participants: Vec<Participant>,
+    /// The `after` of the next page, if there is one.
+    pub next: Option<String>,
+    /// How many are connected.
+    pub count: u32,
+}
+
+/// A participants page's outcome.
+pub(super) fn participants(rx: oneshot::Receiver<Answer>) -> OpResult<ParticipantsPage> {
+    answered(rx)
+        .map(|answer| match answer? {
+            Outcome::Participants { participants, next, count } => Ok(ParticipantsPage { participants, next, count }),
             other => Err(unexpected(&other)),
         })
         .boxed_local()

@@ -158,6 +158,7 @@ impl Harness {
             meeting_id: "m".into(),
             head_seq: 0,
             settings: MeetingSettings::default(),
+            participant_count: 1,
             participants: vec![me],
             limits: Limits::default(),
         });

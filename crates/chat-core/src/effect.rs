@@ -1,6 +1,6 @@
 //! What the reducer asks its caller to do or announce.
 
-use chat_protocol::{ClientFrame, MessageId, RateBucket, RuleViolation};
+use chat_protocol::{ClientFrame, MessageId, Participant, RateBucket, RuleViolation};
 
 use crate::rows::MessageKey;
 
@@ -187,6 +187,15 @@ pub enum Outcome {
         /// Whether older ones exist.
         has_more: bool,
     },
+    /// A page of the participants connected now.
+    Participants {
+        /// The page, by name.
+        participants: Vec<Participant>,
+        /// Where the next page starts, if there is one.
+        next: Option<String>,
+        /// How many are connected.
+        count: u32,
+    },
 }
 
 /// Why an operation failed.
@@ -215,6 +224,9 @@ impl OpError {
 
 impl From<RuleViolation> for OpError {
     fn from(violation: RuleViolation) -> Self {
-        Self::new(&violation.code().to_string(), violation.to_string(), false)
+        let code = violation.code();
+        let mut error = Self::new(&code.to_string(), violation.to_string(), code.is_retryable());
+        error.retry_after_ms = violation.retry_after_ms();
+        error
     }
 }

@@ -2,7 +2,7 @@
 //! progress, and the local user's intents.
 
 use chat_protocol::{
-    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, ServerFrame,
+    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, SendPolicy, ServerFrame,
 };
 use serde_json::{Map, Value};
 
@@ -115,12 +115,27 @@ pub enum Intent {
         /// The echo.
         client_id: ClientId,
     },
-    /// Change the meeting's settings (hosts).
+    /// Change the meeting's settings (hosts); those left `None` stay.
     UpdateSettings {
         /// The operation.
         op: OpId,
         /// Whether everyone may pin.
-        anyone_can_pin: bool,
+        anyone_can_pin: Option<bool>,
+        /// Who may send.
+        who_can_send: Option<SendPolicy>,
+        /// Slow mode, in seconds; 0 is off.
+        slow_mode_secs: Option<u32>,
+    },
+    /// Ask for a page of the participants connected now, by name.
+    ListParticipants {
+        /// The operation, resolved with [`crate::Outcome::Participants`].
+        op: OpId,
+        /// Only names containing this.
+        query: Option<String>,
+        /// The previous page's `next`.
+        after: Option<String>,
+        /// Page size.
+        limit: u32,
     },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),

@@ -25,7 +25,13 @@ fn pins_and_unpins_update_the_pinned_list() {
 fn settings_can_let_everyone_pin() {
     let mut state = joined("ann", Role::Participant, 0);
     assert!(!state.can_pin());
-    let fx = state.apply(event(1, Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true } }), NOW);
+    let fx = state.apply(
+        event(
+            1,
+            Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true, ..MeetingSettings::default() } },
+        ),
+        NOW,
+    );
     assert_eq!(fx, vec![Effect::Changed(Change::Settings)]);
     assert!(state.can_pin());
     let fx = state.apply(Input::Intent(Intent::SetPinned { op: 1, id: "m1".into(), pinned: true }), NOW);

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
 use crate::message::MessageKind;
+use crate::server::SendPolicy;
 
 /// A character a service sends as (Moobius' puppets).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,13 +122,36 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         with: Option<ParticipantId>,
     },
-    /// Change the meeting's settings; hosts only.
+    /// Change the meeting's settings; hosts only. Settings left out keep
+    /// their value.
     #[serde(rename_all = "camelCase")]
     UpdateSettings {
         /// Request id.
         req_id: RequestId,
         /// Whether every participant, not only hosts, may pin and unpin.
-        anyone_can_pin: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        anyone_can_pin: Option<bool>,
+        /// Who may send messages.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        who_can_send: Option<SendPolicy>,
+        /// Slow mode in seconds, 0 (off) to [`crate::rules::MAX_SLOW_MODE_SECS`].
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        slow_mode_secs: Option<u32>,
+    },
+    /// Ask for a page of the participants connected now, ordered by name,
+    /// optionally only those whose name contains `query`.
+    #[serde(rename_all = "camelCase")]
+    Participants {
+        /// Request id.
+        req_id: RequestId,
+        /// Only names containing this, case-insensitively; at most 64 characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        query: Option<String>,
+        /// The `next` of the previous page; `None` for the first.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+        /// Page size, 1 to [`crate::Limits::max_page_size`].
+        limit: u32,
     },
     /// Keep-alive; answered with an empty ack.
     #[serde(rename_all = "camelCase")]
@@ -165,6 +189,7 @@ impl ClientFrame {
             | Self::Unpin { req_id, .. }
             | Self::History { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
+            | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),
         }
     }

@@ -40,6 +40,10 @@ pub enum ErrorCode {
     MessageDeleted,
     /// Too many messages; see `retryAfterMs`.
     RateLimited,
+    /// Only hosts may send messages in this meeting now.
+    HostsOnly,
+    /// Slow mode: this participant's next message is accepted after `retryAfterMs`.
+    SlowMode,
     /// The meeting's message hook refused the message; the message says why.
     Rejected,
     /// The meeting's message hook could not be asked in time, and the server
@@ -52,7 +56,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Whether retrying the same request later can succeed.
     pub fn is_retryable(self) -> bool {
-        matches!(self, Self::RateLimited | Self::Internal | Self::HookUnavailable)
+        matches!(self, Self::RateLimited | Self::SlowMode | Self::Internal | Self::HookUnavailable)
     }
 }
 
@@ -74,7 +78,7 @@ pub struct ErrorFrame {
     pub code: ErrorCode,
     /// A human-readable explanation.
     pub message: String,
-    /// For `rate_limited`: when a retry will be accepted.
+    /// For `rate_limited` and `slow_mode`: when a retry will be accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
     /// For `rate_limited`: which bucket is exhausted.

@@ -32,10 +32,10 @@ pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, 
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Sender, UnknownKind};
 pub use rules::RuleViolation;
-pub use server::{AckResult, MeetingSettings, Participant, RateBucket, Role, ServerFrame};
+pub use server::{AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, Role, SendPolicy, ServerFrame};
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {

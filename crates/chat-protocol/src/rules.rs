@@ -7,7 +7,10 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role};
+use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role, SendPolicy};
+
+/// The longest slow mode a meeting may set: an hour between messages.
+pub const MAX_SLOW_MODE_SECS: u32 = 3_600;
 
 /// Why a rule refuses a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +58,18 @@ pub enum RuleViolation {
     NotService,
     /// The message was deleted for everyone and cannot change.
     Deleted,
+    /// Only hosts (and apps) send in this meeting now.
+    HostsOnly,
+    /// Slow mode: the participant's next message is accepted later.
+    SlowMode {
+        /// Milliseconds until it is.
+        wait_ms: u64,
+    },
+    /// A slow mode longer than [`MAX_SLOW_MODE_SECS`].
+    SlowModeTooLong {
+        /// The seconds asked for.
+        secs: u32,
+    },
 }
 
 impl RuleViolation {
@@ -70,6 +85,17 @@ impl RuleViolation {
                 ErrorCode::Forbidden
             }
             Self::Deleted => ErrorCode::MessageDeleted,
+            Self::HostsOnly => ErrorCode::HostsOnly,
+            Self::SlowMode { .. } => ErrorCode::SlowMode,
+            Self::SlowModeTooLong { .. } => ErrorCode::InvalidRequest,
+        }
+    }
+
+    /// When a retry will be accepted, for a violation that passes with time.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Self::SlowMode { wait_ms } => Some(*wait_ms),
+            _ => None,
         }
     }
 }
@@ -88,6 +114,13 @@ impl fmt::Display for RuleViolation {
             Self::NotHost => f.write_str("only hosts may change meeting settings"),
             Self::NotService => f.write_str("only a service may send as another sender"),
             Self::Deleted => f.write_str("the message was deleted"),
+            Self::HostsOnly => f.write_str("only hosts may send messages in this meeting"),
+            Self::SlowMode { wait_ms } => {
+                write!(f, "slow mode is on; your next message is accepted in {} s", wait_ms.div_ceil(1000))
+            }
+            Self::SlowModeTooLong { secs } => {
+                write!(f, "slow mode of {secs} s; the longest is {MAX_SLOW_MODE_SECS} s")
+            }
         }
     }
 }
@@ -176,6 +209,43 @@ pub fn may_send_as_puppet(requester: &Participant) -> Result<(), RuleViolation> 
     }
 }
 
+/// Everyone sends, unless the meeting lets only hosts; apps (bots and the
+/// meeting's service) belong to its backend and always may.
+pub fn may_send(requester: &Participant, settings: &MeetingSettings) -> Result<(), RuleViolation> {
+    match settings.who_can_send {
+        SendPolicy::Hosts if requester.role == Role::Participant => Err(RuleViolation::HostsOnly),
+        SendPolicy::Everyone | SendPolicy::Hosts => Ok(()),
+    }
+}
+
+/// In slow mode a participant's next message waits `slow_mode_secs` after
+/// their last one (sent at `last_sent_ms`); hosts and apps are not slowed.
+pub fn check_slow_mode(
+    requester: &Participant,
+    settings: &MeetingSettings,
+    last_sent_ms: Option<i64>,
+    now_ms: i64,
+) -> Result<(), RuleViolation> {
+    if settings.slow_mode_secs == 0 || requester.role != Role::Participant {
+        return Ok(());
+    }
+    let Some(last) = last_sent_ms else { return Ok(()) };
+    let next = last.saturating_add(i64::from(settings.slow_mode_secs) * 1000);
+    match u64::try_from(next.saturating_sub(now_ms)) {
+        Ok(wait_ms) if wait_ms > 0 => Err(RuleViolation::SlowMode { wait_ms }),
+        _ => Ok(()),
+    }
+}
+
+/// A slow mode is at most [`MAX_SLOW_MODE_SECS`].
+pub fn check_slow_mode_secs(secs: u32) -> Result<(), RuleViolation> {
+    if secs > MAX_SLOW_MODE_SECS {
+        Err(RuleViolation::SlowModeTooLong { secs })
+    } else {
+        Ok(())
+    }
+}
+
 fn not_deleted(message: &Message) -> Result<(), RuleViolation> {
     if message.content == Content::Deleted {
         Err(RuleViolation::Deleted)
@@ -253,7 +323,7 @@ mod tests {
 
     #[test]
     fn hosts_pin_unless_everyone_may() {
-        let anyone = MeetingSettings { anyone_can_pin: true };
+        let anyone = MeetingSettings { anyone_can_pin: true, ..MeetingSettings::default() };
         assert_eq!(
             may_pin(&person("bob", Role::Participant), &MeetingSettings::default()),
             Err(RuleViolation::PinNotAllowed)
@@ -261,5 +331,24 @@ mod tests {
         assert_eq!(may_pin(&person("bob", Role::Participant), &anyone), Ok(()));
         assert_eq!(may_pin(&person("ann", Role::Host), &MeetingSettings::default()), Ok(()));
         assert_eq!(may_update_settings(&person("bob", Role::Participant)), Err(RuleViolation::NotHost));
+    }
+
+    #[test]
+    fn a_webinar_lets_hosts_and_apps_send_and_slows_only_participants() {
+        let webinar = MeetingSettings { who_can_send: SendPolicy::Hosts, slow_mode_secs: 10, ..Default::default() };
+        assert_eq!(may_send(&person("bob", Role::Participant), &webinar), Err(RuleViolation::HostsOnly));
+        assert_eq!(may_send(&person("bob", Role::Participant), &MeetingSettings::default()), Ok(()));
+        for role in [Role::Host, Role::Bot, Role::Service] {
+            assert_eq!(may_send(&person("ann", role), &webinar), Ok(()));
+            assert_eq!(check_slow_mode(&person("ann", role), &webinar, Some(1_000), 1_001), Ok(()));
+        }
+        let bob = person("bob", Role::Participant);
+        assert_eq!(check_slow_mode(&bob, &webinar, None, 5_000), Ok(()), "a first message is never slowed");
+        let refused = check_slow_mode(&bob, &webinar, Some(1_000), 4_000);
+        assert_eq!(refused, Err(RuleViolation::SlowMode { wait_ms: 7_000 }));
+        assert_eq!(refused.map_err(|v| (v.code(), v.retry_after_ms())), Err((ErrorCode::SlowMode, Some(7_000))));
+        assert_eq!(check_slow_mode(&bob, &webinar, Some(1_000), 11_000), Ok(()));
+        assert_eq!(check_slow_mode_secs(MAX_SLOW_MODE_SECS), Ok(()));
+        assert!(check_slow_mode_secs(MAX_SLOW_MODE_SECS + 1).is_err());
     }
 }

@@ -60,6 +60,42 @@ pub struct Participant {
 pub struct MeetingSettings {
     /// Whether every participant, not only hosts, may pin and unpin.
     pub anyone_can_pin: bool,
+    /// Who may send messages (a webinar lets only hosts speak).
+    #[serde(default)]
+    pub who_can_send: SendPolicy,
+    /// Slow mode: seconds a participant waits between messages; 0 is off.
+    /// Hosts and apps are not slowed.
+    #[serde(default)]
+    pub slow_mode_secs: u32,
+}
+
+/// Who may send messages in a meeting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SendPolicy {
+    /// Every participant.
+    #[default]
+    Everyone,
+    /// Hosts, and the meeting's apps (bots and services).
+    Hosts,
+}
+
+impl SendPolicy {
+    /// Every policy.
+    pub const ALL: [Self; 2] = [Self::Everyone, Self::Hosts];
+
+    /// The lowercase wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::Hosts => "hosts",
+        }
+    }
+
+    /// The policy with this wire name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|policy| policy.as_str() == name)
+    }
 }
 
 /// The two rate-limit buckets.
@@ -113,7 +149,11 @@ pub enum ServerFrame {
         head_seq: Seq,
         /// The meeting's settings.
         settings: MeetingSettings,
-        /// Participants connected now, including this one.
+        /// How many participants are connected now, including this one.
+        participant_count: u32,
+        /// Who is connected now: everyone while the meeting is small; in a
+        /// large one its hosts, this participant and the first page by name
+        /// (ask for more with [`crate::ClientFrame::Participants`]).
         participants: Vec<Participant>,
         /// The limits in force.
         limits: Limits,
@@ -137,21 +177,35 @@ pub enum ServerFrame {
     },
     /// A failed request, or a frame that could not be read.
     Error(ErrorFrame),
-    /// A participant's first connection opened.
-    ParticipantJoined {
-        /// Who joined.
-        participant: Participant,
-    },
-    /// A participant's last connection closed.
-    ParticipantLeft {
-        /// Who left.
-        id: ParticipantId,
-    },
+    /// Who came and went since the last presence frame, coalesced (a few
+    /// frames a second at most). In a large meeting only hosts are named;
+    /// `count` is always the whole meeting's.
+    Presence(PresenceDelta),
     /// A rate-limit bucket that refused a send accepts sends again.
     RateLimitReset {
         /// The bucket.
         bucket: RateBucket,
     },
+}
+
+/// Joins and leaves since the previous presence frame. A participant is in
+/// at most one of the two lists; applying `left`, then `joined`, in either
+/// order gives the same list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PresenceDelta {
+    /// Participants now connected who were not (or whose name changed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<Participant>,
+    /// Participants no longer connected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<ParticipantId>,
+    /// How many participants are connected now.
+    pub count: u32,
+    /// `joined` is everyone connected, replacing the list the client has: a
+    /// large meeting became small enough to be listed in full again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub complete: bool,
 }
 
 /// The outcome of a successful request.
@@ -188,6 +242,17 @@ pub enum AckResult {
         messages: Vec<Message>,
         /// Whether older messages exist.
         has_more: bool,
+    },
+    /// A page of the participants connected now, by name.
+    #[serde(rename_all = "camelCase")]
+    Participants {
+        /// The page, ordered by display name (case-insensitively), then id.
+        participants: Vec<Participant>,
+        /// Where the next page starts, when there is one; pass it as `after`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next: Option<String>,
+        /// How many participants are connected now.
+        count: u32,
     },
     /// Answer to a ping.
     Pong,

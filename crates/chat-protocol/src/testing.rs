@@ -60,6 +60,7 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         meeting_id: "standup".into(),
         head_seq,
         settings: MeetingSettings::default(),
+        participant_count: u32::try_from(participants.len()).unwrap_or(u32::MAX),
         participants,
         limits: Limits::default(),
     }

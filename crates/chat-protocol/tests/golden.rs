@@ -128,7 +128,24 @@ fn client_frames() {
         "client_history_private",
         &ClientFrame::History { req_id: 16, before: None, limit: 40, with: Some("u-bob".into()) },
     );
-    golden("client_update_settings", &ClientFrame::UpdateSettings { req_id: 14, anyone_can_pin: true });
+    golden(
+        "client_update_settings",
+        &ClientFrame::UpdateSettings {
+            req_id: 14,
+            anyone_can_pin: Some(true),
+            who_can_send: Some(SendPolicy::Hosts),
+            slow_mode_secs: Some(30),
+        },
+    );
+    golden(
+        "client_participants",
+        &ClientFrame::Participants {
+            req_id: 17,
+            query: Some("ada".into()),
+            after: Some("bo\u{1f}u-bo".into()),
+            limit: 50,
+        },
+    );
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
 }
 
@@ -138,11 +155,12 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 2,
+            v: 3,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,
-            settings: MeetingSettings { anyone_can_pin: false },
+            settings: MeetingSettings::default(),
+            participant_count: 1,
             participants: vec![ada.clone()],
             limits: Limits::default(),
         },
@@ -204,7 +222,9 @@ fn server_frames() {
         &ServerFrame::Event(EventEnvelope {
             seq: 48,
             time: 6,
-            event: Event::SettingsChanged { settings: MeetingSettings { anyone_can_pin: true } },
+            event: Event::SettingsChanged {
+                settings: MeetingSettings { anyone_can_pin: true, who_can_send: SendPolicy::Hosts, slow_mode_secs: 30 },
+            },
         }),
     );
     golden("server_reset", &ServerFrame::Reset { head_seq: 5000 });
@@ -237,8 +257,33 @@ fn server_frames() {
             bucket: Some(RateBucket::Text),
         }),
     );
-    golden("server_participant_joined", &ServerFrame::ParticipantJoined { participant: ada });
-    golden("server_participant_left", &ServerFrame::ParticipantLeft { id: "u-bob".into() });
+    golden(
+        "server_presence",
+        &ServerFrame::Presence(PresenceDelta {
+            joined: vec![ada.clone()],
+            left: vec!["u-bob".into()],
+            count: 7,
+            complete: false,
+        }),
+    );
+    golden("server_presence_count_only", &ServerFrame::Presence(PresenceDelta { count: 10_000, ..Default::default() }));
+    golden(
+        "server_ack_participants",
+        &ServerFrame::Ack {
+            req_id: 17,
+            result: AckResult::Participants { participants: vec![ada], next: Some("ada\u{1f}u-ada".into()), count: 7 },
+        },
+    );
+    golden(
+        "server_error_slow_mode",
+        &ServerFrame::Error(ErrorFrame {
+            req_id: Some(8),
+            code: ErrorCode::SlowMode,
+            message: "slow mode is on; your next message is accepted in 7 s".into(),
+            retry_after_ms: Some(7_000),
+            bucket: None,
+        }),
+    );
     golden("server_rate_limit_reset", &ServerFrame::RateLimitReset { bucket: RateBucket::File });
 }
 

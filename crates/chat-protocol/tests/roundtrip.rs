@@ -1,7 +1,7 @@
 //! Property tests: any frame a client can build survives the wire unchanged,
 //! and no input text makes the parser panic.
 
-use chat_protocol::{parse_client_frame, ClientFrame, DeleteScope, NewContent};
+use chat_protocol::{parse_client_frame, ClientFrame, DeleteScope, NewContent, SendPolicy};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -69,6 +69,16 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
         (any::<u64>(), any::<Option<u64>>(), any::<u32>(), any::<Option<String>>()).prop_map(
             |(req_id, before, limit, with)| ClientFrame::History { req_id, before, limit, with: with.map(Into::into) }
         ),
+        (any::<u64>(), any::<Option<String>>(), any::<Option<String>>(), any::<u32>())
+            .prop_map(|(req_id, query, after, limit)| ClientFrame::Participants { req_id, query, after, limit }),
+        (any::<u64>(), any::<Option<bool>>(), any::<Option<bool>>(), any::<Option<u32>>()).prop_map(
+            |(req_id, anyone_can_pin, hosts, slow_mode_secs)| ClientFrame::UpdateSettings {
+                req_id,
+                anyone_can_pin,
+                who_can_send: hosts.map(|h| if h { SendPolicy::Hosts } else { SendPolicy::Everyone }),
+                slow_mode_secs,
+            }
+        ),
         any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
     ]
 }
@@ -92,4 +102,13 @@ fn a_roles_name_is_its_wire_name() {
     for role in [Role::Host, Role::Participant, Role::Bot, Role::Service] {
         assert_eq!(serde_json::to_value(role).expect("serialize"), Value::from(role.as_str()));
     }
+}
+
+#[test]
+fn a_send_policys_name_is_its_wire_name() {
+    for policy in SendPolicy::ALL {
+        assert_eq!(serde_json::to_value(policy).expect("serializes"), Value::String(policy.as_str().into()));
+        assert_eq!(SendPolicy::from_name(policy.as_str()), Some(policy));
+    }
+    assert_eq!(SendPolicy::from_name("nobody"), None);
 }

@@ -24,8 +24,14 @@ pub struct Config {
     pub file_url_ttl: Duration,
     /// How long a new connection has to authenticate.
     pub auth_timeout: Duration,
-    /// Frames a connection may have queued before it counts as a slow consumer.
+    /// Chat frames a connection may have queued before it counts as a slow
+    /// consumer (presence waits apart and collapses instead).
     pub send_queue_frames: usize,
+    /// How often, at most, a connection is told who came and went.
+    pub presence_interval: Duration,
+    /// Up to this many participants, everyone is named to everyone; above
+    /// it, presence frames carry the count and hosts, the rest is paged.
+    pub presence_list_limit: u32,
     /// How long a slow consumer's close frame may wait behind the data already
     /// buffered for it: long enough that the client learns why it was closed
     /// and resumes rather than guessing; the write buffer limit bounds the rest.
@@ -129,6 +135,8 @@ impl Config {
             file_url_ttl: Duration::from_secs(24 * 3600),
             auth_timeout: Duration::from_secs(5),
             send_queue_frames: 1024,
+            presence_interval: Duration::from_millis(500),
+            presence_list_limit: 500,
             slow_consumer_close_wait: Duration::from_secs(10),
             resume_window: 1000,
             hook: None,

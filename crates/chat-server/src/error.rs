@@ -68,9 +68,13 @@ impl DomainError {
             }
         };
         let mut frame = ErrorFrame::new(req_id, code, self.to_string());
-        if let Self::RateLimited { bucket, retry_after } = self {
-            frame.retry_after_ms = Some(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX).max(1));
-            frame.bucket = Some(*bucket);
+        match self {
+            Self::RateLimited { bucket, retry_after } => {
+                frame.retry_after_ms = Some(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX).max(1));
+                frame.bucket = Some(*bucket);
+            }
+            Self::Rule(violation) => frame.retry_after_ms = violation.retry_after_ms(),
+            _ => {}
         }
         frame
     }

@@ -10,6 +10,7 @@ mod dump;
 mod files;
 pub mod hook;
 mod offline;
+mod presence;
 mod requests;
 mod session;
 mod synced;
@@ -19,12 +20,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_protocol::{EventEnvelope, MeetingId, Participant, ParticipantId, Role, Seq, ServerFrame, PROTOCOL_VERSION};
+use chat_protocol::{
+    EventEnvelope, MeetingId, MeetingSettings, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION,
+};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use self::dump::{absolute, DumpError, LINK_TTL};
 pub use self::files::{Download, FileError, Upload};
+use self::presence::Presence;
+pub use self::presence::PresenceSlot;
 pub use self::session::Session;
 use crate::auth::Identity;
 use crate::config::Config;
@@ -41,6 +46,10 @@ use crate::store::{Store, StoredEvent};
 pub type Outbound = Arc<str>;
 
 type ConnId = u64;
+
+/// Participants a joining connection is shown by name in a large meeting,
+/// besides the hosts and itself.
+const FIRST_VIEW_PAGE: usize = 50;
 
 /// All meetings with connected participants, and the services they share.
 pub struct Hub {
@@ -81,6 +90,12 @@ pub(crate) struct Room {
 
 pub(crate) struct Members {
     conns: HashMap<ConnId, Member>,
+    /// Who is connected, and the presence not yet told.
+    presence: Presence,
+    /// The meeting's settings, once read; every change passes through here.
+    settings: Option<MeetingSettings>,
+    /// When each participant last had a message accepted, for slow mode.
+    last_sent: HashMap<ParticipantId, i64>,
     /// The meeting's members, once read (only when notices are kept).
     roster: Option<std::collections::HashSet<ParticipantId>>,
     metrics: Arc<Metrics>,
@@ -89,24 +104,19 @@ pub(crate) struct Members {
 struct Member {
     participant: Participant,
     tx: mpsc::Sender<Outbound>,
+    presence: Arc<PresenceSlot>,
     kick: CancellationToken,
 }
 
 impl Members {
-    /// Who is here, as others see them: services work unseen.
-    fn participants(&self) -> Vec<Participant> {
-        let mut seen: Vec<Participant> = Vec::new();
-        for member in self.conns.values().filter(|m| m.participant.role != Role::Service) {
-            if !seen.iter().any(|p| p.id == member.participant.id) {
-                seen.push(member.participant.clone());
-            }
+    /// The meeting's settings, read from `store` the first time.
+    async fn settings(&mut self, store: &dyn Store, meeting: &MeetingId) -> Result<MeetingSettings, DomainError> {
+        if let Some(settings) = &self.settings {
+            return Ok(settings.clone());
         }
-        seen.sort_by(|a, b| a.id.cmp(&b.id));
-        seen
-    }
-
-    fn is_connected(&self, id: &ParticipantId) -> bool {
-        self.conns.values().any(|m| &m.participant.id == id)
+        let settings = store.settings(meeting).await?;
+        self.settings = Some(settings.clone());
+        Ok(settings)
     }
 
     /// Queues a frame for every member `to` accepts; returns to how many. A
@@ -215,7 +225,14 @@ impl Hub {
         if let Some(room) = rooms.get(meeting).and_then(Weak::upgrade) {
             return room;
         }
-        let members = Members { conns: HashMap::new(), roster: None, metrics: Arc::clone(&self.metrics) };
+        let members = Members {
+            conns: HashMap::new(),
+            presence: Presence::new(self.config.presence_list_limit),
+            settings: None,
+            last_sent: HashMap::new(),
+            roster: None,
+            metrics: Arc::clone(&self.metrics),
+        };
         let room = Arc::new(Room { meeting: meeting.clone(), members: tokio::sync::Mutex::new(members) });
         rooms.insert(meeting.clone(), Arc::downgrade(&room));
         room
@@ -232,24 +249,24 @@ impl Hub {
         let room = self.room(&identity.meeting);
         let (tx, rx) = mpsc::channel(self.config.send_queue_frames);
         let kick = CancellationToken::new();
+        let presence = Arc::new(PresenceSlot::default());
         let me = identity.participant;
         let conn_id = self.next_conn.fetch_add(1, Ordering::Relaxed);
         {
             let mut members = room.members.lock().await;
             let head_seq = self.store.head_seq(&room.meeting).await?;
-            let settings = self.store.settings(&room.meeting).await?;
-            // A service comes and goes unannounced.
-            let already_connected = members.is_connected(&me.id) || me.role == Role::Service;
-            let mut participants = members.participants();
-            if !already_connected {
-                participants.push(me.clone());
+            let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
+            if members.presence.connect(&me) {
+                room.tell_presence_soon(&mut members, self.config.presence_interval);
             }
+            let participants = members.presence.first_view(&me, FIRST_VIEW_PAGE);
             let mut queue = vec![serialize(&ServerFrame::Welcome {
                 v: PROTOCOL_VERSION,
                 me: me.clone(),
                 meeting_id: room.meeting.clone(),
                 head_seq,
                 settings,
+                participant_count: members.presence.count(),
                 participants,
                 limits: self.config.limits.clone(),
             })];
@@ -269,17 +286,15 @@ impl Hub {
                     break;
                 }
             }
-            if !already_connected {
-                let joined = serialize(&ServerFrame::ParticipantJoined { participant: me.clone() });
-                members.broadcast(&joined, |_| true);
-            }
-            members.conns.insert(conn_id, Member { participant: me.clone(), tx: tx.clone(), kick: kick.clone() });
-            if members.has_people() {
+            let member =
+                Member { participant: me.clone(), tx: tx.clone(), presence: Arc::clone(&presence), kick: kick.clone() };
+            members.conns.insert(conn_id, member);
+            if members.presence.has_people() {
                 self.meeting_resumed(&room.meeting);
             }
             self.member_joined(&mut members, &room.meeting, &me.id, me.role).await;
         }
-        Ok((Session::new(Arc::clone(self), room, conn_id, me, tx, kick), rx))
+        Ok((Session::new(Arc::clone(self), room, conn_id, me, tx, presence, kick), rx))
     }
 
     /// Signs the file URLs inside an event and wraps it as a frame.
@@ -299,17 +314,33 @@ impl Hub {
 
 impl Room {
     /// Removes a connection (if a slow-consumer kick has not already) and
-    /// tells the others when it was the participant's last one. Returns
-    /// whether the last person left with it.
-    async fn leave(&self, conn_id: ConnId, participant: &ParticipantId) -> bool {
+    /// tells the others, soon, when it was the participant's last one.
+    /// Returns whether the last person left with it.
+    async fn leave(self: &Arc<Self>, conn_id: ConnId, participant: &Participant, interval: Duration) -> bool {
         let mut members = self.members.lock().await;
-        let removed = members.conns.remove(&conn_id);
-        let service = removed.as_ref().is_some_and(|m| m.participant.role == Role::Service);
-        if !service && !members.is_connected(participant) {
-            let left = serialize(&ServerFrame::ParticipantLeft { id: participant.clone() });
-            members.broadcast(&left, |_| true);
+        members.conns.remove(&conn_id);
+        if members.presence.disconnect(&participant.id) {
+            self.tell_presence_soon(&mut members, interval);
         }
-        let person = removed.is_some_and(|m| !m.participant.role.is_app());
-        person && !members.has_people()
+        !participant.role.is_app() && !members.presence.has_people()
+    }
+
+    /// Tells everyone connected the presence changes of the next `interval`
+    /// in one frame, unless such a frame is already due.
+    fn tell_presence_soon(self: &Arc<Self>, members: &mut Members, interval: Duration) {
+        if members.presence.flush_due {
+            return;
+        }
+        members.presence.flush_due = true;
+        let room = Arc::clone(self);
+        tokio::spawn(async move {
+            tokio::time::sleep(interval).await;
+            let mut members = room.members.lock().await;
+            if let Some(told) = members.presence.flush() {
+                for member in members.conns.values() {
+                    member.presence.offer(&told);
+                }
+            }
+        });
     }
 }

@@ -106,9 +106,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::PAYLOAD_TOO_LARGE
         }
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::HostsOnly => StatusCode::FORBIDDEN,
         ErrorCode::MessageDeleted => StatusCode::GONE,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited | ErrorCode::SlowMode => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::HookUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         // `internal`, and any code newer than this table.

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::App;
 use crate::auth::{Identity, TokenError};
-use crate::hub::Outbound;
+use crate::hub::{Outbound, PresenceSlot};
 
 /// Frames larger than this are refused by the WebSocket layer itself (the
 /// connection closes with 1009); frames between the protocol limit and this
@@ -132,6 +132,7 @@ where
     let writer = tokio::spawn(write_frames(
         write,
         queue,
+        session.presence(),
         Closing {
             kicked: session.kicked().clone(),
             shutdown: app.shutdown.clone(),
@@ -224,28 +225,45 @@ struct Closing {
 
 /// Writes queued frames until the connection ends, closing it with the
 /// reason: slow consumer, server shutdown, or nothing when the client left.
-async fn write_frames<W>(mut write: W, mut queue: mpsc::Receiver<Outbound>, closing: Closing)
-where
+///
+/// The queue goes first: a page of participants answered before a presence
+/// frame was offered reaches the client before it, so the client never
+/// re-adds someone the presence frame said had left. Presence waits in its
+/// slot meanwhile, collapsing.
+async fn write_frames<W>(
+    mut write: W,
+    mut queue: mpsc::Receiver<Outbound>,
+    presence: Arc<PresenceSlot>,
+    closing: Closing,
+) where
     W: Sink<WsMessage> + Unpin,
 {
     let Closing { kicked, shutdown, reader_done, slow_consumer_wait, frames_out } = closing;
     loop {
-        tokio::select! {
+        let sent = tokio::select! {
             biased;
             () = kicked.cancelled() => break,
             () = shutdown.cancelled() => break,
             () = reader_done.cancelled() => break,
             next = queue.recv() => {
                 let Some(frame) = next else { break };
-                let sent = tokio::select! {
+                tokio::select! {
                     sent = write_batch(&mut write, frame, &mut queue, &frames_out) => sent,
                     () = kicked.cancelled() => false,
                     () = shutdown.cancelled() => false,
-                };
-                if !sent {
-                    break;
                 }
             }
+            () = presence.ready() => match presence.take() {
+                Some(frame) => tokio::select! {
+                    sent = write_batch(&mut write, frame, &mut queue, &frames_out) => sent,
+                    () = kicked.cancelled() => false,
+                    () = shutdown.cancelled() => false,
+                },
+                None => true,
+            },
+        };
+        if !sent {
+            break;
         }
     }
     let closing = if kicked.is_cancelled() {

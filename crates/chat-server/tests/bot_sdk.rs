@@ -204,10 +204,14 @@ async fn a_refused_token_stops_the_bot_with_an_error() {
 async fn wait_presence(alice: &mut Client, joined: bool) {
     loop {
         match alice.next().await {
-            chat_protocol::ServerFrame::ParticipantJoined { participant } if joined && participant.id.0 == "pinger" => {
+            chat_protocol::ServerFrame::Presence(delta)
+                if joined && delta.joined.iter().any(|p| p.id.0 == "pinger") =>
+            {
                 return
             }
-            chat_protocol::ServerFrame::ParticipantLeft { id } if !joined && id.0 == "pinger" => return,
+            chat_protocol::ServerFrame::Presence(delta) if !joined && delta.left.iter().any(|id| id.0 == "pinger") => {
+                return
+            }
             chat_protocol::ServerFrame::Event(envelope) => panic!("an event while waiting for presence: {envelope:?}"),
             _ => {}
         }

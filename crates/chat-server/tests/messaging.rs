@@ -208,9 +208,24 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
     assert!(gus.all_history().await[0].pinned);
     assert_eq!(pin(&mut hana, &id, true).await.ack(), AckResult::Done { seq: None }, "pinning twice changes nothing");
 
-    let refused = gus.request(|req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin: true }).await.error();
+    let refused = gus
+        .request(|req_id| ClientFrame::UpdateSettings {
+            req_id,
+            anyone_can_pin: Some(true),
+            who_can_send: None,
+            slow_mode_secs: None,
+        })
+        .await
+        .error();
     assert_eq!(refused.code, ErrorCode::Forbidden);
-    hana.request(|req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin: true }).await.ack();
+    hana.request(|req_id| ClientFrame::UpdateSettings {
+        req_id,
+        anyone_can_pin: Some(true),
+        who_can_send: None,
+        slow_mode_secs: None,
+    })
+    .await
+    .ack();
     let envelope = gus.next_event().await;
     assert!(matches!(envelope.event, Event::SettingsChanged { ref settings } if settings.anyone_can_pin));
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, Sender};
+use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, SendPolicy, Sender};
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::sqlite::SqliteStore;
 use chat_server::store::{NewMessage, Store, StoredContent, StoredFile};
@@ -96,7 +96,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("{:?}", store.message(&meeting, &"m4".into()).await.map(|m| m.map(|m| m.attachments))));
     let gone = store.delete_for_everyone(&meeting, &"m4".into(), &ann, 16).await.expect("delete m4");
     log.push(format!("{:?} {:?}", gone.orphaned_files, gone.event.envelope));
-    let settings = MeetingSettings { anyone_can_pin: true };
+    let settings = MeetingSettings { anyone_can_pin: true, who_can_send: SendPolicy::Hosts, slow_mode_secs: 15 };
     log.push(format!("{:?}", store.update_settings(&meeting, settings, &ann, 27).await.map(|e| e.envelope)));
     log.push(format!("{:?}", store.settings(&meeting).await));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));

@@ -3,7 +3,7 @@
 
 use chat_protocol::{
     AckResult, ClientId, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, Limits, MeetingId, MeetingSettings,
-    Message, MessageId, Participant, RequestId, Sender, Seq, ServerFrame,
+    Message, MessageId, Participant, PresenceDelta, RequestId, Sender, Seq, ServerFrame,
 };
 
 use super::{ChatState, ConnectionState, Pending, PrivatePages};
@@ -25,22 +25,24 @@ fn op_error(error: &ErrorFrame) -> OpError {
 impl ChatState {
     pub(super) fn on_frame(&mut self, frame: ServerFrame, now: i64, fx: &mut Vec<Effect>) {
         match frame {
-            ServerFrame::Welcome { me, meeting_id, head_seq, settings, participants, limits, .. } => {
+            ServerFrame::Welcome {
+                me,
+                meeting_id,
+                head_seq,
+                settings,
+                participant_count,
+                participants,
+                limits,
+                ..
+            } => {
+                self.participant_count = participant_count;
                 self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx)
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
-            ServerFrame::Ack { req_id, result } => self.on_ack(req_id, result, fx),
+            ServerFrame::Ack { req_id, result } => self.on_ack(req_id, result, now, fx),
             ServerFrame::Error(error) => self.on_error(error, now, fx),
-            ServerFrame::ParticipantJoined { participant } => {
-                self.participants.retain(|p| p.id != participant.id);
-                self.participants.push(participant);
-                fx.push(Effect::Changed(Change::Participants));
-            }
-            ServerFrame::ParticipantLeft { id } => {
-                self.participants.retain(|p| p.id != id);
-                fx.push(Effect::Changed(Change::Participants));
-            }
+            ServerFrame::Presence(delta) => self.on_presence(delta, fx),
             ServerFrame::RateLimitReset { bucket } => {
                 if self.rate_limited_until.remove(&bucket).is_some() {
                     fx.push(Effect::Changed(Change::RateLimitReset(bucket)));
@@ -77,6 +79,24 @@ impl ChatState {
             self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
         }
         self.resend_pending(fx);
+    }
+
+    /// Applies who came and went. Either list may name someone this client
+    /// never knew or already has: applying is idempotent.
+    fn on_presence(&mut self, delta: PresenceDelta, fx: &mut Vec<Effect>) {
+        if delta.complete {
+            self.participants = delta.joined;
+        } else {
+            self.participants.retain(|p| !delta.left.contains(&p.id));
+            for participant in delta.joined {
+                match self.participants.iter_mut().find(|p| p.id == participant.id) {
+                    Some(known) => *known = participant,
+                    None => self.participants.push(participant),
+                }
+            }
+        }
+        self.participant_count = delta.count;
+        fx.push(Effect::Changed(Change::Participants));
     }
 
     /// Sends every echo that is ready and unconfirmed, with its original client id.
@@ -200,10 +220,11 @@ impl ChatState {
         self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
     }
 
-    fn on_ack(&mut self, req_id: RequestId, result: AckResult, fx: &mut Vec<Effect>) {
+    fn on_ack(&mut self, req_id: RequestId, result: AckResult, now: i64, fx: &mut Vec<Effect>) {
         let Some(pending) = self.requests.remove(&req_id) else { return };
         match (pending, result) {
             (Pending::Send(client_id), AckResult::Sent { id, seq, time, modified, .. }) => {
+                self.last_sent_at = Some(now);
                 let Some(from) = self.echo_row(&client_id) else { return };
                 // The server changed what was sent: only its event says how, and
                 // confirms the echo with the stored message when it arrives.
@@ -256,6 +277,10 @@ impl ChatState {
                 if let Some(op) = op {
                     fx.push(Effect::Resolve { op, outcome: Outcome::Page { added, has_more } });
                 }
+            }
+            (Pending::Op(op), AckResult::Participants { participants, next, count }) => {
+                self.participant_count = count;
+                fx.push(Effect::Resolve { op, outcome: Outcome::Participants { participants, next, count } });
             }
             (Pending::Op(op), _) => fx.push(Effect::Resolve { op, outcome: Outcome::Done }),
             (Pending::Send(_) | Pending::Page(..), _) => {}

@@ -43,9 +43,17 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
-            Intent::UpdateSettings { op, anyone_can_pin } => {
+            Intent::UpdateSettings { op, anyone_can_pin, who_can_send, slow_mode_secs } => {
                 if self.require_connected(op, fx) {
-                    self.request(Pending::Op(op), |req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin }, fx);
+                    let build =
+                        |req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin, who_can_send, slow_mode_secs };
+                    self.request(Pending::Op(op), build, fx);
+                }
+            }
+            Intent::ListParticipants { op, query, after, limit } => {
+                if self.require_connected(op, fx) {
+                    let build = |req_id| ClientFrame::Participants { req_id, query, after, limit };
+                    self.request(Pending::Op(op), build, fx);
                 }
             }
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
@@ -133,6 +141,9 @@ impl ChatState {
             .and_then(|()| rules::check_metadata(&draft.metadata, &draft.details, &self.limits))
             .and_then(|()| rules::check_target_count(draft.targets.len(), &self.limits))
         {
+            return Some(violation.into());
+        }
+        if let Some(violation) = self.send_blocked(now) {
             return Some(violation.into());
         }
         match self.rate_limited_until(RateBucket::of(draft.content.kind(), draft.attachments.len())) {

@@ -82,7 +82,7 @@ impl Hub {
             .roster
             .iter()
             .flatten()
-            .filter(|id| **id != message.sender.id && message.visible_to(id) && !members.is_connected(id))
+            .filter(|id| **id != message.sender.id && message.visible_to(id) && !members.presence.is_connected(id))
             .cloned()
             .collect();
         for member in away {

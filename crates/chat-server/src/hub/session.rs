@@ -5,18 +5,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chat_protocol::{
-    AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, MeetingSettings, Message, MessageId, MessageKind,
-    NewContent, Participant, ParticipantId, Puppet, RateBucket, Sender, Seq, ServerFrame,
+    AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, Message, MessageId, MessageKind, NewContent,
+    Participant, ParticipantId, Puppet, RateBucket, Sender, Seq, ServerFrame,
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 mod changes;
+mod webinar;
 
 use super::hook::{HookDraft, Rewritable};
-use super::{serialize, unix_secs, ConnId, Hub, Outbound, Room};
+use super::{serialize, unix_secs, ConnId, Hub, Outbound, PresenceSlot, Room};
 use crate::error::DomainError;
-use crate::permissions;
 use crate::store::{NewMessage, StoreError, StoredContent};
 use crate::validation;
 
@@ -27,6 +27,7 @@ pub struct Session {
     conn_id: ConnId,
     me: Participant,
     tx: mpsc::Sender<Outbound>,
+    presence: Arc<PresenceSlot>,
     kick: CancellationToken,
     reset_notice_pending: Arc<[AtomicBool; 2]>,
     /// Names this connection in the chat dump (RealtimeKit's `sessionId`).
@@ -55,6 +56,7 @@ impl Session {
         conn_id: ConnId,
         me: Participant,
         tx: mpsc::Sender<Outbound>,
+        presence: Arc<PresenceSlot>,
         kick: CancellationToken,
     ) -> Self {
         Self {
@@ -63,6 +65,7 @@ impl Session {
             conn_id,
             me,
             tx,
+            presence,
             kick,
             reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]),
             session_id: uuid::Uuid::new_v4().to_string(),
@@ -74,9 +77,15 @@ impl Session {
         &self.kick
     }
 
+    /// Where this connection's presence frames wait, apart from its queue:
+    /// they collapse instead of making it a slow consumer.
+    pub fn presence(&self) -> Arc<PresenceSlot> {
+        Arc::clone(&self.presence)
+    }
+
     /// Disconnects from the meeting.
     pub async fn leave(self) {
-        if self.room.leave(self.conn_id, &self.me.id).await {
+        if self.room.leave(self.conn_id, &self.me, self.hub.config.presence_interval).await {
             self.hub.meeting_emptied(&self.room.meeting);
         }
     }
@@ -113,7 +122,12 @@ impl Session {
             ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
             ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
             ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
-            ClientFrame::UpdateSettings { anyone_can_pin, .. } => self.update_settings(anyone_can_pin).await,
+            ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, .. } => {
+                self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs).await
+            }
+            ClientFrame::Participants { query, after, limit, .. } => {
+                self.participants(query.as_deref(), after.as_deref(), limit).await
+            }
             ClientFrame::Ping { .. } => Ok(AckResult::Pong),
         };
         let req_id = req_id.unwrap_or_default();
@@ -247,6 +261,7 @@ impl Session {
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &sender.id, &client_id).await? {
             return Ok(self.sent_ack(&original));
         }
+        self.may_send_now().await?;
         let bucket = RateBucket::of(content.kind(), attachments.len());
         let limiter = match bucket {
             RateBucket::Text => &self.hub.text_limiter,
@@ -255,6 +270,7 @@ impl Session {
         limiter
             .check(&self.room.meeting, &self.me.id)
             .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+
         if let Some(reply_to) = &reply_to {
             self.visible_message(reply_to).await?;
         }
@@ -339,15 +355,5 @@ impl Session {
             self.hub.signer.sign_message(message, now);
         }
         Ok(AckResult::History { messages, has_more: page.has_more })
-    }
-
-    async fn update_settings(&self, anyone_can_pin: bool) -> Result<AckResult, DomainError> {
-        permissions::check_update_settings(&self.me)?;
-        let mut members = self.room.members.lock().await;
-        let settings = MeetingSettings { anyone_can_pin };
-        let event = self.hub.store.update_settings(&self.room.meeting, settings, &self.me.id, crate::now_ms()).await?;
-        let seq = event.envelope.seq;
-        self.hub.deliver(&mut members, event);
-        Ok(AckResult::Done { seq: Some(seq) })
     }
 }

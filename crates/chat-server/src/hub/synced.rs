@@ -8,14 +8,7 @@ use std::sync::Arc;
 use chat_protocol::MeetingId;
 use serde_json::json;
 
-use super::{Hub, Members};
-
-impl Members {
-    /// Whether a person (not an app) is connected.
-    pub(super) fn has_people(&self) -> bool {
-        self.conns.values().any(|m| !m.participant.role.is_app())
-    }
-}
+use super::Hub;
 
 impl Hub {
     /// A person joined `meeting`: it is not over.

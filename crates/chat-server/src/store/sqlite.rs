@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy, Seq,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -106,8 +106,13 @@ impl Store for SqliteStore {
             let payload = serde_json::to_string(&settings).map_err(corrupt)?;
             let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
             tx.execute(
-                "UPDATE meetings SET anyone_can_pin = ?2 WHERE id = ?1",
-                params![meeting.0, settings.anyone_can_pin],
+                "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4 WHERE id = ?1",
+                params![
+                    meeting.0,
+                    settings.anyone_can_pin,
+                    settings.who_can_send == SendPolicy::Hosts,
+                    settings.slow_mode_secs
+                ],
             )?;
             tx.commit()?;
             let record = EventRecord { seq, time: at, kind: EventKind::Settings, actor: by, payload: Some(payload) };

@@ -37,6 +37,7 @@ pub fn test_config(data_dir: &Path) -> Config {
     let mut config = Config::new(data_dir, SECRET.to_vec());
     config.auth_timeout = Duration::from_millis(600);
     config.drain_delay = Duration::ZERO;
+    config.presence_interval = Duration::from_millis(100);
     config
 }
 
@@ -230,6 +231,17 @@ impl Client {
         match next_frame(&mut self.socket).await {
             Ok(frame) => frame,
             Err(code) => panic!("socket closed with {code:?}"),
+        }
+    }
+
+    /// The next presence frame, keeping events that arrive meanwhile.
+    pub async fn next_presence(&mut self) -> chat_protocol::PresenceDelta {
+        loop {
+            match self.next().await {
+                ServerFrame::Presence(delta) => return delta,
+                ServerFrame::Event(envelope) => self.events.push(envelope),
+                other => self.others.push(other),
+            }
         }
     }
 

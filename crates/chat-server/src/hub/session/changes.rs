@@ -104,10 +104,10 @@ impl Session {
     }
 
     pub(super) async fn set_pinned(&self, id: &MessageId, pinned: bool) -> Result<AckResult, DomainError> {
-        let settings = self.hub.store.settings(&self.room.meeting).await?;
-        permissions::check_pin(&self.me, &settings)?;
         self.visible_message(id).await?;
         let mut members = self.room.members.lock().await;
+        let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
+        permissions::check_pin(&self.me, &settings)?;
         let event = self
             .hub
             .store

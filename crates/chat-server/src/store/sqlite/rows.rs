@@ -3,7 +3,8 @@
 //! shifts what a field reads.
 
 use chat_protocol::{
-    ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId, Sender,
+    ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId, SendPolicy,
+    Sender,
 };
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
@@ -142,11 +143,20 @@ pub fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &Message
 
 /// A meeting's settings (the defaults for a meeting never seen).
 pub fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-    let anyone_can_pin = conn
-        .query_row("SELECT anyone_can_pin FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get("anyone_can_pin"))
-        .optional()?
-        .unwrap_or(false);
-    Ok(MeetingSettings { anyone_can_pin })
+    let settings = conn
+        .query_row(
+            "SELECT anyone_can_pin, hosts_only, slow_mode_secs FROM meetings WHERE id = ?1",
+            params![meeting.0],
+            |r| {
+                Ok(MeetingSettings {
+                    anyone_can_pin: r.get("anyone_can_pin")?,
+                    who_can_send: if r.get("hosts_only")? { SendPolicy::Hosts } else { SendPolicy::Everyone },
+                    slow_mode_secs: r.get("slow_mode_secs")?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(settings.unwrap_or_default())
 }
 
 /// Who hid a message for themselves.

@@ -129,6 +129,11 @@ CREATE INDEX files_by_meeting ON files (meeting_id);
 CREATE INDEX files_by_age ON files (created_at);
 CREATE INDEX messages_by_file ON messages (file_id);
 "#,
+    // 9: webinar controls: hosts-only sending and slow mode.
+    r#"
+ALTER TABLE meetings ADD COLUMN hosts_only INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE meetings ADD COLUMN slow_mode_secs INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.

@@ -1,0 +1,79 @@
+//! What large meetings need: a host's settings for who may send and slow
+//! mode, enforced on every send, and the participant list paged and searched
+//! instead of sent whole.
+
+use chat_protocol::{rules, AckResult, SendPolicy};
+
+use super::Session;
+use crate::error::DomainError;
+use crate::permissions;
+use crate::validation;
+
+/// The longest name search accepted, in characters.
+const MAX_QUERY_CHARS: usize = 64;
+
+impl Session {
+    /// Refuses a send the meeting's settings forbid now: only hosts may send,
+    /// or slow mode asks this participant to wait. An accepted send starts the
+    /// participant's slow-mode wait, even if a later check refuses it, so that
+    /// retrying cannot be used to jump the wait.
+    pub(super) async fn may_send_now(&self) -> Result<(), DomainError> {
+        let mut members = self.room.members.lock().await;
+        let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
+        rules::may_send(&self.me, &settings)?;
+        let now = crate::now_ms();
+        rules::check_slow_mode(&self.me, &settings, members.last_sent.get(&self.me.id).copied(), now)?;
+        if settings.slow_mode_secs > 0 {
+            members.last_sent.insert(self.me.id.clone(), now);
+        }
+        Ok(())
+    }
+
+    /// Changes the settings given, keeping the others; hosts only.
+    pub(super) async fn update_settings(
+        &self,
+        anyone_can_pin: Option<bool>,
+        who_can_send: Option<SendPolicy>,
+        slow_mode_secs: Option<u32>,
+    ) -> Result<AckResult, DomainError> {
+        permissions::check_update_settings(&self.me)?;
+        if let Some(secs) = slow_mode_secs {
+            rules::check_slow_mode_secs(secs)?;
+        }
+        let mut members = self.room.members.lock().await;
+        let current = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
+        let mut settings = current.clone();
+        settings.anyone_can_pin = anyone_can_pin.unwrap_or(current.anyone_can_pin);
+        settings.who_can_send = who_can_send.unwrap_or(current.who_can_send);
+        settings.slow_mode_secs = slow_mode_secs.unwrap_or(current.slow_mode_secs);
+        if settings == current {
+            return Ok(AckResult::Done { seq: None });
+        }
+        let event =
+            self.hub.store.update_settings(&self.room.meeting, settings.clone(), &self.me.id, crate::now_ms()).await?;
+        let seq = event.envelope.seq;
+        members.settings = Some(settings);
+        self.hub.deliver(&mut members, event);
+        Ok(AckResult::Done { seq: Some(seq) })
+    }
+
+    /// A page of who is connected, by name, optionally only names containing `query`.
+    pub(super) async fn participants(
+        &self,
+        query: Option<&str>,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<AckResult, DomainError> {
+        validation::check_page_size(limit, &self.hub.config.limits)?;
+        if query.is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS) {
+            return Err(DomainError::InvalidRequest(format!("query must be at most {MAX_QUERY_CHARS} characters")));
+        }
+        let members = self.room.members.lock().await;
+        let page = members.presence.page(query, after, usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(AckResult::Participants {
+            participants: page.participants,
+            next: page.next,
+            count: members.presence.count(),
+        })
+    }
+}
