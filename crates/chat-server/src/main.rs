@@ -89,6 +89,13 @@ struct Args {
     /// Seconds an upload may wait for a message to carry it before it is deleted.
     #[arg(long, env = "CHAT_UNATTACHED_UPLOAD_TTL_SECS", default_value_t = 15 * 60)]
     unattached_upload_ttl_secs: u64,
+    /// Up to this many participants everyone is named to everyone; above it,
+    /// presence frames carry the count and hosts, and the list is paged.
+    #[arg(long, env = "CHAT_PRESENCE_LIST_LIMIT", default_value_t = 500)]
+    presence_list_limit: u32,
+    /// How often, at most, each connection is told who came and went.
+    #[arg(long, env = "CHAT_PRESENCE_INTERVAL_MS", default_value_t = 500)]
+    presence_interval_ms: u64,
     /// Log lines as `text` (no colours unless stdout is a terminal) or `json`.
     #[arg(long, env = "CHAT_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -182,6 +189,8 @@ async fn main() -> anyhow::Result<()> {
     config.chat_synced_grace = std::time::Duration::from_secs(args.chat_synced_grace_secs);
     config.export_private = args.export_private;
     config.offline_grace = std::time::Duration::from_secs(args.offline_grace_secs);
+    config.presence_list_limit = args.presence_list_limit;
+    config.presence_interval = std::time::Duration::from_millis(args.presence_interval_ms.max(1));
     config.drain_delay = std::time::Duration::from_millis(args.drain_delay_ms);
     config.shutdown_deadline = std::time::Duration::from_secs(args.shutdown_deadline_secs);
     config.metrics_addr = args.metrics_addr;
