@@ -14,6 +14,7 @@ pub mod icons;
 pub mod image_viewer;
 pub mod message_item;
 pub mod message_list;
+pub mod participant_picker;
 pub mod pinned_bar;
 
 #[cfg(test)]

@@ -265,3 +265,41 @@ async fn a_bots_messages_say_so_and_a_persons_do_not() {
     assert_eq!(prop(bot, "isBot"), JsValue::TRUE);
     assert_eq!(prop(person, "isBot"), JsValue::UNDEFINED, "a person's message has no isBot");
 }
+
+#[wasm_bindgen_test]
+async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
+    let meeting = unique_meeting("webinar");
+    let host = connect("Hana", &meeting, "host").await;
+    let guest = connect("Gus", &meeting, "participant").await;
+    let _third = connect("Gwen", &meeting, "participant").await;
+    until("everyone is counted", || prop(&guest, "participantCount").as_f64() == Some(3.0)).await;
+
+    let found = call_async(&guest, "searchParticipants", &[options(&[("query", "gw".into())])]).await.unwrap();
+    let people = Array::from(&prop(&found, "participants"));
+    assert_eq!((people.length(), text(&people.get(0), "displayName")), (1, "Gwen".to_owned()));
+    assert_eq!(prop(&found, "count").as_f64(), Some(3.0));
+    let bad = call(&guest, "searchParticipants", &[options(&[("limit", 500.into())])]).unwrap_err();
+    assert_eq!(error_code(&bad), "invalid_argument");
+
+    let refused = call_async(&guest, "updateSettings", &[options(&[("whoCanSend", "hosts".into())])]).await;
+    assert_eq!(error_code(&refused.unwrap_err()), "forbidden");
+    let bad = call(&host, "updateSettings", &[options(&[("whoCanSend", "nobody".into())])]).unwrap_err();
+    assert_eq!(error_code(&bad), "invalid_argument");
+    call_async(&host, "updateSettings", &[options(&[("whoCanSend", "hosts".into())])]).await.unwrap();
+    until("the guest hears of it", || text(&prop(&guest, "settings"), "whoCanSend") == "hosts").await;
+    assert_eq!(text(&prop(&guest, "sendStatus"), "reason"), "hosts_only");
+    let hushed = call_async(&guest, "sendTextMessage", &["may I?".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&hushed), "hosts_only");
+    assert!(messages(&guest).is_empty(), "nothing was queued");
+
+    let slow = options(&[("whoCanSend", "everyone".into()), ("slowModeSecs", 30.into())]);
+    call_async(&host, "updateSettings", &[slow]).await.unwrap();
+    until("the guest may talk", || prop(&prop(&guest, "sendStatus"), "canSend") == JsValue::TRUE).await;
+    call_async(&guest, "sendTextMessage", &["first".into(), JsValue::UNDEFINED]).await.unwrap();
+    let status = prop(&guest, "sendStatus");
+    assert_eq!(text(&status, "reason"), "slow_mode");
+    assert!(prop(&status, "retryAfterMs").as_f64().is_some_and(|ms| ms > 25_000.0));
+    let slowed = call_async(&guest, "sendTextMessage", &["second".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&slowed), "slow_mode");
+    call_async(&host, "sendTextMessage", &["hosts are not slowed".into(), JsValue::UNDEFINED]).await.unwrap();
+}

@@ -111,6 +111,27 @@ export interface Participant {
   role: "host" | "participant" | "bot" | "service";
 }
 
+/** A host's settings: who may pin, who may send (a webinar lets only hosts), slow mode (0 is off). */
+export interface MeetingSettings {
+  anyoneCanPin: boolean;
+  whoCanSend: "everyone" | "hosts";
+  slowModeSecs: number;
+}
+
+/** Whether this user may send now; if not, why (`retryAfterMs` for slow mode). */
+export interface SendStatus {
+  canSend: boolean;
+  reason?: "hosts_only" | "slow_mode";
+  retryAfterMs?: number;
+}
+
+/** A page of the participants connected now, by name; pass `next` as `after` for more. */
+export interface ParticipantsPage {
+  participants: Participant[];
+  next?: string;
+  count: number;
+}
+
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "closed";
 
 /** Error codes: the server's, plus the client's own. */
@@ -220,7 +241,12 @@ export declare class MeetingChat {
   readonly pinned: Message[];
   readonly selfId: string | undefined;
   readonly self: Participant | null;
+  /** Who is here as far as this client knows: everyone in a small meeting; in a large one, hosts and a first page. */
   readonly participants: Participant[];
+  /** How many are here, in a meeting of any size. */
+  readonly participantCount: number;
+  readonly settings: MeetingSettings;
+  readonly sendStatus: SendStatus;
   readonly connectionState: ConnectionState;
   readonly meetingId: string | undefined;
   readonly canPin: boolean;
@@ -237,7 +263,10 @@ export declare class MeetingChat {
   deleteMessage(id: string, options?: { forMe?: boolean }): Promise<void>;
   pin(id: string): Promise<void>;
   unpin(id: string): Promise<void>;
-  updateSettings(settings: { anyoneCanPin: boolean }): Promise<void>;
+  /** Hosts: changes the settings given, keeping the others. */
+  updateSettings(settings: Partial<MeetingSettings>): Promise<void>;
+  /** Participants connected now, searched by name on the server, a page at a time. */
+  searchParticipants(options?: { query?: string; after?: string; limit?: number }): Promise<ParticipantsPage>;
   forwardMessage(id: string, options?: SendOptions): Promise<Message>;
   retryMessage(clientId: string): Promise<Message>;
   discardMessage(clientId: string): void;

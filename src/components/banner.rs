@@ -15,12 +15,20 @@ use crate::store::UiAction;
 pub fn banner() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (connection, limited_until) = use_selector(|client| {
+    let (connection, limited_until, hosts_only, slowed_by, slow_until) = use_selector(|client| {
         let state = client.state();
         let limited = [RateBucket::Text, RateBucket::File].iter().filter_map(|b| state.rate_limited_until(*b)).max();
-        (state.connection(), limited)
+        (state.connection(), limited, state.hosts_only(), state.slowed_by(), state.slow_mode_until())
     });
-    let now = use_now(limited_until.is_some());
+    let now = use_now(limited_until.is_some() || slow_until.is_some());
+    let slow_wait = slow_until.map(|until| ((until - now).max(0) + 999) / 1000).filter(|s| *s > 0);
+    let webinar_text = if hosts_only {
+        Some(chat.locale.t("hostsOnly"))
+    } else if let Some(seconds) = slow_wait {
+        Some(chat.locale.t_with("slowModeWait", "s", &seconds.to_string()))
+    } else {
+        slowed_by.map(|every| chat.locale.t_with("slowModeOn", "s", &every.to_string()))
+    };
     let connection_text = match connection {
         ConnectionState::Connected => None,
         ConnectionState::Connecting => Some(chat.locale.t("connecting")),
@@ -47,6 +55,9 @@ pub fn banner() -> Html {
             }
             if let Some(seconds) = seconds {
                 <p class="mc-banner mc-banner-warning">{ chat.locale.t_with("rateLimited", "s", &seconds.to_string()) }</p>
+            }
+            if let Some(text) = webinar_text {
+                <p class="mc-banner mc-webinar">{ text }</p>
             }
         </div>
         </>

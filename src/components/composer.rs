@@ -55,6 +55,10 @@ fn sources(ui: &Ui) -> Vec<(FileSource, MessageKind)> {
 struct ComposerView {
     max_chars: usize,
     limited_until: Option<i64>,
+    /// Only hosts may send, and this user is not one.
+    hosts_only: bool,
+    /// When slow mode lets this user send again.
+    slow_until: Option<i64>,
     connected: bool,
     reply_name: Option<String>,
     editing_text: Option<String>,
@@ -72,32 +76,43 @@ pub fn composer() -> Html {
     let file_input = use_node_ref();
 
     let (reply_to, editing) = (ui.reply_to.clone(), ui.editing.clone());
-    let ComposerView { max_chars, limited_until, connected, reply_name, editing_text, recipient } =
-        use_selector(move |client| {
-            let state = client.state();
-            ComposerView {
-                max_chars: state.limits().max_text_chars,
-                limited_until: state.rate_limited_until(RateBucket::Text),
-                connected: state.connection() == ConnectionState::Connected,
-                reply_name: reply_to
-                    .as_ref()
-                    .and_then(|id| state.timeline().get(id))
-                    .map(|m| m.sender.display_name.clone()),
-                editing_text: editing.as_ref().and_then(|id| state.timeline().get(id)).and_then(|m| match &m.content {
-                    Content::Text { text } => Some(text.clone()),
-                    _ => None,
-                }),
-                recipient: state.current_conversation().map(|peer| {
-                    state
-                        .participants()
-                        .iter()
-                        .find(|p| &p.id == peer)
-                        .map_or_else(|| peer.0.clone(), |p| p.display_name.clone())
-                }),
-            }
-        });
-    let now = use_now(limited_until.is_some());
-    let rate_limited = limited_until.is_some_and(|until| until > now);
+    let ComposerView {
+        max_chars,
+        limited_until,
+        hosts_only,
+        slow_until,
+        connected,
+        reply_name,
+        editing_text,
+        recipient,
+    } = use_selector(move |client| {
+        let state = client.state();
+        ComposerView {
+            max_chars: state.limits().max_text_chars,
+            limited_until: state.rate_limited_until(RateBucket::Text),
+            hosts_only: state.hosts_only(),
+            slow_until: state.slow_mode_until(),
+            connected: state.connection() == ConnectionState::Connected,
+            reply_name: reply_to
+                .as_ref()
+                .and_then(|id| state.timeline().get(id))
+                .map(|m| m.sender.display_name.clone()),
+            editing_text: editing.as_ref().and_then(|id| state.timeline().get(id)).and_then(|m| match &m.content {
+                Content::Text { text } => Some(text.clone()),
+                _ => None,
+            }),
+            recipient: state.current_conversation().map(|peer| {
+                state
+                    .participants()
+                    .iter()
+                    .find(|p| &p.id == peer)
+                    .map_or_else(|| peer.0.clone(), |p| p.display_name.clone())
+            }),
+        }
+    });
+    let now = use_now(limited_until.is_some() || slow_until.is_some());
+    // Held back by the rate limit or slow mode: the send button waits.
+    let rate_limited = [limited_until, slow_until].into_iter().flatten().any(|until| until > now);
 
     // Entering edit mode loads the message's text. Choosing reply or edit
     // (in a menu, or with Up) brings focus here; mounting the panel does not,
@@ -233,7 +248,8 @@ pub fn composer() -> Html {
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
-                <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} placeholder={t("placeholder")}
+                <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
+                    placeholder={if hosts_only { t("hostsOnly") } else { t("placeholder") }}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
                     aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>

@@ -1,11 +1,14 @@
-//! The header: title, who is here, the private chat selector and the pins toggle.
+//! The header: title, how many are here, the private chat selector, finding
+//! someone to chat with in a meeting of any size, and the pins toggle.
 
 use chat_protocol::ParticipantId;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::icons;
+use super::participant_picker::ParticipantPicker;
 use crate::hooks::use_chat::{use_chat, use_ui};
+use crate::hooks::use_modal::{use_modal, Modal};
 use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
 
@@ -16,25 +19,18 @@ pub struct HeaderProps {
     pub title: AttrValue,
 }
 
-/// Everyone online, plus anyone with a private conversation even if gone now.
+/// Everyone online the client knows of (all of a small meeting), anyone with
+/// a private conversation even if gone now, and the one being viewed.
 fn peers(state: &chat_core::ChatState) -> Vec<(ParticipantId, String)> {
     let me = state.me().map(|p| p.id.clone());
-    let mut peers: Vec<(ParticipantId, String)> = state
-        .participants()
-        .iter()
-        .filter(|p| Some(&p.id) != me.as_ref())
-        .map(|p| (p.id.clone(), p.display_name.clone()))
-        .collect();
-    for conversation in state.private_conversations() {
-        for peer in conversation.peers {
-            if !peers.iter().any(|(id, _)| id == &peer) {
-                let name = state
-                    .timeline()
-                    .private()
-                    .find(|m| m.sender.id == peer)
-                    .map_or_else(|| peer.0.clone(), |m| m.sender.display_name.clone());
-                peers.push((peer, name));
-            }
+    let mut ids: Vec<ParticipantId> = state.participants().iter().map(|p| p.id.clone()).collect();
+    ids.extend(state.private_conversations().into_iter().flat_map(|c| c.peers));
+    ids.extend(state.current_conversation().cloned());
+    let mut peers: Vec<(ParticipantId, String)> = Vec::new();
+    for id in ids {
+        if Some(&id) != me.as_ref() && !peers.iter().any(|(known, _)| known == &id) {
+            let name = state.name_of(&id).map_or_else(|| id.0.clone(), str::to_owned);
+            peers.push((id, name));
         }
     }
     peers
@@ -47,8 +43,24 @@ pub fn header(props: &HeaderProps) -> Html {
     let ui = use_ui();
     let (peers, pins, online, current) = use_selector(|client| {
         let state = client.state();
-        (peers(&state), state.pinned().count(), state.participants().len(), state.current_conversation().cloned())
+        (peers(&state), state.pinned().count(), state.participant_count(), state.current_conversation().cloned())
     });
+    let finding = use_state(|| false);
+    let Modal { dialog, close, onclose } = use_modal(*finding, {
+        let finding = finding.clone();
+        Callback::from(move |()| finding.set(false))
+    });
+    let open_finder = {
+        let finding = finding.clone();
+        Callback::from(move |_| finding.set(true))
+    };
+    let on_pick = {
+        let (client, finding) = (chat.client.clone(), finding.clone());
+        Callback::from(move |participant: chat_protocol::Participant| {
+            finding.set(false);
+            client.join(Some(participant.id));
+        })
+    };
     let t = |key: &str| chat.locale.t(key);
     let on_select = {
         let (ui, client) = (ui.clone(), chat.client.clone());
@@ -66,7 +78,7 @@ pub fn header(props: &HeaderProps) -> Html {
     html! {
         <header class="mc-header">
             <h2 class="mc-title">{ props.title.clone() }</h2>
-            <span class="mc-online">{ format!("● {online}") }</span>
+            <span class="mc-online" aria-label={chat.locale.t_with("here", "n", &online.to_string())}>{ format!("● {online}") }</span>
             <label class="mc-conversation">
                 <span class="mc-visually-hidden">{ t("chatWith") }</span>
                 <select onchange={on_select} aria-label={t("chatWith")}>
@@ -76,6 +88,16 @@ pub fn header(props: &HeaderProps) -> Html {
                     }) }
                 </select>
             </label>
+            <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::search() }</button>
+            <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>
+                <div class="mc-dialog-bar">
+                    <h2 id="mc-find-title" class="mc-dialog-title">{ t("findPeople") }</h2>
+                    <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
+                </div>
+                if *finding {
+                    <ParticipantPicker {on_pick} label={t("privateWith")} />
+                }
+            </dialog>
             if pins > 0 {
                 <button type="button" class="mc-icon-button" onclick={toggle_pins}
                     aria-expanded={ui.pins_open.to_string()}

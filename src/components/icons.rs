@@ -50,6 +50,11 @@ pub fn arrow_down() -> Html {
     icon("M12 5v14M6 13l6 6 6-6")
 }
 
+/// A magnifying glass.
+pub fn search() -> Html {
+    icon("M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l4 4")
+}
+
 /// A cross.
 pub fn close() -> Html {
     icon("M6 6l12 12M18 6 6 18")

@@ -4,12 +4,13 @@
 
 mod frames;
 mod intents;
+mod presence;
 
 use std::collections::HashMap;
 
 use chat_protocol::{
     rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, MessageId, Participant, ParticipantId,
-    RateBucket, RequestId, RuleViolation, Seq,
+    RateBucket, RequestId, Seq,
 };
 
 use crate::echo::{LocalEcho, OutboxEntry};
@@ -90,6 +91,9 @@ pub struct ChatState {
     /// Who is connected, as far as this client was told: everyone in a small
     /// meeting; in a large one the hosts and whoever was shown on joining.
     participants: Vec<Participant>,
+    /// Participants met in pages of the list, newest last and bounded: their
+    /// names, for a private conversation begun with someone found by search.
+    met: Vec<Participant>,
     /// How many are connected, always the server's count.
     participant_count: u32,
     /// When this participant's last message was accepted (local time), for slow mode.
@@ -127,6 +131,7 @@ impl ChatState {
             timeline: Timeline::default(),
             echoes: Vec::new(),
             participants: Vec::new(),
+            met: Vec::new(),
             participant_count: 0,
             last_sent_at: None,
             last_seq: 0,
@@ -230,33 +235,6 @@ impl ChatState {
             }
         }
         targets
-    }
-
-    /// Participants connected now, as far as this client knows them: all of
-    /// them when [`Self::knows_all_participants`], else hosts and a first page
-    /// (ask for pages with [`crate::Intent::ListParticipants`]).
-    pub fn participants(&self) -> &[Participant] {
-        &self.participants
-    }
-
-    /// How many participants are connected now.
-    pub fn participant_count(&self) -> u32 {
-        self.participant_count
-    }
-
-    /// Whether [`Self::participants`] is everyone connected.
-    pub fn knows_all_participants(&self) -> bool {
-        self.participants.len() >= self.participant_count as usize
-    }
-
-    /// Why this participant may not send now, if the meeting's settings say
-    /// so: only hosts send, or slow mode has them wait (until `now` + its
-    /// `retry_after_ms`). What the composer shows before the user types.
-    pub fn send_blocked(&self, now: i64) -> Option<RuleViolation> {
-        let me = self.me.as_ref()?;
-        rules::may_send(me, &self.settings)
-            .and_then(|()| rules::check_slow_mode(me, &self.settings, self.last_sent_at, now))
-            .err()
     }
 
     /// The newest event `seq` applied; the transport resumes from it.

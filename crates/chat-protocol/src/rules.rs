@@ -219,19 +219,30 @@ pub fn may_send(requester: &Participant, settings: &MeetingSettings) -> Result<(
 }
 
 /// In slow mode a participant's next message waits `slow_mode_secs` after
-/// their last one (sent at `last_sent_ms`); hosts and apps are not slowed.
+/// their last one (sent at `last_sent_ms`): when that is, or `None` when they
+/// are not slowed (hosts and apps never are).
+pub fn slow_mode_until(requester: &Participant, settings: &MeetingSettings, last_sent_ms: Option<i64>) -> Option<i64> {
+    if !is_slowed(requester, settings) {
+        return None;
+    }
+    last_sent_ms.map(|last| last.saturating_add(i64::from(settings.slow_mode_secs) * 1000))
+}
+
+/// Whether slow mode is on and applies to `requester` (a participant, not a
+/// host or an app).
+pub fn is_slowed(requester: &Participant, settings: &MeetingSettings) -> bool {
+    settings.slow_mode_secs > 0 && requester.role == Role::Participant
+}
+
+/// Refuses a message sent before [`slow_mode_until`].
 pub fn check_slow_mode(
     requester: &Participant,
     settings: &MeetingSettings,
     last_sent_ms: Option<i64>,
     now_ms: i64,
 ) -> Result<(), RuleViolation> {
-    if settings.slow_mode_secs == 0 || requester.role != Role::Participant {
-        return Ok(());
-    }
-    let Some(last) = last_sent_ms else { return Ok(()) };
-    let next = last.saturating_add(i64::from(settings.slow_mode_secs) * 1000);
-    match u64::try_from(next.saturating_sub(now_ms)) {
+    let until = slow_mode_until(requester, settings, last_sent_ms).unwrap_or(now_ms);
+    match u64::try_from(until.saturating_sub(now_ms)) {
         Ok(wait_ms) if wait_ms > 0 => Err(RuleViolation::SlowMode { wait_ms }),
         _ => Ok(()),
     }

@@ -29,6 +29,11 @@ pub struct Config {
     pub send_queue_frames: usize,
     /// How often, at most, a connection is told who came and went.
     pub presence_interval: Duration,
+    /// In a meeting of 10,000 (proportionally less in a smaller large one),
+    /// how long a connection's writer gathers frames before writing them
+    /// together: thousands of receivers each written once per message would
+    /// cost a system call per delivery.
+    pub large_meeting_linger: Duration,
     /// Up to this many participants, everyone is named to everyone; above
     /// it, presence frames carry the count and hosts, the rest is paged.
     pub presence_list_limit: u32,
@@ -136,6 +141,7 @@ impl Config {
             auth_timeout: Duration::from_secs(5),
             send_queue_frames: 1024,
             presence_interval: Duration::from_millis(500),
+            large_meeting_linger: Duration::from_millis(200),
             presence_list_limit: 500,
             slow_consumer_close_wait: Duration::from_secs(10),
             resume_window: 1000,

@@ -16,7 +16,7 @@ mod session;
 mod synced;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -86,6 +86,10 @@ pub struct Notices {
 pub(crate) struct Room {
     meeting: MeetingId,
     members: tokio::sync::Mutex<Members>,
+    /// How many participants are here when the meeting is large (above the
+    /// presence list limit), else 0: its connections' writers then gather
+    /// frames a moment before writing, longer the larger it is.
+    large: Arc<AtomicU32>,
 }
 
 pub(crate) struct Members {
@@ -233,7 +237,11 @@ impl Hub {
             roster: None,
             metrics: Arc::clone(&self.metrics),
         };
-        let room = Arc::new(Room { meeting: meeting.clone(), members: tokio::sync::Mutex::new(members) });
+        let room = Arc::new(Room {
+            meeting: meeting.clone(),
+            members: tokio::sync::Mutex::new(members),
+            large: Arc::new(AtomicU32::new(0)),
+        });
         rooms.insert(meeting.clone(), Arc::downgrade(&room));
         room
     }
@@ -328,6 +336,8 @@ impl Room {
     /// Tells everyone connected the presence changes of the next `interval`
     /// in one frame, unless such a frame is already due.
     fn tell_presence_soon(self: &Arc<Self>, members: &mut Members, interval: Duration) {
+        let presence = &members.presence;
+        self.large.store(if presence.is_listed_in_full() { 0 } else { presence.count() }, Ordering::Relaxed);
         if members.presence.flush_due {
             return;
         }

@@ -3,7 +3,7 @@
 
 use chat_protocol::{
     AckResult, ClientId, Content, ErrorCode, ErrorFrame, Event, EventEnvelope, Limits, MeetingId, MeetingSettings,
-    Message, MessageId, Participant, PresenceDelta, RequestId, Sender, Seq, ServerFrame,
+    Message, MessageId, Participant, RequestId, Sender, Seq, ServerFrame,
 };
 
 use super::{ChatState, ConnectionState, Pending, PrivatePages};
@@ -79,24 +79,6 @@ impl ChatState {
             self.request_page(None, Some(head_seq + 1), DEFAULT_PAGE_SIZE, None, fx);
         }
         self.resend_pending(fx);
-    }
-
-    /// Applies who came and went. Either list may name someone this client
-    /// never knew or already has: applying is idempotent.
-    fn on_presence(&mut self, delta: PresenceDelta, fx: &mut Vec<Effect>) {
-        if delta.complete {
-            self.participants = delta.joined;
-        } else {
-            self.participants.retain(|p| !delta.left.contains(&p.id));
-            for participant in delta.joined {
-                match self.participants.iter_mut().find(|p| p.id == participant.id) {
-                    Some(known) => *known = participant,
-                    None => self.participants.push(participant),
-                }
-            }
-        }
-        self.participant_count = delta.count;
-        fx.push(Effect::Changed(Change::Participants));
     }
 
     /// Sends every echo that is ready and unconfirmed, with its original client id.
@@ -280,6 +262,7 @@ impl ChatState {
             }
             (Pending::Op(op), AckResult::Participants { participants, next, count }) => {
                 self.participant_count = count;
+                self.meet(&participants);
                 fx.push(Effect::Resolve { op, outcome: Outcome::Participants { participants, next, count } });
             }
             (Pending::Op(op), _) => fx.push(Effect::Resolve { op, outcome: Outcome::Done }),

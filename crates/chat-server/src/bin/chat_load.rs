@@ -1,7 +1,9 @@
 //! `chat-load`: a load generator. N participants join one meeting on a
-//! server on this machine, each sends text messages at a given rate for a
-//! bounded time, and the run prints deliveries per second and send→receive
-//! latency (p50, p99, max). A benchmark, not a test.
+//! server on this machine (spread over a join window, as an all-hands that
+//! starts at a fixed time), each sends text messages at a given rate for a
+//! bounded time, and the run prints deliveries per second, send→receive
+//! latency (p50, p99, max) and how many connections the server closed. A
+//! benchmark, not a test.
 //!
 //! Without `--url` it starts its own server on 127.0.0.1:0 over a temporary
 //! SQLite file, on separate threads, so one command measures the whole path.
@@ -13,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chat_protocol::{
-    ClientFrame, Event, MeetingId, NewContent, Participant, ParticipantId, Role, ServerFrame, PROTOCOL_VERSION,
+    close_code, ClientFrame, MeetingId, NewContent, Participant, ParticipantId, Role, PROTOCOL_VERSION,
 };
 use chat_server::auth::TokenKeys;
 use clap::Parser;
@@ -38,10 +40,44 @@ struct Args {
     /// Seconds of sending (at most 300).
     #[arg(long, default_value_t = 10)]
     duration: u64,
+    /// Seconds over which the participants join, evenly spread; sending
+    /// starts when all have. Default: 2 s plus 4 ms per participant.
+    #[arg(long)]
+    join_within: Option<f64>,
+}
+
+/// What the generator reads of a frame. At 10,000 participants it receives
+/// 200,000 frames a second on the same cores as the server, so it looks for
+/// the few markers it needs instead of parsing JSON; the frames come from
+/// serde_json (or the relay anchor), unindented, with ids it minted itself.
+#[derive(Debug, PartialEq)]
+enum Seen<'a> {
+    /// A `messageCreated` event, with the message's client id.
+    Created(&'a str),
+    Ack,
+    Error,
+    Other,
+}
+
+fn seen(text: &str) -> Seen<'_> {
+    const CLIENT_ID: &str = "\"clientId\":\"";
+    if text.starts_with("{\"type\":\"ack\"") {
+        Seen::Ack
+    } else if text.starts_with("{\"type\":\"error\"") {
+        Seen::Error
+    } else if text.starts_with("{\"type\":\"event\"") && text.contains("\"kind\":\"messageCreated\"") {
+        text.find(CLIENT_ID)
+            .map(|at| &text[at + CLIENT_ID.len()..])
+            .and_then(|rest| rest.split_once('"'))
+            .map_or(Seen::Other, |(id, _)| Seen::Created(id))
+    } else {
+        Seen::Other
+    }
 }
 
 const MAX_DURATION_SECS: u64 = 300;
-const MAX_PARTICIPANTS: usize = 5_000;
+const MAX_PARTICIPANTS: usize = 20_000;
+const MAX_JOIN_WITHIN_SECS: f64 = 300.0;
 const DRAIN: Duration = Duration::from_secs(3);
 
 fn check_loopback(url: &str) -> anyhow::Result<()> {
@@ -81,10 +117,16 @@ fn start_local_server() -> anyhow::Result<(String, String, tempfile::TempDir)> {
     Ok((format!("ws://{addr}/ws"), secret, dir))
 }
 
+#[derive(Default)]
 struct Totals {
+    joined: AtomicU64,
     sent: AtomicU64,
     acked: AtomicU64,
     errors: AtomicU64,
+    /// Connections the server closed as slow consumers.
+    slow_closes: AtomicU64,
+    /// Connections the server closed for another reason.
+    other_closes: AtomicU64,
 }
 
 /// One participant: joins, sends on a schedule until `stop_sending`, and
@@ -95,63 +137,86 @@ async fn participant(
     url: String,
     token: String,
     rate: f64,
+    join_at: Instant,
     epoch: Instant,
     start_sending: Instant,
     stop_sending: Instant,
     stop_reading: Instant,
     totals: Arc<Totals>,
 ) -> anyhow::Result<Vec<u32>> {
+    tokio::time::sleep_until(tokio::time::Instant::from_std(join_at)).await;
     let (socket, _) = tokio_tungstenite::connect_async_with_config(&url, None, true).await?;
+    totals.joined.fetch_add(1, Ordering::Relaxed);
     let (mut write, mut read) = socket.split();
     let auth = ClientFrame::Auth { v: PROTOCOL_VERSION, token, last_seq: None };
     write.send(WsMessage::Text(serde_json::to_string(&auth)?.into())).await?;
     let period = Duration::from_secs_f64(1.0 / rate);
     // Spread first sends over one period so participants do not send in lockstep.
     let phase = period.mul_f64(rand::random::<f64>());
-    let mut next_send = tokio::time::Instant::from_std(start_sending) + phase;
-    let mut latencies = Vec::new();
-    let mut n = 0u64;
-    loop {
-        let now = Instant::now();
-        if now >= stop_reading {
-            break;
-        }
-        let sending = now < stop_sending;
-        tokio::select! {
-            () = tokio::time::sleep_until(next_send), if sending => {
-                let sent_at = epoch.elapsed().as_micros();
-                let frame = ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), NewContent::Text { text: format!("load message {n} from {index}") });
-                write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await?;
-                totals.sent.fetch_add(1, Ordering::Relaxed);
-                n += 1;
-                next_send += period;
+    // Sending and reading run side by side, each with one timer: a timer made
+    // per received frame would cost the generator more than the frame.
+    let sending = async {
+        let mut next_send = tokio::time::Instant::from_std(start_sending) + phase;
+        let stop = tokio::time::Instant::from_std(stop_sending);
+        let mut n = 0u64;
+        while next_send < stop {
+            tokio::time::sleep_until(next_send).await;
+            let sent_at = epoch.elapsed().as_micros();
+            let content = NewContent::Text { text: format!("load message {n} from {index}") };
+            let frame = ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), content);
+            // A socket the server closed ends the sending; the reader counts why.
+            if write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await.is_err() {
+                break;
             }
-            () = tokio::time::sleep_until(tokio::time::Instant::from_std(stop_reading)) => break,
-            message = read.next() => {
-                let Some(message) = message else { break };
-                let WsMessage::Text(text) = message? else { continue };
-                match serde_json::from_str::<ServerFrame>(&text)? {
-                    ServerFrame::Event(envelope) => {
-                        if let Event::MessageCreated { message } = envelope.event {
-                            let sent_at: u128 = message.client_id.as_str().rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
-                            let latency = epoch.elapsed().as_micros().saturating_sub(sent_at);
-                            latencies.push(u32::try_from(latency).unwrap_or(u32::MAX));
-                        }
-                    }
-                    ServerFrame::Ack { .. } => {
-                        totals.acked.fetch_add(1, Ordering::Relaxed);
-                    }
-                    ServerFrame::Error(e) => {
-                        totals.errors.fetch_add(1, Ordering::Relaxed);
-                        eprintln!("participant {index}: {} {}", e.code, e.message);
-                    }
-                    _ => {}
+            totals.sent.fetch_add(1, Ordering::Relaxed);
+            n += 1;
+            next_send += period;
+        }
+        anyhow::Ok(())
+    };
+    let reading = async {
+        let mut latencies = Vec::new();
+        let deadline = tokio::time::sleep_until(tokio::time::Instant::from_std(stop_reading));
+        tokio::pin!(deadline);
+        loop {
+            let message = tokio::select! {
+                biased;
+                () = &mut deadline => break,
+                message = read.next() => message,
+            };
+            let Some(message) = message else { break };
+            let text = match message? {
+                WsMessage::Text(text) => text,
+                WsMessage::Close(frame) => {
+                    let slow = frame.is_some_and(|f| u16::from(f.code) == close_code::SLOW_CONSUMER);
+                    let counter = if slow { &totals.slow_closes } else { &totals.other_closes };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    break;
                 }
+                _ => continue,
+            };
+            match seen(&text) {
+                Seen::Created(client_id) => {
+                    let sent_at: u128 = client_id.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
+                    let latency = epoch.elapsed().as_micros().saturating_sub(sent_at);
+                    latencies.push(u32::try_from(latency).unwrap_or(u32::MAX));
+                }
+                Seen::Ack => {
+                    totals.acked.fetch_add(1, Ordering::Relaxed);
+                }
+                Seen::Error => {
+                    totals.errors.fetch_add(1, Ordering::Relaxed);
+                    eprintln!("participant {index}: {text}");
+                }
+                Seen::Other => {}
             }
         }
-    }
+        anyhow::Ok(latencies)
+    };
+    let (sent, latencies) = tokio::join!(sending, reading);
+    sent?;
     let _ = write.close().await;
-    Ok(latencies)
+    latencies
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
@@ -171,6 +236,9 @@ async fn main() -> anyhow::Result<()> {
     if args.participants == 0 || args.participants > MAX_PARTICIPANTS {
         bail!("--participants must be 1 to {MAX_PARTICIPANTS}");
     }
+    if args.join_within.is_some_and(|secs| !(0.0..=MAX_JOIN_WITHIN_SECS).contains(&secs)) {
+        bail!("--join-within must be 0 to {MAX_JOIN_WITHIN_SECS} seconds");
+    }
     if !(args.rate > 0.0 && args.rate <= 50.0) {
         bail!("--rate must be above 0 and at most 50 messages per second");
     }
@@ -187,12 +255,16 @@ async fn main() -> anyhow::Result<()> {
     };
     let keys = TokenKeys::new(secret.as_bytes());
     let meeting = MeetingId(format!("load-{}", rand::random::<u32>()));
-    let totals = Arc::new(Totals { sent: AtomicU64::new(0), acked: AtomicU64::new(0), errors: AtomicU64::new(0) });
+    let totals = Arc::new(Totals::default());
 
-    // Everyone joins before anyone sends, so every participant can receive every message.
-    let join_time = Duration::from_secs(2) + Duration::from_millis(args.participants as u64 * 4);
+    // Everyone joins before anyone sends, so every participant can receive
+    // every message; a second's grace after the last join.
+    let join_window = match args.join_within {
+        Some(secs) => Duration::from_secs_f64(secs),
+        None => Duration::from_secs(1) + Duration::from_millis(args.participants as u64 * 4),
+    };
     let epoch = Instant::now();
-    let start_sending = epoch + join_time;
+    let start_sending = epoch + join_window + Duration::from_secs(1);
     let stop_sending = start_sending + Duration::from_secs(args.duration);
     let stop_reading = stop_sending + DRAIN;
     let mut tasks = Vec::with_capacity(args.participants);
@@ -204,11 +276,13 @@ async fn main() -> anyhow::Result<()> {
         };
         let token = keys.mint(&who, &meeting, 3600)?;
         let (url, totals) = (url.clone(), Arc::clone(&totals));
+        let join_at = epoch + join_window.mul_f64(index as f64 / args.participants as f64);
         tasks.push(tokio::spawn(participant(
             index,
             url,
             token,
             args.rate,
+            join_at,
             epoch,
             start_sending,
             stop_sending,
@@ -239,7 +313,13 @@ async fn main() -> anyhow::Result<()> {
         args.rate,
         args.rate * args.participants as f64
     );
+    println!("joined              {} within {:.1} s", totals.joined.load(Ordering::Relaxed), join_window.as_secs_f64());
     println!("duration            {} s (+{} s drain)", args.duration, DRAIN.as_secs());
+    println!(
+        "closed by server    {} as slow consumers, {} otherwise",
+        totals.slow_closes.load(Ordering::Relaxed),
+        totals.other_closes.load(Ordering::Relaxed)
+    );
     println!(
         "messages sent       {sent} ({acked} acked, {} errors, {failed} participants failed)",
         totals.errors.load(Ordering::Relaxed)
@@ -256,4 +336,29 @@ async fn main() -> anyhow::Result<()> {
         latencies.last().map_or(0.0, |m| f64::from(*m) / 1000.0)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use chat_protocol::{AckResult, ErrorCode, ErrorFrame, Event, EventEnvelope, ServerFrame};
+
+    use super::*;
+
+    #[test]
+    fn the_markers_it_reads_are_where_serde_json_puts_them() {
+        let message = chat_protocol::testing::text_message("m1", 7, "ann", "hi");
+        let created = ServerFrame::Event(EventEnvelope { seq: 7, time: 1, event: Event::MessageCreated { message } });
+        let text = serde_json::to_string(&created).expect("serializes");
+        assert_eq!(seen(&text), Seen::Created("c-m1"));
+        let ack = ServerFrame::Ack { req_id: 1, result: AckResult::Pong };
+        assert_eq!(seen(&serde_json::to_string(&ack).expect("serializes")), Seen::Ack);
+        let error = ServerFrame::Error(ErrorFrame::new(Some(1), ErrorCode::RateLimited, "slow down"));
+        assert_eq!(seen(&serde_json::to_string(&error).expect("serializes")), Seen::Error);
+        let pin = ServerFrame::Event(EventEnvelope {
+            seq: 8,
+            time: 1,
+            event: Event::MessagePinned { id: "m1".into(), by: "ann".into() },
+        });
+        assert_eq!(seen(&serde_json::to_string(&pin).expect("serializes")), Seen::Other);
+    }
 }

@@ -83,6 +83,11 @@ impl Session {
         Arc::clone(&self.presence)
     }
 
+    /// The meeting's size while it is large (0 while small), for the writer's batching.
+    pub fn large_meeting_size(&self) -> Arc<std::sync::atomic::AtomicU32> {
+        Arc::clone(&self.room.large)
+    }
+
     /// Disconnects from the meeting.
     pub async fn leave(self) {
         if self.room.leave(self.conn_id, &self.me, self.hub.config.presence_interval).await {
