@@ -200,20 +200,18 @@ async fn a_refused_token_stops_the_bot_with_an_error() {
     server.stop().await;
 }
 
-/// Waits until the bot `pinger` has joined (or left) as alice sees it.
+/// Waits until the bot `pinger` has joined (or left) as alice sees it;
+/// events that come first are kept for `next_event`.
 async fn wait_presence(alice: &mut Client, joined: bool) {
     loop {
-        match alice.next().await {
-            chat_protocol::ServerFrame::Presence(delta)
-                if joined && delta.joined.iter().any(|p| p.id.0 == "pinger") =>
-            {
-                return
-            }
-            chat_protocol::ServerFrame::Presence(delta) if !joined && delta.left.iter().any(|id| id.0 == "pinger") => {
-                return
-            }
-            chat_protocol::ServerFrame::Event(envelope) => panic!("an event while waiting for presence: {envelope:?}"),
-            _ => {}
+        let delta = alice.next_presence().await;
+        let named = if joined {
+            delta.joined.iter().any(|p| p.id.0 == "pinger")
+        } else {
+            delta.left.iter().any(|id| id.0 == "pinger")
+        };
+        if named {
+            return;
         }
     }
 }
