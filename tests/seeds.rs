@@ -5,7 +5,7 @@
 
 mod support;
 
-use support::{connect, unique_meeting};
+use support::{connect, prop, unique_meeting, until};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -29,6 +29,8 @@ async fn every_javascript_sample_of_the_realtimekit_guide_does_what_it_says() {
     let meeting = unique_meeting("rtk-samples");
     let ann = connect("Ann", &meeting, "host").await;
     let freddie = connect("Freddie", &meeting, "participant").await;
+    // The samples look Freddie up among Ann's participants: presence reaches her coalesced, a moment later.
+    until("ann sees freddie", || prop(&ann, "participantCount").as_f64() == Some(2.0)).await;
     if let Err(error) = run_realtimekit_samples(&ann, &freddie).await {
         panic!("{}", js_sys::Error::from(error).message());
     }

@@ -101,13 +101,9 @@ pub fn composer() -> Html {
                 Content::Text { text } => Some(text.clone()),
                 _ => None,
             }),
-            recipient: state.current_conversation().map(|peer| {
-                state
-                    .participants()
-                    .iter()
-                    .find(|p| &p.id == peer)
-                    .map_or_else(|| peer.0.clone(), |p| p.display_name.clone())
-            }),
+            recipient: state
+                .current_conversation()
+                .map(|peer| state.name_of(peer).map_or_else(|| peer.0.clone(), str::to_owned)),
         }
     });
     let now = use_now(limited_until.is_some() || slow_until.is_some());
@@ -246,7 +242,7 @@ pub fn composer() -> Html {
             if !editing { <AttachmentTray /> }
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
-                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing}>{ icons::attach() }</button>
+                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
                 <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
                     placeholder={if hosts_only { t("hostsOnly") } else { t("placeholder") }}

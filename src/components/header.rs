@@ -89,15 +89,15 @@ pub fn header(props: &HeaderProps) -> Html {
                 </select>
             </label>
             <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::search() }</button>
-            <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>
-                <div class="mc-dialog-bar">
-                    <h2 id="mc-find-title" class="mc-dialog-title">{ t("findPeople") }</h2>
-                    <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
-                </div>
-                if *finding {
+            if *finding {
+                <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>
+                    <div class="mc-dialog-bar">
+                        <h2 id="mc-find-title" class="mc-dialog-title">{ t("findPeople") }</h2>
+                        <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
+                    </div>
                     <ParticipantPicker {on_pick} label={t("privateWith")} />
-                }
-            </dialog>
+                </dialog>
+            }
             if pins > 0 {
                 <button type="button" class="mc-icon-button" onclick={toggle_pins}
                     aria-expanded={ui.pins_open.to_string()}

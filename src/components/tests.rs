@@ -344,3 +344,44 @@ async fn a_confirmed_message_keeps_its_row() {
     assert!(row.is_connected(), "the same DOM row now shows the confirmed message");
     assert!(row.query_selector(".mc-pending").expect("valid").is_none(), "no longer pending");
 }
+
+#[wasm_bindgen_test]
+async fn the_people_finder_draws_only_the_rows_in_view_and_searches_by_name() {
+    use chat_protocol::{Participant, PresenceDelta, Role};
+    let client = client_with(0);
+    let crowd: Vec<Participant> = (0..3_000)
+        .map(|i| Participant {
+            id: format!("p{i}").into(),
+            display_name: format!("Guest {i:04}"),
+            role: Role::Participant,
+        })
+        .collect();
+    client.feed(Input::Frame(ServerFrame::Presence(PresenceDelta {
+        joined: crowd,
+        left: Vec::new(),
+        count: 3_002,
+        complete: false,
+    })));
+    let panel = Mounted::new(client, Locale::default()).await;
+    assert!(panel.text().contains("3002"), "the header counts everyone");
+    let find: HtmlElement = panel.find(".mc-find").expect("the finder button").unchecked_into();
+    find.click();
+    settle().await;
+    let drawn = panel.count(".mc-people .mc-destination");
+    assert!((1..=20).contains(&drawn), "{drawn} rows drawn of 3,001");
+
+    let search: web_sys::HtmlInputElement = panel.find(".mc-picker-search").expect("the search box").unchecked_into();
+    search.set_value("guest 123");
+    search.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    settle().await;
+    let names: Vec<String> = (0..panel.count(".mc-people .mc-destination"))
+        .filter_map(|i| panel.host.query_selector_all(".mc-people .mc-destination").ok()?.get(i)?.text_content())
+        .collect();
+    assert_eq!(names.len(), 10, "Guest 1230 to 1239: {names:?}");
+    assert!(names.iter().all(|n| n.contains("Guest 123")));
+
+    let first: HtmlElement = panel.find(".mc-people .mc-destination").expect("a row").unchecked_into();
+    first.click();
+    settle().await;
+    assert!(panel.find(".mc-recipient").and_then(|r| r.text_content()).unwrap_or_default().contains("Guest 1230"));
+}

@@ -11,9 +11,11 @@ export async function startServer({
   dataDir = mkdtempSync(join(tmpdir(), "mc-e2e-")),
   addr = "127.0.0.1:0",
   demoDir = join(root, "dist"),
+  extraArgs = [],
 } = {}) {
   const binary = process.env.CHAT_SERVER_BIN ?? join(root, "target/debug/chat-server");
-  const child = spawn(binary, ["--dev", "--addr", addr, "--data-dir", dataDir, "--demo-dir", demoDir], {
+  const args = ["--dev", "--addr", addr, "--data-dir", dataDir, "--demo-dir", demoDir, ...extraArgs];
+  const child = spawn(binary, args, {
     env: { ...process.env, NO_COLOR: "1", RUST_LOG: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -98,3 +98,15 @@ fn hosts_are_never_held_back() {
     state.apply(ack(req, sent), NOW);
     assert_eq!(state.send_blocked(NOW + 1), None);
 }
+
+#[test]
+fn slow_mode_counts_from_ones_own_event_when_it_comes_before_the_ack() {
+    let mut state = joined("ann", Role::Participant, 0);
+    let slow = MeetingSettings { slow_mode_secs: 5, ..MeetingSettings::default() };
+    state.apply(event(1, Event::SettingsChanged { settings: slow }), NOW);
+    let (_, client_id) = send_request(&send_text(&mut state, 1, "c1", "first"));
+    let mut stored = chat_protocol::testing::text_message("m1", 2, "ann", "first");
+    stored.client_id = client_id.into();
+    state.apply(created(stored), NOW + 100);
+    assert_eq!(state.send_blocked(NOW + 1_100), Some(RuleViolation::SlowMode { wait_ms: 4_000 }));
+}

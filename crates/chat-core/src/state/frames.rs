@@ -38,7 +38,7 @@ impl ChatState {
                 self.participant_count = participant_count;
                 self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx)
             }
-            ServerFrame::Event(envelope) => self.on_event(envelope, fx),
+            ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
             ServerFrame::Ack { req_id, result } => self.on_ack(req_id, result, now, fx),
             ServerFrame::Error(error) => self.on_error(error, now, fx),
@@ -94,7 +94,7 @@ impl ChatState {
         }
     }
 
-    fn on_event(&mut self, envelope: EventEnvelope, fx: &mut Vec<Effect>) {
+    fn on_event(&mut self, envelope: EventEnvelope, now: i64, fx: &mut Vec<Effect>) {
         if envelope.seq <= self.last_seq {
             return;
         }
@@ -105,6 +105,10 @@ impl ChatState {
                 let (client_id, id) = (message.client_id.clone(), message.id.clone());
                 // The echo's row before the message enters above it.
                 let echo_row = own.then(|| self.echo_row(&client_id)).flatten();
+                if echo_row.is_some() {
+                    // Sent from here just now (its event may precede its ack): slow mode counts from it.
+                    self.last_sent_at = Some(now);
+                }
                 let added = self.timeline.upsert(message);
                 let Some((key, index)) = self.located(&id) else { return };
                 match echo_row {

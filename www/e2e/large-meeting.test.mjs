@@ -1,0 +1,79 @@
+// End to end, a large meeting: the real server told that more than two is
+// large, so presence names only hosts and the rest is found by searching the
+// server; the panel's people finder, and webinar settings shown before anyone types.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { launchChromium } from "./browser.mjs";
+import { ChatPanel } from "./chat-panel.mjs";
+import { startServer } from "./server.mjs";
+
+const shots = new URL("./screenshots/", import.meta.url).pathname;
+mkdirSync(shots, { recursive: true });
+
+let browser;
+let server;
+
+before(async () => {
+  server = await startServer({ extraArgs: ["--presence-list-limit", "2", "--presence-interval-ms", "100"] });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Calls the JS API of the panel on `panel`'s page. */
+function hostSays(panel, settings) {
+  return panel.page.evaluate((s) => document.querySelector("meeting-chat").chat.updateSettings(s), settings);
+}
+
+test("in a large meeting people are counted, found by name on the server, and talked to privately", async () => {
+  const meeting = `big${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  const dan = await ChatPanel.join(browser, server.url, "Dan", { meeting });
+  await bob.page.locator(".mc-online", { hasText: "4" }).waitFor();
+
+  await bob.page.click(".mc-find");
+  await bob.page.fill(".mc-picker-search", "ca");
+  // The server answers the search: only Cat's name has "ca".
+  await bob.page.waitForFunction(() => document.querySelectorAll(".mc-people .mc-destination").length === 1);
+  const catRow = bob.page.locator(".mc-people .mc-destination", { hasText: "Cat" });
+  await catRow.waitFor();
+  await bob.page.screenshot({ path: `${shots}large-meeting-finder.png` });
+  await catRow.click();
+  await bob.page.locator(".mc-recipient", { hasText: "Send to: Cat" }).waitFor();
+  await bob.send("psst, Cat");
+  await cat.waitFor("psst, Cat");
+  await bob.send("still just us");
+  await cat.waitFor("still just us");
+  assert.deepEqual(await dan.texts(), [], "Bob wrote to Cat alone");
+
+  for (const panel of [ann, bob, cat, dan]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});
+
+test("a webinar: only hosts send, then slow mode, both shown before anyone types", async () => {
+  const meeting = `web${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+
+  await hostSays(ann, { whoCanSend: "hosts" });
+  await bob.banner().getByText("Only hosts can send messages right now.").waitFor();
+  assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
+  await bob.page.screenshot({ path: `${shots}webinar-hosts-only.png` });
+  await ann.send("Welcome to the webinar");
+  await bob.waitFor("Welcome to the webinar");
+
+  await hostSays(ann, { whoCanSend: "everyone", slowModeSecs: 30 });
+  await bob.banner().getByText("Slow mode: one message every 30 s.").waitFor();
+  await bob.send("a question");
+  await ann.waitFor("a question");
+  await bob.banner().getByText(/Slow mode: you can send again in (29|30) s\./).waitFor();
+  await bob.input.fill("another");
+  assert.equal(await bob.page.locator(".mc-send").isDisabled(), true, "sending waits for slow mode");
+  await bob.page.screenshot({ path: `${shots}webinar-slow-mode.png` });
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});
