@@ -1,8 +1,12 @@
 // <meeting-chat url="wss://…/ws" token="…" lang="en" title="Chat">: the whole
 // panel from one tag. It connects when added to the page and disconnects when removed.
+// Importing it where there is no DOM (a server rendering the page's modules)
+// defines nothing and throws nothing; the element exists where a browser runs it.
 import { mountChatPanel } from "./meeting-chat.js";
 
-class MeetingChatElement extends HTMLElement {
+const ElementBase = globalThis.HTMLElement ?? class {};
+
+class MeetingChatElement extends ElementBase {
   static observedAttributes = ["url", "token", "lang", "title"];
 
   async connectedCallback() {
@@ -46,5 +50,7 @@ class MeetingChatElement extends HTMLElement {
   }
 }
 
-if (!customElements.get("meeting-chat")) customElements.define("meeting-chat", MeetingChatElement);
+if (globalThis.customElements && !customElements.get("meeting-chat")) {
+  customElements.define("meeting-chat", MeetingChatElement);
+}
 export { MeetingChatElement };

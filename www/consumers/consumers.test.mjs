@@ -113,3 +113,14 @@ test("tsc --noEmit passes on a file using the whole API, typed from the installe
   }));
   execFileSync(process.execPath, [join(www, "node_modules/typescript/bin/tsc"), "-p", dir], { stdio: "pipe" });
 });
+
+test("every entry of the installed package imports in Node, as server-rendering frameworks load a page's modules", () => {
+  const dir = installConsumer("plain-page");
+  const script = `
+    const api = await import("meeting-chat");
+    const element = await import("meeting-chat/element");
+    console.log(JSON.stringify([typeof api.connect, typeof api.mountChatPanel, typeof element.MeetingChatElement]));
+  `;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, stdio: "pipe" }).toString();
+  assert.deepEqual(JSON.parse(out), ["function", "function", "function"]);
+});
