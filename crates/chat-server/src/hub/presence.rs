@@ -93,6 +93,8 @@ pub(crate) struct Presence {
     connections: HashMap<ParticipantId, (u32, Participant)>,
     /// The present participants in page order.
     ordered: BTreeMap<SortKey, Participant>,
+    /// The present hosts, shown to every joiner of a large meeting.
+    hosts: BTreeMap<ParticipantId, Participant>,
     /// How many present participants are people, not apps.
     people: usize,
     /// Changes since the last flush.
@@ -116,6 +118,7 @@ impl Presence {
         Self {
             connections: HashMap::new(),
             ordered: BTreeMap::new(),
+            hosts: BTreeMap::new(),
             people: 0,
             unsent: Changes::default(),
             flush_due: false,
@@ -155,6 +158,9 @@ impl Presence {
             return false;
         }
         self.ordered.insert(sort_key(participant), participant.clone());
+        if participant.role == Role::Host {
+            self.hosts.insert(participant.id.clone(), participant.clone());
+        }
         if !participant.role.is_app() {
             self.people += 1;
         }
@@ -171,6 +177,7 @@ impl Presence {
         }
         let Some((_, participant)) = self.connections.remove(id) else { return false };
         self.ordered.remove(&sort_key(&participant));
+        self.hosts.remove(&participant.id);
         if !participant.role.is_app() {
             self.people -= 1;
         }
@@ -185,17 +192,13 @@ impl Presence {
             return self.ordered.values().cloned().collect();
         }
         let mut shown: Vec<Participant> = self.ordered.values().take(page_size).cloned().collect();
-        let extra = self.hosts().chain(std::iter::once(me)).filter(|p| p.role != Role::Service);
+        let extra = self.hosts.values().chain(std::iter::once(me)).filter(|p| p.role != Role::Service);
         for participant in extra {
             if !shown.iter().any(|p| p.id == participant.id) {
                 shown.push(participant.clone());
             }
         }
         shown
-    }
-
-    fn hosts(&self) -> impl Iterator<Item = &Participant> {
-        self.connections.values().map(|(_, p)| p).filter(|p| p.role == Role::Host)
     }
 
     /// Up to `limit` participants after `after` whose name contains `query`.
@@ -293,5 +296,72 @@ impl PresenceSlot {
             Unwritten::Shared(told) => Arc::clone(&told.frame),
             Unwritten::Merged(changes) => changes.frame(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(id: &str, name: &str, role: Role) -> Participant {
+        Participant { id: ParticipantId(id.into()), display_name: name.into(), role }
+    }
+
+    #[test]
+    fn a_second_connection_is_not_a_join_and_only_the_last_one_leaves() {
+        let mut presence = Presence::new(10);
+        let ann = person("ann", "Ann", Role::Participant);
+        assert!(presence.connect(&ann));
+        assert!(!presence.connect(&ann));
+        assert!(!presence.disconnect(&ann.id));
+        assert_eq!((presence.count(), presence.has_people()), (1, true));
+        assert!(presence.disconnect(&ann.id));
+        assert_eq!((presence.count(), presence.has_people()), (0, false));
+        assert!(!presence.disconnect(&ann.id), "an unknown id is no leave");
+        assert!(!presence.connect(&person("svc", "Backend", Role::Service)), "services are never present");
+    }
+
+    #[test]
+    fn a_join_and_leave_within_one_flush_tell_only_the_leave_and_a_large_meeting_names_only_hosts() {
+        let mut presence = Presence::new(2);
+        let ann = person("ann", "Ann", Role::Participant);
+        presence.connect(&ann);
+        presence.disconnect(&ann.id);
+        let told = presence.flush().expect("a change");
+        assert!(told.changes.joined.is_empty() && told.changes.left.contains_key(&ann.id));
+        assert!(presence.flush().is_none(), "nothing new");
+
+        for (id, role) in [("a", Role::Participant), ("b", Role::Participant), ("h", Role::Host)] {
+            presence.connect(&person(id, id, role));
+        }
+        let told = presence.flush().expect("joins");
+        assert_eq!(told.changes.joined.keys().map(|id| id.as_str()).collect::<Vec<_>>(), ["h"]);
+        assert_eq!(told.changes.count, 3);
+        // Small again: everyone is relisted, replacing what clients have.
+        presence.disconnect(&ParticipantId("a".into()));
+        let told = presence.flush().expect("a leave");
+        assert!(told.changes.complete);
+        assert_eq!(told.changes.joined.len(), 2);
+    }
+
+    #[test]
+    fn a_slot_merges_what_its_writer_has_not_written() {
+        let mut presence = Presence::new(10);
+        let slot = PresenceSlot::default();
+        presence.connect(&person("ann", "Ann", Role::Participant));
+        slot.offer(&presence.flush().expect("ann joined"));
+        presence.disconnect(&ParticipantId("ann".into()));
+        presence.connect(&person("bob", "Bob", Role::Participant));
+        slot.offer(&presence.flush().expect("ann left, bob joined"));
+        let frame = slot.take().expect("one frame");
+        let ServerFrame::Presence(delta) = serde_json::from_str(&frame).expect("a frame") else { panic!("{frame}") };
+        assert_eq!(ids(&delta.joined), ["bob"]);
+        assert_eq!(delta.left.iter().map(|id| id.as_str()).collect::<Vec<_>>(), ["ann"]);
+        assert_eq!(delta.count, 1);
+        assert!(slot.take().is_none(), "taken once");
+    }
+
+    fn ids(participants: &[Participant]) -> Vec<&str> {
+        participants.iter().map(|p| p.id.as_str()).collect()
     }
 }
