@@ -10,6 +10,7 @@ pub mod composer;
 pub mod drop_zone;
 pub mod forward_dialog;
 pub mod header;
+pub mod host_settings;
 pub mod icons;
 pub mod image_viewer;
 pub mod message_item;

@@ -5,6 +5,7 @@ use chat_protocol::ParticipantId;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::host_settings::HostSettings;
 use super::icons;
 use super::participant_picker::ParticipantPicker;
 use crate::hooks::use_chat::{use_chat, use_ui};
@@ -89,6 +90,7 @@ pub fn header(props: &HeaderProps) -> Html {
                 </select>
             </label>
             <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::search() }</button>
+            <HostSettings />
             if *finding {
                 <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>
                     <div class="mc-dialog-bar">

@@ -29,6 +29,12 @@ function hostSays(panel, settings) {
   return panel.page.evaluate((s) => document.querySelector("meeting-chat").chat.updateSettings(s), settings);
 }
 
+/** Opens the host's chat settings in the panel. */
+async function openSettings(host) {
+  await host.page.getByRole("button", { name: "Chat settings" }).click();
+  return host.page.locator("dialog[open]");
+}
+
 test("in a large meeting people are counted, found by name on the server, and talked to privately", async () => {
   const meeting = `big${Date.now()}`;
   const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
@@ -60,14 +66,23 @@ test("a webinar: only hosts send, then slow mode, both shown before anyone types
   const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
   const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
 
-  await hostSays(ann, { whoCanSend: "hosts" });
+  assert.equal(await bob.page.getByRole("button", { name: "Chat settings" }).count(), 0, "for hosts only");
+  const settings = await openSettings(ann);
+  await settings.getByLabel("Only hosts can send messages").check();
+  await ann.page.screenshot({ path: `${shots}webinar-host-settings.png` });
+  await ann.page.keyboard.press("Escape");
   await bob.banner().getByText("Only hosts can send messages right now.").waitFor();
   assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
   await bob.page.screenshot({ path: `${shots}webinar-hosts-only.png` });
   await ann.send("Welcome to the webinar");
   await bob.waitFor("Welcome to the webinar");
 
-  await hostSays(ann, { whoCanSend: "everyone", slowModeSecs: 30 });
+  // Through the JS API this time: the panel follows whatever changed them.
+  await hostSays(ann, { whoCanSend: "everyone" });
+  const again = await openSettings(ann);
+  assert.equal(await again.getByLabel("Only hosts can send messages").isChecked(), false);
+  await again.getByLabel("Slow mode").selectOption("30");
+  await ann.page.keyboard.press("Escape");
   await bob.banner().getByText("Slow mode: one message every 30 s.").waitFor();
   await bob.send("a question");
   await ann.waitFor("a question");

@@ -1,0 +1,99 @@
+//! A host's chat settings: who may send (everyone, or hosts only, for a
+//! webinar), slow mode, and whether everyone may pin. Shown to hosts only;
+//! each change goes to the server and its outcome to the panel.
+
+use chat_protocol::{rules, MeetingSettings, SendPolicy};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::icons;
+use crate::hooks::use_chat::use_chat;
+use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_modal::{use_modal, Modal};
+use crate::hooks::use_selector::use_selector;
+
+/// The slow modes offered, in seconds (0 is off).
+const SLOW_MODES: [u32; 5] = [0, 10, 30, 60, 300];
+
+/// One setting changed, the others kept.
+#[derive(Clone, Copy)]
+enum Change {
+    HostsOnly(bool),
+    SlowMode(u32),
+    AnyoneCanPin(bool),
+}
+
+/// The settings button and its dialog, for hosts.
+#[function_component(HostSettings)]
+pub fn host_settings() -> Html {
+    let chat = use_chat();
+    let intents = use_intent();
+    let (may_change, settings) = use_selector(|client| {
+        let state = client.state();
+        let may_change = state.me().is_some_and(|me| rules::may_update_settings(me).is_ok());
+        (may_change, state.settings().clone())
+    });
+    let open = use_state(|| false);
+    let Modal { dialog, close, onclose } = use_modal(*open, {
+        let open = open.clone();
+        Callback::from(move |()| open.set(false))
+    });
+    if !may_change {
+        return html! {};
+    }
+    let change = {
+        let (client, intents) = (chat.client.clone(), intents.clone());
+        move |change: Change| match change {
+            Change::HostsOnly(on) => {
+                let policy = if on { SendPolicy::Hosts } else { SendPolicy::Everyone };
+                intents.run(client.update_settings(None, Some(policy), None));
+            }
+            Change::SlowMode(secs) => intents.run(client.update_settings(None, None, Some(secs))),
+            Change::AnyoneCanPin(on) => intents.run(client.update_settings(Some(on), None, None)),
+        }
+    };
+    let checkbox = |label: String, checked: bool, to_change: fn(bool) -> Change| {
+        let change = change.clone();
+        let onchange = Callback::from(move |event: Event| {
+            change(to_change(event.target_unchecked_into::<HtmlInputElement>().checked()));
+        });
+        html! { <label class="mc-setting"><input type="checkbox" {checked} {onchange} />{ label }</label> }
+    };
+    let on_slow_mode = {
+        let change = change.clone();
+        Callback::from(move |event: Event| {
+            let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+            change(Change::SlowMode(value.parse().unwrap_or(0)));
+        })
+    };
+    let t = |key: &str| chat.locale.t(key);
+    let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs } = settings;
+    let open_dialog = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(true))
+    };
+    html! {
+        <>
+        <button type="button" class="mc-icon-button" onclick={open_dialog} aria-label={t("chatSettings")}>{ icons::sliders() }</button>
+        if *open {
+            <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-settings-title" {onclose}>
+                <div class="mc-dialog-bar">
+                    <h2 id="mc-settings-title" class="mc-dialog-title">{ t("chatSettings") }</h2>
+                    <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
+                </div>
+                { checkbox(t("onlyHostsSend"), who_can_send == SendPolicy::Hosts, Change::HostsOnly) }
+                <label class="mc-setting">{ t("slowMode") }
+                    <select onchange={on_slow_mode}>
+                        { for SLOW_MODES.iter().map(|secs| html! {
+                            <option value={secs.to_string()} selected={*secs == slow_mode_secs}>
+                                { if *secs == 0 { t("off") } else { chat.locale.t_with("everyNSeconds", "s", &secs.to_string()) } }
+                            </option>
+                        }) }
+                    </select>
+                </label>
+                { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
+            </dialog>
+        }
+        </>
+    }
+}
