@@ -264,30 +264,34 @@ impl Hub {
             let mut members = room.members.lock().await;
             let head_seq = self.store.head_seq(&room.meeting).await?;
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
+            // Everything that can fail is read before this connection counts
+            // as present: a join that fails leaves no one behind in the list.
+            let replay = match last_seq {
+                None => Vec::new(),
+                Some(last_seq) if last_seq > head_seq || head_seq - last_seq > self.config.resume_window => {
+                    vec![serialize(&ServerFrame::Reset { head_seq })]
+                }
+                Some(last_seq) => {
+                    let events =
+                        self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
+                    let now = unix_secs();
+                    events.into_iter().map(|envelope| serialize(&self.signed(envelope, now))).collect()
+                }
+            };
             if members.presence.connect(&me) {
                 room.tell_presence_soon(&mut members, self.config.presence_interval);
             }
-            let participants = members.presence.first_view(&me, FIRST_VIEW_PAGE);
-            let mut queue = vec![serialize(&ServerFrame::Welcome {
+            let welcome = serialize(&ServerFrame::Welcome {
                 v: PROTOCOL_VERSION,
                 me: me.clone(),
                 meeting_id: room.meeting.clone(),
                 head_seq,
                 settings,
                 participant_count: members.presence.count(),
-                participants,
+                participants: members.presence.first_view(&me, FIRST_VIEW_PAGE),
                 limits: self.config.limits.clone(),
-            })];
-            if let Some(last_seq) = last_seq {
-                if last_seq > head_seq || head_seq - last_seq > self.config.resume_window {
-                    queue.push(serialize(&ServerFrame::Reset { head_seq }));
-                } else {
-                    let events =
-                        self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
-                    let now = unix_secs();
-                    queue.extend(events.into_iter().map(|envelope| serialize(&self.signed(envelope, now))));
-                }
-            }
+            });
+            let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {
                 if tx.try_send(frame).is_err() {
                     kick.cancel();
