@@ -9,6 +9,11 @@ use crate::hooks::use_now::use_now;
 use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
 
+/// Whole seconds from `now` until `until`, rounded up; none once it has passed.
+fn seconds_left(until: Option<i64>, now: i64) -> Option<i64> {
+    until.map(|until| ((until - now).max(0) + 999) / 1000).filter(|s| *s > 0)
+}
+
 /// Says when the chat is not connected, when sending is paused, and why
 /// the last thing asked for did not work.
 #[function_component(Banner)]
@@ -21,7 +26,7 @@ pub fn banner() -> Html {
         (state.connection(), limited, state.hosts_only(), state.slowed_by(), state.slow_mode_until())
     });
     let now = use_now(limited_until.is_some() || slow_until.is_some());
-    let slow_wait = slow_until.map(|until| ((until - now).max(0) + 999) / 1000).filter(|s| *s > 0);
+    let slow_wait = seconds_left(slow_until, now);
     let webinar_text = if hosts_only {
         Some(chat.locale.t("hostsOnly"))
     } else if let Some(seconds) = slow_wait {
@@ -36,7 +41,7 @@ pub fn banner() -> Html {
         ConnectionState::AuthFailed => Some(chat.locale.t("authFailed")),
         ConnectionState::Closed => Some(chat.locale.t("closed")),
     };
-    let seconds = limited_until.map(|until| ((until - now).max(0) + 999) / 1000).filter(|s| *s > 0);
+    let seconds = seconds_left(limited_until, now);
     let dismiss = {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(UiAction::Notice(None)))

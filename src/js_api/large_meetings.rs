@@ -7,25 +7,11 @@ use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::errors::{invalid_argument, JsResult};
-use super::options::{get, optional_string};
+use super::options::{optional_bool, optional_string, optional_whole};
 use super::{participant_to_js, promise, set, MeetingChat};
 
 /// Participants per page unless `limit` says otherwise.
 const DEFAULT_PAGE: u32 = 50;
-
-fn optional_bool(options: &JsValue, key: &str) -> JsResult<Option<bool>> {
-    get(options, key)
-        .map(|v| v.as_bool().ok_or_else(|| invalid_argument(&format!("`{key}` must be a boolean"))))
-        .transpose()
-}
-
-fn optional_whole(options: &JsValue, key: &str, max: u32) -> JsResult<Option<u32>> {
-    let Some(value) = get(options, key) else { return Ok(None) };
-    match value.as_f64() {
-        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
-        _ => Err(invalid_argument(&format!("`{key}` must be a whole number from 0 to {max}"))),
-    }
-}
 
 #[wasm_bindgen]
 impl MeetingChat {

@@ -33,6 +33,22 @@ pub fn optional_string(object: &JsValue, key: &str) -> JsResult<Option<String>> 
     }
 }
 
+/// Reads an optional boolean property.
+pub fn optional_bool(options: &JsValue, key: &str) -> JsResult<Option<bool>> {
+    get(options, key)
+        .map(|v| v.as_bool().ok_or_else(|| invalid_argument(&format!("`{key}` must be a boolean"))))
+        .transpose()
+}
+
+/// Reads an optional whole number from 0 to `max`.
+pub fn optional_whole(options: &JsValue, key: &str, max: u32) -> JsResult<Option<u32>> {
+    let Some(value) = get(options, key) else { return Ok(None) };
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
+        _ => Err(invalid_argument(&format!("`{key}` must be a whole number from 0 to {max}"))),
+    }
+}
+
 /// A JSON object argument (`metadata`, `details`) as serde_json reads it.
 fn plain_object(value: &JsValue, key: &str) -> JsResult<Map<String, Value>> {
     let json: String = js_sys::JSON::stringify(value)
