@@ -23,6 +23,7 @@ use crate::hub::{Hub, Notices};
 use crate::store::files::{DiskFiles, FileStore};
 use crate::store::outbox::Outbox;
 use crate::store::roster::Roster;
+use crate::store::postgres::PostgresStore;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 use crate::{export, http, ops, rest, serve, webhooks, ws};
@@ -53,6 +54,12 @@ pub enum ServeError {
     Storage {
         /// Where.
         path: std::path::PathBuf,
+        /// Why.
+        source: StoreError,
+    },
+    /// The PostgreSQL database could not be reached or brought up to date.
+    #[error("opening the database: {source}")]
+    Database {
         /// Why.
         source: StoreError,
     },
@@ -124,26 +131,38 @@ pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) 
     (router, app)
 }
 
-/// Opens the SQLite store and the file directory under the configured data
-/// dir, creating them.
-pub fn open_storage(config: &Config) -> Result<Storage, ServeError> {
+/// Opens the file directory under the configured data dir and the
+/// database: PostgreSQL when a database URL is configured, else SQLite in
+/// the data dir (creating what is missing).
+pub async fn open_storage(config: &Config) -> Result<Storage, ServeError> {
     let files_dir = config.files_dir();
     let files = DiskFiles::open(files_dir.clone()).map_err(|source| ServeError::Storage { path: files_dir, source })?;
+    let files = Arc::new(files);
+    if let Some(url) = &config.database_url {
+        let store = PostgresStore::connect(url).await.map_err(|source| ServeError::Database { source })?;
+        return Ok(Storage::on(Arc::new(store), files));
+    }
     let path = config.database_path();
     let store = SqliteStore::open(&path).map_err(|source| ServeError::Storage { path, source })?;
-    let store = Arc::new(store);
-    Ok(Storage {
-        store: Arc::clone(&store) as Arc<dyn Store>,
-        files: Arc::new(files),
-        outbox: Arc::clone(&store) as Arc<dyn Outbox>,
-        roster: store,
-    })
+    Ok(Storage::on(Arc::new(store), files))
+}
+
+impl Storage {
+    /// Storage on one engine that keeps records, outbox and roster alike.
+    fn on<S: Store + Outbox + Roster>(store: Arc<S>, files: Arc<dyn FileStore>) -> Self {
+        Self {
+            store: Arc::clone(&store) as Arc<dyn Store>,
+            files,
+            outbox: Arc::clone(&store) as Arc<dyn Outbox>,
+            roster: store,
+        }
+    }
 }
 
 /// Serves on `listener` until `shutdown` is cancelled, then closes every
 /// socket with 1001 and waits for in-flight requests.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<(), ServeError> {
-    let storage = open_storage(&config)?;
+    let storage = open_storage(&config).await?;
     let outbox = Arc::clone(&storage.outbox);
     let webhooks = config.webhooks.clone();
     let endpoints: Vec<String> = webhooks.as_ref().map(|w| w.urls.clone()).unwrap_or_default();
@@ -199,9 +218,10 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
         })
     };
     let signer = app.hub.signer().clone();
+    let node: Arc<str> = Arc::from(app.config.node_id.as_str());
     let metrics = Arc::clone(app.hub.metrics());
     let deliveries =
-        webhooks.map(|config| tokio::spawn(webhooks::run(outbox, config, signer, metrics, shutdown.clone())));
+        webhooks.map(|config| tokio::spawn(webhooks::run(outbox, config, signer, metrics, node, shutdown.clone())));
     let sockets = app.sockets.clone();
     let server = async {
         serve::serve_http(listener, router, header_timeout, closing.clone()).await;

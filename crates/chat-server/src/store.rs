@@ -4,13 +4,16 @@
 //! `seq`, in one transaction, and returns the event so the caller can deliver
 //! it. Events are stored without bodies ([`events`]); delivering one reads the
 //! message's current state, so a body deleted for everyone is gone from every
-//! event. Engines: [`sqlite`], and [`memory`] for domain tests. Uploaded bytes
+//! event. Engines: [`sqlite`] (one node), [`postgres`] (any number of nodes),
+//! and [`memory`] for domain tests. Uploaded bytes
 //! live behind [`files::FileStore`].
 
+pub mod columns;
 pub mod events;
 pub mod files;
 pub mod memory;
 pub mod outbox;
+pub mod postgres;
 pub mod roster;
 pub mod sqlite;
 pub mod uploads;
@@ -302,6 +305,10 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError>;
+    /// Every event after `after`, at most `limit`, oldest first, with its
+    /// audience: what a node delivers when it learns of changes another
+    /// node stored.
+    async fn events_since(&self, meeting: &MeetingId, after: Seq, limit: u64) -> Result<Vec<StoredEvent>, StoreError>;
     /// Messages visible to `viewer` with `seq` below `before`, newest `limit`
     /// of them; with `with`, only the private conversation with that participant.
     async fn history(

@@ -4,7 +4,8 @@
 //! and retried with doubling waits until it answers 2xx or the delivery is
 //! older than the give-up age (then it is marked dead and logged). Every
 //! endpoint has its own task and cursor: a slow or dead one delays nobody,
-//! and its backlog is rows in the database, not memory.
+//! and its backlog is rows in the database, not memory. In a cluster each
+//! endpoint is leased to one node, so each item goes out once, in order.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,8 +31,13 @@ const BATCH: u32 = 100;
 /// How often an endpoint with nothing to send looks again.
 const POLL: Duration = Duration::from_millis(200);
 const FIRST_BACKOFF: Duration = Duration::from_millis(250);
+/// How long a node's claim on an endpoint lasts unless renewed; a node that
+/// dies hands its endpoints to another within this.
+const LEASE_MS: i64 = 10_000;
+/// How often a node that does not hold an endpoint's lease looks again.
+const LEASE_RETRY: Duration = Duration::from_secs(2);
 
-/// Runs every endpoint's deliveries until `shutdown`.
+/// Runs every endpoint's deliveries until `shutdown`, as `node` of the cluster.
 /// File links in deliveries are signed by `signer`; attempts and backlogs
 /// are counted in `metrics`.
 pub async fn run(
@@ -39,6 +45,7 @@ pub async fn run(
     config: WebhookConfig,
     signer: UrlSigner,
     metrics: Arc<Metrics>,
+    node: Arc<str>,
     shutdown: CancellationToken,
 ) {
     let client = match reqwest::Client::builder().timeout(config.timeout).build() {
@@ -57,6 +64,7 @@ pub async fn run(
             config: Arc::clone(&config),
             signer: signer.clone(),
             metrics: Arc::clone(&metrics),
+            node: Arc::clone(&node),
         };
         endpoints.spawn(endpoint.run(Arc::clone(&outbox), shutdown.clone()));
     }
@@ -107,12 +115,22 @@ struct Endpoint {
     config: Arc<WebhookConfig>,
     signer: UrlSigner,
     metrics: Arc<Metrics>,
+    /// This node, as the holder of the endpoint's lease.
+    node: Arc<str>,
 }
 
 impl Endpoint {
     async fn run(self, outbox: Arc<dyn Outbox>, shutdown: CancellationToken) {
-        let Some(mut cursor) = self.retrying(&shutdown, || outbox.cursor(&self.url)).await else { return };
         loop {
+            let claim = || outbox.claim(&self.url, &self.node, crate::now_ms(), LEASE_MS);
+            let Some(claimed) = self.retrying(&shutdown, claim).await else { return };
+            let Some(mut cursor) = claimed else {
+                // Another node delivers to this endpoint; take over if its lease lapses.
+                tokio::select! {
+                    () = shutdown.cancelled() => return,
+                    () = tokio::time::sleep(LEASE_RETRY) => continue,
+                }
+            };
             let Some(items) = self.retrying(&shutdown, || outbox.items_after(cursor, BATCH)).await else { return };
             if items.is_empty() {
                 tokio::select! {
@@ -122,17 +140,19 @@ impl Endpoint {
             }
             for item in items {
                 let dead = match payload(&item, &self.signer) {
-                    Some((kind, body)) => match self.deliver(&item, &kind, &body, &shutdown).await {
+                    Some((kind, body)) => match self.deliver(&item, &kind, &body, &outbox, &shutdown).await {
                         Some(dead) => dead,
                         None => return,
                     },
                     None => None,
                 };
-                let advanced = self.retrying(&shutdown, || outbox.advance(&self.url, item.id, dead.as_deref())).await;
-                if advanced.is_none() {
-                    return;
+                let advance = || outbox.advance(&self.url, &self.node, item.id, dead.as_deref());
+                match self.retrying(&shutdown, advance).await {
+                    None => return,
+                    // The lease went to another node (this one stalled past it): it resumes from the cursor.
+                    Some(false) => break,
+                    Some(true) => cursor = item.id,
                 }
-                cursor = item.id;
             }
             if let Ok(backlog) = outbox.backlog(cursor).await {
                 let labels = EndpointLabels { endpoint: self.url.clone() };
@@ -153,6 +173,7 @@ impl Endpoint {
         item: &OutboxItem,
         kind: &str,
         body: &Value,
+        outbox: &Arc<dyn Outbox>,
         shutdown: &CancellationToken,
     ) -> Option<Option<String>> {
         let bytes = body.to_string();
@@ -180,6 +201,9 @@ impl Endpoint {
                 () = tokio::time::sleep(wait) => {}
             }
             wait = (wait * 2).min(self.config.max_backoff);
+            // Keep the lease through a long run of retries; a failed renewal
+            // is noticed when the cursor will not advance.
+            let _ = outbox.claim(&self.url, &self.node, crate::now_ms(), LEASE_MS).await;
         }
     }
 

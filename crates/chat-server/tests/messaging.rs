@@ -54,8 +54,7 @@ async fn resending_a_client_id_returns_the_original_ack_and_stores_nothing_twice
     let history = hana.all_history().await;
     assert_eq!(history.len(), 1);
     assert_eq!(text_of(&history[0]), "once");
-    let stored: i64 = open_db(dir.path()).query_row("SELECT COUNT(*) FROM messages", [], |r| r.get(0)).unwrap();
-    assert_eq!(stored, 1);
+    assert_eq!(stored_count(&server, "SELECT COUNT(*) FROM messages").await, 1);
     // Another participant may use the same client id: ids are per sender.
     hana.send_text("same", "mine").await.ack();
     assert_eq!(hana.all_history().await.len(), 2);
@@ -146,13 +145,9 @@ async fn deleting_for_everyone_leaves_a_tombstone_and_erases_the_body_from_stora
     let created = late.next_event().await;
     assert_eq!(created_message(&created).content, Content::Deleted);
 
-    let db = open_db(dir.path());
-    let text: Option<String> =
-        db.query_row("SELECT text FROM messages WHERE id = ?1", [id.as_str()], |r| r.get(0)).unwrap();
-    assert_eq!(text, None);
-    let leaks: i64 =
-        db.query_row("SELECT COUNT(*) FROM events WHERE payload LIKE '%launch%'", [], |r| r.get(0)).unwrap();
-    assert_eq!(leaks, 0);
+    let text = stored_rows(&server, &format!("SELECT text FROM messages WHERE id = '{}'", id.as_str())).await;
+    assert_eq!(text, vec![vec![None]]);
+    assert_eq!(stored_count(&server, "SELECT COUNT(*) FROM events WHERE payload LIKE '%launch%'").await, 0);
     server.stop().await;
 }
 

@@ -1,10 +1,14 @@
-//! The in-memory store the domain tests use keeps the same contract as
-//! SQLite: one scenario runs against both and every answer must match.
+//! Every engine keeps one contract: the same scenario runs against SQLite,
+//! PostgreSQL and the in-memory store the domain tests use, and every
+//! answer must match SQLite's.
+
+mod support;
 
 use std::sync::Arc;
 
 use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, SendPolicy, Sender};
 use chat_server::store::memory::MemoryStore;
+use chat_server::store::postgres::PostgresStore;
 use chat_server::store::sqlite::SqliteStore;
 use chat_server::store::{NewMessage, Store, StoredContent, StoredFile};
 
@@ -125,12 +129,16 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn memory_and_sqlite_answer_every_call_alike() {
+async fn sqlite_postgres_and_memory_answer_every_call_alike() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sqlite = scenario(Arc::new(SqliteStore::open(&dir.path().join("chat.db")).expect("sqlite"))).await;
+    let url = support::postgres::Postgres::shared().fresh_database();
+    let postgres = scenario(Arc::new(PostgresStore::connect(&url).await.expect("postgres"))).await;
     let memory = scenario(Arc::new(MemoryStore::default())).await;
-    assert_eq!(sqlite.len(), memory.len());
-    for (index, (expected, actual)) in sqlite.iter().zip(&memory).enumerate() {
-        assert_eq!(expected, actual, "answer {index}");
+    for (engine, answers) in [("postgres", &postgres), ("memory", &memory)] {
+        assert_eq!(sqlite.len(), answers.len(), "{engine}");
+        for (index, (expected, actual)) in sqlite.iter().zip(answers).enumerate() {
+            assert_eq!(expected, actual, "{engine}: answer {index}");
+        }
     }
 }

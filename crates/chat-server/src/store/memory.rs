@@ -81,6 +81,11 @@ impl State {
             .get(meeting)
             .and_then(|m| m.events.last())
             .ok_or_else(|| StoreError::Corrupt("no event".into()))?;
+        self.current(stored)
+    }
+
+    /// A stored event with its message's current state and audience.
+    fn current(&self, stored: &StoredRecord) -> Result<StoredEvent, StoreError> {
         self.deliverable(stored, stored.message.as_ref().map(|id| self.hidden_by(id)).unwrap_or_default())
     }
 
@@ -340,6 +345,14 @@ impl Store for MemoryStore {
                 }
             }
             Ok(out)
+        })
+    }
+
+    async fn events_since(&self, meeting: &MeetingId, after: Seq, limit: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        self.with(|s| {
+            let Some(events) = s.meetings.get(meeting).map(|m| &m.events) else { return Ok(Vec::new()) };
+            let after = events.iter().filter(|e| e.record.seq > after);
+            after.take(usize::try_from(limit).unwrap_or(usize::MAX)).map(|stored| s.current(stored)).collect()
         })
     }
 

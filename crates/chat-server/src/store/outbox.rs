@@ -2,7 +2,8 @@
 //! kept until every endpoint has it. A message event enters it in the
 //! transaction that stores the change, so nothing stored is ever untold;
 //! notices (an offline member, a meeting's chat synced) are added by the
-//! domain. Each endpoint has a cursor, so a restart resumes where it was.
+//! domain. Each endpoint has a cursor, so a restart resumes where it was, and
+//! a lease, so one node of a cluster delivers it.
 
 use async_trait::async_trait;
 use chat_protocol::MeetingId;
@@ -41,15 +42,19 @@ pub enum OutboxBody {
 /// The outbox, whatever the engine.
 #[async_trait]
 pub trait Outbox: Send + Sync + 'static {
-    /// The last item `endpoint` was given. An endpoint seen for the first
-    /// time starts after the newest item: it is told what happens from now.
-    async fn cursor(&self, endpoint: &str) -> Result<i64, StoreError>;
+    /// Takes or renews the lease on `endpoint`'s deliveries for `owner` (a
+    /// node) until `now + lease_ms`, and returns the last item the endpoint
+    /// was given; `None` while another node's lease holds. An endpoint seen
+    /// for the first time starts after the newest item: it is told what
+    /// happens from now.
+    async fn claim(&self, endpoint: &str, owner: &str, now: i64, lease_ms: i64) -> Result<Option<i64>, StoreError>;
     /// Items after `after`, oldest first, at most `limit`.
     async fn items_after(&self, after: i64, limit: u32) -> Result<Vec<OutboxItem>, StoreError>;
     /// How many items come after `after`: an endpoint's backlog.
     async fn backlog(&self, after: i64) -> Result<u64, StoreError>;
-    /// Records that `endpoint` has item `id` (or gave up on it, with why).
-    async fn advance(&self, endpoint: &str, id: i64, dead: Option<&str>) -> Result<(), StoreError>;
+    /// Records that `endpoint` has item `id` (or gave up on it, with why),
+    /// if `owner` still holds its lease; returns whether it did.
+    async fn advance(&self, endpoint: &str, owner: &str, id: i64, dead: Option<&str>) -> Result<bool, StoreError>;
     /// Adds a notice.
     async fn add_notice(&self, meeting: &MeetingId, kind: &str, payload: &Value, at: i64) -> Result<(), StoreError>;
     /// Drops the items every one of `endpoints` has (every item when there is none).

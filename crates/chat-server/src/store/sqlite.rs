@@ -295,6 +295,11 @@ impl Store for SqliteStore {
         self.run(move |conn| reads::events_after(conn, &meeting, &viewer, after, limit)).await
     }
 
+    async fn events_since(&self, meeting: &MeetingId, after: Seq, limit: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        let meeting = meeting.clone();
+        self.run(move |conn| reads::events_since(conn, &meeting, after, limit)).await
+    }
+
     async fn history(
         &self,
         meeting: &MeetingId,

@@ -1,6 +1,10 @@
-//! Test harness: a real server on 127.0.0.1:0 over a real SQLite file, and a
-//! WebSocket client that speaks the protocol.
+//! Test harness: a real server on 127.0.0.1:0 over a real SQLite file (or,
+//! with `CHAT_TEST_ENGINE=postgres`, a fresh database on the tests' own
+//! PostgreSQL: the same suite on both engines), and a WebSocket client that
+//! speaks the protocol.
 #![allow(dead_code)]
+
+pub mod postgres;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -28,6 +32,8 @@ const WAIT: Duration = Duration::from_secs(5);
 pub struct TestServer {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
+    /// Its PostgreSQL database, when not on SQLite.
+    pub database_url: Option<String>,
     shutdown: CancellationToken,
     handle: JoinHandle<Result<(), chat_server::ServeError>>,
 }
@@ -38,6 +44,9 @@ pub fn test_config(data_dir: &Path) -> Config {
     config.auth_timeout = Duration::from_millis(600);
     config.drain_delay = Duration::ZERO;
     config.presence_interval = Duration::from_millis(100);
+    if std::env::var("CHAT_TEST_ENGINE").as_deref() == Ok("postgres") {
+        config.database_url = Some(postgres::Postgres::shared().fresh_database());
+    }
     config
 }
 
@@ -50,9 +59,9 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let addr = listener.local_addr().expect("local addr");
         let shutdown = CancellationToken::new();
-        let data_dir = config.data_dir.clone();
+        let (data_dir, database_url) = (config.data_dir.clone(), config.database_url.clone());
         let handle = tokio::spawn(chat_server::app::serve(listener, config, shutdown.clone()));
-        Self { addr, data_dir, shutdown, handle }
+        Self { addr, data_dir, database_url, shutdown, handle }
     }
 
     /// Begins a graceful stop (as SIGTERM does) without waiting for it.
@@ -336,8 +345,49 @@ pub fn text_of(message: &Message) -> &str {
 }
 
 /// The server's database opened directly, to check what is really stored.
-pub fn open_db(data_dir: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(data_dir.join("chat.db")).expect("open db")
+/// Rows of `sql` run on `server`'s database, whichever engine, every
+/// column as text (`None` for NULL); write SQL both engines read alike.
+pub async fn stored_rows(server: &TestServer, sql: &str) -> Vec<Vec<Option<String>>> {
+    if let Some(url) = &server.database_url {
+        let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        let messages = client.simple_query(sql).await.expect("query");
+        return messages
+            .into_iter()
+            .filter_map(|message| match message {
+                tokio_postgres::SimpleQueryMessage::Row(row) => {
+                    Some((0..row.len()).map(|i| row.get(i).map(str::to_owned)).collect())
+                }
+                _ => None,
+            })
+            .collect();
+    }
+    let db = rusqlite::Connection::open(server.data_dir.join("chat.db")).expect("open the SQLite database");
+    let mut statement = db.prepare(sql).expect("prepare");
+    let columns = statement.column_count();
+    let rows = statement
+        .query_map([], |row| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => None,
+                        rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                        rusqlite::types::ValueRef::Real(x) => Some(x.to_string()),
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                            Some(String::from_utf8_lossy(t).into_owned())
+                        }
+                    })
+                })
+                .collect()
+        })
+        .expect("query");
+    rows.collect::<Result<_, _>>().expect("rows")
+}
+
+/// The one number `sql` answers on `server`'s database.
+pub async fn stored_count(server: &TestServer, sql: &str) -> i64 {
+    let rows = stored_rows(server, sql).await;
+    rows[0][0].as_deref().expect("a number").parse().expect("a number")
 }
 
 pub fn json(text: &str) -> Value {

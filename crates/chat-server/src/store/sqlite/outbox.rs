@@ -2,13 +2,13 @@
 //! domain add, read in `id` order, with a cursor per endpoint.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MessageId, ParticipantId};
+use chat_protocol::MeetingId;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::rows::{corrupt, hidden_by, load_message};
+use super::reads::{read_event, stored_event, EVENT_COLUMNS};
+use super::rows::corrupt;
 use super::SqliteStore;
-use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::outbox::{Outbox, OutboxBody, OutboxItem};
 use crate::store::StoreError;
 
@@ -55,36 +55,35 @@ fn item(conn: &Connection, row: Row) -> Result<OutboxItem, StoreError> {
 
 /// The event at `seq`, built from its message's current state.
 fn event_at(conn: &Connection, meeting: &MeetingId, seq: i64) -> Result<crate::store::StoredEvent, StoreError> {
-    let (time, kind, message_id, actor, payload): (i64, String, Option<String>, String, Option<String>) = conn
+    let row = conn
         .query_row(
-            "SELECT time, kind, message_id, actor_id, payload FROM events WHERE meeting_id = ?1 AND seq = ?2",
+            &format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq = ?2"),
             params![meeting.0, seq],
-            |r| Ok((r.get("time")?, r.get("kind")?, r.get("message_id")?, r.get("actor_id")?, r.get("payload")?)),
+            read_event,
         )
         .optional()?
         .ok_or_else(|| StoreError::Corrupt(format!("outbox names event {seq} of {meeting:?}, which is missing")))?;
-    let (message, hidden) = match message_id.map(MessageId) {
-        Some(id) => (load_message(conn, meeting, &id)?, hidden_by(conn, &id)?),
-        None => (None, Vec::new()),
-    };
-    let seq = seq.try_into().map_err(corrupt)?;
-    let record = EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
-    build_event(record, message, hidden)
+    stored_event(conn, meeting, row, true)
 }
 
 #[async_trait]
 impl Outbox for SqliteStore {
-    async fn cursor(&self, endpoint: &str) -> Result<i64, StoreError> {
-        let endpoint = endpoint.to_owned();
+    async fn claim(&self, endpoint: &str, owner: &str, now: i64, lease_ms: i64) -> Result<Option<i64>, StoreError> {
+        let (endpoint, owner) = (endpoint.to_owned(), owner.to_owned());
         self.run(move |conn| {
             conn.execute(
                 "INSERT OR IGNORE INTO webhook_cursors (endpoint, delivered) \
                  SELECT ?1, COALESCE(MAX(id), 0) FROM webhook_outbox",
                 params![endpoint],
             )?;
-            Ok(conn.query_row("SELECT delivered FROM webhook_cursors WHERE endpoint = ?1", params![endpoint], |r| {
-                r.get("delivered")
-            })?)
+            Ok(conn
+                .query_row(
+                    "UPDATE webhook_cursors SET owner = ?2, lease_until = ?3 + ?4 \
+                     WHERE endpoint = ?1 AND (owner IS NULL OR owner = ?2 OR lease_until < ?3) RETURNING delivered",
+                    params![endpoint, owner, now, lease_ms],
+                    |r| r.get("delivered"),
+                )
+                .optional()?)
         })
         .await
     }
@@ -102,11 +101,17 @@ impl Outbox for SqliteStore {
         .await
     }
 
-    async fn advance(&self, endpoint: &str, id: i64, dead: Option<&str>) -> Result<(), StoreError> {
-        let (endpoint, dead) = (endpoint.to_owned(), dead.map(str::to_owned));
+    async fn advance(&self, endpoint: &str, owner: &str, id: i64, dead: Option<&str>) -> Result<bool, StoreError> {
+        let (endpoint, owner, dead) = (endpoint.to_owned(), owner.to_owned(), dead.map(str::to_owned));
         self.run(move |conn| {
             let tx = conn.transaction()?;
-            tx.execute("UPDATE webhook_cursors SET delivered = ?2 WHERE endpoint = ?1", params![endpoint, id])?;
+            let moved = tx.execute(
+                "UPDATE webhook_cursors SET delivered = ?3 WHERE endpoint = ?1 AND owner = ?2",
+                params![endpoint, owner, id],
+            )?;
+            if moved == 0 {
+                return Ok(false);
+            }
             if let Some(reason) = dead {
                 let at = crate::now_ms();
                 tx.execute(
@@ -114,7 +119,8 @@ impl Outbox for SqliteStore {
                     params![endpoint, id, at, reason],
                 )?;
             }
-            Ok(tx.commit()?)
+            tx.commit()?;
+            Ok(true)
         })
         .await
     }

@@ -1,12 +1,12 @@
-//! The SQLite engine's longer reads: the events a viewer may receive after
-//! a `seq`, and a page of history, both filtered for privacy and hiding.
+//! The SQLite engine's longer reads: the events after a `seq` (for one
+//! viewer, or with their audiences), a page of history and the chat dump, both filtered for privacy and hiding.
 
 use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use rusqlite::{params, Connection};
 
-use super::rows::{corrupt, load_message, read_message, with_attachments, MESSAGE_COLUMNS, MESSAGE_FROM};
+use super::rows::{corrupt, hidden_by, load_message, read_message, with_attachments, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::{DumpedMessage, HistoryPage, StoreError};
+use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
 
 /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
 pub fn events_after(
@@ -19,40 +19,70 @@ pub fn events_after(
     let after = i64::try_from(after).map_err(corrupt)?;
     let limit = i64::try_from(limit).map_err(corrupt)?;
     // Events about a message the viewer hid are skipped, except the hiding itself.
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload FROM events e \
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events e \
          WHERE e.meeting_id = ?1 AND e.seq > ?2 \
          AND (e.kind = 'hidden' OR e.message_id IS NULL OR NOT EXISTS \
               (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = ?3)) \
-         ORDER BY e.seq LIMIT ?4",
-    )?;
-    let rows = stmt
-        .query_map(params![meeting.0, after, viewer.0, limit], |r| {
-            Ok((
-                r.get::<_, i64>("seq")?,
-                r.get::<_, i64>("time")?,
-                r.get::<_, String>("kind")?,
-                r.get::<_, Option<String>>("message_id")?,
-                r.get::<_, String>("actor_id")?,
-                r.get::<_, Option<String>>("payload")?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+         ORDER BY e.seq LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![meeting.0, after, viewer.0, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
     let mut events = Vec::with_capacity(rows.len());
-    for (seq, time, kind, message_id, actor, payload) in rows {
-        let message = match message_id {
-            Some(id) => load_message(conn, meeting, &MessageId(id))?,
-            None => None,
-        };
+    for row in rows {
         // Hidden messages were filtered out in SQL already.
-        let seq = seq.try_into().map_err(corrupt)?;
-        let record = EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
-        let stored = build_event(record, message, Vec::new())?;
+        let stored = stored_event(conn, meeting, row, false)?;
         if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }
     }
     Ok(events)
+}
+
+/// An event's columns as [`EVENT_COLUMNS`] names them.
+pub type EventRow = (i64, i64, String, Option<String>, String, Option<String>);
+
+/// The columns [`read_event`] reads.
+pub const EVENT_COLUMNS: &str = "e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload";
+
+/// An event row selected with [`EVENT_COLUMNS`].
+pub fn read_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
+    Ok((r.get("seq")?, r.get("time")?, r.get("kind")?, r.get("message_id")?, r.get("actor_id")?, r.get("payload")?))
+}
+
+/// An event built from its row and its message's current state; with
+/// `with_hiders`, its audience leaves out those who hid the message.
+pub fn stored_event(
+    conn: &Connection,
+    meeting: &MeetingId,
+    (seq, time, kind, message_id, actor, payload): EventRow,
+    with_hiders: bool,
+) -> Result<StoredEvent, StoreError> {
+    let (message, hidden) = match message_id.map(MessageId) {
+        Some(id) => {
+            let hidden = if with_hiders { hidden_by(conn, &id)? } else { Vec::new() };
+            (load_message(conn, meeting, &id)?, hidden)
+        }
+        None => (None, Vec::new()),
+    };
+    let seq = seq.try_into().map_err(corrupt)?;
+    let record = EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
+    build_event(record, message, hidden)
+}
+
+/// Every event after `after`, at most `limit`, with its audience, oldest first.
+pub fn events_since(
+    conn: &Connection,
+    meeting: &MeetingId,
+    after: Seq,
+    limit: u64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let after = i64::try_from(after).map_err(corrupt)?;
+    let limit = i64::try_from(limit).map_err(corrupt)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![meeting.0, after, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|row| stored_event(conn, meeting, row, true)).collect()
 }
 
 /// Messages visible to `viewer` with `seq` below `before`, newest `limit` of

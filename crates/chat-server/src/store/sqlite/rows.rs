@@ -9,23 +9,8 @@ use chat_protocol::{
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
+pub use crate::store::columns::{FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::{StoreError, StoredFile};
-
-/// The columns [`read_message`] reads, from [`MESSAGE_FROM`].
-pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq AS seq, m.sender_id AS sender_id, \
-    m.sender_bot AS sender_bot, \
-    m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
-    m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.details AS details, \
-    m.edited_at AS edited_at, \
-    m.pinned AS pinned, m.deleted AS deleted, f.id AS file_id, f.name AS file_name, f.size AS file_size, \
-    f.content_type AS file_content_type, f.width AS file_width, f.height AS file_height, f.blurhash AS file_blurhash";
-
-/// Messages with their files.
-pub const MESSAGE_FROM: &str = "messages m LEFT JOIN files f ON f.id = m.file_id";
-
-/// The columns [`read_file`] reads.
-pub const FILE_COLUMNS: &str =
-    "id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at";
 
 /// A stored value that does not fit its type.
 pub fn corrupt(e: impl std::fmt::Display) -> StoreError {

@@ -134,6 +134,11 @@ CREATE INDEX messages_by_file ON messages (file_id);
 ALTER TABLE meetings ADD COLUMN hosts_only INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE meetings ADD COLUMN slow_mode_secs INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 10: an endpoint's deliveries are leased to one node (as PostgreSQL's are).
+    r#"
+ALTER TABLE webhook_cursors ADD COLUMN owner TEXT;
+ALTER TABLE webhook_cursors ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.

@@ -5,13 +5,11 @@ use chat_protocol::{FileId, MeetingId};
 use rusqlite::params;
 
 use super::rows::corrupt;
+use crate::store::columns::UNREFERENCED;
 use super::SqliteStore;
 use crate::store::uploads::UploadRecords;
 use crate::store::StoreError;
 
-/// Holds for a file (`f`) no message refers to, as its own file or an attachment.
-const UNREFERENCED: &str = "NOT EXISTS (SELECT 1 FROM messages m WHERE m.file_id = f.id) \
-     AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = f.id)";
 
 #[async_trait]
 impl UploadRecords for SqliteStore {

@@ -1,0 +1,23 @@
+//! SQL both engines share: the columns their readers expect, and the
+//! conditions they filter by. Their SQL differs only in placeholders.
+
+/// The columns a message reader reads, from [`MESSAGE_FROM`].
+pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq AS seq, m.sender_id AS sender_id, \
+    m.sender_bot AS sender_bot, \
+    m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
+    m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.details AS details, \
+    m.edited_at AS edited_at, \
+    m.pinned AS pinned, m.deleted AS deleted, f.id AS file_id, f.name AS file_name, f.size AS file_size, \
+    f.content_type AS file_content_type, f.width AS file_width, f.height AS file_height, f.blurhash AS file_blurhash";
+
+/// Messages with their files.
+pub const MESSAGE_FROM: &str = "messages m LEFT JOIN files f ON f.id = m.file_id";
+
+/// The columns a file reader reads.
+pub const FILE_COLUMNS: &str =
+    "id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at";
+
+
+/// Holds for a file (`f`) no message refers to, as its own file or an attachment.
+pub const UNREFERENCED: &str = "NOT EXISTS (SELECT 1 FROM messages m WHERE m.file_id = f.id) \
+     AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = f.id)";

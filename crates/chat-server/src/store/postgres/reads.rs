@@ -1,0 +1,151 @@
+//! PostgreSQL's longer reads: events after a `seq` (for one viewer, or with
+//! their audiences for a node's fan-out), a page of history, and the chat
+//! dump, filtered for privacy and hiding as SQLite does.
+
+use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
+use tokio_postgres::{GenericClient, Row};
+
+use super::rows::{corrupt, hidden_by, load_message, read_message, with_attachments};
+use crate::store::columns::{MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::events::{build_event, EventKind, EventRecord};
+use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
+
+const EVENT_COLUMNS: &str = "e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload";
+
+fn seq_param(seq: Seq) -> Result<i64, StoreError> {
+    i64::try_from(seq).map_err(corrupt)
+}
+
+/// An event row selected with [`EVENT_COLUMNS`], built from its message's
+/// current state; with `with_hiders`, its audience leaves out those who hid it.
+async fn event(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    row: &Row,
+    with_hiders: bool,
+) -> Result<StoredEvent, StoreError> {
+    let message_id: Option<String> = row.try_get("message_id")?;
+    let (message, hidden) = match message_id.map(MessageId) {
+        Some(id) => {
+            let hidden = if with_hiders { hidden_by(client, &id).await? } else { Vec::new() };
+            (load_message(client, meeting, &id).await?, hidden)
+        }
+        None => (None, Vec::new()),
+    };
+    let record = EventRecord {
+        seq: row.try_get::<_, i64>("seq")?.try_into().map_err(corrupt)?,
+        time: row.try_get("time")?,
+        kind: EventKind::parse(row.try_get("kind")?)?,
+        actor: ParticipantId(row.try_get("actor_id")?),
+        payload: row.try_get("payload")?,
+    };
+    build_event(record, message, hidden)
+}
+
+/// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
+pub async fn events_after(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    viewer: &ParticipantId,
+    after: Seq,
+    limit: u64,
+) -> Result<Vec<EventEnvelope>, StoreError> {
+    let limit = i64::try_from(limit).map_err(corrupt)?;
+    // Events about a message the viewer hid are skipped, except the hiding itself.
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = $1 AND e.seq > $2 \
+         AND (e.kind = 'hidden' OR e.message_id IS NULL OR NOT EXISTS \
+              (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = $3)) \
+         ORDER BY e.seq LIMIT $4"
+    );
+    let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &viewer.0, &limit]).await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let stored = event(client, meeting, row, false).await?;
+        if stored.audience.includes(viewer) {
+            events.push(stored.envelope);
+        }
+    }
+    Ok(events)
+}
+
+/// Every event after `after`, at most `limit`, with its audience, oldest first.
+pub async fn events_since(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    after: Seq,
+    limit: u64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    let limit = i64::try_from(limit).map_err(corrupt)?;
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3");
+    let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &limit]).await?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in &rows {
+        events.push(event(client, meeting, row, true).await?);
+    }
+    Ok(events)
+}
+
+/// The event at `seq`, with its audience.
+pub async fn event_at(client: &impl GenericClient, meeting: &MeetingId, seq: i64) -> Result<StoredEvent, StoreError> {
+    let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = $1 AND e.seq = $2");
+    let row = client
+        .query_opt(&sql, &[&meeting.0, &seq])
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("outbox names event {seq} of {meeting:?}, which is missing")))?;
+    event(client, meeting, &row, true).await
+}
+
+/// Messages visible to `viewer` with `seq` below `before`, newest `limit` of
+/// them; with `with`, only those of the private conversation with that participant.
+pub async fn history(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    viewer: &ParticipantId,
+    before: Option<Seq>,
+    limit: u32,
+    with: Option<&ParticipantId>,
+) -> Result<HistoryPage, StoreError> {
+    let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} \
+         WHERE m.meeting_id = $1 AND m.seq < $2 \
+         AND (m.targets = '[]' OR m.sender_id = $3 OR EXISTS \
+              (SELECT 1 FROM message_targets t WHERE t.message_id = m.id AND t.participant_id = $3)) \
+         AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_id = m.id AND h.participant_id = $3) \
+         AND ($5::TEXT IS NULL OR (m.targets != '[]' AND (m.sender_id = $5 OR EXISTS \
+              (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = $5)))) \
+         ORDER BY m.seq DESC LIMIT $4"
+    );
+    let fetch = i64::from(limit) + 1;
+    let with = with.map(|p| p.0.as_str());
+    let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with]).await?;
+    let mut messages = Vec::with_capacity(rows.len());
+    for row in &rows {
+        messages.push(with_attachments(client, read_message(row)?).await?);
+    }
+    let has_more = messages.len() > limit as usize;
+    messages.truncate(limit as usize);
+    messages.reverse();
+    Ok(HistoryPage { messages, has_more })
+}
+
+/// Every message of a meeting after `after`, oldest first, with its session.
+pub async fn dump_page(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    after: Seq,
+    limit: u32,
+) -> Result<Vec<DumpedMessage>, StoreError> {
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS}, m.session_id FROM {MESSAGE_FROM} WHERE m.meeting_id = $1 AND m.seq > $2 \
+         ORDER BY m.seq LIMIT $3"
+    );
+    let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &i64::from(limit)]).await?;
+    let mut page = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let message = with_attachments(client, read_message(row)?).await?;
+        page.push(DumpedMessage { message, session_id: row.try_get("session_id")? });
+    }
+    Ok(page)
+}
