@@ -8,15 +8,10 @@ use chat_protocol::Limits;
 /// Everything the server needs to run.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// Where the SQLite database and uploaded files live (in a cluster, the
-    /// files folder every node shares).
+    /// Where the SQLite database and uploaded files live.
     pub data_dir: PathBuf,
-    /// A PostgreSQL database (`postgres://…`) instead of SQLite, for more
-    /// than one node.
+    /// A PostgreSQL database (`postgres://…`) instead of SQLite.
     pub database_url: Option<String>,
-    /// The Redis server (`redis://…`) through which the nodes of a cluster
-    /// tell each other of changes, presence and rate limits.
-    pub redis_url: Option<String>,
     /// This node's name in a cluster (a random one unless given).
     pub node_id: String,
     /// The secret that signs tokens and file URLs.
@@ -142,7 +137,6 @@ impl Config {
             data_dir: data_dir.into(),
             secret: secret.into(),
             database_url: None,
-            redis_url: None,
             node_id: uuid::Uuid::new_v4().simple().to_string(),
             dev: false,
             demo_dir: None,

@@ -17,16 +17,12 @@ struct Args {
     /// Address to listen on.
     #[arg(long, env = "CHAT_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Folder for the SQLite database and uploaded files (in a cluster: the
-    /// folder of uploaded files, shared by every node).
+    /// Folder for the SQLite database and uploaded files.
     #[arg(long, env = "CHAT_DATA_DIR", default_value = ".data")]
     data_dir: PathBuf,
-    /// PostgreSQL instead of SQLite (postgres://user@host:port/database), for more than one node.
+    /// PostgreSQL instead of SQLite (postgres://user@host:port/database).
     #[arg(long, env = "CHAT_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
-    /// Redis (redis://host:port), through which the nodes of a cluster tell each other of changes; needs --database-url.
-    #[arg(long, env = "CHAT_REDIS_URL", hide_env_values = true)]
-    redis_url: Option<String>,
     /// This node's name in a cluster (random unless given).
     #[arg(long, env = "CHAT_NODE_ID")]
     node_id: Option<String>,
@@ -170,11 +166,7 @@ async fn main() -> anyhow::Result<()> {
         (None, false) => bail!("--secret (or CHAT_SECRET) is required unless --dev is given"),
     };
     let mut config = Config::new(&args.data_dir, secret.into_bytes());
-    if args.redis_url.is_some() && args.database_url.is_none() {
-        bail!("--redis-url joins a cluster, whose nodes share a PostgreSQL database: give --database-url too");
-    }
     config.database_url = args.database_url;
-    config.redis_url = args.redis_url;
     if let Some(node_id) = args.node_id {
         config.node_id = node_id;
     }

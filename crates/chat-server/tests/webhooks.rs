@@ -259,3 +259,35 @@ async fn a_server_killed_before_delivering_delivers_after_its_restart() {
     let texts: Vec<&str> = got.iter().map(|d| d.body["data"]["message"]["text"].as_str().unwrap()).collect();
     assert_eq!(texts, ["kept 0", "kept 1", "kept 2", "kept 3", "kept 4"]);
 }
+
+#[tokio::test]
+async fn two_nodes_on_one_postgres_database_deliver_each_item_once_in_order() {
+    let receiver = Receiver::start(true).await;
+    let url = support::postgres::Postgres::shared().fresh_database();
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut nodes = Vec::new();
+    for dir in [&dir_a, &dir_b] {
+        let mut config = with_webhooks(dir.path(), vec![receiver.url.clone()]);
+        config.database_url = Some(url.clone());
+        nodes.push(TestServer::start_with(config).await);
+    }
+    // Both nodes have claimed or tried the endpoint before anything is sent.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut ann = Client::connect(&nodes[0], "ann", Role::Participant).await;
+    let mut bob = Client::connect(&nodes[1], "bob", Role::Participant).await;
+    for n in 0..10 {
+        let (sender, name) = if n % 2 == 0 { (&mut ann, "a") } else { (&mut bob, "b") };
+        sender.send_text(&format!("{name}{n}"), &format!("message {n}")).await.ack();
+    }
+    let got = receiver.wait_for(10).await;
+    // Give a second deliverer, if there were one, time to repeat something.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let taken = receiver.taken.lock().unwrap().clone();
+    println!("deliveries: {} taken, {} distinct", taken.len(), got.len());
+    assert_eq!(taken.len(), 10, "each item delivered by one node, once");
+    let seqs: Vec<u64> = got.iter().map(|d| d.body["seq"].as_u64().expect("seq")).collect();
+    assert_eq!(seqs, (1..=10).collect::<Vec<_>>(), "in seq order");
+    for node in nodes {
+        node.stop().await;
+    }
+}

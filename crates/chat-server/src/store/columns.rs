@@ -17,7 +17,6 @@ pub const MESSAGE_FROM: &str = "messages m LEFT JOIN files f ON f.id = m.file_id
 pub const FILE_COLUMNS: &str =
     "id, meeting_id, uploader_id, name, size, content_type, width, height, blurhash, created_at";
 
-
 /// Holds for a file (`f`) no message refers to, as its own file or an attachment.
 pub const UNREFERENCED: &str = "NOT EXISTS (SELECT 1 FROM messages m WHERE m.file_id = f.id) \
      AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = f.id)";

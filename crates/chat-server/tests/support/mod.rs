@@ -45,7 +45,7 @@ pub fn test_config(data_dir: &Path) -> Config {
     config.drain_delay = Duration::ZERO;
     config.presence_interval = Duration::from_millis(100);
     if std::env::var("CHAT_TEST_ENGINE").as_deref() == Ok("postgres") {
-        config.database_url = Some(postgres::Postgres::shared().fresh_database());
+        config.database_url = Some(postgres::database_for(data_dir));
     }
     config
 }

@@ -189,3 +189,17 @@ fn spawn_from_lasting_thread(mut command: Command) -> Child {
     });
     rx.recv().expect("the spawning thread answers").expect("start postgres")
 }
+
+/// The database of the server whose data folder is `data_dir` on the shared
+/// server: fresh for a new folder, the same one when a test restarts a
+/// server on its folder.
+pub fn database_for(data_dir: &Path) -> String {
+    static DATABASES: Mutex<Vec<(PathBuf, String)>> = Mutex::new(Vec::new());
+    let mut databases = DATABASES.lock().expect("databases");
+    if let Some((_, url)) = databases.iter().find(|(dir, _)| dir == data_dir) {
+        return url.clone();
+    }
+    let url = Postgres::shared().fresh_database();
+    databases.push((data_dir.to_owned(), url.clone()));
+    url
+}

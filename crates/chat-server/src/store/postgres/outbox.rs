@@ -62,7 +62,8 @@ impl Outbox for PostgresStore {
 
     async fn backlog(&self, after: i64) -> Result<u64, StoreError> {
         let client = self.client().await?;
-        let count: i64 = client.query_one("SELECT COUNT(*) FROM webhook_outbox WHERE id > $1", &[&after]).await?.try_get(0)?;
+        let count: i64 =
+            client.query_one("SELECT COUNT(*) FROM webhook_outbox WHERE id > $1", &[&after]).await?.try_get(0)?;
         u64::try_from(count).map_err(corrupt)
     }
 
@@ -115,9 +116,8 @@ impl Outbox for PostgresStore {
             )
             .await?
             .try_get(0)?;
-        let pruned = client
-            .execute("DELETE FROM webhook_outbox WHERE id <= $1", &[&everyone_has.unwrap_or(i64::MAX)])
-            .await?;
+        let pruned =
+            client.execute("DELETE FROM webhook_outbox WHERE id <= $1", &[&everyone_has.unwrap_or(i64::MAX)]).await?;
         Ok(pruned)
     }
 }

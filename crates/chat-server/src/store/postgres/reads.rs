@@ -77,7 +77,8 @@ pub async fn events_since(
     limit: u64,
 ) -> Result<Vec<StoredEvent>, StoreError> {
     let limit = i64::try_from(limit).map_err(corrupt)?;
-    let sql = format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3");
+    let sql =
+        format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3");
     let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &limit]).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {

@@ -22,8 +22,11 @@ impl Roster for PostgresStore {
     }
 
     async fn members(&self, meeting: &MeetingId) -> Result<Vec<ParticipantId>, StoreError> {
-        let rows =
-            self.client().await?.query("SELECT participant_id FROM members WHERE meeting_id = $1", &[&meeting.0]).await?;
+        let rows = self
+            .client()
+            .await?
+            .query("SELECT participant_id FROM members WHERE meeting_id = $1", &[&meeting.0])
+            .await?;
         rows.iter().map(|row| Ok(ParticipantId(row.try_get(0)?))).collect()
     }
 }

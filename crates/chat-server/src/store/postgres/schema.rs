@@ -141,8 +141,7 @@ pub async fn migrate(client: &mut Client) -> Result<usize, StoreError> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)").await?;
-    let current: Option<i64> =
-        tx.query_opt("SELECT version FROM schema_version", &[]).await?.map(|row| row.get(0));
+    let current: Option<i64> = tx.query_opt("SELECT version FROM schema_version", &[]).await?.map(|row| row.get(0));
     let current = usize::try_from(current.unwrap_or(0)).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     if current > MIGRATIONS.len() {
         return Err(StoreError::Corrupt(format!(

@@ -71,10 +71,7 @@ pub async fn insert_attachments(tx: &Transaction<'_>, message: &MessageId, files
 /// Removes every attachment of `message`; returns their files.
 pub async fn take_attachments(tx: &Transaction<'_>, message: &MessageId) -> Result<Vec<FileId>, StoreError> {
     let rows = tx
-        .query(
-            "DELETE FROM message_attachments WHERE message_id = $1 RETURNING file_id, position",
-            &[&message.0],
-        )
+        .query("DELETE FROM message_attachments WHERE message_id = $1 RETURNING file_id, position", &[&message.0])
         .await?;
     let mut files = rows
         .iter()

@@ -26,7 +26,8 @@ pub fn events_after(
               (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = ?3)) \
          ORDER BY e.seq LIMIT ?4"
     ))?;
-    let rows = stmt.query_map(params![meeting.0, after, viewer.0, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
+    let rows =
+        stmt.query_map(params![meeting.0, after, viewer.0, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         // Hidden messages were filtered out in SQL already.

@@ -5,11 +5,10 @@ use chat_protocol::{FileId, MeetingId};
 use rusqlite::params;
 
 use super::rows::corrupt;
-use crate::store::columns::UNREFERENCED;
 use super::SqliteStore;
+use crate::store::columns::UNREFERENCED;
 use crate::store::uploads::UploadRecords;
 use crate::store::StoreError;
-
 
 #[async_trait]
 impl UploadRecords for SqliteStore {
