@@ -18,6 +18,7 @@ use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::auth::TokenKeys;
+use crate::cluster::{Cluster, ClusterError};
 use crate::config::Config;
 use crate::hub::{Hub, Notices};
 use crate::store::files::{DiskFiles, FileStore};
@@ -63,6 +64,12 @@ pub enum ServeError {
         /// Why.
         source: StoreError,
     },
+    /// The Redis URL is not one.
+    #[error("the Redis URL: {source}")]
+    Cluster {
+        /// Why.
+        source: ClusterError,
+    },
     /// Serving failed.
     #[error("serving: {0}")]
     Io(#[from] std::io::Error),
@@ -83,8 +90,13 @@ pub struct Storage {
     pub roster: Arc<dyn Roster>,
 }
 
-/// Builds the router over `storage`.
-pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) -> (Router, App) {
+/// Builds the router over `storage`, one of `cluster`'s nodes if given.
+pub fn build_app(
+    config: Config,
+    storage: Storage,
+    cluster: Option<Arc<Cluster>>,
+    shutdown: CancellationToken,
+) -> (Router, App) {
     let config = Arc::new(config);
     let app = App {
         // Notices for apps are only worth keeping when webhooks will tell them.
@@ -92,6 +104,7 @@ pub fn build_app(config: Config, storage: Storage, shutdown: CancellationToken) 
             storage.store,
             storage.files,
             config.webhooks.as_ref().map(|_| Notices { outbox: storage.outbox, roster: storage.roster }),
+            cluster,
             Arc::clone(&config),
         ),
         keys: TokenKeys::new(&config.secret),
@@ -163,6 +176,12 @@ impl Storage {
 /// socket with 1001 and waits for in-flight requests.
 pub async fn serve(listener: TcpListener, config: Config, shutdown: CancellationToken) -> Result<(), ServeError> {
     let storage = open_storage(&config).await?;
+    let node: Arc<str> = Arc::from(config.node_id.as_str());
+    let cluster = match &config.redis_url {
+        Some(url) => Some(Cluster::connect(url, Arc::clone(&node)).map_err(|source| ServeError::Cluster { source })?),
+        None => None,
+    };
+    let shared_database = config.database_url.is_some();
     let outbox = Arc::clone(&storage.outbox);
     let webhooks = config.webhooks.clone();
     let endpoints: Vec<String> = webhooks.as_ref().map(|w| w.urls.clone()).unwrap_or_default();
@@ -171,7 +190,18 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     // Shutdown in order: readiness goes false, then (after the drain delay)
     // sockets close with 1001 and the listener stops, then the deadline.
     let closing = CancellationToken::new();
-    let (router, app) = build_app(config, storage, closing.clone());
+    let (router, app) = build_app(config, storage, cluster.clone(), closing.clone());
+    if let Some(cluster) = cluster {
+        if let Err(error) = cluster.ping().await {
+            tracing::warn!(%error, "Redis does not answer yet; serving, and trying again");
+        }
+        let hub = Arc::clone(&app.hub);
+        tokio::spawn(cluster.listen(move |heard| hub.heard(heard), shutdown.clone()));
+    }
+    if shared_database {
+        // Other servers may store this database's events: look for them.
+        tokio::spawn(Arc::clone(&app.hub).keep_in_step(shutdown.clone()));
+    }
     {
         let (draining, closing, shutdown) = (Arc::clone(&app.draining), closing.clone(), shutdown.clone());
         tokio::spawn(async move {
@@ -218,7 +248,6 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
         })
     };
     let signer = app.hub.signer().clone();
-    let node: Arc<str> = Arc::from(app.config.node_id.as_str());
     let metrics = Arc::clone(app.hub.metrics());
     let deliveries =
         webhooks.map(|config| tokio::spawn(webhooks::run(outbox, config, signer, metrics, node, shutdown.clone())));

@@ -12,6 +12,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// A PostgreSQL database (`postgres://…`) instead of SQLite.
     pub database_url: Option<String>,
+    /// Redis (`redis://…`), through which the nodes on one PostgreSQL
+    /// database announce events and share presence and limits.
+    pub redis_url: Option<String>,
     /// This node's name in a cluster (a random one unless given).
     pub node_id: String,
     /// The secret that signs tokens and file URLs.
@@ -137,6 +140,7 @@ impl Config {
             data_dir: data_dir.into(),
             secret: secret.into(),
             database_url: None,
+            redis_url: None,
             node_id: uuid::Uuid::new_v4().simple().to_string(),
             dev: false,
             demo_dir: None,

@@ -10,13 +10,16 @@ mod dump;
 mod files;
 pub mod hook;
 mod offline;
+mod order;
 mod presence;
+mod remote;
 mod requests;
+mod send_limits;
 mod session;
 mod synced;
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -32,6 +35,7 @@ use self::presence::Presence;
 pub use self::presence::PresenceSlot;
 pub use self::session::Session;
 use crate::auth::Identity;
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::error::DomainError;
 use crate::metrics::Metrics;
@@ -40,7 +44,7 @@ use crate::signed_url::UrlSigner;
 use crate::store::files::FileStore;
 use crate::store::outbox::Outbox;
 use crate::store::roster::Roster;
-use crate::store::{Store, StoredEvent};
+use crate::store::Store;
 
 /// A serialized frame on its way to a connection; shared by all its receivers.
 pub type Outbound = Arc<str>;
@@ -71,6 +75,8 @@ pub struct Hub {
     /// Offline notices owed, by meeting and member, until the grace period ends.
     owed: Mutex<HashMap<(MeetingId, ParticipantId), offline::Owed>>,
     metrics: Arc<Metrics>,
+    /// The other nodes serving the same meetings, when there are any.
+    cluster: Option<Arc<Cluster>>,
 }
 
 /// What notices for apps need: the outbox they go through, and who the
@@ -90,6 +96,14 @@ pub(crate) struct Room {
     /// presence list limit), else 0: its connections' writers then gather
     /// frames a moment before writing, longer the larger it is.
     large: Arc<AtomicU32>,
+    /// The highest `seq` other nodes (or the poll) said the meeting reaches.
+    announced: AtomicU64,
+    /// Whether a fill up to `announced` is on its way.
+    filling: AtomicBool,
+    /// Whether a read of who is on the other nodes is on its way.
+    syncing_presence: AtomicBool,
+    /// Taken for each such read and its use, so reads apply in order.
+    presence_reads: tokio::sync::Mutex<()>,
 }
 
 pub(crate) struct Members {
@@ -101,7 +115,14 @@ pub(crate) struct Members {
     /// When each participant last had a message accepted, for slow mode.
     last_sent: HashMap<ParticipantId, i64>,
     /// The meeting's members, once read (only when notices are kept).
-    roster: Option<std::collections::HashSet<ParticipantId>>,
+    roster: Option<HashSet<ParticipantId>>,
+    /// The highest `seq` delivered here; read from storage at the first join.
+    delivered: Option<Seq>,
+    /// How many connections each participant has on this node.
+    local: HashMap<ParticipantId, u32>,
+    /// Who is connected on other nodes (node, participant), each counted in
+    /// `presence` as one connection.
+    remote: HashSet<(String, ParticipantId)>,
     metrics: Arc<Metrics>,
 }
 
@@ -160,11 +181,13 @@ pub fn unix_secs() -> u64 {
 
 impl Hub {
     /// A hub over `store` and `files` with `config`'s limits; notices for
-    /// apps go through `notices`, if given.
+    /// apps go through `notices`, if given, and other nodes are reached
+    /// through `cluster`, if given.
     pub fn new(
         store: Arc<dyn Store>,
         files: Arc<dyn FileStore>,
         notices: Option<Notices>,
+        cluster: Option<Arc<Cluster>>,
         config: Arc<Config>,
     ) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
@@ -184,6 +207,7 @@ impl Hub {
             emptied: Mutex::new(HashMap::new()),
             owed: Mutex::new(HashMap::new()),
             metrics: Arc::new(Metrics::default()),
+            cluster,
         })
     }
 
@@ -224,6 +248,18 @@ impl Hub {
         }
     }
 
+    /// The room of `meeting`, if someone is connected to it here.
+    fn live_room(&self, meeting: &MeetingId) -> Option<Arc<Room>> {
+        let rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rooms.get(meeting).and_then(Weak::upgrade)
+    }
+
+    /// Every room with someone connected here.
+    fn live_rooms(&self) -> Vec<Arc<Room>> {
+        let rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rooms.values().filter_map(Weak::upgrade).collect()
+    }
+
     fn room(&self, meeting: &MeetingId) -> Arc<Room> {
         let mut rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(room) = rooms.get(meeting).and_then(Weak::upgrade) {
@@ -235,12 +271,19 @@ impl Hub {
             settings: None,
             last_sent: HashMap::new(),
             roster: None,
+            delivered: None,
+            local: HashMap::new(),
+            remote: HashSet::new(),
             metrics: Arc::clone(&self.metrics),
         };
         let room = Arc::new(Room {
             meeting: meeting.clone(),
             members: tokio::sync::Mutex::new(members),
             large: Arc::new(AtomicU32::new(0)),
+            announced: AtomicU64::new(0),
+            filling: AtomicBool::new(false),
+            syncing_presence: AtomicBool::new(false),
+            presence_reads: tokio::sync::Mutex::new(()),
         });
         rooms.insert(meeting.clone(), Arc::downgrade(&room));
         room
@@ -262,7 +305,14 @@ impl Hub {
         let conn_id = self.next_conn.fetch_add(1, Ordering::Relaxed);
         {
             let mut members = room.members.lock().await;
-            let head_seq = self.store.head_seq(&room.meeting).await?;
+            let first_here = members.delivered.is_none();
+            // Whatever other nodes stored goes to those already here first,
+            // so the joiner's replay and live events meet at one seq.
+            self.fill(&room.meeting, &mut members).await?;
+            let head_seq = members.delivered.unwrap_or_default();
+            if first_here {
+                self.sync_presence_now(&room, &mut members).await;
+            }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
             // Everything that can fail is read before this connection counts
             // as present: a join that fails leaves no one behind in the list.
@@ -275,12 +325,14 @@ impl Hub {
                     let events =
                         self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
                     let now = unix_secs();
-                    events.into_iter().map(|envelope| serialize(&self.signed(envelope, now))).collect()
+                    let known = events.into_iter().filter(|envelope| envelope.seq <= head_seq);
+                    known.map(|envelope| serialize(&self.signed(envelope, now))).collect()
                 }
             };
             if members.presence.connect(&me) {
                 room.tell_presence_soon(&mut members, self.config.presence_interval);
             }
+            self.connected_here(&room.meeting, &mut members, &me);
             let welcome = serialize(&ServerFrame::Welcome {
                 v: PROTOCOL_VERSION,
                 me: me.clone(),
@@ -314,23 +366,17 @@ impl Hub {
         self.signer.sign_event(&mut envelope.event, now_secs);
         ServerFrame::Event(envelope)
     }
-
-    /// Delivers a stored event to the members in its audience. Call with the
-    /// room lock held, right after storing the event.
-    pub(crate) fn deliver(&self, members: &mut Members, event: StoredEvent) {
-        let text = serialize(&self.signed(event.envelope, unix_secs()));
-        let queued = members.broadcast(&text, |p| event.audience.includes(&p.id));
-        self.metrics.deliveries.inc_by(queued);
-    }
 }
 
 impl Room {
     /// Removes a connection (if a slow-consumer kick has not already) and
     /// tells the others, soon, when it was the participant's last one.
     /// Returns whether the last person left with it.
-    async fn leave(self: &Arc<Self>, conn_id: ConnId, participant: &Participant, interval: Duration) -> bool {
+    async fn leave(self: &Arc<Self>, conn_id: ConnId, participant: &Participant, hub: &Hub) -> bool {
+        let interval = hub.config.presence_interval;
         let mut members = self.members.lock().await;
         members.conns.remove(&conn_id);
+        hub.disconnected_here(&self.meeting, &mut members, participant);
         if members.presence.disconnect(&participant.id) {
             self.tell_presence_soon(&mut members, interval);
         }

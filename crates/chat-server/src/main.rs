@@ -23,6 +23,10 @@ struct Args {
     /// PostgreSQL instead of SQLite (postgres://user@host:port/database).
     #[arg(long, env = "CHAT_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
+    /// Redis (redis://host:port), so that several servers on one PostgreSQL
+    /// database serve the same meetings live.
+    #[arg(long, env = "CHAT_REDIS_URL", hide_env_values = true, requires = "database_url")]
+    redis_url: Option<String>,
     /// This node's name in a cluster (random unless given).
     #[arg(long, env = "CHAT_NODE_ID")]
     node_id: Option<String>,
@@ -167,6 +171,7 @@ async fn main() -> anyhow::Result<()> {
     };
     let mut config = Config::new(&args.data_dir, secret.into_bytes());
     config.database_url = args.database_url;
+    config.redis_url = args.redis_url;
     if let Some(node_id) = args.node_id {
         config.node_id = node_id;
     }

@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 
 fn hub() -> Arc<Hub> {
     let config = Config::new(std::env::temp_dir().join("unused-by-memory-stores"), b"domain-test-secret-0123".to_vec());
-    Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), None, Arc::new(config))
+    Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), None, None, Arc::new(config))
 }
 
 fn identity(id: &str) -> Identity {

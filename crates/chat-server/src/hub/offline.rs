@@ -49,10 +49,19 @@ impl Hub {
         if role.is_app() {
             return;
         }
-        self.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&(meeting.clone(), who.clone()));
         if let Err(error) = notices.roster.add_member(meeting, who, crate::now_ms()).await {
             tracing::warn!(%error, "could not record a meeting member");
         }
+        self.member_present(members, meeting, who);
+    }
+
+    /// A member is connected (here or on another node, which recorded them
+    /// in the roster): they are owed nothing more.
+    pub(super) fn member_present(&self, members: &mut Members, meeting: &MeetingId, who: &ParticipantId) {
+        if self.notices.is_none() {
+            return;
+        }
+        self.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&(meeting.clone(), who.clone()));
         if let Some(roster) = &mut members.roster {
             roster.insert(who.clone());
         }

@@ -90,7 +90,7 @@ impl Session {
 
     /// Disconnects from the meeting.
     pub async fn leave(self) {
-        if self.room.leave(self.conn_id, &self.me, self.hub.config.presence_interval).await {
+        if self.room.leave(self.conn_id, &self.me, &self.hub).await {
             self.hub.meeting_emptied(&self.room.meeting);
         }
     }
@@ -268,12 +268,9 @@ impl Session {
         }
         self.may_send_now().await?;
         let bucket = RateBucket::of(content.kind(), attachments.len());
-        let limiter = match bucket {
-            RateBucket::Text => &self.hub.text_limiter,
-            RateBucket::File => &self.hub.file_limiter,
-        };
-        limiter
-            .check(&self.room.meeting, &self.me.id)
+        self.hub
+            .take_send(bucket, &self.room.meeting, &self.me.id)
+            .await
             .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
 
         if let Some(reply_to) = &reply_to {
@@ -333,7 +330,7 @@ impl Session {
         let inserted = store.insert_message(new).await?;
         if let Some(event) = inserted.event {
             self.hub.metrics.messages_stored.inc();
-            self.hub.deliver(&mut members, event);
+            self.hub.deliver(&self.room, &mut members, event).await;
             self.hub.owe_notices(&mut members, &self.room.meeting, &inserted.message).await;
         }
         let mut ack = self.sent_ack(&inserted.message);

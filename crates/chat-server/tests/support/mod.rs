@@ -1,10 +1,14 @@
 //! Test harness: a real server on 127.0.0.1:0 over a real SQLite file (or,
 //! with `CHAT_TEST_ENGINE=postgres`, a fresh database on the tests' own
 //! PostgreSQL: the same suite on both engines), and a WebSocket client that
-//! speaks the protocol.
+//! speaks the protocol; and a cluster of real nodes behind a real front.
 #![allow(dead_code)]
 
+pub mod cluster;
+pub mod nginx;
 pub mod postgres;
+pub mod processes;
+pub mod redis;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -189,7 +193,12 @@ impl Client {
     }
 
     pub async fn connect_token(server: &TestServer, token: &str, last_seq: Option<Seq>) -> Self {
-        let mut socket = raw_socket(server).await;
+        Self::connect_url(&server.ws_url(), token, last_seq).await
+    }
+
+    /// Connects to the WebSocket at `url` (a node, or a cluster's front).
+    pub async fn connect_url(url: &str, token: &str, last_seq: Option<Seq>) -> Self {
+        let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
         socket.send(WsMessage::Text(auth_frame(token, last_seq).into())).await.expect("send auth");
         let welcome = next_frame(&mut socket).await.expect("welcome frame");
         let me = match &welcome {
@@ -411,8 +420,20 @@ pub async fn upload(
     body: Vec<u8>,
     claimed_type: &str,
 ) -> reqwest::Response {
+    upload_at(&server.http_url(""), token, name, kind, body, claimed_type).await
+}
+
+/// [`upload`] to the server at `base` (`http://host:port`).
+pub async fn upload_at(
+    base: &str,
+    token: &str,
+    name: &str,
+    kind: &str,
+    body: Vec<u8>,
+    claimed_type: &str,
+) -> reqwest::Response {
     reqwest::Client::new()
-        .post(server.http_url("/api/v1/uploads"))
+        .post(format!("{base}/api/v1/uploads"))
         .query(&[("name", name), ("kind", kind)])
         .bearer_auth(token)
         .header("content-type", claimed_type)

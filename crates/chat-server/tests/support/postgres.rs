@@ -3,9 +3,10 @@
 //! death signal) and its folder removed at exit, so runs never collide and
 //! leave nothing behind. Each caller gets a fresh database on it.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+
+use super::processes::{self, free_port};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -16,21 +17,6 @@ pub struct Postgres {
     bin: PathBuf,
     owner: Option<(u32, u32)>,
     child: Mutex<Option<Child>>,
-}
-
-/// Servers to stop and folders to remove when the process exits.
-static STARTED: Mutex<Vec<(u32, PathBuf)>> = Mutex::new(Vec::new());
-
-extern "C" fn stop_all() {
-    let started = STARTED.lock().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default();
-    for (pid, dir) in started {
-        // SAFETY: signalling a child process this process started.
-        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-        let mut status = 0;
-        // SAFETY: reaping that child.
-        unsafe { libc::waitpid(pid as libc::pid_t, &mut status, 0) };
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }
 
 fn bin_dir() -> PathBuf {
@@ -56,10 +42,6 @@ fn owner() -> Option<(u32, u32)> {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
-}
-
 impl Postgres {
     /// The process's shared server.
     pub fn shared() -> &'static Postgres {
@@ -69,11 +51,6 @@ impl Postgres {
 
     /// A server of its own, for a test that stops and restarts it.
     pub fn start() -> Postgres {
-        static AT_EXIT: OnceLock<()> = OnceLock::new();
-        AT_EXIT.get_or_init(|| {
-            // SAFETY: registering a plain function.
-            unsafe { libc::atexit(stop_all) };
-        });
         let dir = tempfile::Builder::new().prefix("chat-pg-").tempdir().expect("temp dir").keep();
         let owner = owner();
         if let Some((uid, gid)) = owner {
@@ -100,8 +77,7 @@ impl Postgres {
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         as_owner(&mut postgres, self.owner);
-        let child = spawn_from_lasting_thread(postgres);
-        STARTED.lock().expect("registry").push((child.id(), self.dir.clone()));
+        let child = processes::spawn_owned(postgres, Some(&self.dir));
         *self.child.lock().expect("child") = Some(child);
         self.wait_ready();
     }
@@ -167,27 +143,7 @@ fn as_owner(command: &mut Command, owner: Option<(u32, u32)>) -> &mut Command {
     if let Some((uid, gid)) = owner {
         command.uid(uid).gid(gid);
     }
-    // SAFETY: prctl is async-signal-safe; it makes the server die with the tests.
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        })
-    }
-}
-
-/// Spawns `command` from a thread that lives as long as the process: the
-/// parent death signal follows the spawning thread, and a test's own
-/// thread ends with the test.
-fn spawn_from_lasting_thread(mut command: Command) -> Child {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(command.spawn());
-        loop {
-            std::thread::park();
-        }
-    });
-    rx.recv().expect("the spawning thread answers").expect("start postgres")
+    processes::dies_with_tests(command)
 }
 
 /// The database of the server whose data folder is `data_dir` on the shared

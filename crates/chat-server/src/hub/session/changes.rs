@@ -68,7 +68,7 @@ impl Session {
             .await
             .map_err(map_store)?;
         let seq = event.envelope.seq;
-        self.hub.deliver(&mut members, event);
+        self.hub.deliver(&self.room, &mut members, event).await;
         Ok(AckResult::Done { seq: Some(seq) })
     }
 
@@ -84,7 +84,7 @@ impl Session {
                     .await
                     .map_err(map_store)?;
                 let seq = deleted.event.envelope.seq;
-                self.hub.deliver(&mut members, deleted.event);
+                self.hub.deliver(&self.room, &mut members, deleted.event).await;
                 drop(members);
                 for file in deleted.orphaned_files {
                     self.hub.remove_file_bytes(&file).await;
@@ -96,7 +96,7 @@ impl Session {
                     store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
                 let seq = event.as_ref().map(|e| e.envelope.seq);
                 if let Some(event) = event {
-                    self.hub.deliver(&mut members, event);
+                    self.hub.deliver(&self.room, &mut members, event).await;
                 }
                 Ok(AckResult::Done { seq })
             }
@@ -116,7 +116,7 @@ impl Session {
             .map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
         if let Some(event) = event {
-            self.hub.deliver(&mut members, event);
+            self.hub.deliver(&self.room, &mut members, event).await;
         }
         Ok(AckResult::Done { seq })
     }

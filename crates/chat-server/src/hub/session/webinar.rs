@@ -2,6 +2,8 @@
 //! mode, enforced on every send, and the participant list paged and searched
 //! instead of sent whole.
 
+use std::time::Duration;
+
 use chat_protocol::{rules, AckResult, SendPolicy};
 
 use super::Session;
@@ -22,6 +24,20 @@ impl Session {
         let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
         rules::may_send(&self.me, &settings)?;
         let now = crate::now_ms();
+        if let Some(cluster) = self.hub.cluster.as_ref().filter(|_| rules::is_slowed(&self.me, &settings)) {
+            drop(members);
+            let wait = Duration::from_secs(u64::from(settings.slow_mode_secs));
+            match cluster.start_slow_mode_wait(&self.room.meeting, &self.me.id, wait).await {
+                Ok(None) => return Ok(()),
+                Ok(Some(left)) => {
+                    let started = now - i64::try_from((wait - left.min(wait)).as_millis()).unwrap_or(0);
+                    rules::check_slow_mode(&self.me, &settings, Some(started), now)?;
+                    return Ok(());
+                }
+                Err(error) => tracing::debug!(%error, "slow mode holds on this node only while Redis is away"),
+            }
+            members = self.room.members.lock().await;
+        }
         rules::check_slow_mode(&self.me, &settings, members.last_sent.get(&self.me.id).copied(), now)?;
         if settings.slow_mode_secs > 0 {
             members.last_sent.insert(self.me.id.clone(), now);
@@ -53,7 +69,7 @@ impl Session {
             self.hub.store.update_settings(&self.room.meeting, settings.clone(), &self.me.id, crate::now_ms()).await?;
         let seq = event.envelope.seq;
         members.settings = Some(settings);
-        self.hub.deliver(&mut members, event);
+        self.hub.deliver(&self.room, &mut members, event).await;
         Ok(AckResult::Done { seq: Some(seq) })
     }
 
