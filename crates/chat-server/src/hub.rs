@@ -14,6 +14,7 @@ mod order;
 mod presence;
 mod remote;
 mod requests;
+mod rooms;
 mod send_limits;
 mod session;
 mod synced;
@@ -246,47 +247,6 @@ impl Hub {
         if let Ok(mut rooms) = self.rooms.lock() {
             rooms.retain(|_, room| room.strong_count() > 0);
         }
-    }
-
-    /// The room of `meeting`, if someone is connected to it here.
-    fn live_room(&self, meeting: &MeetingId) -> Option<Arc<Room>> {
-        let rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        rooms.get(meeting).and_then(Weak::upgrade)
-    }
-
-    /// Every room with someone connected here.
-    fn live_rooms(&self) -> Vec<Arc<Room>> {
-        let rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        rooms.values().filter_map(Weak::upgrade).collect()
-    }
-
-    fn room(&self, meeting: &MeetingId) -> Arc<Room> {
-        let mut rooms = self.rooms.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(room) = rooms.get(meeting).and_then(Weak::upgrade) {
-            return room;
-        }
-        let members = Members {
-            conns: HashMap::new(),
-            presence: Presence::new(self.config.presence_list_limit),
-            settings: None,
-            last_sent: HashMap::new(),
-            roster: None,
-            delivered: None,
-            local: HashMap::new(),
-            remote: HashSet::new(),
-            metrics: Arc::clone(&self.metrics),
-        };
-        let room = Arc::new(Room {
-            meeting: meeting.clone(),
-            members: tokio::sync::Mutex::new(members),
-            large: Arc::new(AtomicU32::new(0)),
-            announced: AtomicU64::new(0),
-            filling: AtomicBool::new(false),
-            syncing_presence: AtomicBool::new(false),
-            presence_reads: tokio::sync::Mutex::new(()),
-        });
-        rooms.insert(meeting.clone(), Arc::downgrade(&room));
-        room
     }
 
     /// Connects an authenticated participant. The returned receiver yields

@@ -231,18 +231,7 @@ impl Resender {
     async fn send(&mut self, n: usize) -> bool {
         let req_id = self.next_req;
         self.next_req += 1;
-        let frame = ClientFrame::Send {
-            req_id,
-            client_id: format!("m{n}").as_str().into(),
-            content: NewContent::Text { text: format!("message {n}") },
-            reply_to: None,
-            forwarded_from: None,
-            targets: Vec::new(),
-            metadata: Default::default(),
-            details: Default::default(),
-            attachments: Vec::new(),
-            as_sender: None,
-        };
+        let frame = send_frame(req_id, &format!("m{n}"), NewContent::Text { text: format!("message {n}") }, Vec::new());
         self.in_flight.insert(req_id, n);
         let text = serde_json::to_string(&frame).expect("serialize");
         self.socket.send(WsMessage::Text(text.into())).await.is_ok()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::nginx::Nginx;
 use super::postgres::Postgres;
-use super::processes::{free_port, spawn_owned};
+use super::processes::{self, free_port, spawn_owned};
 use super::redis::Redis;
 use super::SECRET;
 
@@ -26,6 +26,11 @@ impl Node {
 
     pub fn http_url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// CPU time the process has used so far, while it runs.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        processes::cpu_time(self.child.as_ref()?.id())
     }
 }
 

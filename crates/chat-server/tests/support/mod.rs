@@ -101,6 +101,22 @@ pub fn token_in(id: &str, role: Role, meeting: &str) -> String {
     TokenKeys::new(SECRET).mint(&participant(id, role), &MeetingId::from(meeting), 3600).expect("mint")
 }
 
+/// A plain send: `content` to `targets` (everyone when empty).
+pub fn send_frame(req_id: RequestId, client_id: &str, content: NewContent, targets: Vec<ParticipantId>) -> ClientFrame {
+    ClientFrame::Send {
+        req_id,
+        client_id: ClientId::from(client_id),
+        content,
+        reply_to: None,
+        forwarded_from: None,
+        targets,
+        metadata: Default::default(),
+        details: Default::default(),
+        attachments: Vec::new(),
+        as_sender: None,
+    }
+}
+
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// One protocol client.
@@ -296,19 +312,7 @@ impl Client {
 
     pub async fn send(&mut self, client_id: &str, content: NewContent, targets: Vec<&str>) -> Answer {
         let targets = targets.into_iter().map(ParticipantId::from).collect();
-        self.request(|req_id| ClientFrame::Send {
-            req_id,
-            client_id: ClientId::from(client_id),
-            content,
-            reply_to: None,
-            forwarded_from: None,
-            targets,
-            metadata: Default::default(),
-            details: Default::default(),
-            attachments: Vec::new(),
-            as_sender: None,
-        })
-        .await
+        self.request(|req_id| send_frame(req_id, client_id, content, targets)).await
     }
 
     pub async fn history(&mut self, before: Option<Seq>, limit: u32) -> (Vec<Message>, bool) {

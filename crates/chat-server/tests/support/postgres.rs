@@ -100,10 +100,7 @@ impl Postgres {
 
     /// Kills the server at once (as a crash would).
     pub fn kill(&self) {
-        if let Some(mut child) = self.child.lock().expect("child").take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        processes::kill(&self.child);
     }
 
     /// Starts it again on the same port and data.

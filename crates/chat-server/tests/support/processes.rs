@@ -63,3 +63,22 @@ pub fn spawn_owned(mut command: Command, dir: Option<&Path>) -> Child {
     STARTED.lock().expect("registry").push((child.id(), dir.map(Path::to_owned)));
     child
 }
+
+/// Kills the process in `slot` at once, as a crash would, and reaps it.
+pub fn kill(slot: &Mutex<Option<Child>>) {
+    if let Some(mut child) = slot.lock().expect("child").take() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
+/// CPU time (user + system) process `pid` has used so far.
+pub fn cpu_time(pid: u32) -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name (which ends at the last ')'), utime is the 12th field and stime the 13th.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: a plain libc call.
+    let per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).ok()?.max(1);
+    Some(std::time::Duration::from_millis(ticks * 1000 / per_second))
+}

@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::processes::{free_port, spawn_owned};
+use super::processes::{self, free_port, spawn_owned};
 
 /// One Redis server of the tests' own.
 pub struct Redis {
@@ -44,10 +44,7 @@ impl Redis {
 
     /// Kills the server at once; what it held is gone.
     pub fn kill(&self) {
-        if let Some(mut child) = self.child.lock().expect("child").take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+        processes::kill(&self.child);
     }
 
     /// Starts it again, empty, on the same port.
