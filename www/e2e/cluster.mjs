@@ -51,9 +51,9 @@ async function startPostgres(dir) {
   });
   const port = await freePort();
   const args = ["-D", `${dir}/data`, "-p", `${port}`, "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"];
-  run(`${bin}/postgres`, args, owner);
+  run(`${bin}/postgres`, args, { ...owner, stdio: "ignore" });
   await until("PostgreSQL", async () => {
-    execFileSync(`${bin}/pg_isready`, ["-h", "127.0.0.1", "-p", `${port}`, "-q"]);
+    execFileSync(`${bin}/pg_isready`, ["-h", "127.0.0.1", "-p", `${port}`, "-U", "postgres", "-q"]);
     return true;
   });
   return `postgres://postgres@127.0.0.1:${port}/postgres`;

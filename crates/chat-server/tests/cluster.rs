@@ -22,8 +22,11 @@ async fn until_count(client: &mut Client, count: u32) -> Duration {
         _ => 0,
     };
     while seen != count {
-        assert!(Instant::now() < deadline, "{} saw {seen} participants, not {count}, within 20 s", client.me.id);
-        seen = client.next_presence().await.count;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Some(presence) = client.next_presence_within(left).await else {
+            panic!("{} saw {seen} participants, not {count}, within 20 s", client.me.id);
+        };
+        seen = presence.count;
     }
     started.elapsed()
 }
@@ -89,14 +92,29 @@ async fn participants_on_three_nodes_chat_as_one_meeting() {
     let deleted = seq_of(
         ada.request(|req_id| ClientFrame::Delete { req_id, id: hello_id.clone(), scope: DeleteScope::Everyone }).await,
     );
-    let all = vec![hello, image_seq, image_seq + 1, edited, pinned, secret, deleted];
+    // A file and a voice message, uploaded to node 2 and sent from it.
+    let cy_token = token_for("cy", Role::Participant);
+    let cy_http = cluster.nodes[2].http_url("");
+    let notes = upload_at(&cy_http, &cy_token, "notes.txt", "file", b"minutes".to_vec(), "text/plain").await;
+    let notes: chat_protocol::FileRef = notes.json().await.unwrap();
+    let file_seq = seq_of(cy.send("c2", NewContent::File { file_id: notes.id }, Vec::new()).await);
+    let memo = upload_at(&cy_http, &cy_token, "memo.wav", "audio", wav(), "audio/wav").await;
+    let memo: chat_protocol::FileRef = memo.json().await.unwrap();
+    let audio_seq = seq_of(cy.send("c3", NewContent::Audio { file_id: memo.id }, Vec::new()).await);
+    let all = vec![hello, image_seq, image_seq + 1, edited, pinned, secret, deleted, file_seq, audio_seq];
     assert!(all.windows(2).all(|w| w[0] < w[1]), "{all:?}");
     let public: Vec<Seq> = all.iter().copied().filter(|s| *s != secret).collect();
 
-    assert_eq!(seqs_until(&mut ada, deleted).await, public, "ada (node 0)");
-    assert_eq!(seqs_until(&mut bob, deleted).await, public, "bob (node 1)");
-    assert_eq!(seqs_until(&mut cy, deleted).await, all, "cy (node 2)");
-    assert_eq!(seqs_until(&mut dee, deleted).await, all, "dee (the front)");
+    assert_eq!(seqs_until(&mut ada, audio_seq).await, public, "ada (node 0)");
+    assert_eq!(seqs_until(&mut bob, audio_seq).await, public, "bob (node 1)");
+    assert_eq!(seqs_until(&mut cy, audio_seq).await, all, "cy (node 2)");
+    assert_eq!(seqs_until(&mut dee, audio_seq).await, all, "dee (the front)");
+    let created = ada.events.iter().filter_map(|e| match &e.event {
+        Event::MessageCreated { message } => message.content.kind(),
+        _ => None,
+    });
+    let kinds: Vec<&str> = created.map(|kind| kind.as_str()).collect();
+    assert_eq!(kinds, ["text", "image", "text", "file", "audio"], "every kind reaches node 0");
     let edited_on_node_2 = cy.events.iter().find(|e| e.seq == edited).expect("the edit");
     match &edited_on_node_2.event {
         Event::MessageEdited { message } => assert_eq!(text_of(message), "fixed"),

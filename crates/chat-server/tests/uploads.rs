@@ -157,10 +157,7 @@ async fn audio_must_be_audio_and_deleting_a_file_message_erases_its_bytes() {
     let token = token_for("ann", Role::Participant);
     let not_audio = upload(&server, &token, "song.mp3", "audio", png(4, 4), "audio/mpeg").await;
     assert_eq!(not_audio.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    // A minimal WAV header: RIFF....WAVEfmt
-    let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00".to_vec();
-    wav.extend_from_slice(&[0; 16]);
-    let audio = upload_ok(&server, &token, "memo.wav", "audio", wav).await;
+    let audio = upload_ok(&server, &token, "memo.wav", "audio", wav()).await;
     assert!(audio.content_type.starts_with("audio/"), "{}", audio.content_type);
     let served = get(&server, &audio.url).await;
     assert!(header(&served, "content-disposition").starts_with("inline"));

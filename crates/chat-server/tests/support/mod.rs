@@ -180,17 +180,23 @@ pub fn auth_frame(token: &str, last_seq: Option<Seq>) -> String {
 /// Reads the next text frame as a server frame, or `Err(close code)` when the
 /// socket closes.
 pub async fn next_frame(socket: &mut Socket) -> Result<ServerFrame, Option<u16>> {
-    loop {
-        let message = tokio::time::timeout(WAIT, socket.next()).await.expect("a frame within 5 s");
+    next_frame_within(socket, WAIT).await.expect("a frame within 5 s")
+}
+
+/// [`next_frame`], or `None` when none comes within `wait`.
+pub async fn next_frame_within(socket: &mut Socket, wait: Duration) -> Option<Result<ServerFrame, Option<u16>>> {
+    let deadline = tokio::time::Instant::now() + wait;
+    Some(loop {
+        let message = tokio::time::timeout_at(deadline, socket.next()).await.ok()?;
         match message {
             Some(Ok(WsMessage::Text(text))) => {
-                return Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad server frame {text}: {e}")))
+                break Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad server frame {text}: {e}")))
             }
-            Some(Ok(WsMessage::Close(frame))) => return Err(frame.map(|f| u16::from(f.code))),
+            Some(Ok(WsMessage::Close(frame))) => break Err(frame.map(|f| u16::from(f.code))),
             Some(Ok(_)) => continue,
-            Some(Err(_)) | None => return Err(None),
+            Some(Err(_)) | None => break Err(None),
         }
-    }
+    })
 }
 
 /// Reads until the socket closes and returns the close code.
@@ -270,11 +276,19 @@ impl Client {
 
     /// The next presence frame, keeping events that arrive meanwhile.
     pub async fn next_presence(&mut self) -> chat_protocol::PresenceDelta {
+        self.next_presence_within(WAIT).await.expect("a presence frame within 5 s")
+    }
+
+    /// [`Client::next_presence`], or `None` when none comes within `wait`.
+    pub async fn next_presence_within(&mut self, wait: Duration) -> Option<chat_protocol::PresenceDelta> {
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
-            match self.next().await {
-                ServerFrame::Presence(delta) => return delta,
-                ServerFrame::Event(envelope) => self.events.push(envelope),
-                other => self.others.push(other),
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match next_frame_within(&mut self.socket, left).await? {
+                Ok(ServerFrame::Presence(delta)) => return Some(delta),
+                Ok(ServerFrame::Event(envelope)) => self.events.push(envelope),
+                Ok(other) => self.others.push(other),
+                Err(code) => panic!("socket closed with {code:?}"),
             }
         }
     }
@@ -413,6 +427,13 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(image).write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
+}
+
+/// A tiny WAV file: a minimal RIFF/WAVE header and 16 bytes of silence.
+pub fn wav() -> Vec<u8> {
+    let mut wav = b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00".to_vec();
+    wav.extend_from_slice(&[0; 16]);
+    wav
 }
 
 /// Uploads `body` as `name` of `kind`, claiming `claimed_type`.
