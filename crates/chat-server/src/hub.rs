@@ -2,9 +2,10 @@
 //! members, sequencing of changes, and fan-out of events.
 //!
 //! Every change to a meeting is stored and delivered while holding that
-//! meeting's room lock, so events reach each connection in `seq` order, and a
-//! joining connection's replay and its first live event meet without a gap or
-//! a duplicate.
+//! meeting's room lock, and a room delivers in `seq` order, filling from
+//! storage what other nodes stored (`order.rs`), so events reach each
+//! connection in order without a gap, and a joining connection's replay and
+//! its first live event meet without a gap or a duplicate.
 
 mod dump;
 mod files;

@@ -6,7 +6,9 @@
 //! - domain: [`hub`] (meetings, sequencing, fan-out, the message hook), [`permissions`],
 //!   [`rate_limit`], [`validation`], [`webhooks`] (telling apps what happened);
 //! - storage: [`store`] (traits) with [`store::sqlite`] as the default engine,
-//!   [`store::memory`] for domain tests, and [`store::files`] for uploaded bytes.
+//!   [`store::postgres`] for more than one node, [`store::memory`] for domain
+//!   tests, and [`store::files`] for uploaded bytes;
+//! - between nodes: [`cluster`] (Redis: announcements, presence, shared limits).
 //!
 //! [`app`] wires them into an axum `Router`; `main.rs` adds the command line.
 #![deny(missing_docs)]

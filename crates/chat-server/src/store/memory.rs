@@ -2,7 +2,6 @@
 //! contract as the SQLite engine (one `seq` per change, dedupe by client id,
 //! tombstones, hiding, audiences), kept in maps under one lock.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use async_trait::async_trait;
@@ -10,124 +9,21 @@ use chat_protocol::{
     ClientId, Content, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq,
 };
 
-use super::events::{build_event, EventKind, EventRecord};
+use super::events::EventKind;
 use super::{
     Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
     StoredFile,
 };
 
+mod state;
 mod uploads;
 
-struct StoredRecord {
-    record: EventRecord,
-    message: Option<MessageId>,
-}
-
-#[derive(Default)]
-struct Meeting {
-    settings: MeetingSettings,
-    events: Vec<StoredRecord>,
-}
-
-#[derive(Default)]
-struct State {
-    meetings: HashMap<MeetingId, Meeting>,
-    messages: HashMap<MessageId, Message>,
-    by_client: HashMap<(MeetingId, ParticipantId, ClientId), MessageId>,
-    meeting_of: HashMap<MessageId, MeetingId>,
-    file_of: HashMap<MessageId, FileId>,
-    attachments_of: HashMap<MessageId, Vec<FileId>>,
-    hidden: HashSet<(MessageId, ParticipantId)>,
-    files: HashMap<FileId, StoredFile>,
-    session_of: HashMap<MessageId, String>,
-}
+use self::state::State;
 
 /// Everything in memory; gone with the process.
 #[derive(Default)]
 pub struct MemoryStore {
     state: Mutex<State>,
-}
-
-impl State {
-    fn meeting(&mut self, id: &MeetingId) -> &mut Meeting {
-        self.meetings.entry(id.clone()).or_default()
-    }
-
-    /// Records an event at the meeting's next `seq`.
-    fn record(
-        &mut self,
-        meeting: &MeetingId,
-        kind: EventKind,
-        message: Option<&MessageId>,
-        actor: &ParticipantId,
-        at: i64,
-        payload: Option<String>,
-    ) -> Seq {
-        let events = &mut self.meeting(meeting).events;
-        let seq = events.len() as Seq + 1;
-        let record = EventRecord { seq, time: at, kind, actor: actor.clone(), payload };
-        events.push(StoredRecord { record, message: message.cloned() });
-        seq
-    }
-
-    fn hidden_by(&self, id: &MessageId) -> Vec<ParticipantId> {
-        self.hidden.iter().filter(|(m, _)| m == id).map(|(_, p)| p.clone()).collect()
-    }
-
-    /// The deliverable form of the meeting's newest event.
-    fn last_event(&self, meeting: &MeetingId) -> Result<StoredEvent, StoreError> {
-        let stored = self
-            .meetings
-            .get(meeting)
-            .and_then(|m| m.events.last())
-            .ok_or_else(|| StoreError::Corrupt("no event".into()))?;
-        self.current(stored)
-    }
-
-    /// A stored event with its message's current state and audience.
-    fn current(&self, stored: &StoredRecord) -> Result<StoredEvent, StoreError> {
-        self.deliverable(stored, stored.message.as_ref().map(|id| self.hidden_by(id)).unwrap_or_default())
-    }
-
-    fn deliverable(&self, stored: &StoredRecord, hidden_by: Vec<ParticipantId>) -> Result<StoredEvent, StoreError> {
-        let record =
-            EventRecord { actor: stored.record.actor.clone(), payload: stored.record.payload.clone(), ..stored.record };
-        let message = stored.message.as_ref().and_then(|id| self.messages.get(id)).cloned();
-        build_event(record, message, hidden_by)
-    }
-
-    fn message_in(&self, meeting: &MeetingId, id: &MessageId) -> Option<&Message> {
-        self.messages.get(id).filter(|_| self.meeting_of.get(id) == Some(meeting))
-    }
-
-    fn live(&mut self, meeting: &MeetingId, id: &MessageId) -> Result<&mut Message, StoreError> {
-        if self.message_in(meeting, id).is_none() {
-            return Err(StoreError::MessageNotFound);
-        }
-        let message = self.messages.get_mut(id).ok_or(StoreError::MessageNotFound)?;
-        if message.content == Content::Deleted {
-            return Err(StoreError::MessageDeleted);
-        }
-        Ok(message)
-    }
-
-    fn file_ref(&self, id: &FileId) -> Result<chat_protocol::FileRef, StoreError> {
-        Ok(self.files.get(id).ok_or_else(|| StoreError::Corrupt(format!("no file {id}")))?.to_ref())
-    }
-
-    fn is_used(&self, file: &FileId) -> bool {
-        self.file_of.values().chain(self.attachments_of.values().flatten()).any(|other| other == file)
-    }
-
-    fn content(&self, content: &StoredContent) -> Result<Content, StoreError> {
-        Ok(match content {
-            StoredContent::Text(text) => Content::Text { text: text.clone() },
-            StoredContent::File(kind, id) => {
-                let file = self.files.get(id).ok_or_else(|| StoreError::Corrupt(format!("no file {id}")))?;
-                Content::with_file(*kind, file.to_ref())
-            }
-        })
-    }
 }
 
 impl MemoryStore {
