@@ -15,7 +15,7 @@ mod bus;
 mod limits;
 mod presence;
 
-use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,6 +28,10 @@ use self::bus::Outgoing;
 /// How long a Redis command may take before the node carries on without it.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// After a failed command, how long limits skip Redis (and hold per node)
+/// before trying it again, so sends do not each wait out its timeout.
+const AWAY_FOR_MS: i64 = 1_000;
+
 /// Announcements and presence writes waiting for Redis; beyond this many
 /// (Redis down or slow) new ones are dropped and made up for later.
 const OUTGOING_QUEUE: usize = 10_000;
@@ -38,6 +42,9 @@ pub enum ClusterError {
     /// Redis refused the address or the command, or did not answer in time.
     #[error("redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// A command failed a moment ago; Redis is not asked again yet.
+    #[error("redis did not answer a moment ago")]
+    Away,
     /// Redis answered something this node did not write.
     #[error("redis held an unreadable entry: {0}")]
     Unreadable(String),
@@ -54,6 +61,8 @@ pub struct Cluster {
     /// Set when a presence write was lost: the next heartbeat rewrites this
     /// node's presence.
     presence_lost: Arc<AtomicBool>,
+    /// Until when (ms since the epoch) the limits leave Redis alone.
+    away_until: AtomicI64,
 }
 
 impl Cluster {
@@ -71,12 +80,29 @@ impl Cluster {
         let (outgoing, queue) = mpsc::channel(OUTGOING_QUEUE);
         let presence_lost = Arc::new(AtomicBool::new(false));
         tokio::spawn(bus::write(Arc::clone(&node), redis.clone(), queue, Arc::clone(&presence_lost)));
-        Ok(Arc::new(Self { node, client, redis, outgoing, entries: AtomicU64::new(0), presence_lost }))
+        let (entries, away_until) = (AtomicU64::new(0), AtomicI64::new(0));
+        Ok(Arc::new(Self { node, client, redis, outgoing, entries, presence_lost, away_until }))
     }
 
     /// This node's name.
     pub fn node(&self) -> &Arc<str> {
         &self.node
+    }
+
+    /// Runs a limit's command unless Redis failed a moment ago; a failure
+    /// makes the next ones skip it for [`AWAY_FOR_MS`].
+    async fn unless_away<T>(
+        &self,
+        command: impl std::future::Future<Output = Result<T, ClusterError>>,
+    ) -> Result<T, ClusterError> {
+        if crate::now_ms() < self.away_until.load(Ordering::Relaxed) {
+            return Err(ClusterError::Away);
+        }
+        let result = command.await;
+        if result.is_err() {
+            self.away_until.store(crate::now_ms() + AWAY_FOR_MS, Ordering::Relaxed);
+        }
+        result
     }
 
     /// Whether Redis answers now.

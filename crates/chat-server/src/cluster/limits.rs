@@ -3,6 +3,7 @@
 //! and recording are one step), and slow mode's wait as a key that expires.
 
 use std::sync::atomic::Ordering;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use chat_protocol::{MeetingId, ParticipantId};
@@ -11,7 +12,9 @@ use super::{Cluster, ClusterError};
 
 /// Records one action unless ARGV[2] already happened in the last ARGV[1]
 /// milliseconds; answers 0, or the milliseconds until the oldest leaves.
-const SLIDING_WINDOW: &str = r"
+static SLIDING_WINDOW: LazyLock<redis::Script> = LazyLock::new(|| {
+    redis::Script::new(
+        r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
@@ -23,7 +26,9 @@ end
 redis.call('ZADD', KEYS[1], now, ARGV[3])
 redis.call('PEXPIRE', KEYS[1], window)
 return 0
-";
+",
+    )
+});
 
 fn participant_key(kind: &str, meeting: &MeetingId, participant: &ParticipantId) -> String {
     format!("meeting-chat:{kind}:{}\u{1f}{}", meeting.as_str(), participant.as_str())
@@ -42,13 +47,9 @@ impl Cluster {
     ) -> Result<Result<(), Duration>, ClusterError> {
         let mut redis = self.redis.clone();
         let entry = format!("{}:{}", self.node, self.entries.fetch_add(1, Ordering::Relaxed));
-        let wait_ms: u64 = redis::Script::new(SLIDING_WINDOW)
-            .key(participant_key(&format!("rate:{bucket}"), meeting, participant))
-            .arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX))
-            .arg(per_window)
-            .arg(entry)
-            .invoke_async(&mut redis)
-            .await?;
+        let mut script = SLIDING_WINDOW.key(participant_key(&format!("rate:{bucket}"), meeting, participant));
+        script.arg(u64::try_from(window.as_millis()).unwrap_or(u64::MAX)).arg(per_window).arg(entry);
+        let wait_ms: u64 = self.unless_away(async { Ok(script.invoke_async(&mut redis).await?) }).await?;
         Ok(if wait_ms == 0 { Ok(()) } else { Err(Duration::from_millis(wait_ms)) })
     }
 
@@ -63,12 +64,15 @@ impl Cluster {
         let mut redis = self.redis.clone();
         let key = participant_key("slow", meeting, participant);
         let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX).max(1);
-        let started: Option<String> =
-            redis::cmd("SET").arg(&key).arg(1).arg("NX").arg("PX").arg(wait_ms).query_async(&mut redis).await?;
-        if started.is_some() {
-            return Ok(None);
-        }
-        let left_ms: i64 = redis::cmd("PTTL").arg(&key).query_async(&mut redis).await?;
+        let claim = async {
+            let set = redis::cmd("SET").arg(&key).arg(1).arg("NX").arg("PX").arg(wait_ms).clone();
+            let started: Option<String> = set.query_async(&mut redis).await?;
+            if started.is_some() {
+                return Ok(None);
+            }
+            Ok(Some(redis::cmd("PTTL").arg(&key).query_async::<i64>(&mut redis).await?))
+        };
+        let Some(left_ms) = self.unless_away(claim).await? else { return Ok(None) };
         // The wait may have ended between the two commands (-2): nothing is left.
         Ok(Some(Duration::from_millis(u64::try_from(left_ms).unwrap_or(0))))
     }
