@@ -24,7 +24,8 @@ fn world() -> World {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let config =
         Config::new(std::env::temp_dir().join("unused-by-memory-stores"), b"fuzzing-secret-0123456789".to_vec());
-    let hub = Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), None, Arc::new(config));
+    let hub =
+        Hub::new(Arc::new(MemoryStore::default()), Arc::new(MemoryFiles::default()), None, None, Arc::new(config));
     let identity = Identity {
         participant: Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Host },
         meeting: MeetingId::from("fuzz"),
