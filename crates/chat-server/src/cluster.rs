@@ -13,6 +13,7 @@
 
 mod bus;
 mod limits;
+mod once;
 mod presence;
 
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};

@@ -122,6 +122,8 @@ pub(crate) struct Members {
     delivered: Option<Seq>,
     /// How many connections each participant has on this node.
     local: HashMap<ParticipantId, u32>,
+    /// How many of those participants are people, not apps.
+    local_people: usize,
     /// Who is connected on other nodes (node, participant), each counted in
     /// `presence` as one connection.
     remote: HashSet<(String, ParticipantId)>,
@@ -332,7 +334,8 @@ impl Hub {
 impl Room {
     /// Removes a connection (if a slow-consumer kick has not already) and
     /// tells the others, soon, when it was the participant's last one.
-    /// Returns whether the last person left with it.
+    /// Returns whether the last person on this node left with it (other
+    /// nodes may still have people: the chat is only over when none has).
     async fn leave(self: &Arc<Self>, conn_id: ConnId, participant: &Participant, hub: &Hub) -> bool {
         let interval = hub.config.presence_interval;
         let mut members = self.members.lock().await;
@@ -341,7 +344,7 @@ impl Room {
         if members.presence.disconnect(&participant.id) {
             self.tell_presence_soon(&mut members, interval);
         }
-        !participant.role.is_app() && !members.presence.has_people()
+        !participant.role.is_app() && members.local_people == 0
     }
 
     /// Tells everyone connected the presence changes of the next `interval`

@@ -464,3 +464,26 @@ async fn sends_fail_retryably_while_postgres_restarts_and_no_acknowledged_one_is
     assert_eq!(ids, ["before", "during"]);
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_people_leaving_two_nodes_at_once_bring_one_chat_synced() {
+    let (url, seen) = collecting_receiver().await;
+    let secret = "webhook-secret-for-tests";
+    let args = ["--webhook-url", &url, "--webhook-secret", secret, "--chat-synced-grace-secs", "1"];
+    let cluster = TestCluster::start_with(2, &args).await;
+    let mut ada = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("ada", Role::Host), None).await;
+    let mut bob = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("bob", Role::Participant), None).await;
+    until_count(&mut ada, 2).await;
+    until_count(&mut bob, 2).await;
+    seq_of(ada.send_text("last", "see you").await);
+    // Each node still sees the other's person when its own leaves.
+    drop((ada, bob));
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while of_type(&seen, "meeting.chatSynced").is_empty() {
+        assert!(Instant::now() < deadline, "no meeting.chatSynced within 15 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Both nodes' grace periods (1 s) are over well before this.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(of_type(&seen, "meeting.chatSynced").len(), 1, "told once, by one node");
+}

@@ -7,34 +7,13 @@
 mod support;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+
 use std::time::Duration;
 
 use chat_protocol::{NewContent, Role};
 use chat_server::config::WebhookConfig;
 use serde_json::Value;
 use support::*;
-
-/// A webhook receiver that keeps every body.
-async fn collecting_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
-    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let log = Arc::clone(&seen);
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
-            let log = Arc::clone(&log);
-            async move { log.lock().unwrap().push(body) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (url, seen)
-}
-
-fn of_type(seen: &Mutex<Vec<Value>>, kind: &str) -> Vec<Value> {
-    seen.lock().unwrap().iter().filter(|b| b["type"] == kind).cloned().collect()
-}
 
 async fn server_telling(url: String, dir: &std::path::Path, grace: Duration) -> TestServer {
     let mut config = test_config(dir);

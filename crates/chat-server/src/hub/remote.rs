@@ -28,10 +28,14 @@ impl Hub {
     pub(super) fn connected_here(&self, meeting: &MeetingId, members: &mut Members, who: &Participant) {
         let count = members.local.entry(who.id.clone()).or_default();
         *count += 1;
-        if let (1, Some(cluster)) = (*count, &self.cluster) {
-            if who.role != Role::Service {
-                cluster.here(meeting, who);
-            }
+        if *count > 1 {
+            return;
+        }
+        if !who.role.is_app() {
+            members.local_people += 1;
+        }
+        if let Some(cluster) = self.cluster.as_ref().filter(|_| who.role != Role::Service) {
+            cluster.here(meeting, who);
         }
     }
 
@@ -43,6 +47,9 @@ impl Hub {
             return;
         }
         members.local.remove(&who.id);
+        if !who.role.is_app() {
+            members.local_people -= 1;
+        }
         if let Some(cluster) = self.cluster.as_ref().filter(|_| who.role != Role::Service) {
             cluster.gone(meeting, &who.id);
         }

@@ -36,6 +36,7 @@ impl Hub {
             roster: None,
             delivered: None,
             local: HashMap::new(),
+            local_people: 0,
             remote: HashSet::new(),
             metrics: Arc::clone(&self.metrics),
         };

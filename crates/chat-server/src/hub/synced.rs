@@ -11,6 +11,26 @@ use serde_json::json;
 use super::Hub;
 
 impl Hub {
+    /// Whether no other node has people in `meeting` either, and this node
+    /// is the one to say so (nodes whose last people left together each
+    /// ask; the first to claim the meeting's current head tells). Without
+    /// Redis to ask, it is told, perhaps twice rather than never.
+    async fn over_on_every_node(&self, meeting: &MeetingId) -> bool {
+        let Some(cluster) = &self.cluster else { return true };
+        let claim = async {
+            let elsewhere = cluster.present_elsewhere(meeting).await?;
+            if elsewhere.iter().any(|(_, participant)| !participant.role.is_app()) {
+                return Ok(false);
+            }
+            let head = self.store.head_seq(meeting).await.unwrap_or_default();
+            cluster.claim_once(&format!("chat-synced:{}:{head}", meeting.as_str()), self.config.chat_synced_grace).await
+        };
+        claim.await.unwrap_or_else(|error: crate::cluster::ClusterError| {
+            tracing::warn!(%error, "cannot ask the other nodes whether the meeting is over; telling anyway");
+            true
+        })
+    }
+
     /// A person joined `meeting`: it is not over.
     pub(super) fn meeting_resumed(&self, meeting: &MeetingId) {
         self.emptied.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(meeting);
@@ -33,7 +53,7 @@ impl Hub {
                 }
                 over
             };
-            if !still_over {
+            if !still_over || !hub.over_on_every_node(&meeting).await {
                 return;
             }
             let (url, expiry) = hub.dump_link(&meeting);

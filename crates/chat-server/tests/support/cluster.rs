@@ -47,16 +47,17 @@ pub struct TestCluster {
 impl TestCluster {
     /// Starts `n` nodes on a fresh database of the shared PostgreSQL.
     pub async fn start(n: usize) -> Self {
-        Self::start_on(n, Postgres::shared().fresh_database()).await
+        Self::start_with(n, &[]).await
     }
 
-    /// Starts `n` nodes on `database_url`.
-    pub async fn start_on(n: usize, database_url: String) -> Self {
+    /// Starts `n` nodes given `args` besides the cluster's own.
+    pub async fn start_with(n: usize, args: &[&str]) -> Self {
+        let database_url = Postgres::shared().fresh_database();
         let data = tempfile::tempdir().expect("temp dir");
         let redis = Redis::start();
         let mut nodes = Vec::new();
         for i in 0..n {
-            nodes.push(start_node(i, data.path(), &database_url, &redis.url()));
+            nodes.push(start_node(i, data.path(), &database_url, &redis.url(), args));
         }
         for node in &nodes {
             wait_ready(&node.addr).await;
@@ -83,7 +84,7 @@ impl Drop for TestCluster {
     }
 }
 
-fn start_node(i: usize, data_dir: &std::path::Path, database_url: &str, redis_url: &str) -> Node {
+fn start_node(i: usize, data_dir: &std::path::Path, database_url: &str, redis_url: &str, args: &[&str]) -> Node {
     let addr = format!("127.0.0.1:{}", free_port());
     let mut command = Command::new(env!("CARGO_BIN_EXE_chat-server"));
     command
@@ -91,6 +92,7 @@ fn start_node(i: usize, data_dir: &std::path::Path, database_url: &str, redis_ur
         .arg(data_dir)
         .args(["--database-url", database_url, "--redis-url", redis_url, "--node-id", &format!("node-{i}")])
         .args(["--presence-interval-ms", "100", "--drain-delay-ms", "0"])
+        .args(args)
         .env("CHAT_SECRET", std::str::from_utf8(SECRET).expect("a text secret"))
         .env("RUST_LOG", "warn")
         .env("NO_COLOR", "1")

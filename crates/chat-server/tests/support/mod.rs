@@ -12,6 +12,7 @@ pub mod redis;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chat_protocol::{
@@ -510,4 +511,25 @@ pub async fn start_binary(args: &[&str], data_dir: &Path) -> (std::process::Chil
     .await
     .expect("reads the address");
     (child, addr)
+}
+
+/// A webhook receiver that keeps every body.
+pub async fn collecting_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let log = Arc::clone(&log);
+            async move { log.lock().unwrap().push(body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+pub fn of_type(seen: &Mutex<Vec<Value>>, kind: &str) -> Vec<Value> {
+    seen.lock().unwrap().iter().filter(|b| b["type"] == kind).cloned().collect()
 }
