@@ -191,7 +191,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     // sockets close with 1001 and the listener stops, then the deadline.
     let closing = CancellationToken::new();
     let (router, app) = build_app(config, storage, cluster.clone(), closing.clone());
-    if let Some(cluster) = cluster {
+    if let Some(cluster) = cluster.clone() {
         if let Err(error) = cluster.ping().await {
             tracing::warn!(%error, "Redis does not answer yet; serving, and trying again");
         }
@@ -270,6 +270,11 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     }
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
+    }
+    if let Some(cluster) = cluster {
+        if let Err(error) = cluster.retire().await {
+            tracing::warn!(%error, "could not leave the cluster; the others drop this node's participants on expiry");
+        }
     }
     janitor.await?;
     if let Some(deliveries) = deliveries {

@@ -306,6 +306,22 @@ async fn read_resuming(mut socket: Socket, front: &str, token: &str, last: Seq) 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_stopped_gracefully_takes_its_participants_off_every_list_at_once() {
+    let mut cluster = TestCluster::start(2).await;
+    let mut watcher = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("watcher", Role::Host), None).await;
+    let _leaving =
+        Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("leaving", Role::Participant), None).await;
+    until_count(&mut watcher, 2).await;
+    let signalled = Instant::now();
+    cluster.stop(0);
+    until_count(&mut watcher, 1).await;
+    let took = signalled.elapsed();
+    println!("node stopped with SIGTERM: its participant left the other node's list {took:?} after the signal");
+    // A node that died is forgotten after 5 s without a heartbeat; one that stops says so.
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_killed_under_load_loses_no_acknowledged_message() {
     let mut cluster = TestCluster::start(3).await;
     let front = cluster.front.ws_url();

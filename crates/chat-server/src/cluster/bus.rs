@@ -55,8 +55,16 @@ pub enum Heard {
 /// What waits to be written to Redis.
 pub(super) enum Outgoing {
     Announce(Announcement),
-    Here { meeting: MeetingId, participant: Participant },
-    Gone { meeting: MeetingId, participant: ParticipantId },
+    Here {
+        meeting: MeetingId,
+        participant: Participant,
+    },
+    Gone {
+        meeting: MeetingId,
+        participant: ParticipantId,
+    },
+    /// Answered once everything queued before it is written.
+    Written(tokio::sync::oneshot::Sender<()>),
 }
 
 impl Cluster {
@@ -76,6 +84,14 @@ impl Cluster {
     /// Records that `participant` has no connection left on this node.
     pub fn gone(&self, meeting: &MeetingId, participant: &ParticipantId) {
         self.queue_presence(Outgoing::Gone { meeting: meeting.clone(), participant: participant.clone() });
+    }
+
+    /// Waits (a few seconds at most) until everything queued so far is written.
+    pub(super) async fn written(&self) {
+        let (done, written) = tokio::sync::oneshot::channel();
+        if self.outgoing.send(Outgoing::Written(done)).await.is_ok() {
+            let _ = tokio::time::timeout(COMMAND_TIMEOUT * 5, written).await;
+        }
     }
 
     fn queue_presence(&self, write: Outgoing) {
@@ -167,6 +183,10 @@ pub(super) async fn write(
 ) {
     let mut failing = false;
     while let Some(outgoing) = queue.recv().await {
+        if let Outgoing::Written(done) = outgoing {
+            let _ = done.send(());
+            continue;
+        }
         let is_presence = !matches!(outgoing, Outgoing::Announce(_));
         let result = command(&node, outgoing).query_async::<()>(&mut redis).await;
         match result {
@@ -206,6 +226,7 @@ fn command(node: &str, outgoing: Outgoing) -> redis::Pipeline {
             pipe.hdel(presence_key(&meeting), presence_field(node, &participant)).ignore();
             meeting
         }
+        Outgoing::Written(_) => return pipe,
     };
     announce_presence(&mut pipe, node, &meeting);
     pipe

@@ -105,6 +105,17 @@ impl Cluster {
         Ok(())
     }
 
+    /// Leaves the cluster on a graceful stop, once the writes queued before
+    /// are done: this node's presence goes and its heartbeat with it, so the
+    /// others drop its participants at once instead of after [`NODE_TTL_MS`].
+    pub async fn retire(&self) -> Result<(), ClusterError> {
+        self.written().await;
+        self.rewrite_presence(&HashMap::new()).await?;
+        let mut redis = self.redis.clone();
+        redis::cmd("ZREM").arg(NODES).arg(self.node.as_ref()).query_async::<()>(&mut redis).await?;
+        Ok(())
+    }
+
     /// Forgets every node that stopped beating: removes its entries and
     /// announces its meetings. Returns how many nodes were forgotten.
     pub async fn forget_dead_nodes(&self) -> Result<usize, ClusterError> {

@@ -67,6 +67,15 @@ impl TestCluster {
         Self { nodes, front, redis, database_url, files_dir: data.path().join("files"), _data: data }
     }
 
+    /// Stops node `i` as an operator does (SIGTERM) and waits until it exits.
+    pub fn stop(&mut self, i: usize) {
+        if let Some(mut child) = self.nodes[i].child.take() {
+            // SAFETY: signalling a child process this process started.
+            unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+            let _ = child.wait();
+        }
+    }
+
     /// Kills node `i` with SIGKILL, as a crash would.
     pub fn kill(&mut self, i: usize) {
         if let Some(mut child) = self.nodes[i].child.take() {
