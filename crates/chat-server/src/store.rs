@@ -74,6 +74,14 @@ impl StoredContent {
             Self::File(..) => None,
         }
     }
+
+    /// The file's id, for a file message.
+    pub fn file_id(&self) -> Option<&str> {
+        match self {
+            Self::Text(_) => None,
+            Self::File(_, file) => Some(file.as_str()),
+        }
+    }
 }
 
 /// A message to store.

@@ -183,10 +183,7 @@ impl Store for PostgresStore {
             take_attachments(&tx, id).await?;
             writes::insert_attachments(&tx, id, &keep).await?;
         }
-        let (text, file_id) = match &content {
-            StoredContent::Text(text) => (Some(text.as_str()), None),
-            StoredContent::File(_, file) => (None, Some(file.0.as_str())),
-        };
+        let (text, file_id) = (content.text(), content.file_id());
         tx.execute(
             "UPDATE messages SET text = $3, file_id = $4, edited_at = $5 WHERE meeting_id = $1 AND id = $2",
             &[&meeting.0, &id.0, &text, &file_id, &at],

@@ -3,12 +3,12 @@
 //! every earlier change, and each takes the next `seq` in the transaction
 //! that stores it, committed in `seq` order.
 
-use chat_protocol::{Event, FileId, MeetingId, MessageId, MessageKind, ParticipantId, Seq};
+use chat_protocol::{Event, FileId, MeetingId, MessageId, ParticipantId, Seq};
 use tokio_postgres::{GenericClient, Transaction};
 
 use super::rows::{corrupt, hidden_by, load_message};
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::{Inserted, NewMessage, StoreError, StoredContent, StoredEvent};
+use crate::store::{Inserted, NewMessage, StoreError, StoredEvent};
 
 /// Locks the meeting's row (creating it) until the transaction ends.
 pub async fn lock_meeting(tx: &Transaction<'_>, meeting: &MeetingId) -> Result<(), StoreError> {
@@ -123,10 +123,7 @@ pub async fn insert_message(tx: Transaction<'_>, new: NewMessage) -> Result<Inse
     }
     let seq =
         record_event(&tx, &new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None).await?;
-    let (kind, text, file_id) = match &new.content {
-        StoredContent::Text(text) => (MessageKind::Text, Some(text.as_str()), None),
-        StoredContent::File(kind, file) => (*kind, None, Some(file.0.as_str())),
-    };
+    let (kind, text, file_id) = (new.content.kind(), new.content.text(), new.content.file_id());
     let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
     let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
     let details = serde_json::to_string(&new.details).map_err(corrupt)?;

@@ -2,7 +2,7 @@
 //! with its event, recipients and attachments, in one `BEGIN IMMEDIATE`
 //! transaction.
 
-use chat_protocol::{Event, MessageId, MessageKind};
+use chat_protocol::{Event, MessageId};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use super::attachments;
@@ -10,7 +10,7 @@ use super::events::{message_event, record_event};
 use super::record;
 use super::rows::{corrupt, load_message};
 use crate::store::events::EventKind;
-use crate::store::{Inserted, NewMessage, StoreError, StoredContent};
+use crate::store::{Inserted, NewMessage, StoreError};
 
 /// Stores `new`, or finds the message its sender already sent with its client id.
 pub fn insert_message(conn: &mut Connection, new: NewMessage) -> Result<Inserted, StoreError> {
@@ -28,10 +28,7 @@ pub fn insert_message(conn: &mut Connection, new: NewMessage) -> Result<Inserted
         return Ok(Inserted { message, event: None });
     }
     let seq = record_event(&tx, &new.meeting, EventKind::Created, Some(&new.id), &new.sender.id, new.time, None)?;
-    let (kind, text, file_id) = match &new.content {
-        StoredContent::Text(text) => (MessageKind::Text, Some(text.as_str()), None),
-        StoredContent::File(kind, file) => (*kind, None, Some(file.0.as_str())),
-    };
+    let (kind, text, file_id) = (new.content.kind(), new.content.text(), new.content.file_id());
     let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
     let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
     let details = serde_json::to_string(&new.details).map_err(corrupt)?;
