@@ -288,7 +288,7 @@ impl ChatClient {
     }
 
     /// Applies an input as if the socket had delivered it (tests and benchmarks).
-    #[cfg(all(test, target_arch = "wasm32"))]
+    #[cfg(all(test, target_arch = "wasm32", feature = "panel"))]
     pub(crate) fn feed(&self, input: Input) {
         self.apply(input);
     }

@@ -7,33 +7,34 @@
 //! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew face, reading the client through selectors;
 //!   `mount` exports `mountChatPanel`.
 //! - [`csv_export`]: the seed's CSV export.
-//! - [`locale`], [`text_format`]: the panel's strings and pure formatting rules.
+//! - [`locale`], [`text_format`], [`blurhash_color`]: the panel's strings and pure formatting rules.
 //! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod app;
+pub mod blurhash_color;
 pub mod client;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod components;
 pub mod csv_export;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
 pub mod locale;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
 pub mod mount;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod store;
 pub mod text_format;
 pub mod transport;
 pub mod virtual_list;
 
-#[cfg(all(test, target_arch = "wasm32"))]
+#[cfg(all(test, target_arch = "wasm32", feature = "panel"))]
 mod bench;
-#[cfg(all(test, target_arch = "wasm32"))]
+#[cfg(all(test, target_arch = "wasm32", feature = "panel"))]
 mod test_support;
 
 /// The chat protocol version this build speaks.

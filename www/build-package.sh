@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the npm package in www/: the widget for wasm32, its JS glue
+# Builds the npm package in www/: the widget for wasm32 (twice: with the
+# panel, and headless without it), each one's JS glue
 # (wasm-bindgen --target web, named as trunk names it, which Vite, webpack and a plain
 # <script type="module"> page all load), then wasm-opt -Oz from npm's binaryen
-# (Debian's is too old to read today's wasm). PROFILE=dev skips wasm-opt for
-# quick test builds. `npm pack` in www/ then makes the tarball.
+# (Debian's is too old to read today's wasm) and esbuild's minifier on the
+# glue. PROFILE=dev skips both for quick test builds. `npm pack` in www/ then makes the tarball.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 profile="${PROFILE:-release}"
@@ -13,20 +14,32 @@ if [ "$profile" = "release" ]; then
     cargo_home="${CARGO_HOME:-$HOME/.cargo}"
     export RUSTFLAGS="${RUSTFLAGS:-} --remap-path-prefix=$cargo_home/registry/src/= --remap-path-prefix=$PWD/="
 fi
-cargo build --locked --target wasm32-unknown-unknown -p meeting-chat --profile "$profile"
 # Cargo writes the dev profile to target/…/debug.
 out_dir="$profile"
 [ "$profile" = "dev" ] && out_dir=debug
 rm -rf www/pkg
-wasm-bindgen --target web --no-typescript --out-name meeting-chat --out-dir www/pkg \
-    "target/wasm32-unknown-unknown/$out_dir/meeting_chat.wasm"
-if [ "$profile" = "release" ]; then
-    [ -x www/node_modules/.bin/wasm-opt ] || (cd www && npm ci --no-audit --no-fund --loglevel=error)
-    # wasm-bindgen keeps the target_features section, but name the features
-    # anyway so a wasm-opt that ignores it still reads the module.
-    www/node_modules/.bin/wasm-opt -Oz \
-        --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
-        --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        www/pkg/meeting-chat_bg.wasm -o www/pkg/meeting-chat_bg.wasm
-fi
+# build_entry NAME [cargo args]: one entry's wasm and glue, named NAME in www/pkg.
+build_entry() {
+    local name=$1
+    shift
+    cargo build --locked --target wasm32-unknown-unknown -p meeting-chat --profile "$profile" "$@"
+    wasm-bindgen --target web --no-typescript --out-name "$name" --out-dir www/pkg \
+        "target/wasm32-unknown-unknown/$out_dir/meeting_chat.wasm"
+    if [ "$profile" = "release" ]; then
+        [ -x www/node_modules/.bin/esbuild ] || (cd www && npm ci --no-audit --no-fund --loglevel=error)
+        # wasm-bindgen keeps the target_features section, but name the features
+        # anyway so a wasm-opt that ignores it still reads the module.
+        www/node_modules/.bin/wasm-opt -Oz \
+            --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            "www/pkg/${name}_bg.wasm" -o "www/pkg/${name}_bg.wasm"
+        # The glue is one JS function per import the wasm makes, each with the
+        # Rust doc comment of what it wraps: minified, it is a third the size.
+        www/node_modules/.bin/esbuild "www/pkg/${name}.js" --minify --format=esm --log-level=warning \
+            --outfile="www/pkg/${name}.js" --allow-overwrite
+    fi
+}
+# "meeting-chat": the JS API and the panel. "meeting-chat/headless": the JS API alone.
+build_entry meeting-chat
+build_entry meeting-chat-headless --no-default-features
 echo "built www/pkg ($profile)"

@@ -1,20 +1,9 @@
 // The package's entry point: loads the WebAssembly once, connects, and
 // mounts the panel. `mountChatPanel` accepts a connected chat or connect options.
 import init, { MeetingChat, mountChatPanel as mountInto, protocolVersion } from "./pkg/meeting-chat.js";
+import { entryLoader } from "./loader.js";
 
-let loading;
-
-/** Loads the WebAssembly module (once); pass a URL to load it from elsewhere. */
-export function load(wasmUrl) {
-  loading ??= init(wasmUrl === undefined ? undefined : { module_or_path: wasmUrl });
-  return loading;
-}
-
-/** Connects to a chat server: `connect({ url, token })`. */
-export async function connect(options) {
-  await load();
-  return MeetingChat.connect(options);
-}
+export const { load, connect } = entryLoader(init, MeetingChat);
 
 /**
  * Mounts the chat panel into `element` for a connected chat, or connects first

@@ -1,10 +1,9 @@
-//! An image with a blurhash placeholder painted first, then the thumbnail;
-//! a click opens the full view (a modified click still opens a tab).
+//! An image with its blurhash's average colour shown first, then the
+//! thumbnail; a click opens the full view (a modified click still opens a tab).
 
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
+use crate::blurhash_color::average_color;
 use crate::hooks::use_chat::use_ui;
 use crate::store::{UiAction, ViewedImage};
 
@@ -30,21 +29,10 @@ pub struct BlurhashImageProps {
     pub max_width: u32,
 }
 
-const PLACEHOLDER_SIDE: u32 = 16;
-
 /// An image message's picture.
 #[function_component(BlurhashImage)]
 pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
-    let canvas = use_node_ref();
     let loaded = use_state(|| false);
-    {
-        let canvas = canvas.clone();
-        use_effect_with(props.blurhash.clone(), move |hash| {
-            if let (Some(hash), Some(canvas)) = (hash, canvas.cast::<HtmlCanvasElement>()) {
-                paint(&canvas, hash);
-            }
-        });
-    }
     let ui = use_ui();
     let onclick = {
         let (ui, url, alt) = (ui.clone(), props.link.clone(), props.alt.clone());
@@ -63,24 +51,14 @@ pub fn blurhash_image(props: &BlurhashImageProps) -> Html {
     // Display size: at most `max_width` wide, keeping the aspect ratio.
     let width = props.width.clamp(1, props.max_width.max(1));
     let height = (u64::from(props.height.max(1)) * u64::from(width) / u64::from(props.width.max(1))).clamp(1, 320);
-    let style = format!("width:{width}px;height:{height}px");
+    // The colour goes once the image is in, so a transparent image shows the panel behind it.
+    let placeholder = props.blurhash.as_deref().and_then(average_color).filter(|_| !*loaded);
+    let background = placeholder.map(|color| format!(";background:{color}")).unwrap_or_default();
+    let style = format!("width:{width}px;height:{height}px{background}");
     html! {
         <a class="mc-image" href={props.link.clone()} target="_blank" rel="noopener noreferrer" aria-label={props.open_label.clone()} style={style} {onclick}>
-            if props.blurhash.is_some() && !*loaded {
-                <canvas ref={canvas} class="mc-image-placeholder" width={PLACEHOLDER_SIDE.to_string()} height={PLACEHOLDER_SIDE.to_string()} aria-hidden="true" />
-            }
             <img src={props.thumbnail.clone().unwrap_or_else(|| props.link.clone())} alt={props.alt.clone()} loading="lazy"
                 class={classes!("mc-image-img", (!*loaded).then_some("mc-loading"))} {onload} />
         </a>
-    }
-}
-
-fn paint(canvas: &HtmlCanvasElement, hash: &str) {
-    let Ok(pixels) = blurhash::decode(hash, PLACEHOLDER_SIDE, PLACEHOLDER_SIDE, 1.0) else { return };
-    let Ok(Some(context)) = canvas.get_context("2d") else { return };
-    let Ok(context) = context.dyn_into::<CanvasRenderingContext2d>() else { return };
-    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), PLACEHOLDER_SIDE, PLACEHOLDER_SIDE)
-    {
-        let _ = context.put_image_data(&image, 0.0, 0.0);
     }
 }

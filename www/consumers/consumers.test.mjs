@@ -25,8 +25,9 @@ before(async () => {
   tarball = join(work, packed[0].filename);
   const files = packed[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    "README.md", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat.css", "meeting-chat.d.ts",
-    "meeting-chat.js", "package.json", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
+    "README.md", "loader.js", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
+    "meeting-chat-headless.js", "meeting-chat.css", "meeting-chat.d.ts", "meeting-chat.js", "package.json",
+    "pkg/meeting-chat-headless.js", "pkg/meeting-chat-headless_bg.wasm", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
   ], "the tarball holds the package and nothing else");
   browser = await launchChromium();
 });
@@ -78,6 +79,29 @@ async function chatThrough(url, meeting) {
   return pages;
 }
 
+/**
+ * A page of the headless entry (`path`) and a panel (`/`) chat in `meeting`;
+ * the headless page must never fetch the panel's wasm.
+ */
+async function headlessMeetsPanel(url, path, meeting) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  const wasm = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("request", (request) => request.url().endsWith(".wasm") && wasm.push(new URL(request.url()).pathname));
+  await page.goto(`${url}${path}?name=Hal&meeting=${meeting}`);
+  await page.waitForFunction(() => globalThis.consumer?.chat.connectionState === "connected", null, { timeout: 20_000 });
+  const [ann] = await chatThrough(url, meeting);
+  await page.evaluate(() => globalThis.consumer.chat.sendTextMessage("from the headless entry"));
+  await ann.page.locator(".mc-message", { hasText: "from the headless entry" }).waitFor();
+  await page.waitForFunction(() => globalThis.consumer.received.includes("hi Ann"));
+  assert.deepEqual(errors, []);
+  assert.equal(wasm.length, 1, `one wasm fetched: ${wasm}`);
+  assert.match(wasm[0], /headless/, "the headless page fetched the headless wasm, not the panel's");
+  await context.close();
+}
+
 test("a fresh Vite 7 app installs the tarball, builds, and chats through it", async () => {
   const dir = installConsumer("vite-app");
   execFileSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: dir, stdio: "pipe" });
@@ -88,6 +112,7 @@ test("a fresh Vite 7 app installs the tarball, builds, and chats through it", as
   const seen = await ann.page.evaluate(() => globalThis.consumer.updates.map((u) => u.text).filter(Boolean));
   assert.ok(seen.includes("hi Ann"), "the headless API's chatUpdate fired for the panel's messages");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Vite chat");
+  await headlessMeetsPanel(server.url, "/headless.html", "vite-headless");
 });
 
 test("a plain HTML page imports the package from node_modules with no bundler and chats", async () => {
@@ -95,12 +120,14 @@ test("a plain HTML page imports the package from node_modules with no bundler an
   const server = await serve(dir);
   const [ann] = await chatThrough(server.url, "plain");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Plain chat");
+  await headlessMeetsPanel(server.url, "/headless.html", "plain-headless");
 });
 
 test("tsc --noEmit passes on a file using the whole API, typed from the installed package", () => {
   const dir = installConsumer("plain-page");
   const source = readFileSync(join(www, "types-check/uses-every-api.ts"), "utf8")
     .replaceAll('from "../meeting-chat-element"', 'from "meeting-chat/element"')
+    .replaceAll('from "../meeting-chat-headless"', 'from "meeting-chat/headless"')
     .replaceAll('from "../meeting-chat"', 'from "meeting-chat"');
   assert.notEqual(source.indexOf('from "meeting-chat"'), -1);
   writeFileSync(join(dir, "uses-every-api.ts"), source);
@@ -119,8 +146,10 @@ test("every entry of the installed package imports in Node, as server-rendering 
   const script = `
     const api = await import("meeting-chat");
     const element = await import("meeting-chat/element");
-    console.log(JSON.stringify([typeof api.connect, typeof api.mountChatPanel, typeof element.MeetingChatElement]));
+    const headless = await import("meeting-chat/headless");
+    console.log(JSON.stringify([typeof api.connect, typeof api.mountChatPanel, typeof element.MeetingChatElement,
+      typeof headless.connect, typeof headless.mountChatPanel]));
   `;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, stdio: "pipe" }).toString();
-  assert.deepEqual(JSON.parse(out), ["function", "function", "function"]);
+  assert.deepEqual(JSON.parse(out), ["function", "function", "function", "function", "undefined"]);
 });

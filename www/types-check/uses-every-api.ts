@@ -12,6 +12,7 @@ import {
   type Page,
 } from "../meeting-chat";
 import type { MeetingChatElement } from "../meeting-chat-element";
+import * as headless from "../meeting-chat-headless";
 
 async function demo(token: string, image: File, file: File, recording: Blob): Promise<void> {
   const version: number = protocolVersion();
@@ -118,3 +119,14 @@ async function mountBoth(host: HTMLElement, token: string): Promise<void> {
   console.log(found?.chat?.selfId);
 }
 void mountBoth;
+
+// The headless entry: the same API, no panel.
+async function headlessApp(token: string): Promise<void> {
+  await headless.load();
+  const chat: headless.MeetingChat = await headless.connect({ url: "wss://chat.example.com/ws", token });
+  const page: headless.Page = await chat.getMessages({ pageSize: 10 });
+  console.log(page.data.length, headless.protocolVersion());
+  // @ts-expect-error the headless entry has no panel
+  void headless.mountChatPanel;
+}
+void headlessApp;

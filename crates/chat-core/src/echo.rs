@@ -1,11 +1,12 @@
 //! Local echoes: messages this client sent that the server has not confirmed.
 
+use chat_protocol::tag_first::TagFirst;
 use chat_protocol::{ClientId, FileRef, MessageId, MessageKind, NewContent, ParticipantId, Puppet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// What a local message carries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TagFirst)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum DraftContent {
     /// Text.
@@ -71,7 +72,7 @@ impl Attachment {
 }
 
 /// Where a local echo stands.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum EchoStatus {
     /// Its file is uploading.

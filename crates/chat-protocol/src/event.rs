@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{MessageId, ParticipantId, Seq};
 use crate::message::Message;
 use crate::server::MeetingSettings;
+use crate::tag_first::TagFirst;
 
 /// An event with its place in the meeting's order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,7 +24,7 @@ pub struct EventEnvelope {
 /// Events that carry a [`Message`] carry its state as stored when the event is
 /// delivered; replaying an old event therefore never brings back a body that
 /// was deleted since.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Event {
     /// A message was sent.

@@ -13,6 +13,9 @@
 //! does not know with [`ErrorCode::UnsupportedVersion`].
 #![deny(missing_docs)]
 
+// `#[derive(TagFirst)]` names this crate by path, from inside it too.
+extern crate self as chat_protocol;
+
 pub mod chat_dump;
 mod client;
 mod error;
@@ -22,6 +25,7 @@ mod limits;
 mod message;
 pub mod rules;
 mod server;
+pub mod tag_first;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, Seq};
+use crate::tag_first::TagFirst;
 
 /// Who sent a message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +109,7 @@ pub struct FileRef {
 }
 
 /// What a message carries.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TagFirst)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Content {
     /// A text message.
@@ -184,7 +185,7 @@ pub fn conversation_id(meeting: &crate::MeetingId, sender: &ParticipantId, targe
 }
 
 /// A chat message.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Server-assigned id.

@@ -7,6 +7,7 @@ use crate::event::EventEnvelope;
 use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 use crate::limits::Limits;
 use crate::message::{Message, MessageKind};
+use crate::tag_first::TagFirst;
 
 /// A participant's role in a meeting, from their token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,7 +133,7 @@ impl RateBucket {
 /// Frames live only between parsing and handling, so the size difference
 /// between the welcome and the rest is not worth boxing for.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum ServerFrame {
     /// The answer to a valid `Auth` frame.
@@ -209,7 +210,7 @@ pub struct PresenceDelta {
 }
 
 /// The outcome of a successful request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum AckResult {
     /// A message was stored (or had been, for a re-send of the same client id).

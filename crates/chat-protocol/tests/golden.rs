@@ -19,7 +19,9 @@ fn golden<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(name: &
     let path = fixture_path(name);
     let actual = serde_json::to_value(value).expect("serialize");
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
-        let pretty = serde_json::to_string_pretty(&actual).expect("pretty");
+        // In the order the server writes members: a tag comes first, and the
+        // client's reader requires it there.
+        let pretty = serde_json::to_string_pretty(value).expect("pretty");
         std::fs::write(&path, pretty + "\n").expect("write fixture");
     }
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -1,0 +1,304 @@
+// Hand-written types for the meeting-chat JS API ("meeting-chat/headless", and
+// re-exported by "meeting-chat" with the panel). The wasm-bindgen output types
+// every argument as `any`; these are the real shapes.
+
+/** What a message carries. `deleted` is a tombstone: deleted for everyone. */
+export type MessageType = "text" | "image" | "file" | "audio";
+
+/** Where a message stands: confirmed by the server, or still local. */
+export type MessageStatus = "sent" | "pending" | "uploading" | "failed";
+
+interface BaseMessage<T extends MessageType | "deleted"> {
+  type: T;
+  /** The server's id; for a local message not yet confirmed, its `clientId`. */
+  id: string;
+  /** The sender's own id for the message, stable from sending to confirmation. */
+  clientId: string;
+  /** The meeting-wide order of a confirmed message. */
+  seq?: number;
+  userId: string;
+  displayName: string;
+  /** An app sent it: a bot, or a service's puppet. */
+  isBot?: boolean;
+  time: Date;
+  isEdited: boolean;
+  editedAt?: Date;
+  pinned: boolean;
+  /** Recipients of a private message besides its sender; empty for everyone. */
+  targetUserIds: string[];
+  isPrivate: boolean;
+  replyTo?: string;
+  forwardedFrom?: string;
+  metadata: Record<string, unknown>;
+  /** SignalWire's extra event details, kept like `metadata`. */
+  details: Record<string, unknown>;
+  /**
+   * The conversation it is in: the meeting's id for a message to everyone, else `private:` and everyone in it,
+   * named alike on every side.
+   */
+  conversationId?: string;
+  status: MessageStatus;
+  /** While `status` is `uploading`. */
+  progress?: { loaded: number; total: number };
+  /** When `status` is `failed`. */
+  error?: { code: string; message: string; retryable: boolean };
+  /**
+   * Answers in this message's conversation, as a reply, to the same audience (a private message's answer stays
+   * private). Resolves to the sent message. Only confirmed messages can be answered.
+   */
+  respond(text: string, options?: Pick<SendOptions, "metadata">): Promise<Message>;
+}
+
+/**
+ * `message(text)` writes in a message's conversation, to the same audience, not as a reply. A text message's own
+ * field `message` (the text, as RealtimeKit names it) hides it there; the `message` event's {@link SelfMessage}
+ * offers it on every message.
+ */
+interface WritesInConversation {
+  message(text: string, options?: Pick<SendOptions, "metadata">): Promise<Message>;
+}
+
+/** A file a text message carries (SAMA's attachments); while sending, `progress` instead of `link`. */
+export interface MessageAttachment {
+  type: "image" | "file" | "audio";
+  name: string;
+  size: number;
+  link?: string;
+  contentType?: string;
+  fileId?: string;
+  width?: number;
+  height?: number;
+  blurhash?: string;
+  thumbnailLink?: string;
+  progress?: { loaded: number; total: number };
+}
+
+export interface TextMessage extends BaseMessage<"text"> {
+  /** The text; empty when the message is its attachments alone. */
+  message: string;
+  /** Up to 10 files, in order. */
+  attachments?: MessageAttachment[];
+}
+
+interface FileFields {
+  /** An absolute, signed, expiring URL (absent while uploading). */
+  link?: string;
+  name: string;
+  size: number;
+  contentType?: string;
+  fileId?: string;
+}
+
+export interface ImageMessage extends BaseMessage<"image">, FileFields, WritesInConversation {
+  width?: number;
+  height?: number;
+  blurhash?: string;
+  thumbnailLink?: string;
+}
+
+export interface FileMessage extends BaseMessage<"file">, FileFields, WritesInConversation {}
+
+export interface AudioMessage extends BaseMessage<"audio">, FileFields, WritesInConversation {}
+
+export interface DeletedMessage extends BaseMessage<"deleted">, WritesInConversation {
+  isDeleted: true;
+}
+
+export type Message = TextMessage | ImageMessage | FileMessage | AudioMessage | DeletedMessage;
+
+export interface Participant {
+  id: string;
+  displayName: string;
+  role: "host" | "participant" | "bot" | "service";
+}
+
+/** A host's settings: who may pin, who may send (a webinar lets only hosts), slow mode (0 is off). */
+export interface MeetingSettings {
+  anyoneCanPin: boolean;
+  whoCanSend: "everyone" | "hosts";
+  slowModeSecs: number;
+}
+
+/** Whether this user may send now; if not, why (`retryAfterMs` for slow mode). */
+export interface SendStatus {
+  canSend: boolean;
+  reason?: "hosts_only" | "slow_mode";
+  retryAfterMs?: number;
+}
+
+/** A page of the participants connected now, by name; pass `next` as `after` for more. */
+export interface ParticipantsPage {
+  participants: Participant[];
+  next?: string;
+  count: number;
+}
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "closed";
+
+/** Error codes: the server's, plus the client's own. */
+export type ChatErrorCode =
+  | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
+  | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
+  | "forbidden" | "message_deleted" | "rate_limited" | "rejected" | "hook_unavailable" | "internal"
+  | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
+
+/** Every rejected promise and thrown error is an `Error` with a `code`. */
+export interface ChatError extends Error {
+  code: ChatErrorCode;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+export interface ConnectOptions {
+  /** The server's socket, e.g. `wss://chat.example.com/ws`. */
+  url: string;
+  /** A token minted by the meeting page's backend. */
+  token: string;
+  /** Where unsent messages are kept across reloads (defaults per meeting and participant). */
+  storageKey?: string;
+}
+
+export interface SendOptions {
+  replyTo?: string;
+  /** Make the message private to these participants (and the sender). */
+  targetUserIds?: string[];
+  /** Application data, a JSON object; with `details`, at most 4 KiB. */
+  metadata?: Record<string, unknown>;
+  /** Extra event details (SignalWire's), kept and delivered like `metadata`. */
+  details?: Record<string, unknown>;
+  /** Upload progress of a file, image or audio message. */
+  onProgress?: (progress: { loaded: number; total: number }) => void;
+  /** Cancels the upload. */
+  signal?: AbortSignal;
+}
+
+/** RealtimeKit's shapes: an image is `image`, any other file `file` (`file` is taken for an image too). */
+export type NewMessage =
+  | ({ type: "text"; message: string; attachments?: Blob[] } & SendOptions)
+  | ({ type: "image"; image: Blob } & SendOptions)
+  | ({ type: "image" | "file" | "audio"; file: Blob } & SendOptions);
+
+export type MessageEdit =
+  /** `attachments`: those to keep (fileIds or the message's attachment objects); an edit never adds one. */
+  | { type: "text"; message: string; attachments?: (string | MessageAttachment)[] }
+  | { type: "image"; image: Blob }
+  | { type: "image" | "file" | "audio"; file: Blob };
+
+/**
+ * A new message from someone else as the `message` event hands it, shaped like Self's chat messages: the text as
+ * `body`, and `message(text)` answering in the same conversation on every kind of message.
+ */
+export type SelfMessage = Omit<Message, "message"> &
+  WritesInConversation & {
+    readonly body: string;
+  };
+
+/** A page of one conversation, oldest first. Next pages are older, previous ones newer. */
+export interface Page {
+  data: Message[];
+  hasNext: boolean;
+  hasPrev: boolean;
+  nextPage(): Promise<Page | null>;
+  prevPage(): Promise<Page | null>;
+}
+
+/** Names a conversation: a participant's id for the private one with them; none (or the meeting's id) for the meeting's. */
+export interface Address {
+  addressId?: string;
+}
+
+/** SignalWire's `sendMessage`: a text in the conversation `addressId` names. */
+export interface AddressedMessage extends Address {
+  text: string;
+  metadata?: Record<string, unknown>;
+  details?: Record<string, unknown>;
+}
+
+export type ChatUpdateAction = "add" | "edit" | "delete" | "remove" | "pending" | "discard" | "page" | "reset";
+
+export interface ChatEvents {
+  chatUpdate: { action: ChatUpdateAction; message: Message | undefined; messages: readonly Message[] };
+  /** Each new message from someone else, once (not one's own, not history pages). */
+  message: SelfMessage;
+  /** The current conversation changed (`join`, or the panel's selector); no `addressId` is the meeting's. */
+  conversationChange: { addressId: string | undefined };
+  pinMessage: { message: Message };
+  unpinMessage: { message: Message };
+  deleteMessage: { messageId: string; forMe: boolean; message: Message | undefined };
+  rateLimited: { bucket: "text" | "file"; retryAfterMs: number };
+  rateLimitReset: { bucket: "text" | "file" };
+  connectionStateChange: { state: ConnectionState };
+  participantsUpdate: undefined;
+  settingsUpdate: undefined;
+}
+
+export declare class MeetingChat {
+  private constructor();
+  /** Connects; resolves once joined and the newest messages are loaded. */
+  static connect(options: ConnectOptions): Promise<MeetingChat>;
+
+  /** Loaded messages, oldest first, then unsent ones. The same array, kept up to date. */
+  readonly messages: readonly Message[];
+  readonly pinned: Message[];
+  readonly selfId: string | undefined;
+  readonly self: Participant | null;
+  /** Who is here as far as this client knows: everyone in a small meeting; in a large one, hosts and a first page. */
+  readonly participants: Participant[];
+  /** How many are here, in a meeting of any size. */
+  readonly participantCount: number;
+  readonly settings: MeetingSettings;
+  readonly sendStatus: SendStatus;
+  readonly connectionState: ConnectionState;
+  readonly meetingId: string | undefined;
+  readonly canPin: boolean;
+
+  sendTextMessage(text: string, options?: SendOptions): Promise<Message>;
+  sendImageMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendFileMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendAudioMessage(file: Blob, options?: SendOptions): Promise<Message>;
+  sendMessage(message: NewMessage | AddressedMessage): Promise<Message>;
+  editTextMessage(id: string, text: string): Promise<void>;
+  editImageMessage(id: string, file: Blob): Promise<void>;
+  editFileMessage(id: string, file: Blob): Promise<void>;
+  editMessage(id: string, edit: MessageEdit): Promise<void>;
+  deleteMessage(id: string, options?: { forMe?: boolean }): Promise<void>;
+  pin(id: string): Promise<void>;
+  unpin(id: string): Promise<void>;
+  /** Hosts: changes the settings given, keeping the others. */
+  updateSettings(settings: Partial<MeetingSettings>): Promise<void>;
+  /** Participants connected now, searched by name on the server, a page at a time. */
+  searchParticipants(options?: { query?: string; after?: string; limit?: number }): Promise<ParticipantsPage>;
+  forwardMessage(id: string, options?: SendOptions): Promise<Message>;
+  retryMessage(clientId: string): Promise<Message>;
+  discardMessage(clientId: string): void;
+  getMessagesByUser(userId: string): Message[];
+  getMessagesByType(type: MessageType): Message[];
+  /** A page of a conversation (the meeting's, or the private one `addressId` names), newest first; `before` a message id. */
+  getMessages(options?: Address & { pageSize?: number; before?: string }): Promise<Page>;
+  /** Calls `onMessage` with each new message of a conversation, once (one's own too, history pages not). */
+  subscribe(options: Address & { onMessage(message: Message): void }): { cancel(): void };
+  /** Makes a conversation current without sending; the panel shows it. */
+  join(options: Address): Promise<void>;
+  /**
+   * The loaded chat as CSV with RealtimeKit's columns; `payloadType` is `TEXT_MESSAGE`, `IMAGE_MESSAGE` or
+   * `FILE_MESSAGE` and links are absolute. Messages deleted for everyone are left out.
+   */
+  exportCsv(): string;
+
+  on<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+  once<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+  off<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
+
+  reconnect(): void;
+  disconnect(): void;
+  free(): void;
+}
+
+/** The chat protocol version this build speaks. */
+export declare function protocolVersion(): number;
+
+/** Loads the WebAssembly module once; pass a URL to serve the `.wasm` from elsewhere. */
+export declare function load(wasmUrl?: string | URL): Promise<unknown>;
+
+/** Loads the module if needed and connects: the same as `MeetingChat.connect`. */
+export declare function connect(options: ConnectOptions): Promise<MeetingChat>;
