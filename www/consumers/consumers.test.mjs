@@ -1,7 +1,9 @@
 // Consumer tests: the package as npm delivers it. `npm pack` makes the
-// tarball; a fresh Vite 7 app and a plain HTML page install it, are built and
-// served by the real chat server, and chat with each other in Debian's
-// Chromium; tsc checks the whole API against the installed package's types.
+// tarball; a fresh Vite 7 app, a webpack 5 app and a plain HTML page install
+// it, are built and served by the real chat server, and chat with each other
+// in Debian's Chromium, through the panel and through the headless entry; tsc
+// checks the whole API against the installed package's types, and Node
+// imports every entry.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -81,15 +83,15 @@ async function chatThrough(url, meeting) {
 
 /**
  * A page of the headless entry (`path`) and a panel (`/`) chat in `meeting`;
- * the headless page must never fetch the panel's wasm.
+ * the headless page must fetch the headless wasm installed in `dir`, never the panel's.
  */
-async function headlessMeetsPanel(url, path, meeting) {
+async function headlessMeetsPanel(url, path, meeting, dir) {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors = [];
   const wasm = [];
   page.on("pageerror", (error) => errors.push(error.message));
-  page.on("request", (request) => request.url().endsWith(".wasm") && wasm.push(new URL(request.url()).pathname));
+  page.on("response", (response) => response.url().endsWith(".wasm") && wasm.push(response.body()));
   await page.goto(`${url}${path}?name=Hal&meeting=${meeting}`);
   await page.waitForFunction(() => globalThis.consumer?.chat.connectionState === "connected", null, { timeout: 20_000 });
   const [ann] = await chatThrough(url, meeting);
@@ -97,8 +99,10 @@ async function headlessMeetsPanel(url, path, meeting) {
   await ann.page.locator(".mc-message", { hasText: "from the headless entry" }).waitFor();
   await page.waitForFunction(() => globalThis.consumer.received.includes("hi Ann"));
   assert.deepEqual(errors, []);
-  assert.equal(wasm.length, 1, `one wasm fetched: ${wasm}`);
-  assert.match(wasm[0], /headless/, "the headless page fetched the headless wasm, not the panel's");
+  const fetched = await Promise.all(wasm);
+  const headless = readFileSync(join(dir, "node_modules/meeting-chat/pkg/meeting-chat-headless_bg.wasm"));
+  assert.equal(fetched.length, 1, "one wasm fetched");
+  assert.ok(fetched[0].equals(headless), "the headless page fetched the headless wasm, not the panel's");
   await context.close();
 }
 
@@ -112,7 +116,18 @@ test("a fresh Vite 7 app installs the tarball, builds, and chats through it", as
   const seen = await ann.page.evaluate(() => globalThis.consumer.updates.map((u) => u.text).filter(Boolean));
   assert.ok(seen.includes("hi Ann"), "the headless API's chatUpdate fired for the panel's messages");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Vite chat");
-  await headlessMeetsPanel(server.url, "/headless.html", "vite-headless");
+  await headlessMeetsPanel(server.url, "/headless.html", "vite-headless", dir);
+});
+
+test("a webpack 5 app installs the tarball, builds both entries, and chats through them", async () => {
+  const dir = installConsumer("webpack-app");
+  execFileSync(process.execPath, ["build.js"], { cwd: dir, stdio: "pipe" });
+  const wasm = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasm.length, 2, `webpack emitted each entry's wasm as an asset: ${wasm}`);
+  const server = await serve(join(dir, "dist"));
+  const [ann] = await chatThrough(server.url, "webpack");
+  assert.equal(await ann.page.locator(".mc-title").innerText(), "Webpack chat");
+  await headlessMeetsPanel(server.url, "/headless.html", "webpack-headless", dir);
 });
 
 test("a plain HTML page imports the package from node_modules with no bundler and chats", async () => {
@@ -120,7 +135,7 @@ test("a plain HTML page imports the package from node_modules with no bundler an
   const server = await serve(dir);
   const [ann] = await chatThrough(server.url, "plain");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Plain chat");
-  await headlessMeetsPanel(server.url, "/headless.html", "plain-headless");
+  await headlessMeetsPanel(server.url, "/headless.html", "plain-headless", dir);
 });
 
 test("tsc --noEmit passes on a file using the whole API, typed from the installed package", () => {
