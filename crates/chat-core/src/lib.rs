@@ -17,6 +17,7 @@ mod echo;
 mod effect;
 mod input;
 mod rows;
+mod seq_set;
 mod state;
 mod timeline;
 

@@ -6,9 +6,11 @@
 //! Pinned and private messages are indexed too, so the pinned bar and the
 //! private chat selector never walk the whole timeline.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use chat_protocol::{ClientId, Message, MessageId, ParticipantId, Seq};
+
+use crate::seq_set::SeqSet;
 
 /// Which indexes a message belongs in.
 #[derive(Clone, Copy)]
@@ -30,8 +32,8 @@ pub struct Timeline {
     seq_of: HashMap<MessageId, Seq>,
     /// By sender and client id, so a sender's message is found by the id its echo had.
     seq_of_client: HashMap<(ParticipantId, ClientId), Seq>,
-    pinned: BTreeSet<Seq>,
-    private: BTreeSet<Seq>,
+    pinned: SeqSet,
+    private: SeqSet,
     revision: u64,
 }
 
@@ -44,8 +46,8 @@ impl Timeline {
                 if let Ok(index) = self.index_of_seq(old_seq) {
                     self.messages.remove(index);
                 }
-                self.pinned.remove(&old_seq);
-                self.private.remove(&old_seq);
+                self.pinned.remove(old_seq);
+                self.private.remove(old_seq);
                 self.revision += 1;
                 false
             }
@@ -117,8 +119,8 @@ impl Timeline {
         let index = self.index_of_seq(seq).ok()?;
         let message = &self.messages[index];
         self.seq_of_client.remove(&(message.sender.id.clone(), message.client_id.clone()));
-        self.pinned.remove(&seq);
-        self.private.remove(&seq);
+        self.pinned.remove(seq);
+        self.private.remove(seq);
         self.revision += 1;
         self.messages.remove(index)
     }
@@ -156,8 +158,8 @@ impl Timeline {
         for message in self.messages.drain(..count.min(self.messages.len())) {
             self.seq_of.remove(&message.id);
             self.seq_of_client.remove(&(message.sender.id, message.client_id));
-            self.pinned.remove(&message.seq);
-            self.private.remove(&message.seq);
+            self.pinned.remove(message.seq);
+            self.private.remove(message.seq);
         }
         self.revision += 1;
     }
@@ -174,12 +176,12 @@ impl Timeline {
 
     /// Pinned messages, oldest first.
     pub fn pinned(&self) -> impl DoubleEndedIterator<Item = &Message> {
-        self.pinned.iter().filter_map(|seq| self.by_seq(*seq))
+        self.pinned.iter().filter_map(|seq| self.by_seq(seq))
     }
 
     /// Private messages (those with targets), oldest first.
     pub fn private(&self) -> impl DoubleEndedIterator<Item = &Message> {
-        self.private.iter().filter_map(|seq| self.by_seq(*seq))
+        self.private.iter().filter_map(|seq| self.by_seq(seq))
     }
 
     /// How many loaded messages were created before `seq`: the row a message
@@ -203,7 +205,7 @@ impl Timeline {
             if member {
                 set.insert(seq);
             } else {
-                set.remove(&seq);
+                set.remove(seq);
             }
         }
     }
