@@ -10,10 +10,6 @@ const BASE83: &[u8; 83] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 
 /// The blurhash's average colour as `#rrggbb`, or `None` if it is malformed.
 pub fn average_color(blurhash: &str) -> Option<String> {
-    // The shortest blurhash (one component) is six characters.
-    if blurhash.len() < 6 {
-        return None;
-    }
     let mut value: u32 = 0;
     for byte in blurhash.as_bytes().get(2..6)? {
         let digit = BASE83.iter().position(|c| c == byte)?;

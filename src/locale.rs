@@ -1,5 +1,7 @@
-//! Every string the panel shows, by key, in English and German; a page can
-//! pick a language and override any string.
+//! Every string the panel shows, by key: English built in, other languages
+//! as data the page hands over (the package's `locales/*.js`, which
+//! `mountChatPanel` loads for the panel's `lang`, so a language costs the wasm
+//! nothing), and any string overridden by the page.
 
 use std::collections::HashMap;
 
@@ -92,95 +94,6 @@ const EN: &[(&str, &str)] = &[
     ("error.generic", "That did not work. Try again."),
 ];
 
-const DE: &[(&str, &str)] = &[
-    ("title", "Chat"),
-    ("everyone", "Alle"),
-    ("privateWith", "Privater Chat mit"),
-    ("chatWith", "Chat mit"),
-    ("pinned", "Angeheftet"),
-    ("showAllPins", "Alle angehefteten Nachrichten zeigen"),
-    ("hidePins", "Angeheftete Nachrichten ausblenden"),
-    ("messages", "Nachrichten"),
-    ("newMessages", "Neue Nachrichten"),
-    ("loadingOlder", "Ältere Nachrichten werden geladen…"),
-    ("noMessages", "Noch keine Nachrichten. Sag hallo!"),
-    ("today", "Heute"),
-    ("yesterday", "Gestern"),
-    ("edited", "bearbeitet"),
-    ("forwarded", "Weitergeleitet"),
-    ("bot", "Bot"),
-    ("private", "Privat"),
-    ("pending", "Wird gesendet…"),
-    ("uploading", "Wird hochgeladen"),
-    ("failed", "Nicht gesendet"),
-    ("retry", "Erneut senden"),
-    ("discard", "Verwerfen"),
-    ("cancel", "Abbrechen"),
-    ("deleted", "Diese Nachricht wurde gelöscht"),
-    ("actions", "Aktionen für die Nachricht"),
-    ("reply", "Antworten"),
-    ("edit", "Bearbeiten"),
-    ("deleteForEveryone", "Für alle löschen"),
-    ("deleteForMe", "Für mich löschen"),
-    ("pin", "Anheften"),
-    ("unpin", "Lösen"),
-    ("forward", "Weiterleiten"),
-    ("forwardTo", "Weiterleiten an"),
-    ("copy", "Text kopieren"),
-    ("download", "Herunterladen"),
-    ("openImage", "Bild öffnen"),
-    ("close", "Schließen"),
-    ("replyingTo", "Antwort an"),
-    ("editing", "Nachricht bearbeiten"),
-    ("composer", "Nachricht"),
-    ("placeholder", "Nachricht schreiben…"),
-    ("send", "Senden"),
-    ("save", "Speichern"),
-    ("attach", "Datei anhängen"),
-    ("recipients", "Senden an"),
-    ("reconnecting", "Verbindung verloren. Neu verbinden…"),
-    ("connecting", "Verbinden…"),
-    ("authFailed", "Du bist nicht mehr in diesem Chat angemeldet."),
-    ("closed", "Der Chat ist geschlossen."),
-    ("rateLimited", "Du sendest zu schnell. Du kannst in {s} s wieder senden."),
-    ("hostsOnly", "Gerade können nur Gastgeber Nachrichten senden."),
-    ("slowModeWait", "Langsamer Modus: Du kannst in {s} s wieder senden."),
-    ("slowModeOn", "Langsamer Modus: eine Nachricht alle {s} s."),
-    ("findPeople", "Jemanden finden"),
-    ("searchPeople", "Nach Namen suchen"),
-    ("nobodyFound", "Niemand mit diesem Namen ist hier."),
-    ("here", "{n} anwesend"),
-    ("chatSettings", "Chat-Einstellungen"),
-    ("onlyHostsSend", "Nur Gastgeber können Nachrichten senden"),
-    ("slowMode", "Langsamer Modus"),
-    ("off", "Aus"),
-    ("everyNSeconds", "Eine Nachricht alle {s} s"),
-    ("everyoneMayPin", "Alle dürfen Nachrichten anheften"),
-    ("charactersLeft", "Noch {n} Zeichen"),
-    ("dropFiles", "Dateien hier ablegen, um sie anzuhängen"),
-    ("attachments", "Angehängte Dateien"),
-    ("removeFile", "{name} entfernen"),
-    ("tooManyFiles", "Eine Nachricht trägt höchstens {n} Dateien."),
-    ("dismiss", "Schließen"),
-    ("error.forbidden", "Das darfst du nicht."),
-    ("error.not_found", "Diese Nachricht gibt es nicht mehr."),
-    ("error.message_deleted", "Diese Nachricht wurde gelöscht."),
-    ("error.rate_limited", "Du sendest zu schnell. Versuch es gleich noch einmal."),
-    ("error.hosts_only", "Gerade können nur Gastgeber Nachrichten senden."),
-    ("error.slow_mode", "Der langsame Modus ist an. Warte kurz bis zur nächsten Nachricht."),
-    ("error.not_connected", "Keine Verbindung. Versuch es erneut, sobald der Chat wieder da ist."),
-    ("error.disconnected", "Die Verbindung brach ab, bevor der Server antwortete. Versuch es erneut."),
-    ("error.unsupported_media_type", "Diese Datei ließ sich nicht als die Art Datei lesen, die sie sein soll."),
-    ("error.too_large", "Diese Datei ist zu groß."),
-    ("error.aborted", "Das Hochladen wurde abgebrochen."),
-    ("error.network", "Die Datei hat den Server nicht erreicht. Versuch es erneut."),
-    ("error.text_too_long", "Diese Nachricht ist zu lang."),
-    ("error.too_many_attachments", "Eine Nachricht trägt höchstens 10 Dateien."),
-    ("error.hook_unavailable", "Die Nachricht ließ sich gerade nicht prüfen. Versuch es erneut."),
-    ("error.invalid_attachment", "Diese Datei lässt sich nicht mehr verwenden."),
-    ("error.generic", "Das hat nicht geklappt. Versuch es erneut."),
-];
-
 /// The panel's strings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Locale {
@@ -189,14 +102,12 @@ pub struct Locale {
 }
 
 impl Locale {
-    /// The table for `lang` (`en` or `de`; anything else falls back to
-    /// English), with `overrides` applied on top.
-    pub fn new(lang: &str, overrides: impl IntoIterator<Item = (String, String)>) -> Self {
-        let table = if lang.starts_with("de") { DE } else { EN };
-        let mut strings: HashMap<String, String> =
-            EN.iter().chain(table).map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-        strings.extend(overrides);
-        Self { lang: if lang.starts_with("de") { "de".into() } else { "en".into() }, strings }
+    /// The panel in `lang`, showing `strings` (that language's, then the
+    /// page's overrides) and English where they have no entry.
+    pub fn new(lang: &str, strings: impl IntoIterator<Item = (String, String)>) -> Self {
+        let mut table: HashMap<String, String> = EN.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        table.extend(strings);
+        Self { lang: lang.to_owned(), strings: table }
     }
 
     /// The language in use.
@@ -236,25 +147,46 @@ impl Default for Locale {
     }
 }
 
+/// The strings the package ships for `lang` (`www/locales/{lang}.js`), for tests.
+#[cfg(test)]
+pub(crate) fn shipped(lang: &str) -> Vec<(String, String)> {
+    let module = match lang {
+        "de" => include_str!("../www/locales/de.js"),
+        other => panic!("no strings shipped for {other}"),
+    };
+    // The module's object is JSON: everything from its first brace to its last.
+    let object = module.find('{').zip(module.rfind('}')).map(|(start, end)| &module[start..=end]).unwrap_or_default();
+    let strings: HashMap<String, String> = serde_json::from_str(object).expect("the locale module's object is JSON");
+    strings.into_iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_language_has_every_key() {
+    fn every_shipped_language_has_every_key_and_no_other() {
+        let german: HashMap<String, String> = shipped("de").into_iter().collect();
         for (key, _) in EN {
-            assert!(DE.iter().any(|(k, _)| k == key), "German lacks {key}");
+            assert!(german.contains_key(*key), "German lacks {key}");
         }
-        assert_eq!(EN.len(), DE.len());
+        assert_eq!(EN.len(), german.len(), "German has keys English does not");
     }
 
     #[test]
-    fn overrides_and_placeholders_apply() {
-        let locale = Locale::new("de-AT", [("send".to_owned(), "Los".to_owned())]);
+    fn the_language_then_overrides_apply_over_english() {
+        let mut strings = shipped("de");
+        strings.push(("send".to_owned(), "Los".to_owned()));
+        let locale = Locale::new("de", strings);
         assert_eq!(locale.lang(), "de");
         assert_eq!(locale.t("send"), "Los");
         assert_eq!(locale.t("cancel"), "Abbrechen");
         assert_eq!(locale.t_with("charactersLeft", "n", "12"), "Noch 12 Zeichen");
+        assert_eq!(
+            Locale::new("de", [("cancel".to_owned(), "Nein".to_owned())]).t("send"),
+            "Send",
+            "English fills gaps"
+        );
         assert_eq!(Locale::default().t("unknown-key"), "unknown-key");
     }
 

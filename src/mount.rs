@@ -28,15 +28,18 @@ impl PanelHandle {
     }
 }
 
-/// Mounts the chat panel for `chat` into `element`.
+/// Mounts the chat panel for `chat` into `element`. The package's
+/// `mountChatPanel` (meeting-chat.js) calls this once it has loaded the
+/// strings of the panel's language.
 ///
 /// ```js
 /// const chat = await MeetingChat.connect({ url, token });
-/// const panel = mountChatPanel(document.querySelector("#chat"), chat, { lang: "de", strings: { send: "Los" } });
+/// const panel = mountChatPanel(document.querySelector("#chat"), chat, { lang: "de", strings: { ...german, send: "Los" } });
 /// panel.destroy();
 /// ```
 ///
-/// `options`: `lang` (`en` or `de`), `strings` (overrides by key), `title`.
+/// `options`: `lang` (the panel's language), `strings` (by key: that
+/// language's, with the page's overrides; English where absent), `title`.
 #[wasm_bindgen(js_name = mountChatPanel)]
 pub fn mount_chat_panel(
     element: web_sys::Element,
@@ -44,19 +47,19 @@ pub fn mount_chat_panel(
     options: JsValue,
 ) -> Result<PanelHandle, JsValue> {
     let lang = optional_string(&options, "lang")?.unwrap_or_else(|| "en".to_owned());
-    let mut overrides = Vec::new();
-    if let Some(strings) = get(&options, "strings") {
-        for key in Object::keys(&strings.clone().into()).iter() {
+    let mut strings = Vec::new();
+    if let Some(given) = get(&options, "strings") {
+        for key in Object::keys(&given.clone().into()).iter() {
             if let (Some(key), Some(value)) =
-                (key.as_string(), Reflect::get(&strings, &key).ok().and_then(|v| v.as_string()))
+                (key.as_string(), Reflect::get(&given, &key).ok().and_then(|v| v.as_string()))
             {
-                overrides.push((key, value));
+                strings.push((key, value));
             }
         }
     }
     let props = ChatPanelProps {
         client: chat.client(),
-        locale: Rc::new(Locale::new(&lang, overrides)),
+        locale: Rc::new(Locale::new(&lang, strings)),
         title: optional_string(&options, "title")?.map(Into::into),
     };
     let app = yew::Renderer::<ChatPanel>::with_root_and_props(element, props).render();

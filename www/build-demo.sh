@@ -7,5 +7,6 @@ bash www/build-package.sh
 rm -rf dist
 mkdir -p dist
 cp -r www/pkg dist/pkg
+cp -r www/locales dist/locales
 cp index.html www/meeting-chat.css www/meeting-chat.js www/meeting-chat-element.js www/meeting-chat-headless.js www/loader.js dist/
 echo "built dist/ ($(du -sh dist | cut -f1))"

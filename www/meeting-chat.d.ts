@@ -5,7 +5,7 @@ export * from "./meeting-chat-headless";
 
 /** Options of {@link mountChatPanel}. */
 export interface PanelOptions {
-  /** The panel's language: `"en"` (default) or `"de"`. */
+  /** The panel's language: `"en"` (default) or `"de"` (its strings load when asked for); others show English. */
   lang?: string;
   /** Overrides of single strings by key, e.g. `{ send: "Go" }`. */
   strings?: Record<string, string>;

@@ -5,17 +5,31 @@ import { entryLoader } from "./loader.js";
 
 export const { load, connect } = entryLoader(init, MeetingChat);
 
+// The languages shipped besides English (built into the panel), each a module
+// loaded only when a panel asks for it. Static specifiers, so every bundler
+// emits each as a chunk of its own.
+const languages = {
+  de: () => import("./locales/de.js"),
+};
+
+/** The panel's language for a `lang` such as "de-AT", and its strings; English needs none. */
+async function localeFor(lang = "en") {
+  const base = String(lang).toLowerCase().split("-")[0];
+  if (!Object.hasOwn(languages, base)) return { lang: "en", strings: {} };
+  return { lang: base, strings: (await languages[base]()).default };
+}
+
 /**
  * Mounts the chat panel into `element` for a connected chat, or connects first
  * when given `{ url, token }`. Resolves to `{ chat, destroy() }`; `destroy`
  * disconnects too when this call made the connection.
  */
 export async function mountChatPanel(element, chatOrOptions, options = {}) {
-  await load();
+  const [{ lang, strings }] = await Promise.all([localeFor(options.lang), load()]);
   const owned = !(chatOrOptions instanceof MeetingChat);
   const chat = owned ? await MeetingChat.connect(chatOrOptions) : chatOrOptions;
   element.classList.add("mc-host");
-  const panel = mountInto(element, chat, options);
+  const panel = mountInto(element, chat, { ...options, lang, strings: { ...strings, ...options.strings } });
   return {
     chat,
     destroy() {

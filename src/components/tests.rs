@@ -12,7 +12,7 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement};
 
 use crate::app::{ChatPanel, ChatPanelProps};
 use crate::client::ChatClient;
-use crate::locale::Locale;
+use crate::locale::{shipped, Locale};
 use crate::test_support::{client_with, deliver, deliver_message, numbered, FIRST_MESSAGE_AT};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -205,13 +205,15 @@ async fn one_senders_run_is_grouped_and_days_are_separated() {
 
 #[wasm_bindgen_test]
 async fn strings_come_from_the_locale_with_overrides() {
-    let locale = Locale::new("de", [("newMessages".to_owned(), "Neu!".to_owned())]);
+    let mut strings = shipped("de");
+    strings.push(("newMessages".to_owned(), "Neu!".to_owned()));
+    let locale = Locale::new("de", strings.clone());
     let panel = Mounted::new(client_with(3), locale).await;
     assert_eq!(panel.list().get_attribute("aria-label").as_deref(), Some("Nachrichten"));
     assert_eq!(panel.find(".mc-panel").and_then(|p| p.get_attribute("lang")).as_deref(), Some("de"));
     let input = panel.find(".mc-input").expect("the composer");
-    assert_eq!(input.get_attribute("aria-label").as_deref(), Some(Locale::new("de", []).t("composer").as_str()));
-    assert_eq!(Locale::new("de", [("newMessages".to_owned(), "Neu!".to_owned())]).t("newMessages"), "Neu!");
+    assert_eq!(input.get_attribute("aria-label").as_deref(), Some("Nachricht"));
+    assert_eq!(Locale::new("de", strings).t("newMessages"), "Neu!");
 }
 
 #[wasm_bindgen_test]
@@ -308,7 +310,7 @@ async fn choose_in_last_menu(panel: &Mounted, label: &str) {
 
 #[wasm_bindgen_test]
 async fn a_failed_intent_is_shown_in_the_panel_worded_for_a_person() {
-    let panel = Mounted::new(client_with(3), Locale::new("de", [])).await;
+    let panel = Mounted::new(client_with(3), Locale::new("de", shipped("de"))).await;
     choose_in_last_menu(&panel, "Für mich löschen").await;
     assert_eq!(panel.count(".mc-notice"), 0, "nothing to say while the server has not answered");
     // The connection drops before the server answers: the delete fails.

@@ -27,7 +27,7 @@ before(async () => {
   tarball = join(work, packed[0].filename);
   const files = packed[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    "README.md", "loader.js", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
+    "README.md", "loader.js", "locales/de.js", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
     "meeting-chat-headless.js", "meeting-chat.css", "meeting-chat.d.ts", "meeting-chat.js", "package.json",
     "pkg/meeting-chat-headless.js", "pkg/meeting-chat-headless_bg.wasm", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
   ], "the tarball holds the package and nothing else");
@@ -116,6 +116,7 @@ test("a fresh Vite 7 app installs the tarball, builds, and chats through it", as
   const seen = await ann.page.evaluate(() => globalThis.consumer.updates.map((u) => u.text).filter(Boolean));
   assert.ok(seen.includes("hi Ann"), "the headless API's chatUpdate fired for the panel's messages");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Vite chat");
+  assert.equal(await ann.page.locator(".mc-input").getAttribute("aria-label"), "Message", "English, built in");
   await headlessMeetsPanel(server.url, "/headless.html", "vite-headless", dir);
 });
 
@@ -127,6 +128,7 @@ test("a webpack 5 app installs the tarball, builds both entries, and chats throu
   const server = await serve(join(dir, "dist"));
   const [ann] = await chatThrough(server.url, "webpack");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Webpack chat");
+  assert.equal(await ann.page.locator(".mc-input").getAttribute("aria-label"), "Nachricht", "German strings loaded");
   await headlessMeetsPanel(server.url, "/headless.html", "webpack-headless", dir);
 });
 
@@ -135,6 +137,7 @@ test("a plain HTML page imports the package from node_modules with no bundler an
   const server = await serve(dir);
   const [ann] = await chatThrough(server.url, "plain");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Plain chat");
+  assert.equal(await ann.page.locator(".mc-input").getAttribute("aria-label"), "Nachricht", "German strings loaded");
   await headlessMeetsPanel(server.url, "/headless.html", "plain-headless", dir);
 });
 

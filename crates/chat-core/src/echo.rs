@@ -71,9 +71,9 @@ impl Attachment {
     }
 }
 
-/// Where a local echo stands.
-#[derive(Clone, Debug, PartialEq, Serialize, TagFirst)]
-#[serde(tag = "state", rename_all = "camelCase")]
+/// Where a local echo stands. Not saved with the outbox: a restored send is
+/// pending again.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum EchoStatus {
     /// Its file is uploading.
     Uploading {
@@ -83,6 +83,7 @@ pub enum EchoStatus {
         total: u64,
     },
     /// Waiting to be sent or for the server's ack.
+    #[default]
     Pending,
     /// Refused or failed.
     Failed {
@@ -91,7 +92,6 @@ pub enum EchoStatus {
         /// The error code.
         code: String,
         /// What lay under a general code (see [`crate::OpError::cause`]).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         cause: Option<String>,
         /// Whether retrying can succeed.
         retryable: bool,
@@ -104,7 +104,9 @@ pub enum EchoStatus {
 pub struct LocalEcho {
     /// The id the server will deduplicate by.
     pub client_id: ClientId,
-    /// The operation to resolve when the server confirms it.
+    /// The operation to resolve when the server confirms it; none once restored
+    /// from a saved outbox, since the page that asked is gone.
+    #[serde(skip)]
     pub op: Option<u64>,
     /// Local time of sending, ms since the epoch.
     pub created_at: i64,
@@ -129,6 +131,7 @@ pub struct LocalEcho {
     #[serde(skip)]
     pub as_sender: Option<Puppet>,
     /// Where it stands.
+    #[serde(skip)]
     pub status: EchoStatus,
 }
 
