@@ -316,6 +316,26 @@ fn an_unsent_message_survives_a_reload_and_is_sent_by_the_next_client() {
 }
 
 #[test]
+fn an_outbox_saved_by_the_previous_version_with_its_status_is_still_sent() {
+    // Saved before the outbox stopped keeping `op` and `status`: both are ignored.
+    let saved = r#"[{"clientId":"old-1","op":7,"createdAt":1795419000000,"content":{"kind":"text","text":"from before"},
+        "replyTo":null,"forwardedFrom":null,"targets":[],"metadata":{"k":1},
+        "status":{"state":"failed","reason":"offline","code":"not_connected","retryable":true}}]"#;
+    let storage: Rc<RefCell<HashMap<String, String>>> = Rc::default();
+    storage.borrow_mut().insert("outbox".into(), saved.into());
+    let mut h = harness(storage);
+    h.join(Role::Participant);
+    let frames = h.sent();
+    let resent: Vec<_> = frames.iter().filter(|f| f["type"] == "send").collect();
+    assert_eq!(resent.len(), 1);
+    assert_eq!(resent[0]["clientId"], "old-1");
+    assert_eq!(
+        (resent[0]["content"]["text"].as_str(), &resent[0]["metadata"]["k"]),
+        (Some("from before"), &serde_json::json!(1))
+    );
+}
+
+#[test]
 fn a_rate_limit_is_lifted_locally_at_its_time() {
     let mut h = harness(Rc::default());
     h.join(Role::Participant);
