@@ -1,49 +1,5 @@
-//! Pure formatting for the panel: links found in text, file sizes, times and
-//! day labels. Kept apart from the views so each rule is tested natively.
-
-/// A piece of message text: plain, or a link to render as an anchor.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment<'a> {
-    /// Text shown as is (the view escapes it; nothing is rendered as HTML).
-    Text(&'a str),
-    /// An http or https URL.
-    Link(&'a str),
-}
-
-/// Splits text into plain runs and http/https links. Other schemes
-/// (`javascript:`, `data:`) stay plain text. Trailing punctuation that
-/// usually ends a sentence is not part of the link.
-pub fn segments(text: &str) -> Vec<Segment<'_>> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = find_link_start(rest) {
-        let end = rest[start..].find(char::is_whitespace).map_or(rest.len(), |e| start + e);
-        let link = rest[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
-        let link_end = start + link.len();
-        if start > 0 {
-            out.push(Segment::Text(&rest[..start]));
-        }
-        if link.len() > "https://".len() - 1
-            && link.contains("://")
-            && link.split("://").nth(1).is_some_and(|h| !h.is_empty())
-        {
-            out.push(Segment::Link(link));
-        } else {
-            out.push(Segment::Text(link));
-        }
-        rest = &rest[link_end..];
-    }
-    if !rest.is_empty() {
-        out.push(Segment::Text(rest));
-    }
-    out
-}
-
-fn find_link_start(text: &str) -> Option<usize> {
-    let lower = text.to_ascii_lowercase();
-    let candidates = [lower.find("https://"), lower.find("http://")];
-    candidates.into_iter().flatten().min().filter(|&i| i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric()))
-}
+//! Pure formatting for the panel: file sizes, times and day labels. Kept
+//! apart from the views so each rule is tested natively.
 
 /// A byte count for people: `512 B`, `1.5 KB`, `25 MB`.
 pub fn file_size(bytes: u64) -> String {
@@ -98,25 +54,6 @@ mod tests {
     fn snippets_cut_text_and_name_files() {
         assert_eq!(snippet(&Content::Text { text: "héllo world".into() }, 5).as_deref(), Some("héllo"));
         assert_eq!(snippet(&Content::Deleted, 5), None);
-    }
-
-    #[test]
-    fn only_http_and_https_become_links() {
-        assert_eq!(
-            segments("see https://example.com/a?b=1, or http://x.org."),
-            vec![
-                Segment::Text("see "),
-                Segment::Link("https://example.com/a?b=1"),
-                Segment::Text(", or "),
-                Segment::Link("http://x.org"),
-                Segment::Text("."),
-            ]
-        );
-        assert_eq!(segments("javascript:alert(1)"), vec![Segment::Text("javascript:alert(1)")]);
-        assert_eq!(segments("<b>not html</b>"), vec![Segment::Text("<b>not html</b>")]);
-        assert_eq!(segments("xhttps://evil"), vec![Segment::Text("xhttps://evil")]);
-        assert_eq!(segments("https://"), vec![Segment::Text("https://")]);
-        assert_eq!(segments(""), vec![]);
     }
 
     #[test]

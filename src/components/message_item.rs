@@ -11,11 +11,12 @@ use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
 use super::attachments::{attachments_view, file_row, uploading_view};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
+use super::rich_text::rich_text;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::{use_intent, Intents};
 use crate::hooks::use_selector::use_selector;
 use crate::store::{ChatContext, UiAction};
-use crate::text_format::{clock_time, file_size, local_day, segments, snippet, Segment};
+use crate::text_format::{clock_time, file_size, local_day, snippet};
 
 /// What a row shows.
 #[derive(Clone, PartialEq)]
@@ -55,27 +56,10 @@ fn day_label(chat: &ChatContext, time: i64) -> String {
     }
 }
 
-fn text_view(text: &str) -> Html {
-    // A message of attachments alone has no text to show.
-    if text.is_empty() {
-        return html! {};
-    }
-    html! {
-        <p class="mc-text">
-            { for segments(text).into_iter().map(|segment| match segment {
-                Segment::Text(t) => html! { { t.to_owned() } },
-                Segment::Link(url) => html! {
-                    <a href={url.to_owned()} target="_blank" rel="noopener noreferrer">{ url.to_owned() }</a>
-                },
-            }) }
-        </p>
-    }
-}
-
 fn content_view(chat: &ChatContext, content: &Content) -> Html {
     let link = |url: &str| chat.client.link(url);
     match content {
-        Content::Text { text } => text_view(text),
+        Content::Text { text } => rich_text(text),
         Content::Image { file } => html! {
             <BlurhashImage link={link(&file.url)} thumbnail={file.thumbnail_url.as_ref().map(|t| AttrValue::from(link(t)))}
                 blurhash={file.blurhash.clone().map(AttrValue::from)} width={file.width.unwrap_or(240)} height={file.height.unwrap_or(160)}
@@ -91,7 +75,7 @@ fn content_view(chat: &ChatContext, content: &Content) -> Html {
 
 fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
     match &echo.content {
-        DraftContent::Text { text } => text_view(text),
+        DraftContent::Text { text } => rich_text(text),
         DraftContent::File { name, size, .. } => html! {
             <div class="mc-file">
                 <span class="mc-file-icon">{ icons::attach() }</span>

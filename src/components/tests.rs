@@ -164,6 +164,35 @@ async fn text_is_never_html_and_only_http_links_are_links() {
 }
 
 #[wasm_bindgen_test]
+async fn markdown_becomes_elements_and_hostile_markdown_stays_text() {
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
+    let mut message = numbered(1);
+    message.content = Content::Text {
+        text: "**bold <b>x</b>** _it_ `<script>`\n- [docs](https://example.com)\n- [evil](javascript:alert(1))\n\n\
+               > quoted <img src=x onerror=alert(1)>\n```\n<iframe src=https://evil>\n```"
+            .into(),
+    };
+    deliver_message(&panel.client, message);
+    settle().await;
+    let text = panel.find(".mc-text").expect("the text");
+    let inner = |selector: &str| text.query_selector(selector).expect("query").and_then(|e| e.text_content());
+    assert_eq!(inner("strong").as_deref(), Some("bold <b>x</b>"));
+    assert_eq!(inner("em").as_deref(), Some("it"));
+    assert_eq!(inner("p > code").as_deref(), Some("<script>"));
+    assert_eq!(inner("ul > li:nth-child(2)").as_deref(), Some("[evil](javascript:alert(1))"));
+    assert_eq!(inner("blockquote").as_deref(), Some("quoted <img src=x onerror=alert(1)>"));
+    assert_eq!(inner("pre code").as_deref(), Some("<iframe src=https://evil>"));
+    for markup in ["b", "script", "img", "iframe"] {
+        assert_eq!(text.query_selector(markup).expect("query"), None, "no <{markup}> from user text");
+    }
+    let links = text.query_selector_all("a").expect("query");
+    assert_eq!(links.length(), 1, "only the https link");
+    let link: Element = links.item(0).expect("a link").unchecked_into();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com"));
+    assert_eq!(link.text_content().as_deref(), Some("docs"));
+}
+
+#[wasm_bindgen_test]
 async fn an_apps_message_is_marked_as_a_bot_and_a_persons_is_not() {
     let panel = Mounted::new(client_with(0), Locale::default()).await;
     let person = numbered(1);
