@@ -38,7 +38,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
     html! {
         <ContextProvider<ChatContext> context={context}>
             <ContextProvider<crate::store::Ui> context={ui}>
-                <section class="mc-panel" lang={props.locale.lang().to_owned()} aria-label={title.clone()}>
+                <section class="mc-panel" lang={props.locale.lang().to_owned()} dir={props.locale.t("dir")} aria-label={title.clone()}>
                     <Header title={title} />
                     <Banner />
                     <PinnedBar />

@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 
 const EN: &[(&str, &str)] = &[
+    // The writing direction, data like the words: Arabic's strings say "rtl".
+    ("dir", "ltr"),
     ("title", "Chat"),
     ("everyone", "Everyone"),
     ("privateWith", "Private chat with"),
@@ -151,7 +153,15 @@ impl Default for Locale {
 #[cfg(test)]
 pub(crate) fn shipped(lang: &str) -> Vec<(String, String)> {
     let module = match lang {
+        "ar" => include_str!("../www/locales/ar.js"),
         "de" => include_str!("../www/locales/de.js"),
+        "es" => include_str!("../www/locales/es.js"),
+        "fr" => include_str!("../www/locales/fr.js"),
+        "hi" => include_str!("../www/locales/hi.js"),
+        "it" => include_str!("../www/locales/it.js"),
+        "ja" => include_str!("../www/locales/ja.js"),
+        "pt" => include_str!("../www/locales/pt.js"),
+        "zh" => include_str!("../www/locales/zh.js"),
         other => panic!("no strings shipped for {other}"),
     };
     // The module's object is JSON: everything from its first brace to its last.
@@ -164,13 +174,35 @@ pub(crate) fn shipped(lang: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
 
+    /// Every language in `www/locales/` (what `meeting-chat.js` offers).
+    const SHIPPED: [&str; 9] = ["ar", "de", "es", "fr", "hi", "it", "ja", "pt", "zh"];
+
     #[test]
     fn every_shipped_language_has_every_key_and_no_other() {
-        let german: HashMap<String, String> = shipped("de").into_iter().collect();
-        for (key, _) in EN {
-            assert!(german.contains_key(*key), "German lacks {key}");
+        for lang in SHIPPED {
+            let strings: HashMap<String, String> = shipped(lang).into_iter().collect();
+            for (key, english) in EN {
+                let Some(translated) = strings.get(*key) else { panic!("{lang} lacks {key}") };
+                let placeholders = |s: &str| {
+                    s.split('{').skip(1).map(|p| p.split('}').next().unwrap_or("").to_owned()).collect::<Vec<_>>()
+                };
+                assert_eq!(
+                    placeholders(translated),
+                    placeholders(english),
+                    "{lang} {key} keeps English's placeholders"
+                );
+            }
+            assert_eq!(EN.len(), strings.len(), "{lang} has keys English does not");
         }
-        assert_eq!(EN.len(), german.len(), "German has keys English does not");
+    }
+
+    #[test]
+    fn arabic_is_written_right_to_left_and_the_others_left_to_right() {
+        for lang in SHIPPED {
+            let locale = Locale::new(lang, shipped(lang));
+            assert_eq!(locale.t("dir"), if lang == "ar" { "rtl" } else { "ltr" }, "{lang}");
+        }
+        assert_eq!(Locale::default().t("dir"), "ltr");
     }
 
     #[test]

@@ -5,7 +5,11 @@ export * from "./meeting-chat-headless";
 
 /** Options of {@link mountChatPanel}. */
 export interface PanelOptions {
-  /** The panel's language: `"en"` (default) or `"de"` (its strings load when asked for); others show English. */
+  /**
+   * The panel's language: `"en"` (default, built in), `"ar"` (right to left), `"de"`, `"es"`, `"fr"`, `"hi"`, `"it"`,
+   * `"ja"`, `"pt"` or `"zh"` (their strings load when asked for; a region such as `"pt-BR"` uses its language);
+   * others show English.
+   */
   lang?: string;
   /** Overrides of single strings by key, e.g. `{ send: "Go" }`. */
   strings?: Record<string, string>;

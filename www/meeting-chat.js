@@ -9,7 +9,15 @@ export const { load, connect } = entryLoader(init, MeetingChat);
 // loaded only when a panel asks for it. Static specifiers, so every bundler
 // emits each as a chunk of its own.
 const languages = {
+  ar: () => import("./locales/ar.js"),
   de: () => import("./locales/de.js"),
+  es: () => import("./locales/es.js"),
+  fr: () => import("./locales/fr.js"),
+  hi: () => import("./locales/hi.js"),
+  it: () => import("./locales/it.js"),
+  ja: () => import("./locales/ja.js"),
+  pt: () => import("./locales/pt.js"),
+  zh: () => import("./locales/zh.js"),
 };
 
 /** The panel's language for a `lang` such as "de-AT", and its strings; English needs none. */

@@ -10,7 +10,8 @@ pub fn rich_text(text: &str) -> Html {
     if text.is_empty() {
         return html! {};
     }
-    html! { <div class="mc-text">{ blocks(parse(text)) }</div> }
+    // Each message reads in its own direction (English in an Arabic panel, and back).
+    html! { <div class="mc-text" dir="auto">{ blocks(parse(text)) }</div> }
 }
 
 fn blocks(blocks: Vec<Block>) -> Html {

@@ -11,7 +11,13 @@ export class ChatPanel {
     browser,
     base,
     name,
-    { role = "participant", colorScheme = "light", meeting = "e2e", viewport = { width: 1000, height: 720 } } = {},
+    {
+      role = "participant",
+      colorScheme = "light",
+      meeting = "e2e",
+      viewport = { width: 1000, height: 720 },
+      lang = "en",
+    } = {},
   ) {
     const context = await browser.newContext({ viewport, colorScheme });
     const page = await context.newPage();
@@ -21,6 +27,7 @@ export class ChatPanel {
     await page.fill("input[name=name]", name);
     await page.fill("input[name=meeting]", meeting);
     await page.selectOption("select[name=role]", role);
+    await page.selectOption("select[name=lang]", lang);
     await page.click("#join button");
     await page.locator(".mc-input").waitFor();
     const panel = new ChatPanel(page, name);

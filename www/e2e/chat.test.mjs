@@ -256,3 +256,37 @@ test("several files go as one message: a tray to remove one from, a grid of imag
   await bob.page.keyboard.press("Escape");
   for (const panel of [ann, bob]) await panel.page.context().close();
 });
+
+test("an Arabic panel is laid out right to left and messages show their Markdown as formatting, never as HTML", async () => {
+  const meeting = `m${Date.now()}-rtl`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting, lang: "ar" });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  assert.equal(await ann.panel.getAttribute("dir"), "rtl");
+  assert.equal(await ann.panel.getAttribute("lang"), "ar");
+  assert.equal(await bob.panel.getAttribute("dir"), "ltr");
+  assert.equal(await ann.input.getAttribute("placeholder"), "اكتب رسالة…");
+
+  await bob.send("**Agenda** for _today_:\n1. budget, see [the sheet](https://example.com/sheet)\n2. `release` <img src=x onerror=alert(1)>\n> quoted");
+  await ann.waitFor("Agenda");
+  const message = ann.message("Agenda");
+  assert.equal(await message.locator("strong").innerText(), "Agenda");
+  assert.equal(await message.locator("em").innerText(), "today");
+  assert.equal(await message.locator("ol > li").count(), 2);
+  assert.equal(await message.locator("a").getAttribute("href"), "https://example.com/sheet");
+  assert.equal(await message.locator("code").innerText(), "release");
+  assert.equal(await message.locator("img").count(), 0, "markup in a message is text");
+  assert.match(await message.locator("li").nth(1).innerText(), /<img src=x onerror=alert\(1\)>/);
+  assert.equal(await message.locator("blockquote").innerText(), "quoted");
+
+  await ann.send("مرحبا بالجميع");
+  await ann.waitFor("مرحبا بالجميع");
+  // Right to left: a message's actions button sits at its left edge, the text starts at its right.
+  const own = ann.message("مرحبا بالجميع");
+  const box = await own.boundingBox();
+  const button = await own.locator(".mc-menu-button").boundingBox();
+  assert.ok(button.x - box.x < box.x + box.width - (button.x + button.width), "the actions button is on the left");
+  await ann.screenshot(`${shots}rtl-arabic-markdown.png`);
+  await bob.screenshot(`${shots}markdown.png`);
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob]) await panel.page.context().close();
+});

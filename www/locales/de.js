@@ -2,6 +2,7 @@
 // mountChatPanel loads this module when the panel's lang is "de"; a page's own
 // `strings` override any of them. The object is JSON, so tests read it too.
 export default {
+  "dir": "ltr",
   "title": "Chat",
   "everyone": "Alle",
   "privateWith": "Privater Chat mit",
