@@ -266,6 +266,15 @@ impl ChatClient {
         self.apply(Input::Intent(Intent::Discard { client_id: client_id.clone() }));
     }
 
+    /// Tells the conversation being viewed that the user is typing. Call it on
+    /// every keystroke: a notice goes out at most once per
+    /// [`chat_protocol::rules::TYPING_INTERVAL_MS`]. Returns whether one went now.
+    pub fn typing(&self) -> bool {
+        let before = self.state().typing_sent_at();
+        self.apply(Input::Intent(Intent::Typing));
+        self.state().typing_sent_at() != before
+    }
+
     /// Drops the connection and reconnects at once.
     pub fn reconnect(&self) {
         self.inner.session.reconnect();
@@ -322,7 +331,12 @@ impl ChatClient {
             Change::Connection if self.state().connection() == ConnectionState::AuthFailed => {
                 self.settle_ready(Err(OpError::new("auth_failed", "the server refused the token", false)))
             }
-            Change::RateLimited { until, .. } => self.lift_limit_at(*until),
+            Change::RateLimited { until, .. } => self.tick_at(*until),
+            Change::Typing => {
+                if let Some(until) = self.state().typing_expires_at() {
+                    self.tick_at(until);
+                }
+            }
             _ => {}
         }
         self.inner.subscribers.notify(change);
@@ -334,8 +348,9 @@ impl ChatClient {
         }
     }
 
-    /// Lifts a rate limit locally at its time, in case the server's notice is lost.
-    fn lift_limit_at(&self, until: i64) {
+    /// Ticks the state at `until`: a rate limit lifts then (in case the
+    /// server's notice is lost), a typing notice runs out.
+    fn tick_at(&self, until: i64) {
         let wait = u32::try_from((until - self.now()).max(0)).unwrap_or(u32::MAX).saturating_add(50);
         let (sleep, session) = (self.inner.platform.sleep(wait), self.inner.session.clone());
         self.inner.platform.spawn(

@@ -12,6 +12,7 @@ mod message_list;
 mod message_object;
 pub(crate) mod options;
 mod paging;
+mod typing;
 
 use std::rc::Rc;
 
@@ -344,7 +345,7 @@ impl MeetingChat {
     /// Listens to an event: `chatUpdate`, `message` (each new message from
     /// someone else, to answer with `message.respond(text)`), `pinMessage`, `unpinMessage`,
     /// `deleteMessage`, `rateLimited`, `rateLimitReset`,
-    /// `connectionStateChange`, `participantsUpdate`, `settingsUpdate`.
+    /// `connectionStateChange`, `participantsUpdate`, `settingsUpdate`, `typingUpdate`.
     pub fn on(&self, event: String, callback: Function) -> JsResult<()> {
         check_event(&event)?;
         self.face.bus.add(&event, callback, false);

@@ -77,6 +77,9 @@ const EN: &[(&str, &str)] = &[
     ("removeFile", "Remove {name}"),
     ("tooManyFiles", "A message carries at most {n} files."),
     ("dismiss", "Dismiss"),
+    ("typingOne", "{name} is typing…"),
+    ("typingTwo", "{a} and {b} are typing…"),
+    ("typingMany", "{n} people are typing…"),
     ("error.forbidden", "You are not allowed to do that."),
     ("error.not_found", "That message is no longer here."),
     ("error.message_deleted", "That message was deleted."),
@@ -139,7 +142,12 @@ impl Locale {
 
     /// The string for `key` with `{name}` replaced by `value`.
     pub fn t_with(&self, key: &str, name: &str, value: &str) -> String {
-        self.t(key).replace(&format!("{{{name}}}"), value)
+        self.t_with_all(key, &[(name, value)])
+    }
+
+    /// The string for `key` with each `{name}` replaced by its value.
+    pub fn t_with_all(&self, key: &str, values: &[(&str, &str)]) -> String {
+        values.iter().fold(self.t(key), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
     }
 }
 

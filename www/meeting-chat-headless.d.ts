@@ -230,6 +230,8 @@ export interface ChatEvents {
   connectionStateChange: { state: ConnectionState };
   participantsUpdate: undefined;
   settingsUpdate: undefined;
+  /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`). */
+  typingUpdate: { typists: string[] };
 }
 
 export declare class MeetingChat {
@@ -251,6 +253,8 @@ export declare class MeetingChat {
   readonly connectionState: ConnectionState;
   readonly meetingId: string | undefined;
   readonly canPin: boolean;
+  /** Who is typing in the conversation being viewed, by display name (each shows 6 s unless renewed, or until their message). */
+  readonly typists: string[];
 
   sendTextMessage(text: string, options?: SendOptions): Promise<Message>;
   sendImageMessage(file: Blob, options?: SendOptions): Promise<Message>;
@@ -284,6 +288,11 @@ export declare class MeetingChat {
    * `FILE_MESSAGE` and links are absolute. Messages deleted for everyone are left out.
    */
   exportCsv(): string;
+  /**
+   * Tells the conversation being viewed that you are typing; call it on every keystroke. A notice goes out at most once
+   * every 3 s, never stored; returns whether one went now.
+   */
+  typing(): boolean;
 
   on<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;
   once<E extends keyof ChatEvents>(event: E, listener: (payload: ChatEvents[E]) => void): void;

@@ -15,6 +15,7 @@ use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_now::use_now;
 use crate::hooks::use_selector::use_selector;
+use crate::locale::Locale;
 use crate::store::{ChatContext, Ui, UiAction};
 
 /// How close to the length limit the counter appears.
@@ -63,6 +64,8 @@ struct ComposerView {
     reply_name: Option<String>,
     editing_text: Option<String>,
     recipient: Option<String>,
+    /// Who is typing in this conversation.
+    typists: Vec<String>,
 }
 
 /// The message composer.
@@ -85,6 +88,7 @@ pub fn composer() -> Html {
         reply_name,
         editing_text,
         recipient,
+        typists,
     } = use_selector(move |client| {
         let state = client.state();
         ComposerView {
@@ -104,6 +108,7 @@ pub fn composer() -> Html {
             recipient: state
                 .current_conversation()
                 .map(|peer| state.name_of(peer).map_or_else(|| peer.0.clone(), str::to_owned)),
+            typists: state.typing(client.now()).into_iter().map(str::to_owned).collect(),
         }
     });
     let now = use_now(limited_until.is_some() || slow_until.is_some());
@@ -147,8 +152,15 @@ pub fn composer() -> Html {
         })
     };
     let oninput = {
-        let text = text.clone();
-        Callback::from(move |event: InputEvent| text.set(event.target_unchecked_into::<HtmlTextAreaElement>().value()))
+        let (text, client, editing) = (text.clone(), chat.client.clone(), ui.editing.is_some());
+        Callback::from(move |event: InputEvent| {
+            let value = event.target_unchecked_into::<HtmlTextAreaElement>().value();
+            // An edit is not a new message on its way; an emptied box is none either.
+            if !editing && !value.trim().is_empty() {
+                client.typing();
+            }
+            text.set(value);
+        })
     };
     let onkeydown = {
         let (submit, ui, text, client) = (Rc::clone(&submit), ui.clone(), text.clone(), chat.client.clone());
@@ -240,6 +252,7 @@ pub fn composer() -> Html {
                 </div>
             }
             if !editing { <AttachmentTray /> }
+            <div class="mc-typing">{ typing_line(&chat.locale, &typists) }</div>
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
@@ -256,5 +269,15 @@ pub fn composer() -> Html {
                 </div>
             }
         </form>
+    }
+}
+
+/// "Ada is typing…", "Ada and Bo are typing…", "3 people are typing…", or nothing.
+fn typing_line(locale: &Locale, typists: &[String]) -> String {
+    match typists {
+        [] => String::new(),
+        [one] => locale.t_with("typingOne", "name", one),
+        [one, two] => locale.t_with_all("typingTwo", &[("a", one), ("b", two)]),
+        many => locale.t_with("typingMany", "n", &many.len().to_string()),
     }
 }

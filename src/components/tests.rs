@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::Input;
-use chat_protocol::{Content, ErrorCode, ErrorFrame, RateBucket, ServerFrame};
+use chat_protocol::{Content, ErrorCode, ErrorFrame, RateBucket, ServerFrame, TypingNotice};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -190,6 +190,36 @@ async fn markdown_becomes_elements_and_hostile_markdown_stays_text() {
     let link: Element = links.item(0).expect("a link").unchecked_into();
     assert_eq!(link.get_attribute("href").as_deref(), Some("https://example.com"));
     assert_eq!(link.text_content().as_deref(), Some("docs"));
+}
+
+#[wasm_bindgen_test]
+async fn who_is_typing_shows_above_the_composer_until_their_message_and_typing_tells_the_others() {
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
+    let notice = |from: &str, name: &str, targets: &[&str]| {
+        Input::Frame(ServerFrame::Typing(TypingNotice {
+            participant_id: from.into(),
+            display_name: name.into(),
+            targets: targets.iter().map(|t| (*t).into()).collect(),
+        }))
+    };
+    let line = || panel.find(".mc-typing").and_then(|e| e.text_content()).unwrap_or_default();
+    assert_eq!(line(), "");
+    panel.client.feed(notice("user1", "User 1", &[]));
+    panel.client.feed(notice("bob", "Bob", &["me"]));
+    settle().await;
+    assert_eq!(line(), "User 1 is typing…", "Bob types in the private conversation, not this one");
+    panel.client.feed(notice("user2", "User 2", &[]));
+    settle().await;
+    assert_eq!(line(), "User 1 and User 2 are typing…");
+    deliver(&panel.client, 1);
+    settle().await;
+    assert_eq!(line(), "User 2 is typing…", "User 1's message ends their notice");
+
+    assert_eq!(panel.client.state().typing_sent_at(), None);
+    let input: web_sys::HtmlTextAreaElement = panel.find(".mc-input").expect("the composer").unchecked_into();
+    input.set_value("h");
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    assert!(panel.client.state().typing_sent_at().is_some(), "a keystroke tells the conversation");
 }
 
 #[wasm_bindgen_test]

@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 11] = [
+pub const EVENTS: [&str; 12] = [
     "chatUpdate",
     "message",
     "conversationChange",
@@ -18,6 +18,7 @@ pub const EVENTS: [&str; 11] = [
     "connectionStateChange",
     "participantsUpdate",
     "settingsUpdate",
+    "typingUpdate",
 ];
 
 struct Listener {

@@ -248,6 +248,7 @@ impl JsFace {
                 self.emit("rateLimited", &[("bucket", bucket.as_str().into()), ("retryAfterMs", wait.into())]);
             }
             Change::RateLimitReset(bucket) => self.emit("rateLimitReset", &[("bucket", bucket.as_str().into())]),
+            Change::Typing => self.emit("typingUpdate", &[("typists", super::typing::typists(client).into())]),
         }
     }
 }

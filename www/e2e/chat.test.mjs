@@ -290,3 +290,27 @@ test("an Arabic panel is laid out right to left and messages show their Markdown
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
   for (const panel of [ann, bob]) await panel.page.context().close();
 });
+
+test("typing shows to the conversation's members only, and goes once the message arrives", async () => {
+  const meeting = `m${Date.now()}-typing`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  await ann.input.pressSequentially("Hello every");
+  await bob.page.locator(".mc-typing", { hasText: "Ann is typing…" }).waitFor();
+  await cat.page.locator(".mc-typing", { hasText: "Ann is typing…" }).waitFor();
+  assert.equal(await ann.page.locator(".mc-typing").innerText(), "", "not to the typist");
+  await bob.screenshot(`${shots}typing.png`);
+  await ann.input.press("Enter");
+  await bob.waitFor("Hello every");
+  await bob.page.locator(".mc-typing", { hasText: "Ann is typing…" }).waitFor({ state: "detached" });
+
+  await bob.chatWith("Private chat with Ann");
+  await bob.input.pressSequentially("psst");
+  await ann.chatWith("Private chat with Bob");
+  await ann.page.locator(".mc-typing", { hasText: "Bob is typing…" }).waitFor();
+  await cat.page.waitForTimeout(500);
+  assert.equal(await cat.page.locator(".mc-typing").innerText(), "", "Cat is not in the private conversation");
+  for (const panel of [ann, bob, cat]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob, cat]) await panel.page.context().close();
+});

@@ -32,6 +32,7 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   chat.off("deleteMessage", onDelete);
   chat.on("rateLimited", ({ bucket, retryAfterMs }) => console.log(bucket, retryAfterMs));
   chat.on("rateLimitReset", ({ bucket }) => console.log(bucket));
+  chat.on("typingUpdate", ({ typists }) => console.log(typists.join(", ")));
   chat.on("connectionStateChange", ({ state }) => console.log(state === "reconnecting"));
 
   const controller = new AbortController();
@@ -94,6 +95,8 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   const csv: string = chat.exportCsv();
   console.log(byUser.length, csv, chat.pinned, chat.participants[0]?.role, chat.connectionState, chat.meetingId, chat.canPin);
   console.log(chat.self?.displayName, chat.messages[0]?.status);
+  const told: boolean = chat.typing();
+  console.log(told, chat.typists.length);
   chat.reconnect();
   chat.disconnect();
   chat.free();

@@ -156,6 +156,8 @@ pub enum Change {
     },
     /// A bucket accepts sends again.
     RateLimitReset(RateBucket),
+    /// Who is typing changed (see `ChatState::typing`).
+    Typing,
 }
 
 impl Change {
@@ -169,6 +171,7 @@ impl Change {
                 | Self::Settings
                 | Self::RateLimited { .. }
                 | Self::RateLimitReset(_)
+                | Self::Typing
         )
     }
 }

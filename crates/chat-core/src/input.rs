@@ -139,6 +139,9 @@ pub enum Intent {
     },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),
+    /// The user is typing in the conversation being viewed: tells it, at most
+    /// once every [`chat_protocol::rules::TYPING_INTERVAL_MS`].
+    Typing,
     /// Let go of all but the newest `keep` confirmed messages, so a client
     /// that runs for days (a bot) holds a bounded amount; pages bring them back.
     Forget {

@@ -5,6 +5,7 @@
 mod frames;
 mod intents;
 mod presence;
+mod typing;
 
 use std::collections::HashMap;
 
@@ -111,6 +112,8 @@ pub struct ChatState {
     rate_limited_until: HashMap<RateBucket, i64>,
     requests: HashMap<RequestId, Pending>,
     next_req: RequestId,
+    typists: Vec<typing::Typist>,
+    typing_sent: Option<(Option<ParticipantId>, i64)>,
 }
 
 impl Default for ChatState {
@@ -143,6 +146,8 @@ impl ChatState {
             rate_limited_until: HashMap::new(),
             requests: HashMap::new(),
             next_req: 1,
+            typists: Vec::new(),
+            typing_sent: None,
         }
     }
 
@@ -312,7 +317,10 @@ impl ChatState {
                 error.cause = cause;
                 self.fail_echo(&client_id, error, &mut fx)
             }
-            Input::Tick => self.lift_rate_limits(now, &mut fx),
+            Input::Tick => {
+                self.lift_rate_limits(now, &mut fx);
+                self.expire_typists(now, &mut fx);
+            }
         }
         fx
     }

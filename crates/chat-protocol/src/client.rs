@@ -153,6 +153,15 @@ pub enum ClientFrame {
         /// Page size, 1 to [`crate::Limits::max_page_size`].
         limit: u32,
     },
+    /// I am typing in the conversation with `targets` (everyone when empty).
+    /// Never answered and never stored; the server passes it on to that
+    /// conversation's other members and drops notices that come faster than
+    /// one per half [`crate::rules::TYPING_INTERVAL_MS`].
+    Typing {
+        /// The private conversation's other members, as a send's `targets`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        targets: Vec<ParticipantId>,
+    },
     /// Keep-alive; answered with an empty ack.
     #[serde(rename_all = "camelCase")]
     Ping {
@@ -181,7 +190,7 @@ impl ClientFrame {
     /// The request id, for every frame but `Auth`.
     pub fn req_id(&self) -> Option<RequestId> {
         match self {
-            Self::Auth { .. } => None,
+            Self::Auth { .. } | Self::Typing { .. } => None,
             Self::Send { req_id, .. }
             | Self::Edit { req_id, .. }
             | Self::Delete { req_id, .. }

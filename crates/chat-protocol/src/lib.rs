@@ -36,7 +36,9 @@ pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, 
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Sender, UnknownKind};
 pub use rules::RuleViolation;
-pub use server::{AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, Role, SendPolicy, ServerFrame};
+pub use server::{
+    AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, Role, SendPolicy, ServerFrame, TypingNotice,
+};
 
 /// The protocol version this crate describes.
 pub const PROTOCOL_VERSION: u32 = 3;

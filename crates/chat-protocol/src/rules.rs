@@ -12,6 +12,13 @@ use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, R
 /// The longest slow mode a meeting may set: an hour between messages.
 pub const MAX_SLOW_MODE_SECS: u32 = 3_600;
 
+/// A typist's client sends at most one typing notice per conversation this often.
+pub const TYPING_INTERVAL_MS: i64 = 3_000;
+
+/// How long a typing notice shows unless renewed (a notice every
+/// [`TYPING_INTERVAL_MS`] renews it with room for a late one).
+pub const TYPING_SHOWN_MS: i64 = 6_000;
+
 /// Why a rule refuses a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]

@@ -182,6 +182,8 @@ pub enum ServerFrame {
     /// frames a second at most). In a large meeting only hosts are named;
     /// `count` is always the whole meeting's.
     Presence(PresenceDelta),
+    /// Someone is typing in a conversation this participant is in.
+    Typing(TypingNotice),
     /// A rate-limit bucket that refused a send accepts sends again.
     RateLimitReset {
         /// The bucket.
@@ -207,6 +209,21 @@ pub struct PresenceDelta {
     /// large meeting became small enough to be listed in full again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub complete: bool,
+}
+
+/// Who is typing, and where: shown for [`crate::rules::TYPING_SHOWN_MS`]
+/// unless renewed, and no longer once their message arrives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypingNotice {
+    /// The typist.
+    pub participant_id: ParticipantId,
+    /// Their display name.
+    pub display_name: String,
+    /// The private conversation's members besides the typist; empty for the
+    /// meeting's own conversation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<ParticipantId>,
 }
 
 /// The outcome of a successful request.

@@ -149,6 +149,8 @@ fn client_frames() {
         },
     );
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
+    golden("client_typing", &ClientFrame::Typing { targets: Vec::new() });
+    golden("client_typing_private", &ClientFrame::Typing { targets: vec!["u-bob".into()] });
 }
 
 #[test]
@@ -257,6 +259,14 @@ fn server_frames() {
             message: "too many text messages; retry in 1500 ms".into(),
             retry_after_ms: Some(1500),
             bucket: Some(RateBucket::Text),
+        }),
+    );
+    golden(
+        "server_typing",
+        &ServerFrame::Typing(TypingNotice {
+            participant_id: "u-ada".into(),
+            display_name: "Ada".into(),
+            targets: vec!["u-bob".into()],
         }),
     );
     golden(

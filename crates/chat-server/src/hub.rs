@@ -116,6 +116,8 @@ pub(crate) struct Members {
     settings: Option<MeetingSettings>,
     /// When each participant last had a message accepted, for slow mode.
     last_sent: HashMap<ParticipantId, i64>,
+    /// When each participant's last typing notice was passed on.
+    last_typed: HashMap<ParticipantId, i64>,
     /// The meeting's members, once read (only when notices are kept).
     roster: Option<HashSet<ParticipantId>>,
     /// The highest `seq` delivered here; read from storage at the first join.

@@ -134,6 +134,14 @@ async fn participants_on_three_nodes_chat_as_one_meeting() {
         client.assert_no_event().await;
         assert!(client.all_history().await.iter().all(|m| m.seq != secret));
     }
+
+    // Typing crosses nodes too, and a private conversation's stays in it.
+    cy.typing(&["dee"]).await;
+    ada.typing(&[]).await;
+    assert_eq!(dee.next_typing().await.participant_id.as_str(), "cy", "cy (node 2) to dee (the front)");
+    assert_eq!(bob.next_typing().await.participant_id.as_str(), "ada", "ada (node 0) to bob (node 1)");
+    assert!(ada.typing_so_far().await.is_empty(), "never to the typist, nor outside cy's private conversation");
+    assert!(bob.typing_so_far().await.iter().all(|notice| notice.participant_id.as_str() != "cy"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

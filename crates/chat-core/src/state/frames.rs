@@ -43,6 +43,7 @@ impl ChatState {
             ServerFrame::Ack { req_id, result } => self.on_ack(req_id, result, now, fx),
             ServerFrame::Error(error) => self.on_error(error, now, fx),
             ServerFrame::Presence(delta) => self.on_presence(delta, fx),
+            ServerFrame::Typing(notice) => self.on_typing(notice, now, fx),
             ServerFrame::RateLimitReset { bucket } => {
                 if self.rate_limited_until.remove(&bucket).is_some() {
                     fx.push(Effect::Changed(Change::RateLimitReset(bucket)));
@@ -101,6 +102,7 @@ impl ChatState {
         self.last_seq = envelope.seq;
         match envelope.event {
             Event::MessageCreated { message } => {
+                self.typing_done(&message.sender.id, !message.targets.is_empty(), fx);
                 let own = self.me.as_ref().is_some_and(|me| me.id == message.sender.id);
                 let (client_id, id) = (message.client_id.clone(), message.id.clone());
                 // The echo's row before the message enters above it.
@@ -334,6 +336,7 @@ impl ChatState {
         };
         self.set_connection(state, fx);
         self.loading_page = false;
+        self.forget_typists(fx);
         // Sends stay pending and go again after the welcome; other requests'
         // outcomes are unknown, so they fail and may be retried.
         for (_, pending) in self.requests.drain() {

@@ -57,6 +57,7 @@ impl ChatState {
                 }
             }
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
+            Intent::Typing => self.on_typing_intent(now, fx),
             Intent::Join(conversation) => {
                 if self.current != conversation {
                     self.current = conversation;
@@ -100,6 +101,7 @@ impl ChatState {
             fx.push(Effect::Reject { op, error });
             return;
         }
+        self.typing_sent_with_message();
         if self.echo(&client_id).is_some() {
             fx.push(Effect::Reject {
                 op,

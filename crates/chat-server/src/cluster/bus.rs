@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chat_protocol::{MeetingId, Participant, ParticipantId, Seq};
+use chat_protocol::{MeetingId, Participant, ParticipantId, Seq, TypingNotice};
 use futures_util::StreamExt;
 use redis::aio::ConnectionManager;
 use serde::{Deserialize, Serialize};
@@ -30,6 +30,9 @@ pub(super) struct Announcement {
     /// The meeting's events reach this seq; absent when only presence changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     seq: Option<Seq>,
+    /// Someone on the announcing node is typing (then `seq` is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    typing: Option<TypingNotice>,
 }
 
 /// What this node heard from the others.
@@ -46,6 +49,13 @@ pub enum Heard {
     Presence {
         /// The meeting.
         meeting: MeetingId,
+    },
+    /// Someone on another node is typing.
+    Typing {
+        /// The meeting.
+        meeting: MeetingId,
+        /// Who, and in which conversation.
+        notice: TypingNotice,
     },
     /// The subscription was (re)made: anything published before may have
     /// been missed.
@@ -72,7 +82,16 @@ impl Cluster {
     /// waits: when Redis is behind, the announcement is dropped and the
     /// others' poll finds the events instead.
     pub fn announce_events(&self, meeting: &MeetingId, seq: Seq) {
-        let announcement = Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq: Some(seq) };
+        let announcement =
+            Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq: Some(seq), typing: None };
+        let _ = self.outgoing.try_send(Outgoing::Announce(announcement));
+    }
+
+    /// Tells the other nodes that someone here is typing; dropped, like the
+    /// notice itself would be, when Redis is behind.
+    pub fn announce_typing(&self, meeting: &MeetingId, notice: TypingNotice) {
+        let announcement =
+            Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq: None, typing: Some(notice) };
         let _ = self.outgoing.try_send(Outgoing::Announce(announcement));
     }
 
@@ -165,9 +184,10 @@ impl Cluster {
         if *announcement.node == *self.node {
             return None;
         }
-        Some(match announcement.seq {
-            Some(seq) => Heard::Events { meeting: announcement.meeting, seq },
-            None => Heard::Presence { meeting: announcement.meeting },
+        Some(match (announcement.seq, announcement.typing) {
+            (Some(seq), _) => Heard::Events { meeting: announcement.meeting, seq },
+            (None, Some(notice)) => Heard::Typing { meeting: announcement.meeting, notice },
+            (None, None) => Heard::Presence { meeting: announcement.meeting },
         })
     }
 }
@@ -239,6 +259,6 @@ fn encode(announcement: &Announcement) -> String {
 
 /// Adds to `pipe` the announcement that `meeting`'s presence changed on `node`.
 pub(super) fn announce_presence(pipe: &mut redis::Pipeline, node: &str, meeting: &MeetingId) {
-    pipe.publish(CHANNEL, encode(&Announcement { node: node.to_owned(), meeting: meeting.clone(), seq: None }))
-        .ignore();
+    let announcement = Announcement { node: node.to_owned(), meeting: meeting.clone(), seq: None, typing: None };
+    pipe.publish(CHANNEL, encode(&announcement)).ignore();
 }

@@ -112,6 +112,10 @@ impl Hub {
         match heard {
             Heard::Events { meeting, seq } => self.events_reach(&meeting, seq),
             Heard::Presence { meeting } => self.presence_elsewhere_changed(&meeting),
+            Heard::Typing { meeting, notice } => {
+                let hub = Arc::clone(self);
+                tokio::spawn(async move { hub.typing_elsewhere(&meeting, notice).await });
+            }
             Heard::Subscribed => {
                 // Whatever was announced while unsubscribed was missed.
                 for room in self.live_rooms() {

@@ -33,6 +33,7 @@ impl Hub {
             presence: Presence::new(self.config.presence_list_limit),
             settings: None,
             last_sent: HashMap::new(),
+            last_typed: HashMap::new(),
             roster: None,
             delivered: None,
             local: HashMap::new(),

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 mod changes;
+mod typing;
 mod webinar;
 
 use super::hook::{HookDraft, Rewritable};
@@ -134,6 +135,13 @@ impl Session {
                 self.participants(query.as_deref(), after.as_deref(), limit).await
             }
             ClientFrame::Ping { .. } => Ok(AckResult::Pong),
+            ClientFrame::Typing { targets } => {
+                // Never answered: only a refusal comes back.
+                if let Err(error) = self.typing(targets).await {
+                    self.send_error(error.to_frame(None));
+                }
+                return;
+            }
         };
         let req_id = req_id.unwrap_or_default();
         match outcome {

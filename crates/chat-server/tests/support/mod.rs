@@ -321,6 +321,41 @@ impl Client {
         assert_eq!(self.events.len(), before, "unexpected events: {:?}", &self.events[before..]);
     }
 
+    /// Says this participant is typing to `targets` (everyone when empty); no answer comes.
+    pub async fn typing(&mut self, targets: &[&str]) {
+        let frame = ClientFrame::Typing { targets: targets.iter().map(|t| ParticipantId::from(*t)).collect() };
+        self.send_raw(&serde_json::to_string(&frame).expect("serialize")).await;
+    }
+
+    /// The next typing notice, keeping other frames.
+    pub async fn next_typing(&mut self) -> chat_protocol::TypingNotice {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                match self.next().await {
+                    ServerFrame::Typing(notice) => return notice,
+                    ServerFrame::Event(envelope) => self.events.push(envelope),
+                    other => self.others.push(other),
+                }
+            }
+        })
+        .await
+        .expect("a typing notice within 5 s")
+    }
+
+    /// The typing notices that arrived so far and before the answer to a ping sent now.
+    pub async fn typing_so_far(&mut self) -> Vec<chat_protocol::TypingNotice> {
+        self.request(|req_id| ClientFrame::Ping { req_id }).await.ack();
+        let mut notices = Vec::new();
+        self.others.retain(|frame| match frame {
+            ServerFrame::Typing(notice) => {
+                notices.push(notice.clone());
+                false
+            }
+            _ => true,
+        });
+        notices
+    }
+
     pub async fn send_text(&mut self, client_id: &str, text: &str) -> Answer {
         self.send(client_id, NewContent::Text { text: text.to_owned() }, Vec::new()).await
     }
