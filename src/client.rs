@@ -213,6 +213,11 @@ impl ChatClient {
         self.intent(|op| Intent::SetPinned { op, id, pinned })
     }
 
+    /// Adds (or, with `add` false, takes off) the user's reaction with `emoji`.
+    pub fn react(&self, id: MessageId, emoji: String, add: bool) -> OpResult<()> {
+        self.intent(|op| Intent::React { op, id, emoji, add })
+    }
+
     /// Hosts: changes the settings given (who may pin, who may send, slow
     /// mode), keeping the others.
     pub fn update_settings(

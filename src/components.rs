@@ -17,6 +17,7 @@ pub mod message_item;
 pub mod message_list;
 pub mod participant_picker;
 pub mod pinned_bar;
+pub mod reactions;
 pub mod rich_text;
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod message_list;
 mod message_object;
 pub(crate) mod options;
 mod paging;
+mod reactions;
 mod typing;
 
 use std::rc::Rc;
@@ -345,7 +346,8 @@ impl MeetingChat {
     /// Listens to an event: `chatUpdate`, `message` (each new message from
     /// someone else, to answer with `message.respond(text)`), `pinMessage`, `unpinMessage`,
     /// `deleteMessage`, `rateLimited`, `rateLimitReset`,
-    /// `connectionStateChange`, `participantsUpdate`, `settingsUpdate`, `typingUpdate`.
+    /// `connectionStateChange`, `participantsUpdate`, `settingsUpdate`, `typingUpdate`,
+    /// `reactionUpdate`.
     pub fn on(&self, event: String, callback: Function) -> JsResult<()> {
         check_event(&event)?;
         self.face.bus.add(&event, callback, false);

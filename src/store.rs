@@ -31,6 +31,8 @@ pub struct UiState {
     pub pins_open: bool,
     /// The message whose action menu is open (its list key).
     pub menu: Option<String>,
+    /// The message whose reaction picker is open (its list key).
+    pub picker: Option<String>,
     /// The image shown full size.
     pub viewing: Option<ViewedImage>,
     /// The message whose forwarding destination is being chosen.
@@ -73,6 +75,8 @@ pub enum UiAction {
     TogglePins,
     /// Open a message's menu, or close menus.
     Menu(Option<String>),
+    /// Open a message's reaction picker, or close it.
+    Picker(Option<String>),
     /// Show an image full size, or close the view.
     View(Option<ViewedImage>),
     /// Choose where to forward a message, or stop choosing.
@@ -116,6 +120,7 @@ impl Reducible for UiState {
             }
             UiAction::TogglePins => next.pins_open = !next.pins_open,
             UiAction::Menu(key) => next.menu = key,
+            UiAction::Picker(key) => next.picker = key,
             UiAction::View(image) => next.viewing = image,
             UiAction::Forward(id) => next.forwarding = id,
             UiAction::Notice(notice) => next.notice = notice,

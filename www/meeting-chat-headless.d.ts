@@ -24,6 +24,8 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   isEdited: boolean;
   editedAt?: Date;
   pinned: boolean;
+  /** One entry per emoji, in the order each was first used; `me` when one of them is yours. */
+  reactions: Reaction[];
   /** Recipients of a private message besides its sender; empty for everyone. */
   targetUserIds: string[];
   isPrivate: boolean;
@@ -59,6 +61,12 @@ interface WritesInConversation {
 }
 
 /** A file a text message carries (SAMA's attachments); while sending, `progress` instead of `link`. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  me: boolean;
+}
+
 export interface MessageAttachment {
   type: "image" | "file" | "audio";
   name: string;
@@ -232,6 +240,8 @@ export interface ChatEvents {
   settingsUpdate: undefined;
   /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`). */
   typingUpdate: { typists: string[] };
+  /** Someone added (or took off) a reaction; `message` carries the counts now. */
+  reactionUpdate: { message: Message; emoji: string; participantId: string; added: boolean };
 }
 
 export declare class MeetingChat {
@@ -268,6 +278,10 @@ export declare class MeetingChat {
   deleteMessage(id: string, options?: { forMe?: boolean }): Promise<void>;
   pin(id: string): Promise<void>;
   unpin(id: string): Promise<void>;
+  /** Adds your reaction (one emoji) to a message; a message carries at most 20 different emoji. */
+  react(id: string, emoji: string): Promise<void>;
+  /** Takes your reaction off a message. */
+  unreact(id: string, emoji: string): Promise<void>;
   /** Hosts: changes the settings given, keeping the others. */
   updateSettings(settings: Partial<MeetingSettings>): Promise<void>;
   /** Participants connected now, searched by name on the server, a page at a time. */

@@ -11,6 +11,7 @@ use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
 use super::attachments::{attachments_view, file_row, uploading_view};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
+use super::reactions::reactions_view;
 use super::rich_text::rich_text;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::{use_intent, Intents};
@@ -261,6 +262,9 @@ fn sent_body(actions: &Actions<'_>, message: &Rc<Message>, quote: &Quote, menu_o
             { content_view(chat, &message.content) }
             { attachments_view(chat, &message.attachments) }
             { marks(chat, message) }
+            if message.content != Content::Deleted {
+                { reactions_view(chat, actions.ui, actions.intents, message, key) }
+            }
             if message.content != Content::Deleted {
                 <ActionMenu label={chat.locale.t("actions")} open={menu_open} {on_open} {items} />
             }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::Input;
-use chat_protocol::{Content, ErrorCode, ErrorFrame, RateBucket, ServerFrame, TypingNotice};
+use chat_protocol::{Content, ErrorCode, ErrorFrame, Event, RateBucket, Reaction, ServerFrame, TypingNotice};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -220,6 +220,46 @@ async fn who_is_typing_shows_above_the_composer_until_their_message_and_typing_t
     input.set_value("h");
     input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
     assert!(panel.client.state().typing_sent_at().is_some(), "a keystroke tells the conversation");
+}
+
+#[wasm_bindgen_test]
+async fn reactions_show_as_chips_follow_events_and_the_picker_refuses_what_is_no_emoji() {
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
+    let mut message = numbered(1);
+    message.reactions = vec![Reaction { emoji: "👍".into(), count: 2, me: true }];
+    deliver_message(&panel.client, message);
+    settle().await;
+    let chips = || {
+        let list = panel.list().query_selector_all(".mc-reaction").expect("query");
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .map(|chip| {
+                let chip: Element = chip.unchecked_into();
+                (chip.text_content().unwrap_or_default(), chip.get_attribute("aria-pressed").unwrap_or_default())
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(chips(), [("👍2".to_owned(), "true".to_owned())]);
+    let event =
+        Event::ReactionUpdated { id: "m1".into(), emoji: "🎉".into(), by: "bob".into(), added: true, count: 1 };
+    panel.client.feed(Input::Frame(chat_protocol::testing::event(2, event)));
+    settle().await;
+    assert_eq!(chips(), [("👍2".to_owned(), "true".to_owned()), ("🎉1".to_owned(), "false".to_owned())]);
+
+    let add: HtmlElement = panel.find(".mc-reaction-add").expect("the add button").unchecked_into();
+    add.click();
+    settle().await;
+    assert_eq!(panel.count(".mc-reaction-picker .mc-reaction-choice"), 6);
+    let other: web_sys::HtmlInputElement = panel.find(".mc-reaction-other").expect("the field").unchecked_into();
+    other.set_value("lol");
+    let enter = web_sys::KeyboardEventInit::new();
+    enter.set_key("Enter");
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &enter).expect("event");
+    other.dispatch_event(&key).expect("dispatch");
+    settle().await;
+    assert_eq!(panel.count(".mc-reaction-picker"), 0, "choosing closes the picker");
+    let notice = panel.find(".mc-notice").and_then(|n| n.text_content()).unwrap_or_default();
+    assert!(notice.contains("That did not work"), "refused before it leaves: {notice}");
 }
 
 #[wasm_bindgen_test]

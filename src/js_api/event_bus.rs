@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 12] = [
+pub const EVENTS: [&str; 13] = [
     "chatUpdate",
     "message",
     "conversationChange",
@@ -19,6 +19,7 @@ pub const EVENTS: [&str; 12] = [
     "participantsUpdate",
     "settingsUpdate",
     "typingUpdate",
+    "reactionUpdate",
 ];
 
 struct Listener {

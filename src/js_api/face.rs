@@ -203,6 +203,17 @@ impl JsFace {
                 let fields = [("messageId", id.as_str().into()), ("forMe", true.into()), ("message", message)];
                 self.emit("deleteMessage", &fields);
             }
+            Change::Reacted { key, index, emoji, by, added } => {
+                let message = self.list.refresh(client, *index, key);
+                self.chat_update("edit", &message);
+                let fields = [
+                    ("message", message),
+                    ("emoji", emoji.as_str().into()),
+                    ("participantId", by.as_str().into()),
+                    ("added", (*added).into()),
+                ];
+                self.emit("reactionUpdate", &fields);
+            }
             Change::Pinned { key, index } | Change::Unpinned { key, index } => {
                 let message = self.list.refresh(client, *index, key);
                 self.chat_update("edit", &message);

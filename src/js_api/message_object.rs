@@ -1,11 +1,11 @@
 //! Messages as JS objects with the seed API's field names: `id, type, userId,
 //! displayName, time, isEdited, pinned, targetUserIds, message | link, name,
-//! size`, plus `replyTo, forwardedFrom, metadata, status`. Their methods
+//! size`, plus `replyTo, forwardedFrom, metadata, status, reactions`. Their methods
 //! (`respond`, `message`) live on one prototype per chat, so they cost no
 //! closure per message and stay out of `JSON.stringify`.
 
 use chat_core::{DraftContent, EchoStatus, LocalEcho};
-use chat_protocol::{Content, FileRef, Message, MessageId, Participant};
+use chat_protocol::{Content, FileRef, Message, MessageId, Participant, Reaction};
 use js_sys::{Array, Date, Object, Reflect};
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
@@ -77,6 +77,19 @@ fn attachments_to_js(files: &[FileRef], client: &ChatClient) -> Array {
         .collect()
 }
 
+/// `[{ emoji, count, me }]`, one per emoji.
+fn reactions_to_js(reactions: &[Reaction]) -> Array {
+    let list = Array::new();
+    for reaction in reactions {
+        let object = Object::new();
+        set(&object, "emoji", reaction.emoji.as_str());
+        set(&object, "count", reaction.count);
+        set(&object, "me", reaction.me);
+        list.push(&object);
+    }
+    list
+}
+
 /// A confirmed message, inheriting the chat's message methods from `proto`.
 pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> JsValue {
     let object = Object::create(proto);
@@ -94,6 +107,7 @@ pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> 
         set(&object, "editedAt", date(at));
     }
     set(&object, "pinned", message.pinned);
+    set(&object, "reactions", reactions_to_js(&message.reactions));
     set(&object, "targetUserIds", string_array(message.targets.iter().map(|t| t.as_str())));
     set(&object, "isPrivate", !message.targets.is_empty());
     set(&object, "status", "sent");
@@ -131,6 +145,7 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClien
     set(&object, "time", date(echo.created_at));
     set(&object, "isEdited", false);
     set(&object, "pinned", false);
+    set(&object, "reactions", Array::new());
     set(&object, "targetUserIds", string_array(echo.targets.iter().map(|t| t.as_str())));
     set(&object, "isPrivate", !echo.targets.is_empty());
     if let (Some(meeting), Some(me)) = (client.state().meeting(), me) {

@@ -314,3 +314,40 @@ test("typing shows to the conversation's members only, and goes once the message
   for (const panel of [ann, bob, cat]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
   for (const panel of [ann, bob, cat]) await panel.page.context().close();
 });
+
+test("reactions: a picker, chips that count and toggle, the same on every panel", async () => {
+  const meeting = `m${Date.now()}-react`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting, colorScheme: "dark" });
+  await ann.send("Ship it today?");
+  await bob.waitFor("Ship it today?");
+  const onBob = bob.message("Ship it today?");
+  await onBob.hover();
+  await onBob.getByRole("button", { name: "Add a reaction" }).click();
+  await onBob.getByRole("button", { name: "🎉" }).click();
+  const onAnn = ann.message("Ship it today?");
+  await onAnn.getByRole("button", { name: "1 reacted with 🎉" }).waitFor();
+  assert.equal(await onAnn.locator(".mc-reaction").getAttribute("aria-pressed"), "false");
+  await onAnn.getByRole("button", { name: "1 reacted with 🎉" }).click();
+  await onBob.getByRole("button", { name: "2 reacted with 🎉" }).waitFor();
+  assert.equal(await onBob.locator(".mc-reaction").getAttribute("aria-pressed"), "true", "Bob's own is marked");
+  // Any emoji from the keyboard, through the picker's field.
+  await onAnn.hover();
+  await onAnn.getByRole("button", { name: "Add a reaction" }).click();
+  await onAnn.getByRole("textbox", { name: "Any other emoji" }).fill("🦀");
+  await onAnn.getByRole("textbox", { name: "Any other emoji" }).press("Enter");
+  await onBob.getByRole("button", { name: "1 reacted with 🦀" }).waitFor();
+  await bob.screenshot(`${shots}reactions.png`);
+  // Taking one's own off, and a reload keeps which are mine.
+  await onBob.getByRole("button", { name: "2 reacted with 🎉" }).click();
+  await onAnn.getByRole("button", { name: "1 reacted with 🎉" }).waitFor();
+  await ann.page.reload();
+  await ann.page.fill("input[name=name]", "Ann");
+  await ann.page.fill("input[name=meeting]", meeting);
+  await ann.page.click("#join button");
+  const again = ann.message("Ship it today?");
+  await again.getByRole("button", { name: "1 reacted with 🎉" }).waitFor();
+  assert.equal(await again.locator(".mc-reaction").first().getAttribute("aria-pressed"), "true", "history marks Ann's own");
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob]) await panel.page.context().close();
+});

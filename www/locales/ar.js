@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} يكتب…",
   "typingTwo": "{a} و{b} يكتبان…",
   "typingMany": "{n} أشخاص يكتبون…",
+  "addReaction": "إضافة تفاعل",
+  "otherEmoji": "رمز تعبيري آخر",
+  "reactionCount": "تفاعل {n} بـ {emoji}",
   "error.forbidden": "غير مسموح لك بفعل ذلك.",
   "error.not_found": "لم تعد تلك الرسالة هنا.",
   "error.message_deleted": "حُذفت تلك الرسالة.",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "هذه الرسالة طويلة جدًا.",
   "error.too_many_attachments": "تحمل الرسالة 10 ملفات على الأكثر.",
   "error.hook_unavailable": "تعذّر فحص الرسالة الآن. حاول مجددًا.",
+  "error.too_many_reactions": "وصلت هذه الرسالة إلى الحد الأقصى من التفاعلات المختلفة.",
   "error.invalid_attachment": "لم يعد بالإمكان استخدام هذا الملف.",
   "error.generic": "لم ينجح ذلك. حاول مجددًا.",
   "dir": "rtl"

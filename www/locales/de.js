@@ -75,6 +75,9 @@ export default {
   "typingOne": "{name} schreibt…",
   "typingTwo": "{a} und {b} schreiben…",
   "typingMany": "{n} Personen schreiben…",
+  "addReaction": "Reaktion hinzufügen",
+  "otherEmoji": "Anderes Emoji",
+  "reactionCount": "{n} reagierten mit {emoji}",
   "error.forbidden": "Das darfst du nicht.",
   "error.not_found": "Diese Nachricht gibt es nicht mehr.",
   "error.message_deleted": "Diese Nachricht wurde gelöscht.",
@@ -90,6 +93,7 @@ export default {
   "error.text_too_long": "Diese Nachricht ist zu lang.",
   "error.too_many_attachments": "Eine Nachricht trägt höchstens 10 Dateien.",
   "error.hook_unavailable": "Die Nachricht ließ sich gerade nicht prüfen. Versuch es erneut.",
+  "error.too_many_reactions": "Diese Nachricht trägt schon so viele verschiedene Reaktionen, wie sie kann.",
   "error.invalid_attachment": "Diese Datei lässt sich nicht mehr verwenden.",
   "error.generic": "Das hat nicht geklappt. Versuch es erneut."
 };

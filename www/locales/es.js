@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} está escribiendo…",
   "typingTwo": "{a} y {b} están escribiendo…",
   "typingMany": "{n} personas están escribiendo…",
+  "addReaction": "Añadir una reacción",
+  "otherEmoji": "Otro emoji",
+  "reactionCount": "{n} reaccionaron con {emoji}",
   "error.forbidden": "No tienes permiso para hacer eso.",
   "error.not_found": "Ese mensaje ya no está aquí.",
   "error.message_deleted": "Ese mensaje se eliminó.",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "Ese mensaje es demasiado largo.",
   "error.too_many_attachments": "Un mensaje lleva como máximo 10 archivos.",
   "error.hook_unavailable": "No se pudo comprobar el mensaje en este momento. Inténtalo de nuevo.",
+  "error.too_many_reactions": "Este mensaje ya tiene tantas reacciones distintas como admite.",
   "error.invalid_attachment": "Ese archivo ya no se puede usar.",
   "error.generic": "Eso no funcionó. Inténtalo de nuevo.",
   "dir": "ltr"

@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} est en train d’écrire…",
   "typingTwo": "{a} et {b} sont en train d’écrire…",
   "typingMany": "{n} personnes sont en train d’écrire…",
+  "addReaction": "Ajouter une réaction",
+  "otherEmoji": "Autre emoji",
+  "reactionCount": "{n} ont réagi avec {emoji}",
   "error.forbidden": "Vous n’avez pas le droit de faire cela.",
   "error.not_found": "Ce message n’est plus là.",
   "error.message_deleted": "Ce message a été supprimé.",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "Ce message est trop long.",
   "error.too_many_attachments": "Un message contient au plus 10 fichiers.",
   "error.hook_unavailable": "Le message n’a pas pu être vérifié pour le moment. Réessayez.",
+  "error.too_many_reactions": "Ce message porte déjà autant de réactions différentes que possible.",
   "error.invalid_attachment": "Ce fichier ne peut plus être utilisé.",
   "error.generic": "Cela n’a pas fonctionné. Réessayez.",
   "dir": "ltr"

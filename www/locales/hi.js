@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} लिख रहे हैं…",
   "typingTwo": "{a} और {b} लिख रहे हैं…",
   "typingMany": "{n} लोग लिख रहे हैं…",
+  "addReaction": "प्रतिक्रिया जोड़ें",
+  "otherEmoji": "कोई और इमोजी",
+  "reactionCount": "{n} ने {emoji} से प्रतिक्रिया दी",
   "error.forbidden": "आपको ऐसा करने की अनुमति नहीं है।",
   "error.not_found": "वह संदेश अब यहाँ नहीं है।",
   "error.message_deleted": "वह संदेश हटा दिया गया।",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "वह संदेश बहुत लंबा है।",
   "error.too_many_attachments": "एक संदेश में अधिकतम 10 फ़ाइलें हो सकती हैं।",
   "error.hook_unavailable": "अभी संदेश की जाँच नहीं हो सकी। फिर से कोशिश करें।",
+  "error.too_many_reactions": "इस संदेश पर जितनी अलग-अलग प्रतिक्रियाएँ हो सकती हैं, उतनी हो चुकी हैं।",
   "error.invalid_attachment": "वह फ़ाइल अब उपयोग नहीं की जा सकती।",
   "error.generic": "यह काम नहीं किया। फिर से कोशिश करें।",
   "dir": "ltr"

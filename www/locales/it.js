@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} sta scrivendo…",
   "typingTwo": "{a} e {b} stanno scrivendo…",
   "typingMany": "{n} persone stanno scrivendo…",
+  "addReaction": "Aggiungi una reazione",
+  "otherEmoji": "Altra emoji",
+  "reactionCount": "{n} hanno reagito con {emoji}",
   "error.forbidden": "Non hai il permesso di farlo.",
   "error.not_found": "Quel messaggio non c’è più.",
   "error.message_deleted": "Quel messaggio è stato eliminato.",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "Quel messaggio è troppo lungo.",
   "error.too_many_attachments": "Un messaggio contiene al massimo 10 file.",
   "error.hook_unavailable": "Non è stato possibile controllare il messaggio ora. Riprova.",
+  "error.too_many_reactions": "Questo messaggio ha già tutte le reazioni diverse che può avere.",
   "error.invalid_attachment": "Quel file non può più essere usato.",
   "error.generic": "Non ha funzionato. Riprova.",
   "dir": "ltr"

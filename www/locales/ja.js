@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} さんが入力中…",
   "typingTwo": "{a} さんと {b} さんが入力中…",
   "typingMany": "{n} 人が入力中…",
+  "addReaction": "リアクションを追加",
+  "otherEmoji": "ほかの絵文字",
+  "reactionCount": "{emoji} のリアクション {n} 件",
   "error.forbidden": "その操作は許可されていません。",
   "error.not_found": "そのメッセージはもうありません。",
   "error.message_deleted": "そのメッセージは削除されました。",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "そのメッセージは長すぎます。",
   "error.too_many_attachments": "1 件のメッセージに添付できるファイルは最大 10 個です。",
   "error.hook_unavailable": "今はメッセージを確認できませんでした。もう一度お試しください。",
+  "error.too_many_reactions": "このメッセージには、これ以上別のリアクションを付けられません。",
   "error.invalid_attachment": "そのファイルはもう使用できません。",
   "error.generic": "うまくいきませんでした。もう一度お試しください。",
   "dir": "ltr"

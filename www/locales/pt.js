@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} está digitando…",
   "typingTwo": "{a} e {b} estão digitando…",
   "typingMany": "{n} pessoas estão digitando…",
+  "addReaction": "Adicionar uma reação",
+  "otherEmoji": "Outro emoji",
+  "reactionCount": "{n} reagiram com {emoji}",
   "error.forbidden": "Você não tem permissão para fazer isso.",
   "error.not_found": "Essa mensagem não está mais aqui.",
   "error.message_deleted": "Essa mensagem foi apagada.",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "Essa mensagem é longa demais.",
   "error.too_many_attachments": "Uma mensagem leva no máximo 10 arquivos.",
   "error.hook_unavailable": "Não foi possível verificar a mensagem agora. Tente de novo.",
+  "error.too_many_reactions": "Esta mensagem já tem tantas reações diferentes quanto pode.",
   "error.invalid_attachment": "Esse arquivo não pode mais ser usado.",
   "error.generic": "Não deu certo. Tente de novo.",
   "dir": "ltr"

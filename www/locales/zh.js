@@ -74,6 +74,9 @@ export default {
   "typingOne": "{name} 正在输入…",
   "typingTwo": "{a} 和 {b} 正在输入…",
   "typingMany": "{n} 人正在输入…",
+  "addReaction": "添加回应",
+  "otherEmoji": "其他表情",
+  "reactionCount": "{n} 人回应了 {emoji}",
   "error.forbidden": "你无权执行此操作。",
   "error.not_found": "该消息已不存在。",
   "error.message_deleted": "该消息已被删除。",
@@ -89,6 +92,7 @@ export default {
   "error.text_too_long": "该消息太长。",
   "error.too_many_attachments": "一条消息最多可附带 10 个文件。",
   "error.hook_unavailable": "暂时无法检查该消息。请重试。",
+  "error.too_many_reactions": "这条消息的不同回应已达上限。",
   "error.invalid_attachment": "该文件已无法使用。",
   "error.generic": "操作未成功。请重试。",
   "dir": "ltr"

@@ -33,6 +33,8 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   chat.on("rateLimited", ({ bucket, retryAfterMs }) => console.log(bucket, retryAfterMs));
   chat.on("rateLimitReset", ({ bucket }) => console.log(bucket));
   chat.on("typingUpdate", ({ typists }) => console.log(typists.join(", ")));
+  chat.on("reactionUpdate", ({ message, emoji, participantId, added }) =>
+    console.log(message.reactions.find((r) => r.emoji === emoji)?.count, participantId, added));
   chat.on("connectionStateChange", ({ state }) => console.log(state === "reconnecting"));
 
   const controller = new AbortController();
@@ -95,6 +97,8 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   const csv: string = chat.exportCsv();
   console.log(byUser.length, csv, chat.pinned, chat.participants[0]?.role, chat.connectionState, chat.meetingId, chat.canPin);
   console.log(chat.self?.displayName, chat.messages[0]?.status);
+  await chat.react(sent.id, "👍");
+  await chat.unreact(sent.id, "👍");
   const told: boolean = chat.typing();
   console.log(told, chat.typists.length);
   chat.reconnect();

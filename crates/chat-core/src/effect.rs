@@ -1,6 +1,6 @@
 //! What the reducer asks its caller to do or announce.
 
-use chat_protocol::{ClientFrame, MessageId, Participant, RateBucket, RuleViolation};
+use chat_protocol::{ClientFrame, MessageId, Participant, ParticipantId, RateBucket, RuleViolation};
 
 use crate::rows::MessageKey;
 
@@ -75,6 +75,19 @@ pub enum Change {
         index: usize,
         /// The message's id.
         id: MessageId,
+    },
+    /// Someone added or took off a reaction to a message.
+    Reacted {
+        /// The row's key.
+        key: MessageKey,
+        /// Its row.
+        index: usize,
+        /// The emoji.
+        emoji: String,
+        /// Who.
+        by: ParticipantId,
+        /// Added, or taken off.
+        added: bool,
     },
     /// A message was pinned.
     Pinned {

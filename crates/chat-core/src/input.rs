@@ -139,6 +139,17 @@ pub enum Intent {
     },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),
+    /// Add (or take off) this participant's reaction with `emoji`.
+    React {
+        /// Settled when the server answers.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+        /// The emoji.
+        emoji: String,
+        /// Add it, or take it off.
+        add: bool,
+    },
     /// The user is typing in the conversation being viewed: tells it, at most
     /// once every [`chat_protocol::rules::TYPING_INTERVAL_MS`].
     Typing,

@@ -5,6 +5,7 @@
 mod frames;
 mod intents;
 mod presence;
+mod reactions;
 mod typing;
 
 use std::collections::HashMap;

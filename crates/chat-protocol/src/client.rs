@@ -107,6 +107,26 @@ pub enum ClientFrame {
         /// The message to unpin.
         id: MessageId,
     },
+    /// Adds my reaction with `emoji` to a message I can see.
+    #[serde(rename_all = "camelCase")]
+    React {
+        /// Request id.
+        req_id: RequestId,
+        /// The message.
+        id: MessageId,
+        /// One emoji (see [`crate::rules::check_emoji`]).
+        emoji: String,
+    },
+    /// Takes my reaction with `emoji` off a message.
+    #[serde(rename_all = "camelCase")]
+    Unreact {
+        /// Request id.
+        req_id: RequestId,
+        /// The message.
+        id: MessageId,
+        /// The emoji.
+        emoji: String,
+    },
     /// Ask for a page of messages older than `before`.
     #[serde(rename_all = "camelCase")]
     History {
@@ -196,6 +216,8 @@ impl ClientFrame {
             | Self::Delete { req_id, .. }
             | Self::Pin { req_id, .. }
             | Self::Unpin { req_id, .. }
+            | Self::React { req_id, .. }
+            | Self::Unreact { req_id, .. }
             | Self::History { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
             | Self::Participants { req_id, .. }

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     /// The meeting's message hook could not be asked in time, and the server
     /// refuses messages it cannot check; try again.
     HookUnavailable,
+    /// A message already carries [`crate::Limits::max_reactions_per_message`] different emoji.
+    TooManyReactions,
     /// Something failed on the server; the request may be retried.
     Internal,
 }

@@ -63,6 +63,19 @@ pub enum Event {
         /// Who unpinned it.
         by: ParticipantId,
     },
+    /// Someone added or took off a reaction.
+    ReactionUpdated {
+        /// The message.
+        id: MessageId,
+        /// The emoji.
+        emoji: String,
+        /// Who reacted or took theirs off.
+        by: ParticipantId,
+        /// Whether `by` added it (or took it off).
+        added: bool,
+        /// How many reactions with `emoji` the message carries now.
+        count: u32,
+    },
     /// The meeting's settings changed.
     SettingsChanged {
         /// The new settings.

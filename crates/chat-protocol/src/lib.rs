@@ -34,7 +34,7 @@ pub use error::{ErrorCode, ErrorFrame};
 pub use event::{Event, EventEnvelope};
 pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 pub use limits::Limits;
-pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Sender, UnknownKind};
+pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, Role, SendPolicy, ServerFrame, TypingNotice,

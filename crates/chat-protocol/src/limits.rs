@@ -28,6 +28,13 @@ pub struct Limits {
     /// Most attachments on one message.
     #[serde(default = "default_max_attachments")]
     pub max_attachments: usize,
+    /// Different emoji one message may carry as reactions.
+    #[serde(default = "default_max_reactions")]
+    pub max_reactions_per_message: usize,
+}
+
+fn default_max_reactions() -> usize {
+    20
 }
 
 fn default_max_attachments() -> usize {
@@ -47,6 +54,7 @@ impl Default for Limits {
             file_messages_per_window: 20,
             rate_window_secs: 60,
             max_attachments: default_max_attachments(),
+            max_reactions_per_message: default_max_reactions(),
         }
     }
 }

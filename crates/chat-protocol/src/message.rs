@@ -229,6 +229,24 @@ pub struct Message {
     /// Whether it is pinned.
     #[serde(default)]
     pub pinned: bool,
+    /// Its reactions, one entry per emoji, in the order each was first used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
+}
+
+/// One emoji's reactions to a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reaction {
+    /// The emoji (see [`crate::rules::check_emoji`]).
+    pub emoji: String,
+    /// How many participants reacted with it.
+    pub count: u32,
+    /// Whether the participant reading it did. Only what is read for one
+    /// participant (history, a resume) says so; what is passed on to everyone
+    /// leaves it out, and `reactionUpdated` events carry who reacted instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub me: bool,
 }
 
 impl Message {

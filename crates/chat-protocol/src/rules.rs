@@ -9,6 +9,10 @@ use serde_json::{Map, Value};
 
 use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role, SendPolicy};
 
+mod reactions;
+
+pub use reactions::{check_emoji, check_new_reaction};
+
 /// The longest slow mode a meeting may set: an hour between messages.
 pub const MAX_SLOW_MODE_SECS: u32 = 3_600;
 
@@ -77,6 +81,13 @@ pub enum RuleViolation {
         /// The seconds asked for.
         secs: u32,
     },
+    /// A reaction that is not one emoji.
+    InvalidEmoji,
+    /// A new emoji on a message that carries [`Limits::max_reactions_per_message`] already.
+    TooManyReactions {
+        /// The limit.
+        max: usize,
+    },
 }
 
 impl RuleViolation {
@@ -94,7 +105,8 @@ impl RuleViolation {
             Self::Deleted => ErrorCode::MessageDeleted,
             Self::HostsOnly => ErrorCode::HostsOnly,
             Self::SlowMode { .. } => ErrorCode::SlowMode,
-            Self::SlowModeTooLong { .. } => ErrorCode::InvalidRequest,
+            Self::SlowModeTooLong { .. } | Self::InvalidEmoji => ErrorCode::InvalidRequest,
+            Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
         }
     }
 
@@ -128,6 +140,8 @@ impl fmt::Display for RuleViolation {
             Self::SlowModeTooLong { secs } => {
                 write!(f, "slow mode of {secs} s; the longest is {MAX_SLOW_MODE_SECS} s")
             }
+            Self::InvalidEmoji => f.write_str("a reaction is one emoji"),
+            Self::TooManyReactions { max } => write!(f, "a message carries at most {max} different reactions"),
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn text_message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
         edited: false,
         edited_at: None,
         pinned: false,
+        reactions: Vec::new(),
     }
 }
 

@@ -62,6 +62,7 @@ fn text_message() -> Message {
         edited: true,
         edited_at: Some(1_795_420_005_000),
         pinned: false,
+        reactions: Vec::new(),
     }
 }
 
@@ -149,6 +150,8 @@ fn client_frames() {
         },
     );
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
+    golden("client_react", &ClientFrame::React { req_id: 16, id: "9b1d".into(), emoji: "👍".into() });
+    golden("client_unreact", &ClientFrame::Unreact { req_id: 17, id: "9b1d".into(), emoji: "👍".into() });
     golden("client_typing", &ClientFrame::Typing { targets: Vec::new() });
     golden("client_typing_private", &ClientFrame::Typing { targets: vec!["u-bob".into()] });
 }
@@ -193,6 +196,24 @@ fn server_frames() {
     tombstone.content = Content::Deleted;
     tombstone.metadata.clear();
     golden("message_tombstone", &tombstone);
+    let mut reacted = text_message();
+    reacted.reactions =
+        vec![Reaction { emoji: "👍".into(), count: 3, me: true }, Reaction { emoji: "🎉".into(), count: 1, me: false }];
+    golden("message_reactions", &reacted);
+    golden(
+        "server_event_reaction",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 49,
+            time: 7,
+            event: Event::ReactionUpdated {
+                id: "9b1d".into(),
+                emoji: "👍".into(),
+                by: "u-bob".into(),
+                added: true,
+                count: 4,
+            },
+        }),
+    );
     golden(
         "server_event_deleted",
         &ServerFrame::Event(EventEnvelope {

@@ -222,6 +222,17 @@ pub struct DumpedMessage {
     pub session_id: String,
 }
 
+/// One participant's reaction, added or taken off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReactionChange {
+    /// Who reacts.
+    pub participant: ParticipantId,
+    /// With what.
+    pub emoji: String,
+    /// Added, or taken off.
+    pub add: bool,
+}
+
 /// A page of history.
 #[derive(Clone, Debug)]
 pub struct HistoryPage {
@@ -303,6 +314,16 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
         id: &MessageId,
         pinned: bool,
         by: &ParticipantId,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError>;
+    /// Adds (or takes off) `participant`'s reaction with `emoji`; `None`
+    /// when it already was (or was not) there. The domain checked the emoji
+    /// and the limit of different emoji.
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
         at: i64,
     ) -> Result<Option<StoredEvent>, StoreError>;
     /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.

@@ -10,7 +10,7 @@ use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, 
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::postgres::PostgresStore;
 use chat_server::store::sqlite::SqliteStore;
-use chat_server::store::{NewMessage, Store, StoredContent, StoredFile};
+use chat_server::store::{NewMessage, ReactionChange, Store, StoredContent, StoredFile};
 
 fn new_message(
     id: &str,
@@ -75,6 +75,23 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         store.set_pinned(&meeting, &"m1".into(), true, &bob, 21).await.map(|e| e.map(|e| e.envelope))
     ));
     log.push(format!("{:?}", store.set_pinned(&meeting, &"m1".into(), true, &bob, 22).await.map(|e| e.is_none())));
+    // Reactions: each participant's counted once per emoji, in first-use order, and taken off again.
+    let reaction =
+        |who: &ParticipantId, emoji: &str, add| ReactionChange { participant: who.clone(), emoji: emoji.into(), add };
+    for (who, emoji, add, at) in [
+        (&bob, "👍", true, 22),
+        (&ann, "🎉", true, 22),
+        (&ann, "👍", true, 23),
+        (&ann, "👍", true, 24),
+        (&cat, "🎉", true, 24),
+        (&ann, "🎉", false, 25),
+        (&ann, "🎉", false, 25),
+    ] {
+        let changed = store.set_reaction(&meeting, &"m1".into(), reaction(who, emoji, add), at).await;
+        log.push(format!("react {:?}", changed.map(|e| e.map(|e| (e.envelope, e.audience)))));
+    }
+    let private = store.set_reaction(&meeting, &"m2".into(), reaction(&bob, "🙏", true), 25).await;
+    log.push(format!("react privately {:?}", private.map(|e| e.map(|e| e.audience))));
     log.push(format!(
         "{:?}",
         store.hide_for(&meeting, &"m1".into(), &cat, 23).await.map(|e| e.map(|e| (e.envelope, e.audience)))
@@ -87,6 +104,8 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         store.delete_for_everyone(&meeting, &"m3".into(), &ann, 26).await.map(|d| d.orphaned_files)
     ));
     log.push(format!("{:?}", store.file(&"f1".into()).await.expect("file")));
+    let on_tombstone = store.set_reaction(&meeting, &"m3".into(), reaction(&bob, "👍", true), 26).await;
+    log.push(format!("react to a tombstone {:?}", on_tombstone.map(|e| e.is_none())));
     // Attachments: kept in order, an edit keeps some, a delete orphans what no other message uses.
     for (id, name) in [("f2", "a.png"), ("f3", "b.png")] {
         let file = StoredFile { id: FileId::from(id), name: name.into(), ..shared_file.clone() };

@@ -101,8 +101,9 @@ impl ChatState {
         }
         self.last_seq = envelope.seq;
         match envelope.event {
-            Event::MessageCreated { message } => {
+            Event::MessageCreated { mut message } => {
                 self.typing_done(&message.sender.id, !message.targets.is_empty(), fx);
+                self.keep_my_reactions(&mut message);
                 let own = self.me.as_ref().is_some_and(|me| me.id == message.sender.id);
                 let (client_id, id) = (message.client_id.clone(), message.id.clone());
                 // The echo's row before the message enters above it.
@@ -119,7 +120,8 @@ impl ChatState {
                     None => fx.push(Effect::Changed(Change::MessageUpdated { key, index })),
                 }
             }
-            Event::MessageEdited { message } => {
+            Event::MessageEdited { mut message } => {
+                self.keep_my_reactions(&mut message);
                 let id = message.id.clone();
                 if self.timeline.get(&id).is_some() {
                     self.timeline.upsert(message);
@@ -150,6 +152,9 @@ impl ChatState {
                     fx.push(Effect::Changed(Change::Unpinned { key: key.clone(), index }));
                 }
                 fx.push(Effect::Changed(Change::MessageRemoved { key, index, id }));
+            }
+            Event::ReactionUpdated { id, emoji, by, added, count } => {
+                self.on_reaction(super::reactions::ReactionUpdate { id, emoji, by, added, count }, fx)
             }
             Event::MessagePinned { id, .. } => self.set_pinned(&id, true, fx),
             Event::MessageUnpinned { id, .. } => self.set_pinned(&id, false, fx),
@@ -305,6 +310,7 @@ impl ChatState {
             edited: false,
             edited_at: None,
             pinned: false,
+            reactions: Vec::new(),
         })
     }
 

@@ -58,6 +58,7 @@ impl ChatState {
             }
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
             Intent::Typing => self.on_typing_intent(now, fx),
+            Intent::React { op, id, emoji, add } => self.on_react(op, id, emoji, add, fx),
             Intent::Join(conversation) => {
                 if self.current != conversation {
                     self.current = conversation;
@@ -88,7 +89,7 @@ impl ChatState {
         }
     }
 
-    fn require_connected(&mut self, op: OpId, fx: &mut Vec<Effect>) -> bool {
+    pub(super) fn require_connected(&mut self, op: OpId, fx: &mut Vec<Effect>) -> bool {
         if self.connection == ConnectionState::Connected {
             return true;
         }

@@ -127,6 +127,8 @@ impl Session {
             ClientFrame::Delete { id, scope, .. } => self.delete(&id, scope).await,
             ClientFrame::Pin { id, .. } => self.set_pinned(&id, true).await,
             ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
+            ClientFrame::React { id, emoji, .. } => self.react(&id, emoji, true).await,
+            ClientFrame::Unreact { id, emoji, .. } => self.react(&id, emoji, false).await,
             ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
             ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, .. } => {
                 self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs).await

@@ -24,11 +24,24 @@ pub enum EventKind {
     Unpinned,
     /// The meeting's settings changed (the payload holds them).
     Settings,
+    /// Someone reacted to a message (the payload holds the emoji).
+    Reacted,
+    /// Someone took a reaction off (the payload holds the emoji).
+    Unreacted,
 }
 
 impl EventKind {
-    const ALL: [Self; 7] =
-        [Self::Created, Self::Edited, Self::Deleted, Self::Hidden, Self::Pinned, Self::Unpinned, Self::Settings];
+    const ALL: [Self; 9] = [
+        Self::Created,
+        Self::Edited,
+        Self::Deleted,
+        Self::Hidden,
+        Self::Pinned,
+        Self::Unpinned,
+        Self::Settings,
+        Self::Reacted,
+        Self::Unreacted,
+    ];
 
     /// The name stored.
     pub fn as_str(self) -> &'static str {
@@ -40,6 +53,8 @@ impl EventKind {
             Self::Pinned => "pinned",
             Self::Unpinned => "unpinned",
             Self::Settings => "settings",
+            Self::Reacted => "reacted",
+            Self::Unreacted => "unreacted",
         }
     }
 
@@ -62,7 +77,7 @@ pub struct EventRecord {
     pub kind: EventKind,
     /// Who did it.
     pub actor: ParticipantId,
-    /// Settings, for a settings event.
+    /// Settings, for a settings event; the emoji, for a reaction.
     pub payload: Option<String>,
 }
 
@@ -87,6 +102,12 @@ pub fn build_event(
             let audience = Audience::of_message(&message, hidden_by);
             let id = message.id.clone();
             let event = match kind {
+                EventKind::Reacted | EventKind::Unreacted => {
+                    let emoji = payload.ok_or_else(|| StoreError::Corrupt(format!("reaction {seq} lost its emoji")))?;
+                    let reacted = message.reactions.iter().find(|r| r.emoji == emoji);
+                    let count = reacted.map_or(0, |r| r.count);
+                    Event::ReactionUpdated { id, emoji, by: actor, added: kind == EventKind::Reacted, count }
+                }
                 EventKind::Created => Event::MessageCreated { message },
                 EventKind::Edited => Event::MessageEdited { message },
                 EventKind::Deleted => Event::MessageDeleted { id, by: actor },

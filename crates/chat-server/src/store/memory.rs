@@ -11,10 +11,11 @@ use chat_protocol::{
 
 use super::events::EventKind;
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
-    StoredFile,
+    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    StoredEvent, StoredFile,
 };
 
+mod reactions;
 mod state;
 mod uploads;
 
@@ -103,6 +104,7 @@ impl Store for MemoryStore {
                 edited: false,
                 edited_at: None,
                 pinned: false,
+                reactions: Vec::new(),
             };
             if let StoredContent::File(_, file) = &new.content {
                 s.file_of.insert(new.id.clone(), file.clone());
@@ -165,6 +167,7 @@ impl Store for MemoryStore {
             message.details.clear();
             message.pinned = false;
             message.attachments.clear();
+            message.reactions.clear();
             let mut files = s.attachments_of.remove(id).unwrap_or_default();
             files.extend(s.file_of.remove(id));
             let mut orphaned_files: Vec<FileId> = Vec::new();
@@ -216,6 +219,24 @@ impl Store for MemoryStore {
         })
     }
 
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        self.with(|s| {
+            s.live(meeting, id)?;
+            if !s.set_reaction(id, &reaction, at) {
+                return Ok(None);
+            }
+            let kind = if reaction.add { EventKind::Reacted } else { EventKind::Unreacted };
+            s.record(meeting, kind, Some(id), &reaction.participant, at, Some(reaction.emoji));
+            s.last_event(meeting).map(Some)
+        })
+    }
+
     async fn events_after(
         &self,
         meeting: &MeetingId,
@@ -225,19 +246,21 @@ impl Store for MemoryStore {
     ) -> Result<Vec<EventEnvelope>, StoreError> {
         self.with(|s| {
             let Some(events) = s.meetings.get(meeting).map(|m| &m.events) else { return Ok(Vec::new()) };
+            // Events about a message the viewer hid are skipped, except the
+            // hiding itself; `limit` counts the rest before their audiences
+            // are checked, as the SQL engines' LIMIT does.
+            let hidden = |stored: &&state::StoredRecord| {
+                let id = stored.message.as_ref();
+                id.is_some_and(|id| s.hidden.contains(&(id.clone(), viewer.clone())))
+                    && stored.record.kind != EventKind::Hidden
+            };
+            let considered = events.iter().filter(|e| e.record.seq > after).filter(|e| !hidden(e));
             let mut out = Vec::new();
-            for stored in events.iter().filter(|e| e.record.seq > after) {
-                // Events about a message the viewer hid are skipped, except the hiding itself.
-                let hidden = stored.message.as_ref().is_some_and(|id| s.hidden.contains(&(id.clone(), viewer.clone())));
-                if hidden && stored.record.kind != EventKind::Hidden {
-                    continue;
-                }
-                let event = s.deliverable(stored, Vec::new())?;
+            for stored in considered.take(usize::try_from(limit).unwrap_or(usize::MAX)) {
+                let mut event = s.deliverable(stored, Vec::new())?;
                 if event.audience.includes(viewer) {
+                    s.mark_mine(&mut event.envelope.event, viewer);
                     out.push(event.envelope);
-                }
-                if out.len() as u64 >= limit {
-                    break;
                 }
             }
             Ok(out)
@@ -272,6 +295,9 @@ impl Store for MemoryStore {
             let has_more = visible.len() > limit as usize;
             let mut messages: Vec<Message> = visible.into_iter().take(limit as usize).cloned().collect();
             messages.reverse();
+            for message in messages.iter_mut().filter(|m| !m.reactions.is_empty()) {
+                message.reactions = s.reactions_of(&message.id, Some(viewer));
+            }
             Ok(HistoryPage { messages, has_more })
         })
     }

@@ -6,6 +6,7 @@
 //! longer reads in [`reads`].
 
 mod outbox;
+mod reactions;
 mod reads;
 mod roster;
 mod rows;
@@ -27,8 +28,8 @@ use self::writes::{lock_meeting, message_event, orphans, record, record_event, t
 use super::columns::FILE_COLUMNS;
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
-    StoredFile,
+    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    StoredEvent, StoredFile,
 };
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -270,6 +271,17 @@ impl Store for PostgresStore {
         let event = message_event(&tx, meeting, id, record(seq, at, kind, by)).await?;
         tx.commit().await?;
         Ok(Some(event))
+    }
+
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let mut client = self.client().await?;
+        reactions::set_reaction(raw(&mut client), meeting, id, &reaction, at).await
     }
 
     async fn events_after(

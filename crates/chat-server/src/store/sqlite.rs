@@ -8,6 +8,7 @@ mod attachments;
 mod events;
 mod inserts;
 mod outbox;
+mod reactions;
 mod reads;
 mod roster;
 mod rows;
@@ -27,8 +28,8 @@ use self::events::{message_event, record_event};
 use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, FILE_COLUMNS};
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, Store, StoreError, StoredContent, StoredEvent,
-    StoredFile,
+    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    StoredEvent, StoredFile,
 };
 
 impl From<rusqlite::Error> for StoreError {
@@ -279,6 +280,17 @@ impl Store for SqliteStore {
             Ok(Some(event))
         })
         .await
+    }
+
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let (meeting, id) = (meeting.clone(), id.clone());
+        self.run(move |conn| reactions::set_reaction(conn, &meeting, &id, &reaction, at)).await
     }
 
     async fn events_after(

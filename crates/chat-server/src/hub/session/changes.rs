@@ -1,11 +1,13 @@
 //! A connection's changes to existing messages: edits (asked of the message
-//! hook like a new message), deletes for everyone or for oneself, and pins.
+//! hook like a new message), deletes for everyone or for oneself, pins and
+//! reactions.
 
-use chat_protocol::{AckResult, DeleteScope, FileId, MessageId, NewContent};
+use chat_protocol::{rules, AckResult, DeleteScope, FileId, MessageId, NewContent, RateBucket};
 
 use super::{map_store, Session};
 use crate::error::DomainError;
 use crate::hub::hook::{HookDraft, Rewritable};
+use crate::store::ReactionChange;
 use crate::{permissions, validation};
 
 impl Session {
@@ -114,6 +116,32 @@ impl Session {
             .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms())
             .await
             .map_err(map_store)?;
+        let seq = event.as_ref().map(|e| e.envelope.seq);
+        if let Some(event) = event {
+            self.hub.deliver(&self.room, &mut members, event).await;
+        }
+        Ok(AckResult::Done { seq })
+    }
+
+    /// Adds (or takes off) this participant's reaction to a message they can
+    /// see. Reactions count toward the text rate limit, like messages: each
+    /// is stored and reaches everyone who sees the message.
+    pub(super) async fn react(&self, id: &MessageId, emoji: String, add: bool) -> Result<AckResult, DomainError> {
+        rules::check_emoji(&emoji)?;
+        let bucket = RateBucket::Text;
+        self.hub
+            .take_send(bucket, &self.room.meeting, &self.me.id)
+            .await
+            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        let mut members = self.room.members.lock().await;
+        // Read under the lock, so two reactions here cannot both pass the limit.
+        let message = self.visible_message(id).await?;
+        if add {
+            rules::check_new_reaction(&message, &emoji, &self.hub.config.limits)?;
+        }
+        let change = ReactionChange { participant: self.me.id.clone(), emoji, add };
+        let stored = self.hub.store.set_reaction(&self.room.meeting, id, change, crate::now_ms()).await;
+        let event = stored.map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
         if let Some(event) = event {
             self.hub.deliver(&self.room, &mut members, event).await;

@@ -30,6 +30,8 @@ pub(super) struct State {
     pub(super) hidden: HashSet<(MessageId, ParticipantId)>,
     pub(super) files: HashMap<FileId, StoredFile>,
     pub(super) session_of: HashMap<MessageId, String>,
+    /// Who reacted to which message with what, and when.
+    pub(super) reacted: Vec<(MessageId, ParticipantId, String, i64)>,
 }
 
 impl State {

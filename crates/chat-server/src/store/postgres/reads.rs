@@ -5,7 +5,7 @@
 use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use tokio_postgres::{GenericClient, Row};
 
-use super::rows::{corrupt, hidden_by, load_message, read_message, with_attachments};
+use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message};
 use crate::store::columns::{MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
@@ -17,18 +17,19 @@ fn seq_param(seq: Seq) -> Result<i64, StoreError> {
 }
 
 /// An event row selected with [`EVENT_COLUMNS`], built from its message's
-/// current state; with `with_hiders`, its audience leaves out those who hid it.
+/// current state: read for `viewer` (their reactions marked, hiders already
+/// left out), or for everyone (its audience leaving out those who hid it).
 async fn event(
     client: &impl GenericClient,
     meeting: &MeetingId,
     row: &Row,
-    with_hiders: bool,
+    viewer: Option<&ParticipantId>,
 ) -> Result<StoredEvent, StoreError> {
     let message_id: Option<String> = row.try_get("message_id")?;
     let (message, hidden) = match message_id.map(MessageId) {
         Some(id) => {
-            let hidden = if with_hiders { hidden_by(client, &id).await? } else { Vec::new() };
-            (load_message(client, meeting, &id).await?, hidden)
+            let hidden = if viewer.is_none() { hidden_by(client, &id).await? } else { Vec::new() };
+            (load_message_for(client, meeting, &id, viewer).await?, hidden)
         }
         None => (None, Vec::new()),
     };
@@ -61,7 +62,7 @@ pub async fn events_after(
     let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &viewer.0, &limit]).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        let stored = event(client, meeting, row, false).await?;
+        let stored = event(client, meeting, row, Some(viewer)).await?;
         if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }
@@ -82,7 +83,7 @@ pub async fn events_since(
     let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &limit]).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        events.push(event(client, meeting, row, true).await?);
+        events.push(event(client, meeting, row, None).await?);
     }
     Ok(events)
 }
@@ -94,7 +95,7 @@ pub async fn event_at(client: &impl GenericClient, meeting: &MeetingId, seq: i64
         .query_opt(&sql, &[&meeting.0, &seq])
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("outbox names event {seq} of {meeting:?}, which is missing")))?;
-    event(client, meeting, &row, true).await
+    event(client, meeting, &row, None).await
 }
 
 /// Messages visible to `viewer` with `seq` below `before`, newest `limit` of
@@ -123,7 +124,7 @@ pub async fn history(
     let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with]).await?;
     let mut messages = Vec::with_capacity(rows.len());
     for row in &rows {
-        messages.push(with_attachments(client, read_message(row)?).await?);
+        messages.push(complete(client, read_message(row)?, Some(viewer)).await?);
     }
     let has_more = messages.len() > limit as usize;
     messages.truncate(limit as usize);
@@ -145,7 +146,7 @@ pub async fn dump_page(
     let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &i64::from(limit)]).await?;
     let mut page = Vec::with_capacity(rows.len());
     for row in &rows {
-        let message = with_attachments(client, read_message(row)?).await?;
+        let message = complete(client, read_message(row)?, None).await?;
         page.push(DumpedMessage { message, session_id: row.try_get("session_id")? });
     }
     Ok(page)

@@ -10,6 +10,7 @@ use chat_protocol::{
 use serde_json::{Map, Value};
 use tokio_postgres::{GenericClient, Row};
 
+use super::reactions::reactions_of;
 use crate::store::columns::{FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::{StoreError, StoredFile};
 
@@ -79,6 +80,7 @@ pub fn read_message(row: &Row) -> Result<Message, StoreError> {
         edited: edited_at.is_some(),
         edited_at,
         pinned: row.try_get("pinned")?,
+        reactions: Vec::new(),
     })
 }
 
@@ -98,11 +100,17 @@ pub fn read_file(row: &Row) -> Result<StoredFile, StoreError> {
     })
 }
 
-/// A message read with [`read_message`], with its attachments added.
-pub async fn with_attachments(client: &impl GenericClient, mut message: Message) -> Result<Message, StoreError> {
+/// A message read with [`read_message`], with its attachments and reactions
+/// added (none on a tombstone); `me` marks `viewer`'s reactions, when given.
+pub async fn complete(
+    client: &impl GenericClient,
+    mut message: Message,
+    viewer: Option<&ParticipantId>,
+) -> Result<Message, StoreError> {
     if message.content == Content::Deleted {
         return Ok(message);
     }
+    message.reactions = reactions_of(client, &message.id, viewer).await?;
     let sql = format!(
         "SELECT {FILE_COLUMNS} FROM message_attachments a JOIN files f ON f.id = a.file_id \
          WHERE a.message_id = $1 ORDER BY a.position"
@@ -119,9 +127,19 @@ pub async fn load_message(
     meeting: &MeetingId,
     id: &MessageId,
 ) -> Result<Option<Message>, StoreError> {
+    load_message_for(client, meeting, id, None).await
+}
+
+/// A meeting's message by id, with `viewer`'s reactions marked, when given.
+pub async fn load_message_for(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    id: &MessageId,
+    viewer: Option<&ParticipantId>,
+) -> Result<Option<Message>, StoreError> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = $1 AND m.id = $2");
     match client.query_opt(&sql, &[&meeting.0, &id.0]).await? {
-        Some(row) => Ok(Some(with_attachments(client, read_message(&row)?).await?)),
+        Some(row) => Ok(Some(complete(client, read_message(&row)?, viewer).await?)),
         None => Ok(None),
     }
 }

@@ -134,6 +134,16 @@ $$;
 CREATE CONSTRAINT TRIGGER events_to_webhook_outbox AFTER INSERT ON events
 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION events_to_webhook_outbox();
 "#,
+    // 2: reactions, one row per participant and emoji (SQLite's 11).
+    r#"
+CREATE TABLE reactions (
+    message_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (message_id, emoji, participant_id)
+);
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

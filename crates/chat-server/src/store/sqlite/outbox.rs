@@ -63,7 +63,7 @@ fn event_at(conn: &Connection, meeting: &MeetingId, seq: i64) -> Result<crate::s
         )
         .optional()?
         .ok_or_else(|| StoreError::Corrupt(format!("outbox names event {seq} of {meeting:?}, which is missing")))?;
-    stored_event(conn, meeting, row, true)
+    stored_event(conn, meeting, row, None)
 }
 
 #[async_trait]

@@ -4,7 +4,7 @@
 use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use rusqlite::{params, Connection};
 
-use super::rows::{corrupt, hidden_by, load_message, read_message, with_attachments, MESSAGE_COLUMNS, MESSAGE_FROM};
+use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
 
@@ -31,7 +31,7 @@ pub fn events_after(
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         // Hidden messages were filtered out in SQL already.
-        let stored = stored_event(conn, meeting, row, false)?;
+        let stored = stored_event(conn, meeting, row, Some(viewer))?;
         if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }
@@ -50,18 +50,19 @@ pub fn read_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
     Ok((r.get("seq")?, r.get("time")?, r.get("kind")?, r.get("message_id")?, r.get("actor_id")?, r.get("payload")?))
 }
 
-/// An event built from its row and its message's current state; with
-/// `with_hiders`, its audience leaves out those who hid the message.
+/// An event built from its row and its message's current state: read for
+/// `viewer` (their reactions marked, hiders already left out), or for
+/// everyone (its audience leaving out those who hid the message).
 pub fn stored_event(
     conn: &Connection,
     meeting: &MeetingId,
     (seq, time, kind, message_id, actor, payload): EventRow,
-    with_hiders: bool,
+    viewer: Option<&ParticipantId>,
 ) -> Result<StoredEvent, StoreError> {
     let (message, hidden) = match message_id.map(MessageId) {
         Some(id) => {
-            let hidden = if with_hiders { hidden_by(conn, &id)? } else { Vec::new() };
-            (load_message(conn, meeting, &id)?, hidden)
+            let hidden = if viewer.is_none() { hidden_by(conn, &id)? } else { Vec::new() };
+            (load_message_for(conn, meeting, &id, viewer)?, hidden)
         }
         None => (None, Vec::new()),
     };
@@ -83,7 +84,7 @@ pub fn events_since(
         "SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![meeting.0, after, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|row| stored_event(conn, meeting, row, true)).collect()
+    rows.into_iter().map(|row| stored_event(conn, meeting, row, None)).collect()
 }
 
 /// Messages visible to `viewer` with `seq` below `before`, newest `limit` of
@@ -115,11 +116,11 @@ pub fn history(
         messages.push(read_message(row)?);
     }
     drop(rows);
-    let mut complete = Vec::with_capacity(messages.len());
+    let mut complete_messages = Vec::with_capacity(messages.len());
     for message in messages {
-        complete.push(with_attachments(conn, message)?);
+        complete_messages.push(complete(conn, message, Some(viewer))?);
     }
-    let mut messages = complete;
+    let mut messages = complete_messages;
     let has_more = messages.len() > limit as usize;
     messages.truncate(limit as usize);
     messages.reverse();
@@ -146,6 +147,6 @@ pub fn dump_page(
     }
     drop(rows);
     page.into_iter()
-        .map(|(message, session_id)| Ok(DumpedMessage { message: with_attachments(conn, message)?, session_id }))
+        .map(|(message, session_id)| Ok(DumpedMessage { message: complete(conn, message, None)?, session_id }))
         .collect()
 }

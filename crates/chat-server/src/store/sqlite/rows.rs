@@ -9,6 +9,7 @@ use chat_protocol::{
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde_json::{Map, Value};
 
+use super::reactions::reactions_of;
 pub use crate::store::columns::{FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::{StoreError, StoredFile};
 
@@ -69,6 +70,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         edited: edited_at.is_some(),
         edited_at,
         pinned: row.get("pinned")?,
+        reactions: Vec::new(),
     })
 }
 
@@ -88,11 +90,17 @@ pub fn read_file(row: &Row<'_>) -> Result<StoredFile, StoreError> {
     })
 }
 
-/// A message read with [`read_message`], with its attachments added.
-pub fn with_attachments(conn: &Connection, mut message: Message) -> Result<Message, StoreError> {
+/// A message read with [`read_message`], with its attachments and reactions
+/// added (none on a tombstone); `me` marks `viewer`'s reactions, when given.
+pub fn complete(
+    conn: &Connection,
+    mut message: Message,
+    viewer: Option<&ParticipantId>,
+) -> Result<Message, StoreError> {
     if message.content == Content::Deleted {
         return Ok(message);
     }
+    message.reactions = reactions_of(conn, &message.id, viewer)?;
     // `message_attachments` shares no column name with `files`, so the file columns read unqualified.
     let sql = format!(
         "SELECT {FILE_COLUMNS} FROM message_attachments a JOIN files f ON f.id = a.file_id \
@@ -108,11 +116,21 @@ pub fn with_attachments(conn: &Connection, mut message: Message) -> Result<Messa
 
 /// A meeting's message by id.
 pub fn load_message(conn: &Connection, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError> {
+    load_message_for(conn, meeting, id, None)
+}
+
+/// A meeting's message by id, with `viewer`'s reactions marked, when given.
+pub fn load_message_for(
+    conn: &Connection,
+    meeting: &MeetingId,
+    id: &MessageId,
+    viewer: Option<&ParticipantId>,
+) -> Result<Option<Message>, StoreError> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.id = ?2");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut rows = stmt.query(params![meeting.0, id.0])?;
     match rows.next()? {
-        Some(row) => Ok(Some(with_attachments(conn, read_message(row)?)?)),
+        Some(row) => Ok(Some(complete(conn, read_message(row)?, viewer)?)),
         None => Ok(None),
     }
 }

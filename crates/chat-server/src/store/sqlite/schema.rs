@@ -139,6 +139,16 @@ ALTER TABLE meetings ADD COLUMN slow_mode_secs INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE webhook_cursors ADD COLUMN owner TEXT;
 ALTER TABLE webhook_cursors ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
 "#,
+    // 11: reactions, one row per participant and emoji.
+    r#"
+CREATE TABLE reactions (
+    message_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    emoji TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, emoji, participant_id)
+);
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
