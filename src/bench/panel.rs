@@ -1,5 +1,5 @@
 //! The panel with many messages loaded: DOM size, the time to show one more
-//! message, and scroll frame times, each beside the same figure with 1,000
+//! message, the time to show a reaction to one, and scroll frame times, each beside the same figure with 1,000
 //! loaded measured in the same run (the machine is shared and noisy, so the
 //! ratio is the figure to trust). A benchmark, not a test: `bash .ci/bench`
 //! runs it. `BENCH_MESSAGES` sets the count at build time (default 100,000).
@@ -48,6 +48,7 @@ struct Figures {
     rows: u32,
     nodes_after_scroll: u32,
     append: Vec<f64>,
+    react: Vec<f64>,
     scroll: Vec<f64>,
 }
 
@@ -81,6 +82,30 @@ async fn measure(loaded: u64) -> Figures {
         append.push(now() - start);
     }
 
+    // Time from a reaction event on the newest message to its chip showing the count.
+    let mut react = Vec::new();
+    let newest = format!("m{}", loaded + APPENDS);
+    for count in 1..=APPENDS {
+        let start = now();
+        let event = chat_protocol::Event::ReactionUpdated {
+            id: newest.as_str().into(),
+            emoji: "👍".into(),
+            by: format!("user{count}").into(),
+            added: true,
+            count: count as u32,
+        };
+        client.feed(chat_core::Input::Frame(chat_protocol::testing::event(loaded + APPENDS + count, event)));
+        let wanted = format!("👍{count}");
+        loop {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let chip = host.query_selector(".mc-reaction").ok().flatten().and_then(|c| c.text_content());
+            if chip.as_deref() == Some(wanted.as_str()) {
+                break;
+            }
+        }
+        react.push(now() - start);
+    }
+
     // Scroll from the bottom towards the top in screen-sized steps; each
     // step is timed to the second frame after it, when rows measured in
     // the first have been laid out again.
@@ -98,7 +123,7 @@ async fn measure(loaded: u64) -> Figures {
     let nodes_after_scroll = host.query_selector_all("*").expect("query").length();
     app.destroy();
     host.remove();
-    Figures { nodes, rows, nodes_after_scroll, append, scroll }
+    Figures { nodes, rows, nodes_after_scroll, append, react, scroll }
 }
 
 #[wasm_bindgen_test]
@@ -121,11 +146,13 @@ async fn panel_with_many_messages() {
     let base = measure(BASELINE_MESSAGES).await;
     let many = measure(loaded).await;
     let (idle, base_append, base_scroll) = (median(idle), median(base.append.clone()), median(base.scroll.clone()));
+    let base_react = median(base.react.clone());
     web_sys::console::log_1(
         &format!(
             "BENCH panel with {loaded} messages (baseline {BASELINE_MESSAGES} in the same run): \
              {} DOM nodes ({} rows rendered), {} after scrolling (baseline {}); \
              append one message p50 {:.1} ms (baseline {base_append:.1}, ratio {:.2}); \
+             show a reaction p50 {:.1} ms (baseline {base_react:.1}, ratio {:.2}); \
              scroll step (2 frames) p50 {:.1} ms p95 {:.1} ms (baseline {base_scroll:.1}, ratio {:.2}; two idle frames {idle:.1})",
             many.nodes,
             many.rows,
@@ -133,6 +160,8 @@ async fn panel_with_many_messages() {
             base.nodes,
             median(many.append.clone()),
             median(many.append.clone()) / base_append,
+            median(many.react.clone()),
+            median(many.react.clone()) / base_react,
             median(many.scroll.clone()),
             p95(many.scroll.clone()),
             median(many.scroll.clone()) / base_scroll,
