@@ -27,7 +27,9 @@ before(async () => {
   tarball = join(work, packed[0].filename);
   const files = packed[0].files.map((f) => f.path).sort();
   assert.deepEqual(files, [
-    "README.md", "loader.js", "locales/de.js", "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
+    "README.md", "loader.js",
+    ...["ar", "de", "es", "fr", "hi", "it", "ja", "pt", "zh"].map((lang) => `locales/${lang}.js`),
+    "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
     "meeting-chat-headless.js", "meeting-chat.css", "meeting-chat.d.ts", "meeting-chat.js", "package.json",
     "pkg/meeting-chat-headless.js", "pkg/meeting-chat-headless_bg.wasm", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
   ], "the tarball holds the package and nothing else");
