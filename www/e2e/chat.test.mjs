@@ -331,8 +331,15 @@ test("reactions: a picker, chips that count and toggle, the same on every panel"
   await onAnn.getByRole("button", { name: "1 reacted with 🎉" }).click();
   await onBob.getByRole("button", { name: "2 reacted with 🎉" }).waitFor();
   assert.equal(await onBob.locator(".mc-reaction").getAttribute("aria-pressed"), "true", "Bob's own is marked");
-  // Any emoji from the keyboard, through the picker's field.
+  // The picker by keyboard: its first emoji takes the focus, Escape gives it back.
   await onAnn.hover();
+  await onAnn.getByRole("button", { name: "Add a reaction" }).click();
+  const focused = () => ann.page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+  assert.equal(await focused(), "👍", "the picker's first emoji takes the focus");
+  await ann.page.keyboard.press("Escape");
+  await onAnn.locator(".mc-reaction-picker").waitFor({ state: "detached" });
+  assert.equal(await focused(), "Add a reaction", "Escape returns the focus to the picker's button");
+  // Any emoji from the keyboard, through the picker's field.
   await onAnn.getByRole("button", { name: "Add a reaction" }).click();
   await onAnn.getByRole("textbox", { name: "Any other emoji" }).fill("🦀");
   await onAnn.getByRole("textbox", { name: "Any other emoji" }).press("Enter");
