@@ -57,6 +57,8 @@ pub struct SendOptions {
     pub metadata: Map<String, Value>,
     /// Extra event details, kept like `metadata`.
     pub details: Map<String, Value>,
+    /// Participants the text mentions.
+    pub mentions: Vec<ParticipantId>,
 }
 
 impl SendOptions {
@@ -75,6 +77,7 @@ impl SendOptions {
             details: self.details,
             attachments,
             as_sender: None,
+            mentions: self.mentions,
         }
     }
 }

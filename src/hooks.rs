@@ -4,6 +4,7 @@
 
 pub mod use_chat;
 pub mod use_intent;
+pub mod use_mentions;
 pub mod use_modal;
 pub mod use_now;
 pub mod use_selector;

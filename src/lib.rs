@@ -7,7 +7,7 @@
 //! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew face, reading the client through selectors;
 //!   `mount` exports `mountChatPanel`.
 //! - [`csv_export`]: the seed's CSV export.
-//! - [`locale`], [`text_format`], [`markdown`], [`blurhash_color`]: the panel's strings and pure formatting rules.
+//! - [`locale`], [`text_format`], [`markdown`], [`mentions`], [`blurhash_color`]: the panel's strings and pure formatting rules.
 //! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.
 
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -25,6 +25,7 @@ mod hooks;
 pub mod js_api;
 pub mod locale;
 pub mod markdown;
+pub mod mentions;
 #[cfg(all(target_arch = "wasm32", feature = "panel"))]
 pub mod mount;
 #[cfg(all(target_arch = "wasm32", feature = "panel"))]

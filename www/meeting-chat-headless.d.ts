@@ -28,6 +28,8 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   reactions: Reaction[];
   /** Recipients of a private message besides its sender; empty for everyone. */
   targetUserIds: string[];
+  /** Participants the text mentions. */
+  mentions: string[];
   isPrivate: boolean;
   replyTo?: string;
   forwardedFrom?: string;
@@ -170,6 +172,8 @@ export interface SendOptions {
   replyTo?: string;
   /** Make the message private to these participants (and the sender). */
   targetUserIds?: string[];
+  /** Participants the text mentions (at most 100; in a private message, only its members count). */
+  mentions?: string[];
   /** Application data, a JSON object; with `details`, at most 4 KiB. */
   metadata?: Record<string, unknown>;
   /** Extra event details (SignalWire's), kept and delivered like `metadata`. */

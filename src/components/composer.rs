@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::ConnectionState;
-use chat_protocol::{Content, MessageKind, RateBucket};
+use chat_protocol::{Content, MessageKind, ParticipantId, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -13,6 +13,7 @@ use super::icons;
 use crate::client::{ChatClient, FileSource, SendOptions};
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_mentions::use_mentions;
 use crate::hooks::use_now::use_now;
 use crate::hooks::use_selector::use_selector;
 use crate::locale::Locale;
@@ -21,10 +22,11 @@ use crate::store::{ChatContext, Ui, UiAction};
 /// How close to the length limit the counter appears.
 const COUNTER_MARGIN: usize = 500;
 
-/// Where the composer sends: the conversation shown, as a reply if one is set.
-fn send_options(client: &ChatClient, ui: &Ui) -> SendOptions {
+/// Where the composer sends: the conversation shown, as a reply if one is
+/// set, mentioning whom the text mentions.
+fn send_options(client: &ChatClient, ui: &Ui, mentions: Vec<ParticipantId>) -> SendOptions {
     let targets = client.state().current_conversation().cloned().into_iter().collect();
-    SendOptions { reply_to: ui.reply_to.clone(), targets, ..SendOptions::default() }
+    SendOptions { reply_to: ui.reply_to.clone(), targets, mentions, ..SendOptions::default() }
 }
 
 /// Puts picked, dropped or pasted files in the tray, to go with the next message.
@@ -75,6 +77,7 @@ pub fn composer() -> Html {
     let ui = use_ui();
     let intents = use_intent();
     let text = use_state(String::new);
+    let mentions = use_mentions();
     let textarea = use_node_ref();
     let file_input = use_node_ref();
 
@@ -134,6 +137,7 @@ pub fn composer() -> Html {
 
     let submit = {
         let (client, intents, ui, text) = (chat.client.clone(), intents.clone(), ui.clone(), text.clone());
+        let mentions = mentions.clone();
         Rc::new(move || {
             let body = (*text).clone();
             if body.trim().is_empty() && (ui.pending.is_empty() || ui.editing.is_some()) {
@@ -142,7 +146,8 @@ pub fn composer() -> Html {
             match ui.editing.clone() {
                 Some(id) => intents.run(client.edit_text(id, body)),
                 None => {
-                    let (_, outcome) = client.send_composed(body, sources(&ui), send_options(&client, &ui));
+                    let options = send_options(&client, &ui, mentions.take(&body));
+                    let (_, outcome) = client.send_composed(body, sources(&ui), options);
                     intents.run(outcome);
                     ui.dispatch(UiAction::ClearFiles);
                 }
@@ -153,8 +158,11 @@ pub fn composer() -> Html {
     };
     let oninput = {
         let (text, client, editing) = (text.clone(), chat.client.clone(), ui.editing.is_some());
+        let mentions = mentions.clone();
         Callback::from(move |event: InputEvent| {
-            let value = event.target_unchecked_into::<HtmlTextAreaElement>().value();
+            let textarea = event.target_unchecked_into::<HtmlTextAreaElement>();
+            mentions.on_input(&textarea);
+            let value = textarea.value();
             // An edit is not a new message on its way; an emptied box is none either.
             if !editing && !value.trim().is_empty() {
                 client.typing();
@@ -164,7 +172,9 @@ pub fn composer() -> Html {
     };
     let onkeydown = {
         let (submit, ui, text, client) = (Rc::clone(&submit), ui.clone(), text.clone(), chat.client.clone());
+        let mentions = mentions.clone();
         Callback::from(move |event: KeyboardEvent| match event.key().as_str() {
+            _ if mentions.on_keydown(&event, &event.target_unchecked_into(), &text) => {}
             "Enter" if !event.shift_key() && !event.is_composing() => {
                 event.prevent_default();
                 if !rate_limited {
@@ -252,12 +262,15 @@ pub fn composer() -> Html {
                 </div>
             }
             if !editing { <AttachmentTray /> }
+            { mentions.view(&textarea, &text) }
             <div class="mc-typing">{ typing_line(&chat.locale, &typists) }</div>
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
-                <textarea ref={textarea} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
+                <textarea ref={textarea.clone()} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
+                    role="combobox" aria-autocomplete="list" aria-expanded={mentions.expanded().to_string()}
+                    aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
                     placeholder={if hosts_only { t("hostsOnly") } else { t("placeholder") }}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}

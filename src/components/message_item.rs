@@ -164,12 +164,16 @@ pub fn message_item(props: &MessageItemProps) -> Html {
         RowData::Sent(m) => !m.targets.is_empty(),
         RowData::Local(e) => !e.targets.is_empty(),
     };
+    let mentions_me = match &props.row {
+        RowData::Sent(m) => me.as_ref().is_some_and(|me| m.mentions.contains(&me.id)),
+        RowData::Local(_) => false,
+    };
     html! {
         <div class="mc-row" data-row={props.row_key.clone()}>
             if new_day {
                 <div class="mc-day" role="separator"><span>{ day_label(&chat, time) }</span></div>
             }
-            <article class={classes!("mc-message", own.then_some("mc-own"), grouped.then_some("mc-grouped"), private.then_some("mc-private"))}
+            <article class={classes!("mc-message", own.then_some("mc-own"), grouped.then_some("mc-grouped"), private.then_some("mc-private"), mentions_me.then_some("mc-mentions-me"))}
                 aria-label={format!("{sender_name}, {}", clock_time(time, offset))}>
                 if !grouped {
                     <header class="mc-meta">

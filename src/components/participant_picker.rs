@@ -24,7 +24,7 @@ const PAGE: u32 = 50;
 
 /// A name in lower case, for search and order, by the browser's Unicode
 /// tables: Rust's own would add some 16 KB to the wasm.
-fn folded(name: &str) -> String {
+pub(crate) fn folded(name: &str) -> String {
     js_sys::JsString::from(name).to_lower_case().into()
 }
 

@@ -263,6 +263,37 @@ async fn reactions_show_as_chips_follow_events_and_the_picker_refuses_what_is_no
 }
 
 #[wasm_bindgen_test]
+async fn at_suggests_participants_as_a_combobox_and_a_mention_of_me_is_marked() {
+    let panel = Mounted::new(client_with(0), Locale::default()).await;
+    let bob = panel.client.state().participants().iter().find(|p| p.id.as_str() == "bob").cloned().expect("bob");
+    let input: web_sys::HtmlTextAreaElement = panel.find(".mc-input").expect("the composer").unchecked_into();
+    let query = format!("hi @{}", &bob.display_name[..2]);
+    input.set_value(&query);
+    let end = query.encode_utf16().count() as u32;
+    input.set_selection_range(end, end).expect("caret");
+    input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
+    settle().await;
+    assert_eq!(input.get_attribute("aria-expanded").as_deref(), Some("true"));
+    let options = panel.find("[role=listbox]").expect("the suggestions");
+    assert_eq!(Some(options.id()), input.get_attribute("aria-controls"));
+    assert_eq!(options.text_content().unwrap_or_default(), bob.display_name, "me is never suggested");
+    let enter = web_sys::KeyboardEventInit::new();
+    enter.set_key("Enter");
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &enter).expect("event");
+    input.dispatch_event(&key).expect("dispatch");
+    settle().await;
+    assert_eq!(input.value(), format!("hi @{} ", bob.display_name), "Enter picks, and does not send");
+    assert_eq!(input.get_attribute("aria-expanded").as_deref(), Some("false"));
+
+    let mut mentioning = numbered(1);
+    mentioning.mentions = vec!["me".into()];
+    deliver_message(&panel.client, mentioning);
+    deliver(&panel.client, 2);
+    settle().await;
+    assert_eq!(panel.count(".mc-mentions-me"), 1, "only the message that mentions me is marked");
+}
+
+#[wasm_bindgen_test]
 async fn an_apps_message_is_marked_as_a_bot_and_a_persons_is_not() {
     let panel = Mounted::new(client_with(0), Locale::default()).await;
     let person = numbered(1);

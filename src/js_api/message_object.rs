@@ -1,6 +1,6 @@
 //! Messages as JS objects with the seed API's field names: `id, type, userId,
 //! displayName, time, isEdited, pinned, targetUserIds, message | link, name,
-//! size`, plus `replyTo, forwardedFrom, metadata, status, reactions`. Their methods
+//! size`, plus `replyTo, forwardedFrom, metadata, status, reactions, mentions`. Their methods
 //! (`respond`, `message`) live on one prototype per chat, so they cost no
 //! closure per message and stay out of `JSON.stringify`.
 
@@ -108,6 +108,7 @@ pub fn message_to_js(message: &Message, client: &ChatClient, proto: &Object) -> 
     }
     set(&object, "pinned", message.pinned);
     set(&object, "reactions", reactions_to_js(&message.reactions));
+    set(&object, "mentions", string_array(message.mentions.iter().map(|m| m.as_str())));
     set(&object, "targetUserIds", string_array(message.targets.iter().map(|t| t.as_str())));
     set(&object, "isPrivate", !message.targets.is_empty());
     set(&object, "status", "sent");
@@ -146,6 +147,7 @@ pub fn echo_to_js(echo: &LocalEcho, me: Option<&Participant>, client: &ChatClien
     set(&object, "isEdited", false);
     set(&object, "pinned", false);
     set(&object, "reactions", Array::new());
+    set(&object, "mentions", string_array(echo.mentions.iter().map(|m| m.as_str())));
     set(&object, "targetUserIds", string_array(echo.targets.iter().map(|t| t.as_str())));
     set(&object, "isPrivate", !echo.targets.is_empty());
     if let (Some(meeting), Some(me)) = (client.state().meeting(), me) {

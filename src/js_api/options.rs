@@ -60,7 +60,21 @@ fn plain_object(value: &JsValue, key: &str) -> JsResult<Map<String, Value>> {
     }
 }
 
-/// Options of a send: `{ replyTo, targetUserIds, metadata, details, onProgress, signal }`.
+/// The participant ids an option lists (none when it is absent).
+fn participant_ids(options: &JsValue, key: &str) -> JsResult<Vec<ParticipantId>> {
+    let Some(list) = get(options, key) else { return Ok(Vec::new()) };
+    if !Array::is_array(&list) {
+        return Err(invalid_argument(&format!("`{key}` must be an array of strings")));
+    }
+    Array::from(&list)
+        .iter()
+        .map(|id| {
+            id.as_string().map(ParticipantId).ok_or_else(|| invalid_argument(&format!("`{key}` must hold strings")))
+        })
+        .collect()
+}
+
+/// Options of a send: `{ replyTo, targetUserIds, mentions, metadata, details, onProgress, signal }`.
 #[derive(Default)]
 pub struct JsSendOptions {
     /// Where the message goes and what it carries besides its content.
@@ -76,15 +90,8 @@ impl JsSendOptions {
     pub fn read(options: &JsValue) -> JsResult<Self> {
         let mut read = Self::default();
         read.send.reply_to = optional_string(options, "replyTo")?.map(MessageId);
-        if let Some(targets) = get(options, "targetUserIds") {
-            if !Array::is_array(&targets) {
-                return Err(invalid_argument("`targetUserIds` must be an array of strings"));
-            }
-            for target in Array::from(&targets).iter() {
-                let id = target.as_string().ok_or_else(|| invalid_argument("`targetUserIds` must hold strings"))?;
-                read.send.targets.push(ParticipantId(id));
-            }
-        }
+        read.send.targets = participant_ids(options, "targetUserIds")?;
+        read.send.mentions = participant_ids(options, "mentions")?;
         if let Some(metadata) = get(options, "metadata") {
             read.send.metadata = plain_object(&metadata, "metadata")?;
         }

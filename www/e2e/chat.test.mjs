@@ -358,3 +358,23 @@ test("reactions: a picker, chips that count and toggle, the same on every panel"
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
   for (const panel of [ann, bob]) await panel.page.context().close();
 });
+
+test("mentions: @ suggests who is here, the keyboard picks, and the one mentioned sees it marked", async () => {
+  const meeting = `m${Date.now()}-mention`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  await ann.page.locator(".mc-online", { hasText: "2" }).waitFor();
+  await ann.input.pressSequentially("thanks @bo");
+  const options = ann.page.getByRole("listbox");
+  await options.getByRole("option", { name: "Bob" }).waitFor();
+  assert.equal(await ann.input.getAttribute("aria-expanded"), "true");
+  await ann.page.screenshot({ path: `${shots}mention-suggestions.png` });
+  await ann.input.press("Enter");
+  assert.equal(await ann.input.inputValue(), "thanks @Bob ", "Enter picks the suggestion");
+  await ann.input.pressSequentially("for the notes");
+  await ann.input.press("Enter");
+  await bob.message("thanks @Bob for the notes").and(bob.page.locator(".mc-mentions-me")).waitFor();
+  assert.equal(await ann.page.locator(".mc-mentions-me").count(), 0, "Ann is not mentioned");
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob]) await panel.page.context().close();
+});

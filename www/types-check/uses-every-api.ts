@@ -38,7 +38,8 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   chat.on("connectionStateChange", ({ state }) => console.log(state === "reconnecting"));
 
   const controller = new AbortController();
-  const sent: Message = await chat.sendTextMessage("hi", { targetUserIds: ["bob"], metadata: { mood: "ok" } });
+  const sent: Message = await chat.sendTextMessage("hi @Bob", { targetUserIds: ["bob"], mentions: ["bob"], metadata: { mood: "ok" } });
+  console.log(sent.mentions.includes("bob"));
   await chat.sendImageMessage(image, { onProgress: ({ loaded, total }) => console.log(loaded / total), signal: controller.signal });
   await chat.sendFileMessage(file, { replyTo: sent.id });
   await chat.sendAudioMessage(recording);

@@ -130,6 +130,9 @@ pub struct LocalEcho {
     /// only native clients (bots) send as puppets, and they keep theirs in memory.
     #[serde(skip)]
     pub as_sender: Option<Puppet>,
+    /// Participants the text mentions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<ParticipantId>,
     /// Where it stands.
     #[serde(skip)]
     pub status: EchoStatus,

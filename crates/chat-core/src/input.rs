@@ -28,6 +28,8 @@ pub struct Draft {
     pub attachments: Vec<Attachment>,
     /// The character a service sends it as; `None` to send as oneself.
     pub as_sender: Option<Puppet>,
+    /// Participants the text mentions.
+    pub mentions: Vec<ParticipantId>,
 }
 
 impl Draft {
@@ -42,6 +44,7 @@ impl Draft {
             details: Map::new(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         }
     }
 }

@@ -66,6 +66,10 @@ pub enum ClientFrame {
         /// Services only: send as this character (a puppet, marked as a bot).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         as_sender: Option<Puppet>,
+        /// Participants the text mentions (`@name`), at most
+        /// [`crate::Limits::max_targets`]; a private message's only among its members.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        mentions: Vec<ParticipantId>,
     },
     /// Replace a message's content; only its author may.
     #[serde(rename_all = "camelCase")]
@@ -204,6 +208,7 @@ impl ClientFrame {
             details: Map::new(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         }
     }
 

@@ -232,6 +232,9 @@ pub struct Message {
     /// Its reactions, one entry per emoji, in the order each was first used.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
+    /// Participants its text mentions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<ParticipantId>,
 }
 
 /// One emoji's reactions to a message.

@@ -38,6 +38,7 @@ pub fn text_message(id: &str, seq: Seq, from: &str, text: &str) -> Message {
         edited_at: None,
         pinned: false,
         reactions: Vec::new(),
+        mentions: Vec::new(),
     }
 }
 

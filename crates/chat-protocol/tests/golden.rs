@@ -63,6 +63,7 @@ fn text_message() -> Message {
         edited_at: Some(1_795_420_005_000),
         pinned: false,
         reactions: Vec::new(),
+        mentions: Vec::new(),
     }
 }
 
@@ -82,6 +83,7 @@ fn client_frames() {
             details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         },
     );
     golden(
@@ -97,6 +99,7 @@ fn client_frames() {
             details: Default::default(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         },
     );
     golden(
@@ -112,6 +115,7 @@ fn client_frames() {
             details: Default::default(),
             attachments: vec!["3f2a9c0d4e5b6a7f8091a2b3c4d5e6f7".into(), "4a1b".into()],
             as_sender: None,
+            mentions: Vec::new(),
         },
     );
     golden(
@@ -199,6 +203,7 @@ fn server_frames() {
     let mut reacted = text_message();
     reacted.reactions =
         vec![Reaction { emoji: "👍".into(), count: 3, me: true }, Reaction { emoji: "🎉".into(), count: 1, me: false }];
+    reacted.mentions = vec!["u-bob".into()];
     golden("message_reactions", &reacted);
     golden(
         "server_event_reaction",

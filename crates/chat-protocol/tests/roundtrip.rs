@@ -50,6 +50,7 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
                         details,
                         attachments: files.into_iter().map(Into::into).collect(),
                         as_sender: None,
+                        mentions: Vec::new(),
                     }
                 }
             ),

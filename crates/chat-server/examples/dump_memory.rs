@@ -52,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
                     metadata: Default::default(),
                     details: Default::default(),
                     attachments: Vec::new(),
+                    mentions: Vec::new(),
                 })
                 .await?;
         }

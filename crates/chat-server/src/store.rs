@@ -113,6 +113,8 @@ pub struct NewMessage {
     pub details: Map<String, Value>,
     /// Files a text message carries besides its text, in order (checked by the domain).
     pub attachments: Vec<FileId>,
+    /// Participants the text mentions (normalized by the domain).
+    pub mentions: Vec<ParticipantId>,
 }
 
 /// Who may receive an event.

@@ -62,6 +62,32 @@ pub fn normalize_targets(
     Ok(normalized)
 }
 
+/// Checks and normalizes mentions: at most `max_targets`, valid ids, no
+/// duplicates; in a private message only its members (`sender` and
+/// `targets`), since nobody else will ever see it.
+pub fn normalize_mentions(
+    mentions: &[ParticipantId],
+    sender: &ParticipantId,
+    targets: &[ParticipantId],
+    limits: &Limits,
+) -> Result<Vec<ParticipantId>, DomainError> {
+    if mentions.len() > limits.max_targets {
+        return Err(DomainError::InvalidRequest(format!(
+            "a message mentions at most {} participants",
+            limits.max_targets
+        )));
+    }
+    let mut normalized: Vec<ParticipantId> = Vec::with_capacity(mentions.len());
+    for mention in mentions {
+        check_id("mentions", mention.as_str())?;
+        let member = targets.is_empty() || mention == sender || targets.contains(mention);
+        if member && !normalized.contains(mention) {
+            normalized.push(mention.clone());
+        }
+    }
+    Ok(normalized)
+}
+
 /// Checks a history page size.
 pub fn check_page_size(limit: u32, limits: &Limits) -> Result<(), DomainError> {
     if limit == 0 || limit > limits.max_page_size {

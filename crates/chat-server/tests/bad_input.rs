@@ -76,6 +76,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
             details: Default::default(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         })
         .await
         .error();

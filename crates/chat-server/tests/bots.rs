@@ -21,6 +21,7 @@ fn as_puppet(req_id: chat_protocol::RequestId, text: &str, targets: &[&str]) -> 
         details: Default::default(),
         attachments: Vec::new(),
         as_sender: Some(Puppet { id: ParticipantId::from("cat"), display_name: "Cat".into() }),
+        mentions: Vec::new(),
     }
 }
 

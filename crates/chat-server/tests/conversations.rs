@@ -56,6 +56,7 @@ async fn history_with_a_participant_is_that_private_conversation_alone() {
             details: json!({ "kind": "greeting" }).as_object().cloned().unwrap_or_default(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         })
         .await
         .ack();

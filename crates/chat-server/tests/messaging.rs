@@ -250,6 +250,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
         details: Default::default(),
         attachments: Vec::new(),
         as_sender: None,
+        mentions: Vec::new(),
     };
     let with_req = |mut frame: ClientFrame, id| {
         if let ClientFrame::Send { req_id, .. } = &mut frame {
@@ -273,6 +274,7 @@ async fn replies_and_forwards_refer_to_visible_messages_only() {
             details: Default::default(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         })
         .await
         .ack();

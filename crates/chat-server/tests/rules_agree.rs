@@ -41,6 +41,7 @@ async fn server_verdict(client: &mut Client, client_id: &str, draft: &Draft) -> 
             details: draft.details.clone(),
             attachments: Vec::new(),
             as_sender: None,
+            mentions: Vec::new(),
         })
         .await;
     match answer {

@@ -34,6 +34,7 @@ fn new_message(
         metadata: Default::default(),
         details: Default::default(),
         attachments: Vec::new(),
+        mentions: Vec::new(),
     }
 }
 
@@ -57,7 +58,9 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     let shared_file = file.clone();
     store.insert_file(file).await.expect("file");
     let text = |t: &str| StoredContent::Text(t.into());
-    let first = store.insert_message(new_message("m1", "c1", "ann", 10, text("hello"), &[])).await.expect("m1");
+    let mut hello = new_message("m1", "c1", "ann", 10, text("hello @bob @cat"), &[]);
+    hello.mentions = vec![bob.clone(), cat.clone()];
+    let first = store.insert_message(hello).await.expect("m1");
     log.push(format!("{:?}", first.event.map(|e| (e.envelope, e.audience))));
     let again =
         store.insert_message(new_message("m9", "c1", "ann", 11, text("hello again"), &[])).await.expect("dedupe");

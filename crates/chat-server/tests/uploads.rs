@@ -190,6 +190,7 @@ async fn send_with(client: &mut Client, client_id: &str, text: &str, files: &[&F
             details: Default::default(),
             attachments,
             as_sender: None,
+            mentions: Vec::new(),
         })
         .await
 }

@@ -311,6 +311,7 @@ impl ChatState {
             edited_at: None,
             pinned: false,
             reactions: Vec::new(),
+            mentions: echo.mentions.clone(),
         })
     }
 

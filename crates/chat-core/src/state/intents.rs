@@ -122,6 +122,7 @@ impl ChatState {
             details: draft.details,
             attachments: draft.attachments,
             as_sender: draft.as_sender,
+            mentions: draft.mentions,
             status: EchoStatus::Pending,
         };
         echo.status = upload_status(&echo);
@@ -304,6 +305,7 @@ impl ChatState {
                 details: echo.details,
                 attachments,
                 as_sender: echo.as_sender,
+                mentions: echo.mentions,
             },
             fx,
         );

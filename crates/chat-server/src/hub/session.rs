@@ -261,6 +261,7 @@ impl Session {
             details,
             attachments,
             as_sender,
+            mentions,
             ..
         } = frame
         else {
@@ -321,6 +322,8 @@ impl Session {
             let parts = Rewritable { content: &mut content, targets: &mut targets, metadata: &mut metadata };
             modified = self.hub.consult_hook(draft, parts, &details).await?;
         }
+        // After the hook, which may have changed who the message is for.
+        let mentions = validation::normalize_mentions(&mentions, &sender.id, &targets, limits)?;
         let new = NewMessage {
             meeting: self.room.meeting.clone(),
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
@@ -335,6 +338,7 @@ impl Session {
             metadata,
             details,
             attachments: attachments.into_iter().map(|file| file.id).collect(),
+            mentions,
         };
         let mut members = self.room.members.lock().await;
         let inserted = store.insert_message(new).await?;

@@ -6,6 +6,7 @@ pub const MESSAGE_COLUMNS: &str = "m.id AS id, m.client_id AS client_id, m.seq A
     m.sender_bot AS sender_bot, \
     m.sender_name AS sender_name, m.time AS time, m.kind AS kind, m.text AS text, m.reply_to AS reply_to, \
     m.forwarded_from AS forwarded_from, m.targets AS targets, m.metadata AS metadata, m.details AS details, \
+    m.mentions AS mentions, \
     m.edited_at AS edited_at, \
     m.pinned AS pinned, m.deleted AS deleted, f.id AS file_id, f.name AS file_name, f.size AS file_size, \
     f.content_type AS file_content_type, f.width AS file_width, f.height AS file_height, f.blurhash AS file_blurhash";

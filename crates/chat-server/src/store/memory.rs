@@ -105,6 +105,7 @@ impl Store for MemoryStore {
                 edited_at: None,
                 pinned: false,
                 reactions: Vec::new(),
+                mentions: new.mentions,
             };
             if let StoredContent::File(_, file) = &new.content {
                 s.file_of.insert(new.id.clone(), file.clone());

@@ -115,6 +115,7 @@ pub fn send_frame(req_id: RequestId, client_id: &str, content: NewContent, targe
         details: Default::default(),
         attachments: Vec::new(),
         as_sender: None,
+        mentions: Vec::new(),
     }
 }
 

@@ -59,6 +59,7 @@ pub fn read_message(row: &Row) -> Result<Message, StoreError> {
         Content::with_file(kind, file.to_ref())
     };
     let targets: Vec<ParticipantId> = serde_json::from_str(row.try_get::<_, &str>("targets")?).map_err(corrupt)?;
+    let mentions: Vec<ParticipantId> = serde_json::from_str(row.try_get::<_, &str>("mentions")?).map_err(corrupt)?;
     let edited_at: Option<i64> = row.try_get("edited_at")?;
     Ok(Message {
         id: MessageId(row.try_get("id")?),
@@ -81,6 +82,7 @@ pub fn read_message(row: &Row) -> Result<Message, StoreError> {
         edited_at,
         pinned: row.try_get("pinned")?,
         reactions: Vec::new(),
+        mentions,
     })
 }
 

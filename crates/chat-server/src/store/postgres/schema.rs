@@ -144,6 +144,8 @@ CREATE TABLE reactions (
     PRIMARY KEY (message_id, emoji, participant_id)
 );
 "#,
+    // 3: who a message mentions (SQLite's 12).
+    "ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

@@ -127,11 +127,12 @@ pub async fn insert_message(tx: Transaction<'_>, new: NewMessage) -> Result<Inse
     let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
     let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
     let details = serde_json::to_string(&new.details).map_err(corrupt)?;
+    let mentions = serde_json::to_string(&new.mentions).map_err(corrupt)?;
     let seq_column = i64::try_from(seq).map_err(corrupt)?;
     tx.execute(
         "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text, file_id, \
-         reply_to, forwarded_from, targets, metadata, details, sender_bot, session_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+         reply_to, forwarded_from, targets, metadata, details, sender_bot, session_id, mentions) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         &[
             &new.id.0,
             &new.meeting.0,
@@ -150,6 +151,7 @@ pub async fn insert_message(tx: Transaction<'_>, new: NewMessage) -> Result<Inse
             &details,
             &new.sender.bot,
             &new.session_id,
+            &mentions,
         ],
     )
     .await?;

@@ -32,10 +32,11 @@ pub fn insert_message(conn: &mut Connection, new: NewMessage) -> Result<Inserted
     let targets = serde_json::to_string(&new.targets).map_err(corrupt)?;
     let metadata = serde_json::to_string(&new.metadata).map_err(corrupt)?;
     let details = serde_json::to_string(&new.details).map_err(corrupt)?;
+    let mentions = serde_json::to_string(&new.mentions).map_err(corrupt)?;
     tx.execute(
         "INSERT INTO messages (id, meeting_id, seq, client_id, sender_id, sender_name, time, kind, text, file_id, \
-         reply_to, forwarded_from, targets, metadata, details, sender_bot, session_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         reply_to, forwarded_from, targets, metadata, details, sender_bot, session_id, mentions) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             new.id.0,
             new.meeting.0,
@@ -54,6 +55,7 @@ pub fn insert_message(conn: &mut Connection, new: NewMessage) -> Result<Inserted
             details,
             new.sender.bot,
             new.session_id,
+            mentions,
         ],
     )?;
     attachments::insert(&tx, &new.id, &new.attachments)?;

@@ -47,6 +47,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         Content::with_file(kind, file.to_ref())
     };
     let targets: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("targets")?).map_err(corrupt)?;
+    let mentions: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("mentions")?).map_err(corrupt)?;
     let metadata: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("metadata")?).map_err(corrupt)?;
     let details: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("details")?).map_err(corrupt)?;
     let edited_at: Option<i64> = row.get("edited_at")?;
@@ -71,6 +72,7 @@ pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
         edited_at,
         pinned: row.get("pinned")?,
         reactions: Vec::new(),
+        mentions,
     })
 }
 

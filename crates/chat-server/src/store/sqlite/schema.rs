@@ -149,6 +149,8 @@ CREATE TABLE reactions (
     PRIMARY KEY (message_id, emoji, participant_id)
 );
 "#,
+    // 12: who a message mentions.
+    "ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
