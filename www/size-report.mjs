@@ -13,7 +13,7 @@ const entries = [
   {
     name: "meeting-chat (JS API + panel)",
     target: 150,
-    ceiling: 309,
+    ceiling: 316,
     parts: [
       ["wasm", ["pkg/meeting-chat_bg.wasm"]],
       ["JS", ["pkg/meeting-chat.js", "meeting-chat.js", "loader.js", "meeting-chat-element.js"]],
