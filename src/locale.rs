@@ -83,6 +83,7 @@ const EN: &[(&str, &str)] = &[
     ("addReaction", "Add a reaction"),
     ("otherEmoji", "Any other emoji"),
     ("reactionCount", "{n} reacted with {emoji}"),
+    ("mentionSomeone", "Mention someone"),
     ("error.forbidden", "You are not allowed to do that."),
     ("error.not_found", "That message is no longer here."),
     ("error.message_deleted", "That message was deleted."),

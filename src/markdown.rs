@@ -56,6 +56,45 @@ pub fn parse(text: &str) -> Vec<Block> {
     blocks(text, 0)
 }
 
+/// The text as it reads, without the markers: what a one-line snippet shows.
+/// Blocks and line breaks become spaces.
+pub fn plain(text: &str) -> String {
+    fn inlines(out: &mut String, content: &[Inline]) {
+        for inline in content {
+            match inline {
+                Inline::Text(text) | Inline::Code(text) => out.push_str(text),
+                Inline::Break => out.push(' '),
+                Inline::Strong(content) | Inline::Emphasis(content) | Inline::Link { label: content, .. } => {
+                    inlines(out, content)
+                }
+            }
+        }
+    }
+    fn blocks(out: &mut String, content: &[Block]) {
+        for block in content {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            match block {
+                Block::Paragraph(content) => inlines(out, content),
+                Block::Code(code) => out.push_str(&code.replace('\n', " ")),
+                Block::Quote(content) => blocks(out, content),
+                Block::List { items, .. } => {
+                    for (index, item) in items.iter().enumerate() {
+                        if index > 0 {
+                            out.push(' ');
+                        }
+                        inlines(out, item);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    blocks(&mut out, &parse(text));
+    out
+}
+
 fn blocks(text: &str, depth: usize) -> Vec<Block> {
     let lines: Vec<&str> = text.split('\n').map(|line| line.strip_suffix('\r').unwrap_or(line)).collect();
     let mut out = Vec::new();

@@ -33,12 +33,13 @@ pub fn clock_time(ms: i64, offset_minutes: i64) -> String {
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
-/// A message's content in one short line: the start of its text, or its
+/// A message's content in one short line: the start of its text (as it
+/// reads, without Markdown's markers), or its
 /// file's name; `None` for a message deleted for everyone.
 pub fn snippet(content: &chat_protocol::Content, max_chars: usize) -> Option<String> {
     use chat_protocol::Content;
     match content {
-        Content::Text { text } => Some(text.chars().take(max_chars).collect()),
+        Content::Text { text } => Some(crate::markdown::plain(text).chars().take(max_chars).collect()),
         Content::Image { file } | Content::File { file } | Content::Audio { file } => Some(file.name.clone()),
         Content::Deleted => None,
     }
@@ -53,6 +54,8 @@ mod tests {
     #[test]
     fn snippets_cut_text_and_name_files() {
         assert_eq!(snippet(&Content::Text { text: "héllo world".into() }, 5).as_deref(), Some("héllo"));
+        let formatted = Content::Text { text: "**Agenda**:\n- `one`\n- [two](https://x.org)\n> quoted".into() };
+        assert_eq!(snippet(&formatted, 80).as_deref(), Some("Agenda: one two quoted"));
         assert_eq!(snippet(&Content::Deleted, 5), None);
     }
 

@@ -262,15 +262,14 @@ pub fn composer() -> Html {
                 </div>
             }
             if !editing { <AttachmentTray /> }
-            { mentions.view(&textarea, &text) }
+            { mentions.view(&textarea, &text, t("mentionSomeone")) }
             <div class="mc-typing">{ typing_line(&chat.locale, &typists) }</div>
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
                 <textarea ref={textarea.clone()} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
-                    role="combobox" aria-autocomplete="list" aria-expanded={mentions.expanded().to_string()}
-                    aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
+                    aria-autocomplete="list" aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
                     placeholder={if hosts_only { t("hostsOnly") } else { t("placeholder") }}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}

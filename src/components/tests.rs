@@ -273,9 +273,13 @@ async fn at_suggests_participants_as_a_combobox_and_a_mention_of_me_is_marked() 
     input.set_selection_range(end, end).expect("caret");
     input.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
     settle().await;
-    assert_eq!(input.get_attribute("aria-expanded").as_deref(), Some("true"));
     let options = panel.find("[role=listbox]").expect("the suggestions");
     assert_eq!(Some(options.id()), input.get_attribute("aria-controls"));
+    assert_eq!(
+        input.get_attribute("aria-activedescendant"),
+        Some(format!("{}-0", options.id())),
+        "the first is active"
+    );
     assert_eq!(options.text_content().unwrap_or_default(), bob.display_name, "me is never suggested");
     let enter = web_sys::KeyboardEventInit::new();
     enter.set_key("Enter");
@@ -283,7 +287,9 @@ async fn at_suggests_participants_as_a_combobox_and_a_mention_of_me_is_marked() 
     input.dispatch_event(&key).expect("dispatch");
     settle().await;
     assert_eq!(input.value(), format!("hi @{} ", bob.display_name), "Enter picks, and does not send");
-    assert_eq!(input.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(panel.count("[role=listbox]"), 0, "picking closes the list");
+    assert_eq!(input.get_attribute("aria-activedescendant"), None);
+    assert_eq!(input.get_attribute("aria-controls"), None, "it names no list that is not there");
 
     let mut mentioning = numbered(1);
     mentioning.mentions = vec!["me".into()];

@@ -1,7 +1,9 @@
-//! `use_mentions`: the composer's `@` suggestions, a WAI-ARIA combobox over
-//! its textarea: typing `@` and a name's start lists who matches; ArrowDown
-//! and ArrowUp move, Enter or Tab picks, Escape closes; picking writes
-//! `@Name` into the text, and the mentions the text still holds go with it.
+//! `use_mentions`: the composer's `@` suggestions, a listbox the textarea
+//! drives (`aria-autocomplete="list"`, `aria-activedescendant`; a textarea
+//! may not take the combobox role): typing `@` and a name's start lists who
+//! matches; ArrowDown and ArrowUp move, Enter or Tab picks, Escape closes;
+//! picking writes `@Name` into the text, and the mentions the text still
+//! holds go with it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -110,14 +112,14 @@ impl Mentions {
         ids
     }
 
-    /// The combobox attributes of the textarea: whether the list is open, and its active option.
-    pub fn expanded(&self) -> bool {
+    /// Whether the list shows.
+    fn expanded(&self) -> bool {
         self.open.is_some() && !self.suggestions.is_empty()
     }
 
-    /// The list's id, for `aria-controls`.
-    pub fn list_id(&self) -> AttrValue {
-        AttrValue::from(self.list_id.to_string())
+    /// The list's id while it shows, for `aria-controls`.
+    pub fn list_id(&self) -> Option<AttrValue> {
+        self.expanded().then(|| AttrValue::from(self.list_id.to_string()))
     }
 
     /// The active option's id, for `aria-activedescendant`.
@@ -126,8 +128,8 @@ impl Mentions {
         Some(AttrValue::from(format!("{}-{}", self.list_id, open.active)))
     }
 
-    /// The list, while open; a click picks (the textarea keeps the focus).
-    pub fn view(&self, textarea: &NodeRef, text: &UseStateHandle<String>) -> Html {
+    /// The list, named `label`, while open; a click picks (the textarea keeps the focus).
+    pub fn view(&self, textarea: &NodeRef, text: &UseStateHandle<String>, label: String) -> Html {
         let Some(open) = (*self.open).as_ref().filter(|_| self.expanded()) else { return html! {} };
         let options = self.suggestions.iter().enumerate().map(|(index, participant)| {
             let (mentions, participant_for_pick) = (self.clone(), participant.clone());
@@ -146,6 +148,8 @@ impl Mentions {
                 </li>
             }
         });
-        html! { <ul id={self.list_id()} class="mc-mention-list" role="listbox">{ for options }</ul> }
+        html! {
+            <ul id={self.list_id.to_string()} class="mc-mention-list" role="listbox" aria-label={label}>{ for options }</ul>
+        }
     }
 }

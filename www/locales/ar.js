@@ -77,6 +77,7 @@ export default {
   "addReaction": "إضافة تفاعل",
   "otherEmoji": "رمز تعبيري آخر",
   "reactionCount": "تفاعل {n} بـ {emoji}",
+  "mentionSomeone": "الإشارة إلى شخص",
   "error.forbidden": "غير مسموح لك بفعل ذلك.",
   "error.not_found": "لم تعد تلك الرسالة هنا.",
   "error.message_deleted": "حُذفت تلك الرسالة.",

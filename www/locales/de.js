@@ -78,6 +78,7 @@ export default {
   "addReaction": "Reaktion hinzufügen",
   "otherEmoji": "Anderes Emoji",
   "reactionCount": "{n} reagierten mit {emoji}",
+  "mentionSomeone": "Jemanden erwähnen",
   "error.forbidden": "Das darfst du nicht.",
   "error.not_found": "Diese Nachricht gibt es nicht mehr.",
   "error.message_deleted": "Diese Nachricht wurde gelöscht.",

@@ -77,6 +77,7 @@ export default {
   "addReaction": "Añadir una reacción",
   "otherEmoji": "Otro emoji",
   "reactionCount": "{n} reaccionaron con {emoji}",
+  "mentionSomeone": "Mencionar a alguien",
   "error.forbidden": "No tienes permiso para hacer eso.",
   "error.not_found": "Ese mensaje ya no está aquí.",
   "error.message_deleted": "Ese mensaje se eliminó.",

@@ -77,6 +77,7 @@ export default {
   "addReaction": "Ajouter une réaction",
   "otherEmoji": "Autre emoji",
   "reactionCount": "{n} ont réagi avec {emoji}",
+  "mentionSomeone": "Mentionner quelqu’un",
   "error.forbidden": "Vous n’avez pas le droit de faire cela.",
   "error.not_found": "Ce message n’est plus là.",
   "error.message_deleted": "Ce message a été supprimé.",

@@ -77,6 +77,7 @@ export default {
   "addReaction": "प्रतिक्रिया जोड़ें",
   "otherEmoji": "कोई और इमोजी",
   "reactionCount": "{n} ने {emoji} से प्रतिक्रिया दी",
+  "mentionSomeone": "किसी का उल्लेख करें",
   "error.forbidden": "आपको ऐसा करने की अनुमति नहीं है।",
   "error.not_found": "वह संदेश अब यहाँ नहीं है।",
   "error.message_deleted": "वह संदेश हटा दिया गया।",

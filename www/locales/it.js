@@ -77,6 +77,7 @@ export default {
   "addReaction": "Aggiungi una reazione",
   "otherEmoji": "Altra emoji",
   "reactionCount": "{n} hanno reagito con {emoji}",
+  "mentionSomeone": "Menziona qualcuno",
   "error.forbidden": "Non hai il permesso di farlo.",
   "error.not_found": "Quel messaggio non c’è più.",
   "error.message_deleted": "Quel messaggio è stato eliminato.",

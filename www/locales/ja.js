@@ -77,6 +77,7 @@ export default {
   "addReaction": "リアクションを追加",
   "otherEmoji": "ほかの絵文字",
   "reactionCount": "{emoji} のリアクション {n} 件",
+  "mentionSomeone": "メンションする相手",
   "error.forbidden": "その操作は許可されていません。",
   "error.not_found": "そのメッセージはもうありません。",
   "error.message_deleted": "そのメッセージは削除されました。",

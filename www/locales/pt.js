@@ -77,6 +77,7 @@ export default {
   "addReaction": "Adicionar uma reação",
   "otherEmoji": "Outro emoji",
   "reactionCount": "{n} reagiram com {emoji}",
+  "mentionSomeone": "Mencionar alguém",
   "error.forbidden": "Você não tem permissão para fazer isso.",
   "error.not_found": "Essa mensagem não está mais aqui.",
   "error.message_deleted": "Essa mensagem foi apagada.",

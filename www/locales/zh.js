@@ -77,6 +77,7 @@ export default {
   "addReaction": "添加回应",
   "otherEmoji": "其他表情",
   "reactionCount": "{n} 人回应了 {emoji}",
+  "mentionSomeone": "提及某人",
   "error.forbidden": "你无权执行此操作。",
   "error.not_found": "该消息已不存在。",
   "error.message_deleted": "该消息已被删除。",
