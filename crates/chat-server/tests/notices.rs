@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use std::time::Duration;
 
-use chat_protocol::{NewContent, Role};
+use chat_protocol::{ClientFrame, NewContent, Role};
 use chat_server::config::WebhookConfig;
 use serde_json::Value;
 use support::*;
@@ -73,6 +73,16 @@ async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
     tokio::time::sleep(Duration::from_millis(100)).await;
 
     ann.send_text("a1", "hello all").await.ack();
+    // Erin is mentioned in one message of the burst: her one notice says so.
+    ann.request(|req_id| {
+        let mut frame = send_frame(req_id, "a0", NewContent::Text { text: "@Erin, see above".into() }, Vec::new());
+        if let ClientFrame::Send { mentions, .. } = &mut frame {
+            *mentions = vec!["erin".into()];
+        }
+        frame
+    })
+    .await
+    .ack();
     ann.send("a2", NewContent::Text { text: "carol, one".into() }, vec!["carol"]).await.ack();
     ann.send("a3", NewContent::Text { text: "carol, two".into() }, vec!["carol"]).await.ack();
     // Dave is back within the grace period: he got them on resume.
@@ -84,10 +94,16 @@ async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
         notices.iter().map(|n| (n["data"]["memberId"].as_str().unwrap(), &n["data"])).collect();
     assert_eq!(notices.len(), 2, "{notices:#?}");
     let carol = by_member["carol"];
-    assert_eq!((carol["count"].as_u64(), carol["body"].as_str()), (Some(3), Some("carol, two")));
+    assert_eq!((carol["count"].as_u64(), carol["body"].as_str()), (Some(4), Some("carol, two")));
+    assert_eq!(carol["mentioned"], Value::Bool(false));
     assert_eq!((carol["title"].as_str(), carol["cid"].as_str()), (Some("ann name"), Some(MEETING)));
     assert_eq!(carol["firstAttachmentUrl"], Value::Null);
     let erin = by_member["erin"];
-    assert_eq!((erin["count"].as_u64(), erin["body"].as_str()), (Some(1), Some("hello all")), "not the private ones");
+    assert_eq!(
+        (erin["count"].as_u64(), erin["body"].as_str()),
+        (Some(2), Some("@Erin, see above")),
+        "not the private ones"
+    );
+    assert_eq!(erin["mentioned"], Value::Bool(true), "the burst mentions her");
     server.stop().await;
 }

@@ -3,7 +3,7 @@
 //! a `notification.offline`, sent through the webhook outbox once the grace
 //! period has passed: a member back within it (who got the message on
 //! resume) is owed nothing. A burst to one member becomes one notice that
-//! says how many messages it covers.
+//! says how many messages it covers, and whether any of them mentions them.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,6 +22,8 @@ pub(super) struct Owed {
     message: MessageId,
     /// Messages it covers.
     count: u32,
+    /// Whether any of them mentions the member.
+    mentioned: bool,
 }
 
 /// A short description of what a message carries, for a notification's body.
@@ -101,6 +103,7 @@ impl Hub {
                 first_attachment_url: first_attachment_url.clone(),
                 message: message.id.clone(),
                 count: 1,
+                mentioned: message.mentions.contains(&member),
             };
             self.owe(meeting, member, owed);
         }
@@ -111,7 +114,7 @@ impl Hub {
         {
             let mut all = self.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Some(earlier) = all.get_mut(&key) {
-                *earlier = Owed { count: earlier.count + 1, ..owed };
+                *earlier = Owed { count: earlier.count + 1, mentioned: earlier.mentioned || owed.mentioned, ..owed };
                 return;
             }
             all.insert(key.clone(), owed);
@@ -130,6 +133,7 @@ impl Hub {
                 "cid": meeting,
                 "messageId": owed.message,
                 "count": owed.count,
+                "mentioned": owed.mentioned,
             });
             if let Err(error) =
                 notices.outbox.add_notice(&meeting, "notification.offline", &payload, crate::now_ms()).await
