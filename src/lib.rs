@@ -5,7 +5,7 @@
 //! - [`client`]: `ChatClient`, the one room both faces hold: session, operations, subscriptions, uploads, outbox.
 //! - `js_api` (wasm only): `MeetingChat`, the JS face, a thin wrapper over the client shaped like the seeds' APIs.
 //! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew face, reading the client through selectors;
-//!   `mount` exports `mountChatPanel`.
+//!   `mount` exports `mountChatPanel`; `case_fold` lowers names by the browser's tables.
 //! - [`csv_export`]: the seed's CSV export.
 //! - [`locale`], [`text_format`], [`markdown`], [`mentions`], [`blurhash_color`]: the panel's strings and pure formatting rules.
 //! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.
@@ -15,6 +15,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod app;
 pub mod blurhash_color;
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
+mod case_fold;
 pub mod client;
 #[cfg(all(target_arch = "wasm32", feature = "panel"))]
 mod components;

@@ -9,6 +9,7 @@ use chat_protocol::Participant;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::case_fold::folded;
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
@@ -21,12 +22,6 @@ const VISIBLE_ROWS: usize = 8;
 const OVERSCAN: usize = 4;
 /// Participants asked for per page.
 const PAGE: u32 = 50;
-
-/// A name in lower case, for search and order, by the browser's Unicode
-/// tables: Rust's own would add some 16 KB to the wasm.
-pub(crate) fn folded(name: &str) -> String {
-    js_sys::JsString::from(name).to_lower_case().into()
-}
 
 /// Properties of [`ParticipantPicker`].
 #[derive(Properties, PartialEq)]

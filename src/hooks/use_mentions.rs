@@ -14,7 +14,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::use_selector::use_selector;
-use crate::components::participant_picker::folded;
+use crate::case_fold::folded;
 use crate::mentions::{byte_offset, insert, kept, query_at, suggest, utf16_len};
 
 /// Numbers each panel's list, so two panels on a page keep their ids apart.

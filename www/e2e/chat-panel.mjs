@@ -24,15 +24,27 @@ export class ChatPanel {
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(base);
-    await page.fill("input[name=name]", name);
-    await page.fill("input[name=meeting]", meeting);
-    await page.selectOption("select[name=role]", role);
-    await page.selectOption("select[name=lang]", lang);
-    await page.click("#join button");
-    await page.locator(".mc-input").waitFor();
     const panel = new ChatPanel(page, name);
     panel.errors = errors;
+    panel.joined = { meeting, role, lang };
+    await panel.fillJoinForm();
     return panel;
+  }
+
+  async fillJoinForm() {
+    const { meeting, role, lang } = this.joined;
+    await this.page.fill("input[name=name]", this.name);
+    await this.page.fill("input[name=meeting]", meeting);
+    await this.page.selectOption("select[name=role]", role);
+    await this.page.selectOption("select[name=lang]", lang);
+    await this.page.click("#join button");
+    await this.input.waitFor();
+  }
+
+  /** Reloads the page and joins again as before: what the panel shows then comes from the server. */
+  async rejoin() {
+    await this.page.reload();
+    await this.fillJoinForm();
   }
 
   async send(text) {
