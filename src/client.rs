@@ -13,6 +13,7 @@ mod browser_upload;
 mod operations;
 mod paging;
 pub mod platform;
+mod search;
 mod sending;
 mod subscriptions;
 #[cfg(test)]
@@ -35,6 +36,7 @@ use self::operations::Operations;
 pub use self::operations::ParticipantsPage;
 pub use self::paging::PageFrom;
 pub use self::platform::{FileSource, Platform, UploadError};
+pub use self::search::Hits;
 use self::subscriptions::Subscribers;
 pub use self::subscriptions::Subscription;
 use self::uploads::Uploads;

@@ -13,6 +13,7 @@ mod message_object;
 pub(crate) mod options;
 mod paging;
 mod reactions;
+mod search;
 mod typing;
 
 use std::rc::Rc;

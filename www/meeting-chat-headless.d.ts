@@ -214,6 +214,13 @@ export interface Page {
   prevPage(): Promise<Page | null>;
 }
 
+/** A page of search hits, newest first; `nextPage()` gives older ones (`null` when there are none). */
+export interface SearchPage {
+  messages: Message[];
+  hasMore: boolean;
+  nextPage(): Promise<SearchPage | null>;
+}
+
 /** Names a conversation: a participant's id for the private one with them; none (or the meeting's id) for the meeting's. */
 export interface Address {
   addressId?: string;
@@ -295,6 +302,11 @@ export declare class MeetingChat {
   discardMessage(clientId: string): void;
   getMessagesByUser(userId: string): Message[];
   getMessagesByType(type: MessageType): Message[];
+  /**
+   * Searches the messages you may see (private ones only yours, deleted ones never): every word of `query` must
+   * start a word of a message's text, whatever its case. `addressId` keeps to one private conversation.
+   */
+  searchMessages(query: string, options?: Address & { limit?: number }): Promise<SearchPage>;
   /** A page of a conversation (the meeting's, or the private one `addressId` names), newest first; `before` a message id. */
   getMessages(options?: Address & { pageSize?: number; before?: string }): Promise<Page>;
   /** Calls `onMessage` with each new message of a conversation, once (one's own too, history pages not). */

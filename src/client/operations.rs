@@ -39,7 +39,7 @@ impl Operations {
     }
 }
 
-fn answered(rx: oneshot::Receiver<Answer>) -> impl std::future::Future<Output = Answer> {
+pub(super) fn answered(rx: oneshot::Receiver<Answer>) -> impl std::future::Future<Output = Answer> {
     rx.map(|answer| answer.unwrap_or_else(|_| Err(closed())))
 }
 
@@ -89,6 +89,6 @@ pub(super) fn participants(rx: oneshot::Receiver<Answer>) -> OpResult<Participan
         .boxed_local()
 }
 
-fn unexpected(outcome: &Outcome) -> OpError {
+pub(super) fn unexpected(outcome: &Outcome) -> OpError {
     OpError::new("internal", format!("the operation ended unexpectedly: {outcome:?}"), false)
 }

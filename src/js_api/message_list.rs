@@ -30,6 +30,11 @@ impl MessageList {
         }
     }
 
+    /// An object for a message that is not in the list (a search hit).
+    pub fn detached(&self, client: &ChatClient, message: &chat_protocol::Message) -> JsValue {
+        message_to_js(message, client, &self.proto)
+    }
+
     /// The live array (read it, do not change it).
     pub fn array(&self) -> &Array {
         &self.array

@@ -1,6 +1,6 @@
 //! What the reducer asks its caller to do or announce.
 
-use chat_protocol::{ClientFrame, MessageId, Participant, ParticipantId, RateBucket, RuleViolation};
+use chat_protocol::{ClientFrame, Message, MessageId, Participant, ParticipantId, RateBucket, RuleViolation};
 
 use crate::rows::MessageKey;
 
@@ -190,7 +190,7 @@ impl Change {
 }
 
 /// The result of a successful operation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
     /// A message was stored under this id.
     Sent(MessageId),
@@ -201,6 +201,13 @@ pub enum Outcome {
         /// Messages it added.
         added: usize,
         /// Whether older ones exist.
+        has_more: bool,
+    },
+    /// A page of search hits, newest first; they are not added to the timeline.
+    Hits {
+        /// The messages found.
+        messages: Vec<Message>,
+        /// Whether older hits exist.
         has_more: bool,
     },
     /// A page of the participants connected now.

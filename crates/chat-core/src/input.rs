@@ -2,7 +2,7 @@
 //! progress, and the local user's intents.
 
 use chat_protocol::{
-    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, SendPolicy, ServerFrame,
+    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, SendPolicy, Seq, ServerFrame,
 };
 use serde_json::{Map, Value};
 
@@ -139,6 +139,19 @@ pub enum Intent {
         after: Option<String>,
         /// Page size.
         limit: u32,
+    },
+    /// Search the messages this participant may see, on the server.
+    Search {
+        /// The operation, resolved with [`crate::Outcome::Hits`].
+        op: OpId,
+        /// The words.
+        query: String,
+        /// Only hits below this `seq` (the previous page's last).
+        before: Option<Seq>,
+        /// Page size.
+        limit: u32,
+        /// Only the private conversation with this participant.
+        with: Option<ParticipantId>,
     },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),

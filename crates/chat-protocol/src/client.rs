@@ -146,6 +146,24 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         with: Option<ParticipantId>,
     },
+    /// Search the messages the requester may see (private ones only their
+    /// audience's; deleted ones never) for words, newest first: every word
+    /// of `query` must start a word of a message's text, whatever its case.
+    #[serde(rename_all = "camelCase")]
+    Search {
+        /// Request id.
+        req_id: RequestId,
+        /// Words, 1 to [`crate::rules::MAX_SEARCH_QUERY_CHARS`] characters.
+        query: String,
+        /// Only hits whose `seq` is below this (the previous page's last); `None` for the newest.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<Seq>,
+        /// Page size, 1 to [`crate::Limits::max_page_size`].
+        limit: u32,
+        /// Only the private conversation with this participant.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<ParticipantId>,
+    },
     /// Change the meeting's settings; hosts only. Settings left out keep
     /// their value.
     #[serde(rename_all = "camelCase")]
@@ -224,6 +242,7 @@ impl ClientFrame {
             | Self::React { req_id, .. }
             | Self::Unreact { req_id, .. }
             | Self::History { req_id, .. }
+            | Self::Search { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),

@@ -10,8 +10,10 @@ use serde_json::{Map, Value};
 use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role, SendPolicy};
 
 mod reactions;
+mod search;
 
 pub use reactions::{check_emoji, check_new_reaction};
+pub use search::{check_search_query, search_words, MAX_SEARCH_QUERY_CHARS};
 
 /// The longest slow mode a meeting may set: an hour between messages.
 pub const MAX_SLOW_MODE_SECS: u32 = 3_600;
@@ -88,6 +90,15 @@ pub enum RuleViolation {
         /// The limit.
         max: usize,
     },
+    /// A search query longer than [`MAX_SEARCH_QUERY_CHARS`].
+    SearchQueryTooLong {
+        /// Its length in characters.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A search query with no letter or digit to look for.
+    NoSearchWords,
 }
 
 impl RuleViolation {
@@ -105,7 +116,10 @@ impl RuleViolation {
             Self::Deleted => ErrorCode::MessageDeleted,
             Self::HostsOnly => ErrorCode::HostsOnly,
             Self::SlowMode { .. } => ErrorCode::SlowMode,
-            Self::SlowModeTooLong { .. } | Self::InvalidEmoji => ErrorCode::InvalidRequest,
+            Self::SlowModeTooLong { .. }
+            | Self::InvalidEmoji
+            | Self::SearchQueryTooLong { .. }
+            | Self::NoSearchWords => ErrorCode::InvalidRequest,
             Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
         }
     }
@@ -142,6 +156,10 @@ impl fmt::Display for RuleViolation {
             }
             Self::InvalidEmoji => f.write_str("a reaction is one emoji"),
             Self::TooManyReactions { max } => write!(f, "a message carries at most {max} different reactions"),
+            Self::SearchQueryTooLong { len, max } => {
+                write!(f, "the search query is {len} characters long; the limit is {max}")
+            }
+            Self::NoSearchWords => f.write_str("the search query has no word to look for"),
         }
     }
 }

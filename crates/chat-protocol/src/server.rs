@@ -261,6 +261,14 @@ pub enum AckResult {
         /// Whether older messages exist.
         has_more: bool,
     },
+    /// A page of search hits, newest first.
+    #[serde(rename_all = "camelCase")]
+    Search {
+        /// The messages found.
+        messages: Vec<Message>,
+        /// Whether older hits exist: ask again with the last one's `seq` as `before`.
+        has_more: bool,
+    },
     /// A page of the participants connected now, by name.
     #[serde(rename_all = "camelCase")]
     Participants {

@@ -154,6 +154,10 @@ fn client_frames() {
         },
     );
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
+    golden(
+        "client_search",
+        &ClientFrame::Search { req_id: 18, query: "deploy friday".into(), before: Some(900), limit: 20, with: None },
+    );
     golden("client_react", &ClientFrame::React { req_id: 16, id: "9b1d".into(), emoji: "👍".into() });
     golden("client_unreact", &ClientFrame::Unreact { req_id: 17, id: "9b1d".into(), emoji: "👍".into() });
     golden("client_typing", &ClientFrame::Typing { targets: Vec::new() });
@@ -275,6 +279,10 @@ fn server_frames() {
     golden(
         "server_ack_history",
         &ServerFrame::Ack { req_id: 13, result: AckResult::History { messages: vec![text_message()], has_more: true } },
+    );
+    golden(
+        "server_ack_search",
+        &ServerFrame::Ack { req_id: 18, result: AckResult::Search { messages: vec![text_message()], has_more: false } },
     );
     golden("server_ack_pong", &ServerFrame::Ack { req_id: 15, result: AckResult::Pong });
     golden(

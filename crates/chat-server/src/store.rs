@@ -235,12 +235,12 @@ pub struct ReactionChange {
     pub add: bool,
 }
 
-/// A page of history.
+/// A page of messages: history's oldest first, search hits newest first.
 #[derive(Clone, Debug)]
-pub struct HistoryPage {
-    /// Messages, oldest first.
+pub struct MessagePage {
+    /// The messages.
     pub messages: Vec<Message>,
-    /// Whether older messages exist.
+    /// Whether older ones exist.
     pub has_more: bool,
 }
 
@@ -349,7 +349,20 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
         before: Option<Seq>,
         limit: u32,
         with: Option<&ParticipantId>,
-    ) -> Result<HistoryPage, StoreError>;
+    ) -> Result<MessagePage, StoreError>;
+    /// Messages visible to `viewer` with `seq` below `before` whose text
+    /// has every word of `query` (checked by [`chat_protocol::rules::check_search_query`])
+    /// starting one of its words, case-insensitively: the newest `limit` of
+    /// them, newest first; with `with`, only the private conversation with that participant.
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<&ParticipantId>,
+    ) -> Result<MessagePage, StoreError>;
     /// Every message of a meeting with `seq` above `after` (private ones
     /// and tombstones too), oldest first, at most `limit`: the chat dump,
     /// read a page at a time.

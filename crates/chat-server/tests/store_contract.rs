@@ -140,6 +140,20 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         let with_ann = store.history(&meeting, viewer, None, 10, Some(&ann)).await.map(|p| (p.messages, p.has_more));
         log.push(format!("{viewer} with ann {with_ann:?}"));
         log.push(format!("{viewer} hidden {:?}", store.is_hidden_for(&"m1".into(), viewer).await));
+        // Search: prefixes of every word, private only for its audience, never the deleted or hidden.
+        for (query, before, limit, with) in [
+            ("HEL al", None, 10, None),
+            ("ps", None, 10, None),
+            ("psst", None, 10, Some(&bob)),
+            ("two", None, 10, None),
+            ("ell", None, 10, None),
+            ("hello", None, 1, None),
+            ("hello", Some(2), 10, None),
+        ] {
+            let hits = store.search(&meeting, viewer, query, before, limit, with).await;
+            let hits = hits.map(|p| (p.messages.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(), p.has_more));
+            log.push(format!("{viewer} search {query:?} {before:?} {limit} {with:?} {hits:?}"));
+        }
     }
     log.push(format!("{:?}", store.message_by_client_id(&meeting, &ann, &"c2".into()).await));
     log.push(format!("{:?}", store.message(&MeetingId::from("elsewhere"), &"m1".into()).await));

@@ -276,6 +276,9 @@ impl ChatState {
                 self.meet(&participants);
                 fx.push(Effect::Resolve { op, outcome: Outcome::Participants { participants, next, count } });
             }
+            (Pending::Op(op), AckResult::Search { messages, has_more }) => {
+                fx.push(Effect::Resolve { op, outcome: Outcome::Hits { messages, has_more } });
+            }
             (Pending::Op(op), _) => fx.push(Effect::Resolve { op, outcome: Outcome::Done }),
             (Pending::Send(_) | Pending::Page(..), _) => {}
         }

@@ -56,6 +56,12 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
+            Intent::Search { op, query, before, limit, with } => {
+                if self.require_connected(op, fx) {
+                    let build = |req_id| ClientFrame::Search { req_id, query, before, limit, with };
+                    self.request(Pending::Op(op), build, fx);
+                }
+            }
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
             Intent::Typing => self.on_typing_intent(now, fx),
             Intent::React { op, id, emoji, add } => self.on_react(op, id, emoji, add, fx),

@@ -6,17 +6,18 @@ use std::sync::Arc;
 
 use chat_protocol::{
     AckResult, ClientFrame, Content, ErrorCode, ErrorFrame, FileId, Message, MessageId, MessageKind, NewContent,
-    Participant, ParticipantId, Puppet, RateBucket, Sender, Seq, ServerFrame,
+    Participant, Puppet, RateBucket, Sender, ServerFrame,
 };
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 mod changes;
+mod reading;
 mod typing;
 mod webinar;
 
 use super::hook::{HookDraft, Rewritable};
-use super::{serialize, unix_secs, ConnId, Hub, Outbound, PresenceSlot, Room};
+use super::{serialize, ConnId, Hub, Outbound, PresenceSlot, Room};
 use crate::error::DomainError;
 use crate::store::{NewMessage, StoreError, StoredContent};
 use crate::validation;
@@ -130,6 +131,7 @@ impl Session {
             ClientFrame::React { id, emoji, .. } => self.react(&id, emoji, true).await,
             ClientFrame::Unreact { id, emoji, .. } => self.react(&id, emoji, false).await,
             ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
+            ClientFrame::Search { query, before, limit, with, .. } => self.search(&query, before, limit, with).await,
             ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, .. } => {
                 self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs).await
             }
@@ -352,24 +354,5 @@ impl Session {
             *fields = modified;
         }
         Ok(ack)
-    }
-
-    async fn history(
-        &self,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<ParticipantId>,
-    ) -> Result<AckResult, DomainError> {
-        validation::check_page_size(limit, &self.hub.config.limits)?;
-        if let Some(peer) = &with {
-            validation::check_id("with", peer.as_str())?;
-        }
-        let page = self.hub.store.history(&self.room.meeting, &self.me.id, before, limit, with.as_ref()).await?;
-        let now = unix_secs();
-        let mut messages = page.messages;
-        for message in &mut messages {
-            self.hub.signer.sign_message(message, now);
-        }
-        Ok(AckResult::History { messages, has_more: page.has_more })
     }
 }

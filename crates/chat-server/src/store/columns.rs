@@ -21,3 +21,17 @@ pub const FILE_COLUMNS: &str =
 /// Holds for a file (`f`) no message refers to, as its own file or an attachment.
 pub const UNREFERENCED: &str = "NOT EXISTS (SELECT 1 FROM messages m WHERE m.file_id = f.id) \
      AND NOT EXISTS (SELECT 1 FROM message_attachments a WHERE a.file_id = f.id)";
+
+/// Holds for a message (`m`) the participant bound at `viewer` may see and
+/// has not hidden; with a participant bound at `with` (or NULL for none),
+/// only when it belongs to the private conversation with them. `with` is
+/// written as the engine needs it typed (`?5`, `$5::TEXT`).
+pub fn visible(viewer: &str, with: &str) -> String {
+    format!(
+        "(m.targets = '[]' OR m.sender_id = {viewer} OR EXISTS \
+              (SELECT 1 FROM message_targets t WHERE t.message_id = m.id AND t.participant_id = {viewer})) \
+         AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_id = m.id AND h.participant_id = {viewer}) \
+         AND ({with} IS NULL OR (m.targets != '[]' AND (m.sender_id = {with} OR EXISTS \
+              (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = {with}))))"
+    )
+}

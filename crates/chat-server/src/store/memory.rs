@@ -11,14 +11,16 @@ use chat_protocol::{
 
 use super::events::EventKind;
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
     StoredEvent, StoredFile,
 };
 
 mod reactions;
+mod search;
 mod state;
 mod uploads;
 
+use self::search::PageOf;
 use self::state::State;
 
 /// Everything in memory; gone with the process.
@@ -283,23 +285,30 @@ impl Store for MemoryStore {
         before: Option<Seq>,
         limit: u32,
         with: Option<&ParticipantId>,
-    ) -> Result<HistoryPage, StoreError> {
+    ) -> Result<MessagePage, StoreError> {
+        let page = PageOf { meeting, viewer, before, limit, with };
         self.with(|s| {
-            let mut visible: Vec<&Message> = s
-                .messages
-                .values()
-                .filter(|m| s.message_in(meeting, &m.id).is_some() && before.is_none_or(|b| m.seq < b))
-                .filter(|m| m.visible_to(viewer) && !s.hidden.contains(&(m.id.clone(), viewer.clone())))
-                .filter(|m| with.is_none_or(|peer| m.in_conversation_with(peer)))
-                .collect();
-            visible.sort_by_key(|m| std::cmp::Reverse(m.seq));
-            let has_more = visible.len() > limit as usize;
-            let mut messages: Vec<Message> = visible.into_iter().take(limit as usize).cloned().collect();
-            messages.reverse();
-            for message in messages.iter_mut().filter(|m| !m.reactions.is_empty()) {
-                message.reactions = s.reactions_of(&message.id, Some(viewer));
-            }
-            Ok(HistoryPage { messages, has_more })
+            let mut page = s.newest_visible(&page, |_| true);
+            page.messages.reverse();
+            Ok(page)
+        })
+    }
+
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<&ParticipantId>,
+    ) -> Result<MessagePage, StoreError> {
+        let page = PageOf { meeting, viewer, before, limit, with };
+        self.with(|s| {
+            Ok(s.newest_visible(&page, |m| match &m.content {
+                Content::Text { text } => search::matches(text, query),
+                _ => false,
+            }))
         })
     }
 

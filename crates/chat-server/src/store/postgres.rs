@@ -11,6 +11,7 @@ mod reads;
 mod roster;
 mod rows;
 mod schema;
+mod search;
 mod uploads;
 mod writes;
 
@@ -28,7 +29,7 @@ use self::writes::{lock_meeting, message_event, orphans, record, record_event, t
 use super::columns::FILE_COLUMNS;
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
     StoredEvent, StoredFile,
 };
 
@@ -305,8 +306,20 @@ impl Store for PostgresStore {
         before: Option<Seq>,
         limit: u32,
         with: Option<&ParticipantId>,
-    ) -> Result<HistoryPage, StoreError> {
+    ) -> Result<MessagePage, StoreError> {
         reads::history(&**self.client().await?, meeting, viewer, before, limit, with).await
+    }
+
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<&ParticipantId>,
+    ) -> Result<MessagePage, StoreError> {
+        search::search(&**self.client().await?, meeting, viewer, query, before, limit, with).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

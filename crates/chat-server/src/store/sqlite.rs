@@ -13,6 +13,7 @@ mod reads;
 mod roster;
 mod rows;
 mod schema;
+mod search;
 mod uploads;
 
 use std::path::Path;
@@ -28,7 +29,7 @@ use self::events::{message_event, record_event};
 use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, FILE_COLUMNS};
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, HistoryPage, Inserted, NewMessage, ReactionChange, Store, StoreError, StoredContent,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
     StoredEvent, StoredFile,
 };
 
@@ -316,9 +317,22 @@ impl Store for SqliteStore {
         before: Option<Seq>,
         limit: u32,
         with: Option<&ParticipantId>,
-    ) -> Result<HistoryPage, StoreError> {
+    ) -> Result<MessagePage, StoreError> {
         let (meeting, viewer, with) = (meeting.clone(), viewer.clone(), with.cloned());
         self.run(move |conn| reads::history(conn, &meeting, &viewer, before, limit, with.as_ref())).await
+    }
+
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<&ParticipantId>,
+    ) -> Result<MessagePage, StoreError> {
+        let (meeting, viewer, query, with) = (meeting.clone(), viewer.clone(), query.to_owned(), with.cloned());
+        self.run(move |conn| search::search(conn, &meeting, &viewer, &query, before, limit, with.as_ref())).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

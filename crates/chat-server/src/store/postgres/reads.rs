@@ -6,9 +6,9 @@ use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use tokio_postgres::{GenericClient, Row};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message};
-use crate::store::columns::{MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
+use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
 
 const EVENT_COLUMNS: &str = "e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload";
 
@@ -107,29 +107,34 @@ pub async fn history(
     before: Option<Seq>,
     limit: u32,
     with: Option<&ParticipantId>,
-) -> Result<HistoryPage, StoreError> {
+) -> Result<MessagePage, StoreError> {
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} \
-         WHERE m.meeting_id = $1 AND m.seq < $2 \
-         AND (m.targets = '[]' OR m.sender_id = $3 OR EXISTS \
-              (SELECT 1 FROM message_targets t WHERE t.message_id = m.id AND t.participant_id = $3)) \
-         AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_id = m.id AND h.participant_id = $3) \
-         AND ($5::TEXT IS NULL OR (m.targets != '[]' AND (m.sender_id = $5 OR EXISTS \
-              (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = $5)))) \
-         ORDER BY m.seq DESC LIMIT $4"
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = $1 AND m.seq < $2 AND {} \
+         ORDER BY m.seq DESC LIMIT $4",
+        visible("$3", "$5::TEXT")
     );
     let fetch = i64::from(limit) + 1;
     let with = with.map(|p| p.0.as_str());
     let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with]).await?;
+    let mut page = newest_first(client, &rows, viewer, limit).await?;
+    page.messages.reverse();
+    Ok(page)
+}
+
+/// At most `limit` of the message rows selected newest first (one more
+/// tells whether older ones exist), completed for `viewer`.
+pub async fn newest_first(
+    client: &impl GenericClient,
+    rows: &[Row],
+    viewer: &ParticipantId,
+    limit: u32,
+) -> Result<MessagePage, StoreError> {
     let mut messages = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows.iter().take(limit as usize) {
         messages.push(complete(client, read_message(row)?, Some(viewer)).await?);
     }
-    let has_more = messages.len() > limit as usize;
-    messages.truncate(limit as usize);
-    messages.reverse();
-    Ok(HistoryPage { messages, has_more })
+    Ok(MessagePage { messages, has_more: rows.len() > limit as usize })
 }
 
 /// Every message of a meeting after `after`, oldest first, with its session.

@@ -146,6 +146,12 @@ CREATE TABLE reactions (
 "#,
     // 3: who a message mentions (SQLite's 12).
     "ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';",
+    // 4: search (SQLite's 13): the text's words under a GIN index.
+    r#"
+ALTER TABLE messages ADD COLUMN search tsvector
+    GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED;
+CREATE INDEX messages_search ON messages USING GIN (search);
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

@@ -5,8 +5,9 @@ use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
 use rusqlite::{params, Connection};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::columns::visible;
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::{DumpedMessage, HistoryPage, StoreError, StoredEvent};
+use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
 
 /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
 pub fn events_after(
@@ -96,35 +97,38 @@ pub fn history(
     before: Option<Seq>,
     limit: u32,
     with: Option<&ParticipantId>,
-) -> Result<HistoryPage, StoreError> {
+) -> Result<MessagePage, StoreError> {
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} \
-         WHERE m.meeting_id = ?1 AND m.seq < ?2 \
-         AND (m.targets = '[]' OR m.sender_id = ?3 OR EXISTS \
-              (SELECT 1 FROM message_targets t WHERE t.message_id = m.id AND t.participant_id = ?3)) \
-         AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_id = m.id AND h.participant_id = ?3) \
-         AND (?5 IS NULL OR (m.targets != '[]' AND (m.sender_id = ?5 OR EXISTS \
-              (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = ?5)))) \
-         ORDER BY m.seq DESC LIMIT ?4"
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} WHERE m.meeting_id = ?1 AND m.seq < ?2 AND {} \
+         ORDER BY m.seq DESC LIMIT ?4",
+        visible("?3", "?5")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows =
-        stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.map(|p| p.0.as_str())])?;
+    let rows = stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.map(|p| p.0.as_str())])?;
+    let mut page = newest_first(conn, rows, viewer, limit)?;
+    page.messages.reverse();
+    Ok(page)
+}
+
+/// At most `limit` of the message rows selected newest first (one more
+/// tells whether older ones exist), completed for `viewer`.
+pub fn newest_first(
+    conn: &Connection,
+    mut rows: rusqlite::Rows<'_>,
+    viewer: &ParticipantId,
+    limit: u32,
+) -> Result<MessagePage, StoreError> {
     let mut messages = Vec::new();
     while let Some(row) = rows.next()? {
         messages.push(read_message(row)?);
     }
     drop(rows);
-    let mut complete_messages = Vec::with_capacity(messages.len());
-    for message in messages {
-        complete_messages.push(complete(conn, message, Some(viewer))?);
-    }
-    let mut messages = complete_messages;
     let has_more = messages.len() > limit as usize;
     messages.truncate(limit as usize);
-    messages.reverse();
-    Ok(HistoryPage { messages, has_more })
+    let messages =
+        messages.into_iter().map(|message| complete(conn, message, Some(viewer))).collect::<Result<_, _>>()?;
+    Ok(MessagePage { messages, has_more })
 }
 
 /// Every message of a meeting after `after`, oldest first, with its session.

@@ -151,6 +151,35 @@ CREATE TABLE reactions (
 "#,
     // 12: who a message mentions.
     "ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';",
+    // 13: search. The index is keyed by `search_docs.doc`, an INTEGER PRIMARY
+    // KEY, because a VACUUM may renumber `messages`' implicit rowids; it holds
+    // no copy of the text (contentless), and triggers keep it in step.
+    r#"
+CREATE TABLE search_docs (
+    doc INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE
+);
+CREATE VIRTUAL TABLE message_search USING fts5(
+    text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER search_on_insert AFTER INSERT ON messages WHEN NEW.text IS NOT NULL AND NEW.text != '' BEGIN
+    INSERT INTO search_docs (message_id) VALUES (NEW.id);
+    INSERT INTO message_search (rowid, text) VALUES (last_insert_rowid(), NEW.text);
+END;
+CREATE TRIGGER search_on_update AFTER UPDATE OF text ON messages BEGIN
+    DELETE FROM message_search WHERE rowid IN (SELECT doc FROM search_docs WHERE message_id = OLD.id);
+    DELETE FROM search_docs WHERE message_id = OLD.id;
+    INSERT INTO search_docs (message_id) SELECT NEW.id WHERE NEW.text IS NOT NULL AND NEW.text != '';
+    INSERT INTO message_search (rowid, text)
+        SELECT last_insert_rowid(), NEW.text WHERE NEW.text IS NOT NULL AND NEW.text != '';
+END;
+CREATE TRIGGER search_on_delete AFTER DELETE ON messages BEGIN
+    DELETE FROM message_search WHERE rowid IN (SELECT doc FROM search_docs WHERE message_id = OLD.id);
+    DELETE FROM search_docs WHERE message_id = OLD.id;
+END;
+INSERT INTO search_docs (message_id) SELECT id FROM messages WHERE text IS NOT NULL AND text != '' ORDER BY rowid;
+INSERT INTO message_search (rowid, text) SELECT d.doc, m.text FROM search_docs d JOIN messages m ON m.id = d.message_id;
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
@@ -205,6 +234,15 @@ mod tests {
             .query_row("SELECT text, details FROM messages WHERE id = 'm1'", [], |r| Ok((r.get(0)?, r.get(1)?)))
             .expect("the row");
         assert_eq!((text.as_str(), details.as_str()), ("from before", "{}"));
+        let found: String = conn
+            .query_row(
+                "SELECT d.message_id FROM message_search s JOIN search_docs d ON d.doc = s.rowid \
+                 WHERE message_search MATCH 'befo*'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("the old row is searchable");
+        assert_eq!(found, "m1");
     }
 
     #[test]

@@ -1,0 +1,56 @@
+//! Reads of stored messages: a page of history and a page of search hits,
+//! each only what this participant may see, with file links signed.
+
+use chat_protocol::{rules, AckResult, Message, ParticipantId, Seq};
+
+use super::super::unix_secs;
+use super::Session;
+use crate::error::DomainError;
+use crate::store::MessagePage;
+use crate::validation;
+
+impl Session {
+    /// The page of history below `before`, oldest first.
+    pub(super) async fn history(
+        &self,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<ParticipantId>,
+    ) -> Result<AckResult, DomainError> {
+        self.check_page(limit, with.as_ref())?;
+        let page = self.hub.store.history(&self.room.meeting, &self.me.id, before, limit, with.as_ref()).await?;
+        Ok(AckResult::History { messages: self.signed(page.messages), has_more: page.has_more })
+    }
+
+    /// The page of hits for `query` below `before`, newest first.
+    pub(super) async fn search(
+        &self,
+        query: &str,
+        before: Option<Seq>,
+        limit: u32,
+        with: Option<ParticipantId>,
+    ) -> Result<AckResult, DomainError> {
+        rules::check_search_query(query)?;
+        self.check_page(limit, with.as_ref())?;
+        let store = &self.hub.store;
+        let MessagePage { messages, has_more } =
+            store.search(&self.room.meeting, &self.me.id, query, before, limit, with.as_ref()).await?;
+        Ok(AckResult::Search { messages: self.signed(messages), has_more })
+    }
+
+    fn check_page(&self, limit: u32, with: Option<&ParticipantId>) -> Result<(), DomainError> {
+        validation::check_page_size(limit, &self.hub.config.limits)?;
+        if let Some(peer) = with {
+            validation::check_id("with", peer.as_str())?;
+        }
+        Ok(())
+    }
+
+    fn signed(&self, mut messages: Vec<Message>) -> Vec<Message> {
+        let now = unix_secs();
+        for message in &mut messages {
+            self.hub.signer.sign_message(message, now);
+        }
+        messages
+    }
+}

@@ -1,0 +1,63 @@
+//! Reading pages in memory: the newest messages a viewer may see below a
+//! `seq`, for history and for search, whose matching imitates SQLite's
+//! (every query word starts a word of the text, case-insensitively).
+
+use chat_protocol::rules::search_words;
+use chat_protocol::{MeetingId, Message, ParticipantId, Seq};
+
+use super::state::State;
+use crate::store::MessagePage;
+
+/// Where a page is read from, and for whom.
+pub(super) struct PageOf<'a> {
+    pub(super) meeting: &'a MeetingId,
+    pub(super) viewer: &'a ParticipantId,
+    pub(super) before: Option<Seq>,
+    pub(super) limit: u32,
+    pub(super) with: Option<&'a ParticipantId>,
+}
+
+impl State {
+    /// The newest `limit` messages `keep` accepts, newest first.
+    pub(super) fn newest_visible(&self, page: &PageOf<'_>, keep: impl Fn(&Message) -> bool) -> MessagePage {
+        let mut visible: Vec<&Message> = self
+            .messages
+            .values()
+            .filter(|m| self.message_in(page.meeting, &m.id).is_some() && page.before.is_none_or(|b| m.seq < b))
+            .filter(|m| m.visible_to(page.viewer) && !self.hidden.contains(&(m.id.clone(), page.viewer.clone())))
+            .filter(|m| page.with.is_none_or(|peer| m.in_conversation_with(peer)))
+            .filter(|m| keep(m))
+            .collect();
+        visible.sort_by_key(|m| std::cmp::Reverse(m.seq));
+        let has_more = visible.len() > page.limit as usize;
+        let mut messages: Vec<Message> = visible.into_iter().take(page.limit as usize).cloned().collect();
+        for message in messages.iter_mut().filter(|m| !m.reactions.is_empty()) {
+            message.reactions = self.reactions_of(&message.id, Some(page.viewer));
+        }
+        MessagePage { messages, has_more }
+    }
+}
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
+}
+
+/// Whether every word of `query` starts a word of `text`.
+pub(super) fn matches(text: &str, query: &str) -> bool {
+    let text: Vec<String> = words(text).collect();
+    let mut wanted = search_words(query).flat_map(words).peekable();
+    wanted.peek().is_some() && wanted.all(|word| text.iter().any(|have| have.starts_with(&word)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn every_word_must_start_a_word_of_the_text() {
+        assert!(matches("Deploying on Friday!", "deploy fri"));
+        assert!(!matches("Deploying on Friday!", "ploy"));
+        assert!(!matches("Deploying on Friday!", "deploy monday"));
+        assert!(!matches("anything", "  "));
+    }
+}

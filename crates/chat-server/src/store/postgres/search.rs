@@ -1,0 +1,41 @@
+//! Search on PostgreSQL: a generated `tsvector` of message text under a GIN
+//! index (migration 4), read with the same visibility filter as history.
+
+use chat_protocol::rules::search_words;
+use chat_protocol::{MeetingId, ParticipantId, Seq};
+use tokio_postgres::GenericClient;
+
+use super::reads::newest_first;
+use super::rows::corrupt;
+use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::{MessagePage, StoreError};
+
+/// The query's words split as the text was (the `simple` configuration),
+/// each a prefix (`'word':*`, its quotes and backslashes escaped), all required.
+const MATCH_QUERY: &str = r"to_tsquery('simple', (SELECT string_agg(
+    '''' || replace(replace(w, '\', '\\'), '''', '''''') || ''':*', ' & ')
+    FROM unnest(tsvector_to_array(to_tsvector('simple', $6))) AS w))";
+
+/// Hits for `viewer` below `before`, newest first.
+pub async fn search(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    viewer: &ParticipantId,
+    query: &str,
+    before: Option<Seq>,
+    limit: u32,
+    with: Option<&ParticipantId>,
+) -> Result<MessagePage, StoreError> {
+    let words = search_words(query).collect::<Vec<_>>().join(" ");
+    let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} \
+         WHERE m.search @@ {MATCH_QUERY} AND m.meeting_id = $1 AND m.seq < $2 AND NOT m.deleted AND {} \
+         ORDER BY m.seq DESC LIMIT $4",
+        visible("$3", "$5::TEXT")
+    );
+    let fetch = i64::from(limit) + 1;
+    let with = with.map(|p| p.0.as_str());
+    let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with, &words]).await?;
+    newest_first(client, &rows, viewer, limit).await
+}
