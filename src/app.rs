@@ -14,6 +14,7 @@ use crate::components::header::Header;
 use crate::components::image_viewer::ImageViewer;
 use crate::components::message_list::MessageList;
 use crate::components::pinned_bar::PinnedBar;
+use crate::components::search_box::SearchBox;
 use crate::locale::Locale;
 use crate::store::{ChatContext, UiState};
 
@@ -40,6 +41,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
             <ContextProvider<crate::store::Ui> context={ui}>
                 <section class="mc-panel" lang={props.locale.lang().to_owned()} dir={props.locale.t("dir")} aria-label={title.clone()}>
                     <Header title={title} />
+                    <SearchBox />
                     <Banner />
                     <PinnedBar />
                     <DropZone>

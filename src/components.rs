@@ -19,6 +19,7 @@ pub mod participant_picker;
 pub mod pinned_bar;
 pub mod reactions;
 pub mod rich_text;
+pub mod search_box;
 
 #[cfg(test)]
 mod tests;

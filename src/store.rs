@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use chat_protocol::MessageId;
+use chat_protocol::{MessageId, Seq};
 use yew::prelude::*;
 
 use crate::client::ChatClient;
@@ -37,6 +37,10 @@ pub struct UiState {
     pub viewing: Option<ViewedImage>,
     /// The message whose forwarding destination is being chosen.
     pub forwarding: Option<MessageId>,
+    /// Whether the search box is open.
+    pub searching: bool,
+    /// The message (by `seq`) the list should scroll to and focus: a search hit.
+    pub reveal: Option<Seq>,
     /// Why the last thing asked for did not work, worded for a person.
     pub notice: Option<String>,
     /// Files picked, dropped or pasted, to go with the next message.
@@ -83,6 +87,10 @@ pub enum UiAction {
     Forward(Option<MessageId>),
     /// Show a notice, or dismiss it.
     Notice(Option<String>),
+    /// Open or close the search box.
+    ToggleSearch,
+    /// Scroll to the message created at this `seq` (the search closes), or stop.
+    Reveal(Option<Seq>),
     /// Put files in the composer's tray, up to `max` in all.
     AddFiles {
         /// The files.
@@ -124,6 +132,11 @@ impl Reducible for UiState {
             UiAction::View(image) => next.viewing = image,
             UiAction::Forward(id) => next.forwarding = id,
             UiAction::Notice(notice) => next.notice = notice,
+            UiAction::ToggleSearch => next.searching = !next.searching,
+            UiAction::Reveal(seq) => {
+                next.reveal = seq;
+                next.searching &= seq.is_none();
+            }
             UiAction::AddFiles { files, max, too_many } => {
                 let room = max.saturating_sub(next.pending.len());
                 if files.len() > room {

@@ -39,25 +39,27 @@ impl ChatClient {
             .boxed_local()
     }
 
-    /// Loads older pages of the meeting's history (as many as the server
-    /// allows at once) until the message created at `seq` is loaded;
-    /// resolves with its row, or `None` when history ends without it
-    /// (deleted for me since, or never mine to see).
-    pub fn load_through(&self, seq: Seq) -> OpResult<Option<usize>> {
+    /// Loads older pages (of the private conversation with `with` only,
+    /// when given; as many messages as the server allows at once) until the
+    /// message created at `seq` is loaded; resolves with its row, or `None`
+    /// when history ends without it (deleted or hidden since).
+    pub fn load_through(&self, seq: Seq, with: Option<ParticipantId>) -> OpResult<Option<usize>> {
         let client = self.clone();
         async move {
             loop {
-                let (found, loaded, more) = {
+                let (found, passed, more) = {
                     let state = client.state();
                     let found = state.timeline().position_of_seq(seq);
-                    let loaded = state.timeline().oldest_seq().is_some_and(|oldest| oldest <= seq);
-                    (found, loaded, state.has_more())
+                    // The meeting's history is loaded without gaps: once past
+                    // `seq`, the message is not coming.
+                    let passed = with.is_none() && state.timeline().oldest_seq().is_some_and(|oldest| oldest < seq);
+                    (found, passed, state.has_more_in(with.as_ref()))
                 };
-                if found.is_some() || loaded || !more {
+                if found.is_some() || passed || !more {
                     return Ok(found);
                 }
                 let step = client.state().limits().max_page_size;
-                client.load_older(step, None).await?;
+                client.load_older(step, with.clone()).await?;
             }
         }
         .boxed_local()

@@ -1,5 +1,5 @@
 //! The header: title, how many are here, the private chat selector, finding
-//! someone to chat with in a meeting of any size, and the pins toggle.
+//! someone to chat with in a meeting of any size, the search and pins toggles.
 
 use chat_protocol::ParticipantId;
 use web_sys::HtmlSelectElement;
@@ -75,6 +75,10 @@ pub fn header(props: &HeaderProps) -> Html {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(UiAction::TogglePins))
     };
+    let toggle_search = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(UiAction::ToggleSearch))
+    };
     let selected = current.map(|p| p.0).unwrap_or_default();
     html! {
         <header class="mc-header">
@@ -89,7 +93,9 @@ pub fn header(props: &HeaderProps) -> Html {
                     }) }
                 </select>
             </label>
-            <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::search() }</button>
+            <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::person_add() }</button>
+            <button type="button" class="mc-icon-button mc-search-toggle" onclick={toggle_search}
+                aria-expanded={ui.searching.to_string()} aria-label={t("searchMessages")}>{ icons::search() }</button>
             <HostSettings />
             if *finding {
                 <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>

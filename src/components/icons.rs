@@ -55,6 +55,11 @@ pub fn search() -> Html {
     icon("M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14zM16 16l4 4")
 }
 
+/// A person with a plus: someone to chat with.
+pub fn person_add() -> Html {
+    icon("M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM3 21a7 7 0 0 1 14 0M19 8v6M16 11h6")
+}
+
 /// Three sliders.
 pub fn sliders() -> Html {
     icon("M4 6h9M17 6h3M15 4v4M4 12h3M11 12h9M9 10v4M4 18h11M19 18h1M17 16v4")

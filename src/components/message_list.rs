@@ -15,9 +15,10 @@ use yew::prelude::*;
 
 use super::icons;
 use super::message_item::{MessageItem, RowData};
-use crate::hooks::use_chat::use_chat;
+use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
+use crate::store::UiAction;
 use crate::virtual_list::ListLayout;
 
 const OVERSCAN: f64 = 600.0;
@@ -42,6 +43,7 @@ struct ListMemory {
 #[function_component(MessageList)]
 pub fn message_list() -> Html {
     let chat = use_chat();
+    let ui = use_ui();
     let container = use_node_ref();
     let memory =
         use_mut_ref(|| ListMemory { layout: ListLayout::default(), stick: true, anchor: None, last_key: None });
@@ -83,6 +85,12 @@ pub fn message_list() -> Html {
     let anchor_now = layout.row_at(scroll_top).and_then(|i| rows.get(i).map(|row| (rows.key(row), layout.offset(i))));
     let anchor_offset: Option<f64> =
         memory_ref.anchor.as_ref().and_then(|(key, _)| rows.position(key)).map(|i| layout.offset(i));
+    // A search hit to show: its key and where its row starts.
+    let reveal = ui.reveal.and_then(|seq| {
+        let message = state.timeline().at(state.timeline().position_of_seq(seq)?)?;
+        let key = rows.key(Row::Sent(message));
+        rows.position(&key).map(|index| (key, layout.offset(index)))
+    });
     let last_key = rows.len().checked_sub(1).and_then(|i| rows.get(i)).map(|row| rows.key(row));
     let empty = rows.is_empty() && !has_more;
     drop(rows);
@@ -92,12 +100,27 @@ pub fn message_list() -> Html {
 
     // After each render: measure rows, keep the anchor or the bottom, count unseen.
     {
-        let (container, memory, force, unseen, scroll) =
-            (container.clone(), Rc::clone(&memory), force.clone(), unseen.clone(), scroll.clone());
+        let (container, memory, force, unseen, scroll, ui) =
+            (container.clone(), Rc::clone(&memory), force.clone(), unseen.clone(), scroll.clone(), ui.clone());
         use_effect(move || {
             let Some(element) = container.cast::<HtmlElement>() else { return };
             let changed = measure(&element, &memory, &measured_rows);
             let mut memory = memory.borrow_mut();
+            if let Some((key, offset)) = reveal {
+                memory.stick = false;
+                memory.anchor = None;
+                if let Some(row) = rendered_row(&element, &key) {
+                    show_found(&element, &row);
+                    ui.dispatch(UiAction::Reveal(None));
+                } else {
+                    // Scroll there; the next render puts the row in the DOM.
+                    let viewport = visible_height(&element);
+                    let top = (offset - viewport / 3.0).max(0.0);
+                    element.set_scroll_top(top.round() as i32);
+                    scroll.set((f64::from(element.scroll_top()), viewport));
+                }
+                return;
+            }
             if memory.stick {
                 element.set_scroll_top(element.scroll_height());
             } else if let (Some((_, old_offset)), Some(new_offset)) = (memory.anchor.as_ref(), anchor_offset) {
@@ -193,6 +216,30 @@ fn visible_height(element: &Element) -> f64 {
     let window_height =
         web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1_000.0);
     f64::from(element.client_height()).min(window_height)
+}
+
+/// The rendered row with this key, if it is in the DOM.
+fn rendered_row(container: &HtmlElement, key: &str) -> Option<HtmlElement> {
+    let nodes = container.query_selector_all("[data-row]").ok()?;
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok()))
+        .find(|row| row.get_attribute("data-row").as_deref() == Some(key))
+}
+
+/// Marks `row` as the one found (and no other), scrolls it into view and
+/// moves focus to it, so a screen reader reads it.
+fn show_found(container: &HtmlElement, row: &HtmlElement) {
+    if let Ok(old) = container.query_selector_all("[data-found]") {
+        for node in (0..old.length()).filter_map(|i| old.item(i)) {
+            if let Ok(element) = node.dyn_into::<Element>() {
+                let _ = element.remove_attribute("data-found");
+            }
+        }
+    }
+    let _ = row.set_attribute("data-found", "");
+    let _ = row.set_attribute("tabindex", "-1");
+    row.scroll_into_view_with_bool(false);
+    let _ = row.focus();
 }
 
 /// Reads the rendered rows' heights into the layout; returns whether any changed.

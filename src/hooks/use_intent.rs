@@ -25,6 +25,15 @@ impl Intents {
         self.settle(outcome.map(|result| result.err()).boxed_local());
     }
 
+    /// Waits for `outcome` and hands its value to `then`; a failure is shown in the panel.
+    pub fn run_then<T: 'static>(
+        &self,
+        outcome: LocalBoxFuture<'static, Result<T, OpError>>,
+        then: impl FnOnce(T) + 'static,
+    ) {
+        self.settle(outcome.map(|result| result.map(then).err()).boxed_local());
+    }
+
     /// The one task every intent's outcome goes through (whatever its value).
     fn settle(&self, failure: LocalBoxFuture<'static, Option<OpError>>) {
         let (ui, locale) = (self.ui.clone(), std::rc::Rc::clone(&self.locale));

@@ -103,6 +103,11 @@ test("the panel has no accessibility violations (axe-core), in light and dark, w
   assert.deepEqual(await ann.accessibilityViolations(), [], "with the mention suggestions open");
   await ann.input.press("Escape");
   await ann.input.fill("");
+  await bob.page.getByRole("button", { name: "Search messages" }).click();
+  await bob.page.getByRole("searchbox").fill("access");
+  await bob.page.getByRole("searchbox").press("Enter");
+  await bob.page.locator(".mc-hit").waitFor();
+  assert.deepEqual(await bob.accessibilityViolations(), [], "with search results open");
   await ann.message("Accessible").locator(".mc-menu-button").click();
   assert.deepEqual(await ann.accessibilityViolations(), [], "with the action menu open");
   await ann.page.getByRole("menuitem", { name: "Forward", exact: true }).click();
@@ -381,4 +386,80 @@ test("mentions: @ suggests who is here, the keyboard picks, and the one mentione
   assert.equal(await ann.page.locator(".mc-mentions-me").count(), 0, "Ann is not mentioned");
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
   for (const panel of [ann, bob]) await panel.page.context().close();
+});
+
+/**
+ * Posts `count` messages through the REST API, `parallel` at a time, as services that each stay under the rate
+ * limit (25 messages apiece); returns the seconds it took.
+ */
+async function seed(meeting, count, text, parallel = 16) {
+  const perService = 25;
+  const tokens = await Promise.all(
+    Array.from({ length: Math.ceil(count / perService) }, async (_, k) => {
+      const query = new URLSearchParams({ name: `Archive ${k}`, role: "service", meeting });
+      return (await (await fetch(`${server.url}/dev/token?${query}`)).json()).token;
+    }),
+  );
+  const started = Date.now();
+  let next = 0;
+  const post = async () => {
+    while (next < count) {
+      const n = next++;
+      const response = await fetch(`${server.url}/api/v1/meetings/${meeting}/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokens[Math.floor(n / perService)]}`, "content-type": "application/json" },
+        body: JSON.stringify({ clientId: `seed-${n}`, content: { kind: "text", text: text(n) } }),
+      });
+      assert.equal(response.status, 200, await response.text());
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, post));
+  return (Date.now() - started) / 1000;
+}
+
+test("search: hits newest first, and picking one far back loads the history down to it and shows it", async () => {
+  const meeting = `m${Date.now()}`;
+  const count = Number(process.env.E2E_SEARCH_HISTORY ?? 2000);
+  const seconds = await seed(meeting, count, (n) => (n === 3 ? "the quarterly budget is approved" : `note ${n}`));
+  console.log(`seeded ${count} messages in ${seconds.toFixed(1)} s`);
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  await ann.waitFor(`note ${count - 1}`);
+  await ann.send("budget talk later today");
+  await ann.waitFor("budget talk later today");
+
+  await ann.page.getByRole("button", { name: "Search messages" }).click();
+  const box = ann.page.getByRole("searchbox", { name: "Search messages" });
+  await box.fill("BUDG");
+  await box.press("Enter");
+  const hits = ann.page.getByRole("list", { name: "Search results" }).locator(".mc-hit-text");
+  await hits.nth(1).waitFor();
+  assert.deepEqual(await hits.allInnerTexts(), ["budget talk later today", "the quarterly budget is approved"]);
+
+  const started = Date.now();
+  await hits.nth(1).click();
+  const found = ann.page.locator(".mc-row[data-found]");
+  await found.waitFor({ timeout: 60_000 });
+  console.log(`jumped ${count} messages back in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  assert.match(await found.innerText(), /the quarterly budget is approved/);
+  assert.ok(await found.evaluate((row) => row === document.activeElement), "the hit has the focus");
+  assert.equal(await ann.page.getByRole("search").count(), 0, "the search closed");
+  await ann.page.screenshot({ path: `${shots}search-jump.png` });
+
+  // The same search through the JS API, a page at a time.
+  const pages = await ann.page.evaluate(async () => {
+    const chat = document.querySelector("meeting-chat").chat;
+    const first = await chat.searchMessages("budget", { limit: 1 });
+    const second = await first.nextPage();
+    const refused = await chat.searchMessages("  ").catch((error) => error.code);
+    return [first.messages.map((m) => m.message), first.hasMore, second.messages.map((m) => m.message), second.hasMore, refused];
+  });
+  assert.deepEqual(pages, [["budget talk later today"], true, ["the quarterly budget is approved"], false, "invalid_argument"]);
+
+  await ann.page.getByRole("button", { name: "Search messages" }).click();
+  await box.fill("?!");
+  await box.press("Enter");
+  await box.fill("zebra");
+  await box.press("Enter");
+  await ann.page.getByRole("status").filter({ hasText: "No messages found." }).waitFor();
+  assert.deepEqual(ann.errors, []);
 });
