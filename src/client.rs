@@ -13,6 +13,7 @@ mod browser_upload;
 mod operations;
 mod paging;
 pub mod platform;
+mod read_state;
 mod search;
 mod sending;
 mod subscriptions;

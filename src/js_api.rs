@@ -15,6 +15,7 @@ mod paging;
 mod reactions;
 mod search;
 mod typing;
+mod unread;
 
 use std::rc::Rc;
 

@@ -69,6 +69,7 @@ const EN: &[(&str, &str)] = &[
     ("noResults", "No messages found."),
     ("moreResults", "More results"),
     ("messageGone", "That message is no longer here."),
+    ("unreadElsewhere", "{n} unread in other conversations"),
     ("here", "{n} here"),
     ("chatSettings", "Chat settings"),
     ("onlyHostsSend", "Only hosts can send messages"),

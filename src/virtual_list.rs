@@ -16,7 +16,8 @@ use chat_core::{ChatState, LocalEcho, MessageKey};
 use chat_protocol::{ClientId, ParticipantId};
 
 use row_heights::RowHeights;
-use rows::{conversation_positions, ListRows};
+use rows::conversation_positions;
+pub use rows::ListRows;
 
 /// The height assumed for a row not measured yet.
 pub const ESTIMATED_ROW: f64 = 64.0;

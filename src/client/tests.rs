@@ -161,6 +161,7 @@ impl Harness {
             participant_count: 1,
             participants: vec![me],
             limits: Limits::default(),
+            reads: Vec::new(),
         });
         let page = self.request_of("history");
         self.server_says(ServerFrame::Ack {

@@ -42,10 +42,20 @@ fn peers(state: &chat_core::ChatState) -> Vec<(ParticipantId, String)> {
 pub fn header(props: &HeaderProps) -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (peers, pins, online, current) = use_selector(|client| {
+    let (peers, pins, online, current, reads) = use_selector(|client| {
         let state = client.state();
-        (peers(&state), state.pinned().count(), state.participant_count(), state.current_conversation().cloned())
+        let reads = state.reads().to_vec();
+        (peers(&state), state.pinned().count(), state.participant_count(), state.current_conversation().cloned(), reads)
     });
+    // Unread messages per conversation, as a suffix for its name: " (3)", " (3 @)" with mentions among them.
+    let unread_in = |with: Option<&ParticipantId>| {
+        reads.iter().find(|r| r.with.as_ref() == with).map_or_else(String::new, |r| match (r.unread, r.mentions) {
+            (0, _) => String::new(),
+            (n, 0) => format!(" ({n})"),
+            (n, _) => format!(" ({n} @)"),
+        })
+    };
+    let elsewhere: u32 = reads.iter().filter(|r| r.with != current).map(|r| r.unread).sum();
     let finding = use_state(|| false);
     let Modal { dialog, close, onclose } = use_modal(*finding, {
         let finding = finding.clone();
@@ -87,12 +97,19 @@ pub fn header(props: &HeaderProps) -> Html {
             <label class="mc-conversation">
                 <span class="mc-visually-hidden">{ t("chatWith") }</span>
                 <select onchange={on_select} aria-label={t("chatWith")}>
-                    <option value="" selected={selected.is_empty()}>{ t("everyone") }</option>
+                    <option value="" selected={selected.is_empty()}>{ format!("{}{}", t("everyone"), unread_in(None)) }</option>
                     { for peers.into_iter().map(|(id, name)| html! {
-                        <option value={id.0.clone()} selected={selected == id.0}>{ format!("{} {name}", t("privateWith")) }</option>
+                        <option value={id.0.clone()} selected={selected == id.0}>
+                            { format!("{} {name}{}", t("privateWith"), unread_in(Some(&id))) }
+                        </option>
                     }) }
                 </select>
             </label>
+            if elsewhere > 0 {
+                <span class="mc-unread-badge" role="status" aria-label={chat.locale.t_with("unreadElsewhere", "n", &elsewhere.to_string())}>
+                    { elsewhere }
+                </span>
+            }
             <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::person_add() }</button>
             <button type="button" class="mc-icon-button mc-search-toggle" onclick={toggle_search}
                 aria-expanded={ui.searching.to_string()} aria-label={t("searchMessages")}>{ icons::search() }</button>

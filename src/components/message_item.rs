@@ -37,6 +37,9 @@ pub struct MessageItemProps {
     pub row: RowData,
     /// The previous row's sender and time, for grouping and day separators.
     pub previous: Option<(ParticipantId, i64)>,
+    /// Whether this is the first message that was unread when the conversation was opened.
+    #[prop_or_default]
+    pub first_unread: bool,
 }
 
 const GROUP_WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -148,8 +151,9 @@ pub fn message_item(props: &MessageItemProps) -> Html {
     };
     let offset = timezone_offset_minutes();
     let new_day = props.previous.as_ref().is_none_or(|(_, t)| local_day(*t, offset) != local_day(time, offset));
-    let grouped =
-        !new_day && props.previous.as_ref().is_some_and(|(s, t)| s == &sender_id && time - t < GROUP_WINDOW_MS);
+    let grouped = !new_day
+        && !props.first_unread
+        && props.previous.as_ref().is_some_and(|(s, t)| s == &sender_id && time - t < GROUP_WINDOW_MS);
     let own = me.as_ref().is_some_and(|me| me.id == sender_id);
     let menu_open = ui.menu.as_deref() == Some(props.row_key.as_str());
 
@@ -172,6 +176,9 @@ pub fn message_item(props: &MessageItemProps) -> Html {
         <div class="mc-row" data-row={props.row_key.clone()}>
             if new_day {
                 <div class="mc-day" role="separator"><span>{ day_label(&chat, time) }</span></div>
+            }
+            if props.first_unread {
+                <div class="mc-unread-divider" role="separator"><span>{ chat.locale.t("newMessages") }</span></div>
             }
             <article class={classes!("mc-message", own.then_some("mc-own"), grouped.then_some("mc-grouped"), private.then_some("mc-private"), mentions_me.then_some("mc-mentions-me"))}
                 aria-label={format!("{sender_name}, {}", clock_time(time, offset))}>

@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use chat_core::Row;
-use chat_protocol::ParticipantId;
+use chat_protocol::{ParticipantId, Seq};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -19,7 +19,7 @@ use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
-use crate::virtual_list::ListLayout;
+use crate::virtual_list::{ListLayout, ListRows};
 
 const OVERSCAN: f64 = 600.0;
 const STICK_THRESHOLD: f64 = 48.0;
@@ -29,6 +29,31 @@ const LOAD_OLDER_THRESHOLD: f64 = 300.0;
 /// (sender, time) for grouping and day separators.
 type VisibleRow = (usize, String, RowData, Option<(ParticipantId, i64)>);
 
+/// The row of the first message from someone else created after `seq`.
+fn first_after(rows: &ListRows<'_>, seq: Seq, me: Option<&ParticipantId>) -> Option<usize> {
+    let sent_after = |i: usize| match rows.get(i) {
+        Some(Row::Sent(m)) => m.seq > seq,
+        _ => true,
+    };
+    // Rows are in `seq` order, echoes last: find the first after `seq`, then skip one's own.
+    let (mut low, mut high) = (0, rows.len());
+    while low < high {
+        let mid = (low + high) / 2;
+        if sent_after(mid) {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    (low..rows.len())
+        .map_while(|i| match rows.get(i) {
+            Some(Row::Sent(m)) => Some((i, m)),
+            _ => None,
+        })
+        .find(|(_, m)| Some(&m.sender.id) != me)
+        .map(|(i, _)| i)
+}
+
 /// What the list keeps between renders.
 struct ListMemory {
     layout: ListLayout,
@@ -37,6 +62,9 @@ struct ListMemory {
     /// reader's place when rows above change.
     anchor: Option<(String, f64)>,
     last_key: Option<String>,
+    /// The conversation shown and where its reader had read to when it
+    /// opened: the "new messages" divider stays there while it is shown.
+    divider: Option<(Option<ParticipantId>, Seq)>,
 }
 
 /// The scrolling list of messages.
@@ -45,29 +73,43 @@ pub fn message_list() -> Html {
     let chat = use_chat();
     let ui = use_ui();
     let container = use_node_ref();
-    let memory =
-        use_mut_ref(|| ListMemory { layout: ListLayout::default(), stick: true, anchor: None, last_key: None });
+    let memory = use_mut_ref(|| ListMemory {
+        layout: ListLayout::default(),
+        stick: true,
+        anchor: None,
+        last_key: None,
+        divider: None,
+    });
     let scroll = use_state(|| (0.0_f64, 600.0_f64));
     let unseen = use_state(|| 0_u32);
     let force = use_force_update();
     let intents = use_intent();
     // Re-render when the rows or the paging state change; the rows themselves
     // are read from the client below, by position, never copied whole.
-    let (_, conversation, has_more, loading) = use_selector(|client| {
+    let (_, conversation, has_more, loading, unread) = use_selector(|client| {
         let state = client.state();
         let conversation = state.current_conversation().cloned();
         let has_more = state.has_more_in(conversation.as_ref());
-        (client.rows_version(), conversation, has_more, state.is_loading_page())
+        let unread = state.unread(conversation.as_ref()).0;
+        (client.rows_version(), conversation, has_more, state.is_loading_page(), unread)
     });
 
     let state = chat.client.state();
-    memory.borrow_mut().layout.sync(&state, conversation.as_ref());
+    {
+        let mut memory = memory.borrow_mut();
+        memory.layout.sync(&state, conversation.as_ref());
+        let opened = memory.divider.as_ref().is_some_and(|(shown, _)| *shown == conversation);
+        if !opened && state.me().is_some() {
+            memory.divider = Some((conversation.clone(), state.read_position(conversation.as_ref())));
+        }
+    }
     let memory_ref = memory.borrow();
     let layout = &memory_ref.layout;
     let rows = layout.rows(&state);
     let (scroll_top, viewport) = *scroll;
     let window = layout.window(scroll_top, viewport, OVERSCAN);
     let me = state.me().map(|me| me.id.clone());
+    let first_unread = memory_ref.divider.as_ref().and_then(|(_, read_to)| first_after(&rows, *read_to, me.as_ref()));
     let visible: Vec<VisibleRow> = (window.start..window.end)
         .filter_map(|i| {
             let previous = i.checked_sub(1).and_then(|p| rows.get(p)).and_then(|row| match row {
@@ -102,6 +144,8 @@ pub fn message_list() -> Html {
     {
         let (container, memory, force, unseen, scroll, ui) =
             (container.clone(), Rc::clone(&memory), force.clone(), unseen.clone(), scroll.clone(), ui.clone());
+        let (read_intents, read_client, read_conversation) =
+            (intents.clone(), chat.client.clone(), conversation.clone());
         use_effect(move || {
             let Some(element) = container.cast::<HtmlElement>() else { return };
             let changed = measure(&element, &memory, &measured_rows);
@@ -136,6 +180,10 @@ pub fn message_list() -> Html {
                 memory.last_key = last_key;
             }
             memory.anchor = anchor_now;
+            let page_hidden = web_sys::window().and_then(|w| w.document()).is_none_or(|d| d.hidden());
+            if memory.stick && unread > 0 && !page_hidden {
+                read_intents.run(read_client.mark_read(read_conversation));
+            }
             let viewport = visible_height(&element);
             if (scroll.1 - viewport).abs() > 1.0 && viewport > 0.0 {
                 scroll.set((f64::from(element.scroll_top()), viewport));
@@ -185,9 +233,10 @@ pub fn message_list() -> Html {
                 // entering the window never makes it re-create (and unfocus)
                 // the others.
                 <div class="mc-rows">
-                    { for visible.into_iter().map(|(_, key, row, previous)| {
+                    { for visible.into_iter().map(|(index, key, row, previous)| {
                         let row_key = AttrValue::from(key.clone());
-                        html! { <MessageItem {key} {row_key} {row} {previous} /> }
+                        let first_unread = first_unread == Some(index);
+                        html! { <MessageItem {key} {row_key} {row} {previous} {first_unread} /> }
                     }) }
                 </div>
                 <div class="mc-spacer" style={format!("height:{bottom_spacer}px")} aria-hidden="true" />

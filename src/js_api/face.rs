@@ -34,6 +34,7 @@ pub struct JsFace {
     subscription: std::cell::RefCell<Option<Subscription>>,
     /// Kept alive for the prototype's methods, which call them.
     _answers: [Answer; 2],
+    _is_read: Closure<dyn Fn(JsValue) -> bool>,
     /// `subscribe` callbacks: id, conversation, `onMessage`.
     subscribers: std::cell::RefCell<Vec<(u64, Option<ParticipantId>, Function)>>,
     next_subscriber: std::cell::Cell<u64>,
@@ -44,7 +45,8 @@ pub struct JsFace {
 /// of closures serves every message.
 const PROTOTYPE: &str = "return { \
     respond(text, options) { return respond(this, text, options); }, \
-    message(text, options) { return message(this, text, options); } };";
+    message(text, options) { return message(this, text, options); }, \
+    get read() { return isRead(this); } };";
 
 /// The `message` event's view of a message, shaped like Self's: the text as
 /// `body`, and `message(text)` callable even on a text message, whose own
@@ -70,9 +72,13 @@ impl JsFace {
     pub fn new(client: ChatClient) -> Rc<Self> {
         let face = Rc::new_cyclic(|weak: &Weak<JsFace>| {
             let answers = [answer(weak.clone(), true), answer(weak.clone(), false)];
-            let factory = Function::new_with_args("respond, message", PROTOTYPE);
+            let read_by = weak.clone();
+            let is_read = Closure::<dyn Fn(JsValue) -> bool>::new(move |this: JsValue| {
+                read_by.upgrade().is_none_or(|face| super::unread::is_read(&face.client, &this))
+            });
+            let factory = Function::new_with_args("respond, message, isRead", PROTOTYPE);
             let proto = factory
-                .call2(&JsValue::NULL, answers[0].as_ref(), answers[1].as_ref())
+                .call3(&JsValue::NULL, answers[0].as_ref(), answers[1].as_ref(), is_read.as_ref())
                 .map_or_else(|_| Object::new(), Object::from);
             Self {
                 client: client.clone(),
@@ -80,6 +86,7 @@ impl JsFace {
                 bus: EventBus::default(),
                 subscription: std::cell::RefCell::new(None),
                 _answers: answers,
+                _is_read: is_read,
                 subscribers: std::cell::RefCell::new(Vec::new()),
                 next_subscriber: std::cell::Cell::new(0),
                 self_view: Function::new_with_args("m", SELF_VIEW),
@@ -260,6 +267,7 @@ impl JsFace {
             }
             Change::RateLimitReset(bucket) => self.emit("rateLimitReset", &[("bucket", bucket.as_str().into())]),
             Change::Typing => self.emit("typingUpdate", &[("typists", super::typing::typists(client).into())]),
+            Change::Reads => self.emit("unreadUpdate", &[("counts", super::unread::unread_counts(client).into())]),
         }
     }
 }

@@ -72,8 +72,10 @@ export class ChatPanel {
     await this.page.click(".mc-send");
   }
 
+  /** Shows the conversation whose name starts with `label` (its unread count may follow). */
   async chatWith(label) {
-    await this.page.selectOption(".mc-conversation select", { label });
+    const option = this.page.locator(".mc-conversation option").filter({ hasText: label }).first();
+    await this.page.selectOption(".mc-conversation select", await option.getAttribute("value"));
   }
 
   texts() {

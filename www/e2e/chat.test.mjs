@@ -450,7 +450,12 @@ test("search: hits newest first, and picking one far back loads the history down
     const chat = document.querySelector("meeting-chat").chat;
     const first = await chat.searchMessages("budget", { limit: 1 });
     const second = await first.nextPage();
-    const refused = await chat.searchMessages("  ").catch((error) => error.code);
+    let refused;
+    try {
+      chat.searchMessages("  ");
+    } catch (error) {
+      refused = error.code;
+    }
     return [first.messages.map((m) => m.message), first.hasMore, second.messages.map((m) => m.message), second.hasMore, refused];
   });
   assert.deepEqual(pages, [["budget talk later today"], true, ["the quarterly budget is approved"], false, "invalid_argument"]);
@@ -462,4 +467,50 @@ test("search: hits newest first, and picking one far back loads the history down
   await box.press("Enter");
   await ann.page.getByRole("status").filter({ hasText: "No messages found." }).waitFor();
   assert.deepEqual(ann.errors, []);
+});
+
+test("unread: counts per conversation with mentions apart, a divider at the first new message, kept by the server", async () => {
+  const meeting = `m${Date.now()}-unread`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  await ann.send("before Bob looked away");
+  await bob.waitFor("before Bob looked away");
+  await bob.chatWith("Private chat with Ann");
+
+  await ann.send("first while away");
+  await ann.input.pressSequentially("@Bo");
+  await ann.page.getByRole("listbox").waitFor();
+  await ann.input.press("Enter");
+  await ann.input.pressSequentially("look at this");
+  await ann.input.press("Enter");
+  const everyone = bob.page.locator(".mc-conversation option[value='']");
+  await bob.page.waitForFunction(() => document.querySelector(".mc-conversation option[value='']").textContent.endsWith("(2 @)"));
+  assert.equal(await bob.page.locator(".mc-unread-badge").innerText(), "2");
+  const api = () =>
+    bob.page.evaluate(() => {
+      const chat = document.querySelector("meeting-chat").chat;
+      return { total: chat.unreadCount, counts: chat.unreadCounts, read: chat.messages.map((m) => m.read) };
+    });
+  const away = await api();
+  assert.equal(away.total, 2);
+  assert.deepEqual(away.counts[0], { addressId: null, count: 2, mentions: 1 });
+  assert.deepEqual(away.read, [true, false, false]);
+  await bob.screenshot(`${shots}unread-badge.png`);
+
+  // Showing the conversation reads it; the divider stays above the first new message while it is shown.
+  await bob.chatWith("Everyone");
+  await bob.page.locator(".mc-unread-badge").waitFor({ state: "detached" });
+  assert.equal(await everyone.innerText(), "Everyone");
+  const divider = bob.page.locator(".mc-row", { has: bob.page.locator(".mc-unread-divider") });
+  assert.match(await divider.innerText(), /New messages[\s\S]*first while away/);
+  assert.deepEqual((await api()).read, [true, true, true]);
+  await bob.screenshot(`${shots}unread-divider.png`);
+
+  // The server kept it: a new device of Bob's has nothing unread.
+  await bob.rejoin();
+  await bob.waitFor("look at this");
+  assert.equal((await api()).total, 0);
+  assert.equal(await bob.page.locator(".mc-unread-divider").count(), 0);
+  for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob]) await panel.page.context().close();
 });

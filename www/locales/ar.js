@@ -63,6 +63,7 @@ export default {
   "noResults": "لم يتم العثور على رسائل.",
   "moreResults": "مزيد من النتائج",
   "messageGone": "لم تعد هذه الرسالة موجودة.",
+  "unreadElsewhere": "{n} غير مقروءة في محادثات أخرى",
   "here": "{n} حاضرون",
   "chatSettings": "إعدادات الدردشة",
   "onlyHostsSend": "يمكن للمضيفين فقط إرسال الرسائل",

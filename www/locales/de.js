@@ -64,6 +64,7 @@ export default {
   "noResults": "Keine Nachrichten gefunden.",
   "moreResults": "Weitere Ergebnisse",
   "messageGone": "Diese Nachricht ist nicht mehr da.",
+  "unreadElsewhere": "{n} ungelesen in anderen Unterhaltungen",
   "here": "{n} anwesend",
   "chatSettings": "Chat-Einstellungen",
   "onlyHostsSend": "Nur Gastgeber können Nachrichten senden",

@@ -63,6 +63,7 @@ export default {
   "noResults": "No se encontraron mensajes.",
   "moreResults": "Más resultados",
   "messageGone": "Ese mensaje ya no está.",
+  "unreadElsewhere": "{n} sin leer en otras conversaciones",
   "here": "{n} presentes",
   "chatSettings": "Ajustes del chat",
   "onlyHostsSend": "Solo los anfitriones pueden enviar mensajes",

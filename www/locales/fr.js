@@ -63,6 +63,7 @@ export default {
   "noResults": "Aucun message trouvé.",
   "moreResults": "Plus de résultats",
   "messageGone": "Ce message n’est plus disponible.",
+  "unreadElsewhere": "{n} non lus dans d’autres conversations",
   "here": "{n} présents",
   "chatSettings": "Paramètres du chat",
   "onlyHostsSend": "Seuls les hôtes peuvent envoyer des messages",

@@ -63,6 +63,7 @@ export default {
   "noResults": "कोई संदेश नहीं मिला।",
   "moreResults": "और परिणाम",
   "messageGone": "वह संदेश अब यहाँ नहीं है।",
+  "unreadElsewhere": "अन्य बातचीत में {n} अपठित",
   "here": "{n} मौजूद",
   "chatSettings": "चैट सेटिंग्स",
   "onlyHostsSend": "केवल होस्ट संदेश भेज सकते हैं",

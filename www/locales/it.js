@@ -63,6 +63,7 @@ export default {
   "noResults": "Nessun messaggio trovato.",
   "moreResults": "Altri risultati",
   "messageGone": "Quel messaggio non c’è più.",
+  "unreadElsewhere": "{n} non letti in altre conversazioni",
   "here": "{n} presenti",
   "chatSettings": "Impostazioni della chat",
   "onlyHostsSend": "Solo gli organizzatori possono inviare messaggi",

@@ -63,6 +63,7 @@ export default {
   "noResults": "メッセージが見つかりません。",
   "moreResults": "さらに表示",
   "messageGone": "そのメッセージはもうありません。",
+  "unreadElsewhere": "他の会話に未読 {n} 件",
   "here": "{n} 人が参加中",
   "chatSettings": "チャットの設定",
   "onlyHostsSend": "ホストだけがメッセージを送信できる",

@@ -63,6 +63,7 @@ export default {
   "noResults": "Nenhuma mensagem encontrada.",
   "moreResults": "Mais resultados",
   "messageGone": "Essa mensagem não está mais aqui.",
+  "unreadElsewhere": "{n} não lidas em outras conversas",
   "here": "{n} presentes",
   "chatSettings": "Configurações do chat",
   "onlyHostsSend": "Só os anfitriões podem enviar mensagens",

@@ -63,6 +63,7 @@ export default {
   "noResults": "未找到消息。",
   "moreResults": "更多结果",
   "messageGone": "该消息已不存在。",
+  "unreadElsewhere": "其他对话中有 {n} 条未读",
   "here": "{n} 人在线",
   "chatSettings": "聊天设置",
   "onlyHostsSend": "只有主持人可以发送消息",

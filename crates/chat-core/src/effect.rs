@@ -171,6 +171,8 @@ pub enum Change {
     RateLimitReset(RateBucket),
     /// Who is typing changed (see `ChatState::typing`).
     Typing,
+    /// Read positions or unread counts changed (see `ChatState::reads`).
+    Reads,
 }
 
 impl Change {
@@ -185,6 +187,7 @@ impl Change {
                 | Self::RateLimited { .. }
                 | Self::RateLimitReset(_)
                 | Self::Typing
+                | Self::Reads
         )
     }
 }

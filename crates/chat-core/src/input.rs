@@ -153,6 +153,14 @@ pub enum Intent {
         /// Only the private conversation with this participant.
         with: Option<ParticipantId>,
     },
+    /// Read the conversation with `with` (the meeting's with `None`) up to
+    /// the newest message known here.
+    MarkRead {
+        /// The operation.
+        op: OpId,
+        /// The conversation.
+        with: Option<ParticipantId>,
+    },
     /// Put back sends saved before a reload.
     RestoreOutbox(Vec<OutboxEntry>),
     /// Add (or take off) this participant's reaction with `emoji`.

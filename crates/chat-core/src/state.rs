@@ -6,13 +6,14 @@ mod frames;
 mod intents;
 mod presence;
 mod reactions;
+mod reads;
 mod typing;
 
 use std::collections::HashMap;
 
 use chat_protocol::{
     rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, MessageId, Participant, ParticipantId,
-    RateBucket, RequestId, Seq,
+    RateBucket, ReadState, RequestId, Seq,
 };
 
 use crate::echo::{LocalEcho, OutboxEntry};
@@ -115,6 +116,10 @@ pub struct ChatState {
     next_req: RequestId,
     typists: Vec<typing::Typist>,
     typing_sent: Option<(Option<ParticipantId>, i64)>,
+    /// Read positions and unread counts per conversation, the meeting's first.
+    reads: Vec<ReadState>,
+    /// The welcome's counts include every message up to this `seq`.
+    reads_counted_to: Seq,
 }
 
 impl Default for ChatState {
@@ -149,6 +154,8 @@ impl ChatState {
             next_req: 1,
             typists: Vec::new(),
             typing_sent: None,
+            reads: Vec::new(),
+            reads_counted_to: 0,
         }
     }
 

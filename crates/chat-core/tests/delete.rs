@@ -28,6 +28,7 @@ fn deleted_for_me_leaves_my_timeline() {
     state.apply(created(message("m1", 1, "bob", "noise")), NOW);
     state.apply(created(message("m2", 2, "bob", "signal")), NOW);
     let fx = state.apply(event(3, Event::MessageHidden { id: "m1".into() }), NOW);
-    assert_eq!(fx, vec![Effect::Changed(Change::MessageRemoved { key: remote("m1"), index: 0, id: "m1".into() })]);
+    let removed = Effect::Changed(Change::MessageRemoved { key: remote("m1"), index: 0, id: "m1".into() });
+    assert_eq!(fx, vec![Effect::Changed(Change::Reads), removed], "it was unread, and no longer counts");
     assert_eq!(texts(&state), ["signal"]);
 }

@@ -164,6 +164,19 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         with: Option<ParticipantId>,
     },
+    /// I have read a conversation up to `seq`: the server keeps the
+    /// furthest position per conversation (it never goes back), so it
+    /// follows the reader to every device, and tells their other connections.
+    #[serde(rename_all = "camelCase")]
+    MarkRead {
+        /// Request id.
+        req_id: RequestId,
+        /// The private conversation with this participant; `None` for the meeting's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<ParticipantId>,
+        /// Every message of it up to this `seq` is read.
+        seq: Seq,
+    },
     /// Change the meeting's settings; hosts only. Settings left out keep
     /// their value.
     #[serde(rename_all = "camelCase")]
@@ -243,6 +256,7 @@ impl ClientFrame {
             | Self::Unreact { req_id, .. }
             | Self::History { req_id, .. }
             | Self::Search { req_id, .. }
+            | Self::MarkRead { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),

@@ -37,7 +37,8 @@ pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use rules::RuleViolation;
 pub use server::{
-    AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, Role, SendPolicy, ServerFrame, TypingNotice,
+    AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, ReadState, Role, SendPolicy, ServerFrame,
+    TypingNotice,
 };
 
 /// The protocol version this crate describes.

@@ -264,6 +264,20 @@ impl Message {
         !self.targets.is_empty() && (&self.sender.id == peer || self.targets.contains(peer))
     }
 
+    /// Where this message counts toward `reader`'s unread messages: `None`
+    /// for the meeting's public conversation; for a private message the
+    /// conversation with its sender (or, for the reader's own, with its
+    /// first recipient, where reading it never counts).
+    pub fn read_in(&self, reader: &ParticipantId) -> Option<ParticipantId> {
+        if self.targets.is_empty() {
+            None
+        } else if &self.sender.id == reader {
+            self.targets.first().cloned()
+        } else {
+            Some(self.sender.id.clone())
+        }
+    }
+
     /// Whether `viewer` may see this message at all (ignoring "deleted for me").
     pub fn visible_to(&self, viewer: &ParticipantId) -> bool {
         self.targets.is_empty() || &self.sender.id == viewer || self.targets.contains(viewer)

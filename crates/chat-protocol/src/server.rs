@@ -158,6 +158,10 @@ pub enum ServerFrame {
         participants: Vec<Participant>,
         /// The limits in force.
         limits: Limits,
+        /// Where this participant has read to, per conversation, and what
+        /// is unread: the meeting's always, private ones with anything to say.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reads: Vec<ReadState>,
     },
     /// A meeting event.
     Event(EventEnvelope),
@@ -184,6 +188,15 @@ pub enum ServerFrame {
     Presence(PresenceDelta),
     /// Someone is typing in a conversation this participant is in.
     Typing(TypingNotice),
+    /// This participant read a conversation further on another connection.
+    #[serde(rename_all = "camelCase")]
+    Read {
+        /// The private conversation with this participant; `None` for the meeting's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        with: Option<ParticipantId>,
+        /// Every message of it up to this `seq` is read.
+        seq: Seq,
+    },
     /// A rate-limit bucket that refused a send accepts sends again.
     RateLimitReset {
         /// The bucket.
@@ -209,6 +222,28 @@ pub struct PresenceDelta {
     /// large meeting became small enough to be listed in full again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub complete: bool,
+}
+
+/// How far a participant has read one conversation, and what is left.
+/// Conversations are split as [`crate::Message::read_in`] says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReadState {
+    /// The private conversation with this participant; `None` for the meeting's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<ParticipantId>,
+    /// Every message of it up to this `seq` is read (at first, where the
+    /// participant joined: what came before is history, not news).
+    pub seq: Seq,
+    /// Messages from others after it that the participant may see.
+    pub unread: u32,
+    /// How many of those mention the participant.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub mentions: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Who is typing, and where: shown for [`crate::rules::TYPING_SHOWN_MS`]

@@ -65,5 +65,6 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         participant_count: u32::try_from(participants.len()).unwrap_or(u32::MAX),
         participants,
         limits: Limits::default(),
+        reads: Vec::new(),
     }
 }

@@ -154,6 +154,7 @@ fn client_frames() {
         },
     );
     golden("client_ping", &ClientFrame::Ping { req_id: 15 });
+    golden("client_mark_read", &ClientFrame::MarkRead { req_id: 19, with: None, seq: 42 });
     golden(
         "client_search",
         &ClientFrame::Search { req_id: 18, query: "deploy friday".into(), before: Some(900), limit: 20, with: None },
@@ -178,8 +179,13 @@ fn server_frames() {
             participant_count: 1,
             participants: vec![ada.clone()],
             limits: Limits::default(),
+            reads: vec![
+                ReadState { with: None, seq: 40, unread: 2, mentions: 1 },
+                ReadState { with: Some("u-bob".into()), seq: 12, unread: 1, mentions: 0 },
+            ],
         },
     );
+    golden("server_read", &ServerFrame::Read { with: Some("u-bob".into()), seq: 42 });
     golden(
         "server_event_created",
         &ServerFrame::Event(EventEnvelope {

@@ -279,6 +279,7 @@ impl Hub {
                 self.sync_presence_now(&room, &mut members).await;
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
+            let reads = self.store.read_states(&room.meeting, &me.id, head_seq).await?;
             // Everything that can fail is read before this connection counts
             // as present: a join that fails leaves no one behind in the list.
             let replay = match last_seq {
@@ -307,6 +308,7 @@ impl Hub {
                 participant_count: members.presence.count(),
                 participants: members.presence.first_view(&me, FIRST_VIEW_PAGE),
                 limits: self.config.limits.clone(),
+                reads,
             });
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {

@@ -14,6 +14,7 @@ pub mod files;
 pub mod memory;
 pub mod outbox;
 pub mod postgres;
+pub mod read_states;
 pub mod roster;
 pub mod sqlite;
 pub mod uploads;
@@ -21,7 +22,7 @@ pub mod uploads;
 use async_trait::async_trait;
 use chat_protocol::{
     ClientId, EventEnvelope, FileId, FileRef, MeetingId, MeetingSettings, Message, MessageId, MessageKind,
-    ParticipantId, Sender, Seq,
+    ParticipantId, ReadState, Sender, Seq,
 };
 use serde_json::{Map, Value};
 
@@ -363,6 +364,25 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
         limit: u32,
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError>;
+    /// Moves `reader`'s read position in a conversation (the private one
+    /// with `with`, or the meeting's) forward to `seq`; whether it moved.
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError>;
+    /// `reader`'s read position and unread messages per conversation: the
+    /// meeting's always, private ones with a position or unread messages. A
+    /// reader met for the first time starts at `joined_at` (the head when
+    /// they join: what came before is history, not news).
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError>;
     /// Every message of a meeting with `seq` above `after` (private ones
     /// and tombstones too), oldest first, at most `limit`: the chat dump,
     /// read a page at a time.

@@ -155,6 +155,16 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
             log.push(format!("{viewer} search {query:?} {before:?} {limit} {with:?} {hits:?}"));
         }
     }
+    // Read positions: counted from where each reader joined, only forward, mentions apart.
+    for viewer in [&ann, &bob, &cat] {
+        log.push(format!("{viewer} reads {:?}", store.read_states(&meeting, viewer, 0).await));
+        log.push(format!("{viewer} joined later {:?}", store.read_states(&meeting, viewer, 5).await));
+    }
+    log.push(format!("mark {:?}", store.mark_read(&meeting, &bob, None, 1).await));
+    log.push(format!("mark again {:?}", store.mark_read(&meeting, &bob, None, 1).await));
+    log.push(format!("mark back {:?}", store.mark_read(&meeting, &bob, None, 0).await));
+    log.push(format!("mark private {:?}", store.mark_read(&meeting, &bob, Some(&ann), 3).await));
+    log.push(format!("bob reads now {:?}", store.read_states(&meeting, &bob, 0).await));
     log.push(format!("{:?}", store.message_by_client_id(&meeting, &ann, &"c2".into()).await));
     log.push(format!("{:?}", store.message(&MeetingId::from("elsewhere"), &"m1".into()).await));
     log.push(format!(

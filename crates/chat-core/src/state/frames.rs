@@ -33,10 +33,12 @@ impl ChatState {
                 participant_count,
                 participants,
                 limits,
+                reads,
                 ..
             } => {
                 self.participant_count = participant_count;
-                self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx)
+                self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx);
+                self.on_reads(reads, head_seq, fx);
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
@@ -44,6 +46,7 @@ impl ChatState {
             ServerFrame::Error(error) => self.on_error(error, now, fx),
             ServerFrame::Presence(delta) => self.on_presence(delta, fx),
             ServerFrame::Typing(notice) => self.on_typing(notice, now, fx),
+            ServerFrame::Read { with, seq } => self.on_read(with, seq, fx),
             ServerFrame::RateLimitReset { bucket } => {
                 if self.rate_limited_until.remove(&bucket).is_some() {
                     fx.push(Effect::Changed(Change::RateLimitReset(bucket)));
@@ -112,6 +115,7 @@ impl ChatState {
                     // Sent from here just now (its event may precede its ack): slow mode counts from it.
                     self.last_sent_at = Some(now);
                 }
+                self.count_unread(&message, fx);
                 let added = self.timeline.upsert(message);
                 let Some((key, index)) = self.located(&id) else { return };
                 match echo_row {
@@ -131,6 +135,7 @@ impl ChatState {
                 }
             }
             Event::MessageDeleted { id, .. } => {
+                self.uncount_unread(&id, fx);
                 let mut was_pinned = false;
                 self.timeline.update(&id, |m| {
                     was_pinned = m.pinned;
@@ -146,6 +151,7 @@ impl ChatState {
                 }
             }
             Event::MessageHidden { id } => {
+                self.uncount_unread(&id, fx);
                 let Some((key, index)) = self.located(&id) else { return };
                 let Some(message) = self.timeline.remove(&id) else { return };
                 if message.pinned {

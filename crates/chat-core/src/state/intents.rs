@@ -62,6 +62,7 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
+            Intent::MarkRead { op, with } => self.on_mark_read(op, with, fx),
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
             Intent::Typing => self.on_typing_intent(now, fx),
             Intent::React { op, id, emoji, add } => self.on_react(op, id, emoji, add, fx),

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 mod changes;
+mod read_marks;
 mod reading;
 mod typing;
 mod webinar;
@@ -132,6 +133,7 @@ impl Session {
             ClientFrame::Unreact { id, emoji, .. } => self.react(&id, emoji, false).await,
             ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
             ClientFrame::Search { query, before, limit, with, .. } => self.search(&query, before, limit, with).await,
+            ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
             ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, .. } => {
                 self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs).await
             }

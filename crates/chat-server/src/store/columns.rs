@@ -35,3 +35,30 @@ pub fn visible(viewer: &str, with: &str) -> String {
               (SELECT 1 FROM message_targets p WHERE p.message_id = m.id AND p.participant_id = {with}))))"
     )
 }
+
+/// The conversation a message counts in for a reader who did not send it
+/// (its sender's private one, or the meeting's as `''`), as
+/// [`chat_protocol::Message::read_in`] splits them.
+const READ_IN: &str = "CASE WHEN m.targets = '[]' THEN '' ELSE m.sender_id END";
+
+/// Per conversation (`peer`, `''` for the meeting's): how many messages the
+/// reader bound at `reader` may see, from others, after their read position
+/// there (or where they joined, bound at `joined`), and how many of those
+/// mention them (`mention` binds [`mention_pattern`] of the reader).
+pub fn unread_by_conversation(meeting: &str, reader: &str, joined: &str, mention: &str, untyped_null: &str) -> String {
+    format!(
+        "SELECT {READ_IN} AS peer, count(*) AS unread, \
+         sum(CASE WHEN m.mentions LIKE {mention} ESCAPE '!' THEN 1 ELSE 0 END) AS mentions \
+         FROM messages m WHERE m.meeting_id = {meeting} AND m.seq > {joined} AND m.sender_id != {reader} \
+         AND NOT m.deleted AND m.seq > coalesce((SELECT r.seq FROM read_marks r WHERE r.meeting_id = {meeting} \
+             AND r.participant_id = {reader} AND r.peer = {READ_IN}), {joined}) \
+         AND {} GROUP BY {READ_IN}",
+        visible(reader, untyped_null)
+    )
+}
+
+/// The `LIKE` pattern (escaped with `!`) matching a JSON list of ids that holds `reader`.
+pub fn mention_pattern(reader: &chat_protocol::ParticipantId) -> String {
+    let escaped = reader.as_str().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+    format!("%\"{escaped}\"%")
+}

@@ -6,7 +6,8 @@ use std::sync::Mutex;
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, Content, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq,
+    ClientId, Content, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
+    Seq,
 };
 
 use super::events::EventKind;
@@ -16,6 +17,7 @@ use super::{
 };
 
 mod reactions;
+mod read_marks;
 mod search;
 mod state;
 mod uploads;
@@ -310,6 +312,25 @@ impl Store for MemoryStore {
                 _ => false,
             }))
         })
+    }
+
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        self.with(|s| Ok(s.mark_read(meeting, reader, with, seq)))
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        self.with(|s| Ok(s.read_states(meeting, reader, joined_at)))
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

@@ -7,6 +7,7 @@
 
 mod outbox;
 mod reactions;
+mod read_marks;
 mod reads;
 mod roster;
 mod rows;
@@ -19,7 +20,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy, Seq,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
+    SendPolicy, Seq,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
@@ -320,6 +322,25 @@ impl Store for PostgresStore {
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError> {
         search::search(&**self.client().await?, meeting, viewer, query, before, limit, with).await
+    }
+
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        read_marks::mark_read(&**self.client().await?, meeting, reader, with, seq).await
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        read_marks::read_states(&**self.client().await?, meeting, reader, joined_at).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

@@ -9,6 +9,7 @@ mod events;
 mod inserts;
 mod outbox;
 mod reactions;
+mod read_marks;
 mod reads;
 mod roster;
 mod rows;
@@ -21,7 +22,8 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy, Seq,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
+    SendPolicy, Seq,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
@@ -333,6 +335,27 @@ impl Store for SqliteStore {
     ) -> Result<MessagePage, StoreError> {
         let (meeting, viewer, query, with) = (meeting.clone(), viewer.clone(), query.to_owned(), with.cloned());
         self.run(move |conn| search::search(conn, &meeting, &viewer, &query, before, limit, with.as_ref())).await
+    }
+
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        let (meeting, reader, with) = (meeting.clone(), reader.clone(), with.cloned());
+        self.run(move |conn| read_marks::mark_read(conn, &meeting, &reader, with.as_ref(), seq)).await
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        let (meeting, reader) = (meeting.clone(), reader.clone());
+        self.run(move |conn| read_marks::read_states(conn, &meeting, &reader, joined_at)).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

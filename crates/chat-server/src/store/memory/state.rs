@@ -32,6 +32,10 @@ pub(super) struct State {
     pub(super) session_of: HashMap<MessageId, String>,
     /// Who reacted to which message with what, and when.
     pub(super) reacted: Vec<(MessageId, ParticipantId, String, i64)>,
+    /// Where each reader joined.
+    pub(super) readers: HashMap<(MeetingId, ParticipantId), Seq>,
+    /// How far each reader read each conversation (`""` the meeting's).
+    pub(super) read_marks: HashMap<(MeetingId, ParticipantId, String), Seq>,
 }
 
 impl State {

@@ -152,6 +152,22 @@ ALTER TABLE messages ADD COLUMN search tsvector
     GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED;
 CREATE INDEX messages_search ON messages USING GIN (search);
 "#,
+    // 5: read positions (SQLite's 14).
+    r#"
+CREATE TABLE readers (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    joined_seq BIGINT NOT NULL,
+    PRIMARY KEY (meeting_id, participant_id)
+);
+CREATE TABLE read_marks (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    PRIMARY KEY (meeting_id, participant_id, peer)
+);
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

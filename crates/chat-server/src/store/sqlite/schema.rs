@@ -180,6 +180,22 @@ END;
 INSERT INTO search_docs (message_id) SELECT id FROM messages WHERE text IS NOT NULL AND text != '' ORDER BY rowid;
 INSERT INTO message_search (rowid, text) SELECT d.doc, m.text FROM search_docs d JOIN messages m ON m.id = d.message_id;
 "#,
+    // 14: read positions: where each reader joined, and how far they read each conversation ('' the meeting's).
+    r#"
+CREATE TABLE readers (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    joined_seq INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, participant_id)
+);
+CREATE TABLE read_marks (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    peer TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, participant_id, peer)
+);
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.

@@ -1,0 +1,61 @@
+//! Read positions in memory, counted as the SQL engines count them.
+
+use chat_protocol::{Content, MeetingId, ParticipantId, ReadState, Seq};
+
+use super::state::State;
+use crate::store::read_states::assemble;
+
+impl State {
+    /// Moves the position forward; whether it moved.
+    pub(super) fn mark_read(
+        &mut self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> bool {
+        let key = (meeting.clone(), reader.clone(), with.map_or_else(String::new, |p| p.0.clone()));
+        let mark = self.read_marks.entry(key).or_insert(0);
+        let moved = seq > *mark;
+        *mark = (*mark).max(seq);
+        moved
+    }
+
+    /// The reader's positions and unread counts.
+    pub(super) fn read_states(
+        &mut self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Vec<ReadState> {
+        let joined = *self.readers.entry((meeting.clone(), reader.clone())).or_insert(joined_at);
+        let marks: Vec<(String, Seq)> = self
+            .read_marks
+            .iter()
+            .filter(|((m, p, _), _)| m == meeting && p == reader)
+            .map(|((_, _, peer), seq)| (peer.clone(), *seq))
+            .collect();
+        let mark_of = |peer: &str| marks.iter().find(|(p, _)| p == peer).map_or(joined, |(_, seq)| (*seq).max(joined));
+        let mut unread: Vec<(String, u32, u32)> = Vec::new();
+        for message in self.messages.values().filter(|m| self.message_in(meeting, &m.id).is_some()) {
+            let peer = message.read_in(reader).map_or_else(String::new, |p| p.0);
+            let counts = message.sender.id != *reader
+                && !matches!(message.content, Content::Deleted)
+                && message.visible_to(reader)
+                && !self.hidden.contains(&(message.id.clone(), reader.clone()))
+                && message.seq > mark_of(&peer);
+            if !counts {
+                continue;
+            }
+            let mentioned = u32::from(message.mentions.contains(reader));
+            match unread.iter_mut().find(|(p, _, _)| *p == peer) {
+                Some((_, count, mentions)) => {
+                    *count += 1;
+                    *mentions += mentioned;
+                }
+                None => unread.push((peer, 1, mentioned)),
+            }
+        }
+        assemble(joined, marks, unread)
+    }
+}

@@ -1,0 +1,57 @@
+//! Read positions as every engine answers them: the reader's marks and the
+//! unread counts their SQL (or the memory store) found, put together per
+//! conversation, the meeting's first.
+
+use chat_protocol::{ParticipantId, ReadState, Seq};
+
+/// The conversation a stored `peer` names: `''` is the meeting's.
+fn conversation(peer: String) -> Option<ParticipantId> {
+    (!peer.is_empty()).then_some(ParticipantId(peer))
+}
+
+/// The state of `peer`'s conversation, added (starting where the reader joined) when new.
+fn state_of(states: &mut Vec<ReadState>, peer: String, joined: Seq) -> &mut ReadState {
+    let with = conversation(peer);
+    let index = match states.iter().position(|s| s.with == with) {
+        Some(index) => index,
+        None => {
+            states.push(ReadState { with, seq: joined, unread: 0, mentions: 0 });
+            states.len() - 1
+        }
+    };
+    &mut states[index]
+}
+
+/// One state per conversation with a mark or unread messages, and the
+/// meeting's always; a position is never before `joined`.
+pub fn assemble(joined: Seq, marks: Vec<(String, Seq)>, unread: Vec<(String, u32, u32)>) -> Vec<ReadState> {
+    let mut states = vec![ReadState { with: None, seq: joined, unread: 0, mentions: 0 }];
+    for (peer, seq) in marks {
+        state_of(&mut states, peer, joined).seq = seq.max(joined);
+    }
+    for (peer, count, mentions) in unread {
+        let state = state_of(&mut states, peer, joined);
+        state.unread = count;
+        state.mentions = mentions;
+    }
+    states[1..].sort_by(|a, b| a.with.cmp(&b.with));
+    states
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_meeting_comes_first_and_no_position_is_before_joining() {
+        let states = assemble(10, vec![("bob".into(), 4), ("".into(), 15)], vec![("cat".into(), 2, 1)]);
+        assert_eq!(
+            states,
+            [
+                ReadState { with: None, seq: 15, unread: 0, mentions: 0 },
+                ReadState { with: Some("bob".into()), seq: 10, unread: 0, mentions: 0 },
+                ReadState { with: Some("cat".into()), seq: 10, unread: 2, mentions: 1 },
+            ]
+        );
+    }
+}
