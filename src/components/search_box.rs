@@ -61,7 +61,7 @@ pub fn search_box() -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let query = input.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            if chat_protocol::rules::check_search_query(&query).is_ok() {
+            if !query.trim().is_empty() {
                 search(query, None, Vec::new());
             }
         })

@@ -23,8 +23,8 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::mpsc;
 
-pub use self::bus::Heard;
 use self::bus::Outgoing;
+pub use self::bus::{Heard, ReadNotice};
 
 /// How long a Redis command may take before the node carries on without it.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);

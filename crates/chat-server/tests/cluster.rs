@@ -145,6 +145,20 @@ async fn participants_on_three_nodes_chat_as_one_meeting() {
     assert_eq!(bob.next_typing().await.participant_id.as_str(), "ada", "ada (node 0) to bob (node 1)");
     assert!(ada.typing_so_far().await.is_empty(), "never to the typist, nor outside cy's private conversation");
     assert!(bob.typing_so_far().await.iter().all(|notice| notice.participant_id.as_str() != "cy"));
+
+    // Reading on one node reaches the reader's connection on another at once.
+    let mut bob_elsewhere = connect(2, "bob", Role::Participant).await;
+    let head = bob_elsewhere.head_seq();
+    let answer = bob.request(|req_id| ClientFrame::MarkRead { req_id, with: None, seq: head }).await;
+    assert_eq!(answer.ack(), AckResult::Done { seq: None });
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, bob_elsewhere.next()).await.expect("the read position within 10 s") {
+            chat_protocol::ServerFrame::Read { with: None, seq } => break assert_eq!(seq, head),
+            _ => continue,
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

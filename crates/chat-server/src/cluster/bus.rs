@@ -33,6 +33,20 @@ pub(super) struct Announcement {
     /// Someone on the announcing node is typing (then `seq` is absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     typing: Option<TypingNotice>,
+    /// Someone on the announcing node read further (then `seq` is absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    read: Option<ReadNotice>,
+}
+
+/// A participant read a conversation further, for their connections on other nodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadNotice {
+    /// Who read.
+    pub reader: ParticipantId,
+    /// The private conversation with this participant; `None` for the meeting's.
+    pub with: Option<ParticipantId>,
+    /// Up to where.
+    pub seq: Seq,
 }
 
 /// What this node heard from the others.
@@ -56,6 +70,13 @@ pub enum Heard {
         meeting: MeetingId,
         /// Who, and in which conversation.
         notice: TypingNotice,
+    },
+    /// Someone on another node read further.
+    Read {
+        /// The meeting.
+        meeting: MeetingId,
+        /// Who, where, and up to where.
+        notice: ReadNotice,
     },
     /// The subscription was (re)made: anything published before may have
     /// been missed.
@@ -82,16 +103,23 @@ impl Cluster {
     /// waits: when Redis is behind, the announcement is dropped and the
     /// others' poll finds the events instead.
     pub fn announce_events(&self, meeting: &MeetingId, seq: Seq) {
-        let announcement =
-            Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq: Some(seq), typing: None };
-        let _ = self.outgoing.try_send(Outgoing::Announce(announcement));
+        self.announce(meeting, Some(seq), None, None);
     }
 
     /// Tells the other nodes that someone here is typing; dropped, like the
     /// notice itself would be, when Redis is behind.
     pub fn announce_typing(&self, meeting: &MeetingId, notice: TypingNotice) {
-        let announcement =
-            Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq: None, typing: Some(notice) };
+        self.announce(meeting, None, Some(notice), None);
+    }
+
+    /// Tells the other nodes that someone here read further; when Redis is
+    /// behind, their other devices learn it at their next connection.
+    pub fn announce_read(&self, meeting: &MeetingId, notice: ReadNotice) {
+        self.announce(meeting, None, None, Some(notice));
+    }
+
+    fn announce(&self, meeting: &MeetingId, seq: Option<Seq>, typing: Option<TypingNotice>, read: Option<ReadNotice>) {
+        let announcement = Announcement { node: self.node.to_string(), meeting: meeting.clone(), seq, typing, read };
         let _ = self.outgoing.try_send(Outgoing::Announce(announcement));
     }
 
@@ -184,10 +212,11 @@ impl Cluster {
         if *announcement.node == *self.node {
             return None;
         }
-        Some(match (announcement.seq, announcement.typing) {
-            (Some(seq), _) => Heard::Events { meeting: announcement.meeting, seq },
-            (None, Some(notice)) => Heard::Typing { meeting: announcement.meeting, notice },
-            (None, None) => Heard::Presence { meeting: announcement.meeting },
+        Some(match (announcement.seq, announcement.typing, announcement.read) {
+            (Some(seq), _, _) => Heard::Events { meeting: announcement.meeting, seq },
+            (None, Some(notice), _) => Heard::Typing { meeting: announcement.meeting, notice },
+            (None, None, Some(notice)) => Heard::Read { meeting: announcement.meeting, notice },
+            (None, None, None) => Heard::Presence { meeting: announcement.meeting },
         })
     }
 }
@@ -259,6 +288,7 @@ fn encode(announcement: &Announcement) -> String {
 
 /// Adds to `pipe` the announcement that `meeting`'s presence changed on `node`.
 pub(super) fn announce_presence(pipe: &mut redis::Pipeline, node: &str, meeting: &MeetingId) {
-    let announcement = Announcement { node: node.to_owned(), meeting: meeting.clone(), seq: None, typing: None };
+    let announcement =
+        Announcement { node: node.to_owned(), meeting: meeting.clone(), seq: None, typing: None, read: None };
     pipe.publish(CHANNEL, encode(&announcement)).ignore();
 }

@@ -116,6 +116,10 @@ impl Hub {
                 let hub = Arc::clone(self);
                 tokio::spawn(async move { hub.typing_elsewhere(&meeting, notice).await });
             }
+            Heard::Read { meeting, notice } => {
+                let hub = Arc::clone(self);
+                tokio::spawn(async move { hub.read_elsewhere(&meeting, notice).await });
+            }
             Heard::Subscribed => {
                 // Whatever was announced while unsubscribed was missed.
                 for room in self.live_rooms() {
