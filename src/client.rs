@@ -26,8 +26,9 @@ use std::rc::{Rc, Weak};
 
 use chat_core::{
     Attachment, Change, ChatState, ConnectionState, Draft, DraftContent, Effect, Input, Intent, OpError, OutboxEntry,
+    SettingsChange,
 };
-use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId, SendPolicy};
+use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId};
 use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
@@ -225,14 +226,9 @@ impl ChatClient {
     }
 
     /// Hosts: changes the settings given (who may pin, who may send, slow
-    /// mode), keeping the others.
-    pub fn update_settings(
-        &self,
-        anyone_can_pin: Option<bool>,
-        who_can_send: Option<SendPolicy>,
-        slow_mode_secs: Option<u32>,
-    ) -> OpResult<()> {
-        self.intent(|op| Intent::UpdateSettings { op, anyone_can_pin, who_can_send, slow_mode_secs })
+    /// mode, read receipts), keeping the others.
+    pub fn update_settings(&self, change: SettingsChange) -> OpResult<()> {
+        self.intent(|op| Intent::UpdateSettings { op, change })
     }
 
     /// A page of the participants connected now, by name, only names

@@ -70,6 +70,8 @@ const EN: &[(&str, &str)] = &[
     ("moreResults", "More results"),
     ("messageGone", "That message is no longer here."),
     ("unreadElsewhere", "{n} unread in other conversations"),
+    ("seenBy", "Seen by {n}"),
+    ("readReceipts", "Read receipts (who has seen a message)"),
     ("here", "{n} here"),
     ("chatSettings", "Chat settings"),
     ("onlyHostsSend", "Only hosts can send messages"),

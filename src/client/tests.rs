@@ -162,6 +162,7 @@ impl Harness {
             participants: vec![me],
             limits: Limits::default(),
             reads: Vec::new(),
+            seen: Vec::new(),
         });
         let page = self.request_of("history");
         self.server_says(ServerFrame::Ack {

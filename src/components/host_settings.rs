@@ -1,7 +1,8 @@
 //! A host's chat settings: who may send (everyone, or hosts only, for a
-//! webinar), slow mode, and whether everyone may pin. Shown to hosts only;
+//! webinar), slow mode, whether everyone may pin, and read receipts. Shown to hosts only;
 //! each change goes to the server and its outcome to the panel.
 
+use chat_core::SettingsChange;
 use chat_protocol::{rules, MeetingSettings, SendPolicy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -21,6 +22,7 @@ enum Change {
     HostsOnly(bool),
     SlowMode(u32),
     AnyoneCanPin(bool),
+    ReadReceipts(bool),
 }
 
 /// The settings button and its dialog, for hosts.
@@ -43,13 +45,15 @@ pub fn host_settings() -> Html {
     }
     let change = {
         let (client, intents) = (chat.client.clone(), intents.clone());
-        move |change: Change| match change {
-            Change::HostsOnly(on) => {
-                let policy = if on { SendPolicy::Hosts } else { SendPolicy::Everyone };
-                intents.run(client.update_settings(None, Some(policy), None));
-            }
-            Change::SlowMode(secs) => intents.run(client.update_settings(None, None, Some(secs))),
-            Change::AnyoneCanPin(on) => intents.run(client.update_settings(Some(on), None, None)),
+        move |change: Change| {
+            let policy = |on| if on { SendPolicy::Hosts } else { SendPolicy::Everyone };
+            let change = match change {
+                Change::HostsOnly(on) => SettingsChange { who_can_send: Some(policy(on)), ..Default::default() },
+                Change::SlowMode(secs) => SettingsChange { slow_mode_secs: Some(secs), ..Default::default() },
+                Change::AnyoneCanPin(on) => SettingsChange { anyone_can_pin: Some(on), ..Default::default() },
+                Change::ReadReceipts(on) => SettingsChange { read_receipts: Some(on), ..Default::default() },
+            };
+            intents.run(client.update_settings(change));
         }
     };
     let checkbox = |label: String, checked: bool, to_change: fn(bool) -> Change| {
@@ -67,7 +71,7 @@ pub fn host_settings() -> Html {
         })
     };
     let t = |key: &str| chat.locale.t(key);
-    let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs } = settings;
+    let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts } = settings;
     let open_dialog = {
         let open = open.clone();
         Callback::from(move |_| open.set(true))
@@ -92,6 +96,7 @@ pub fn host_settings() -> Html {
                     </select>
                 </label>
                 { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
+                { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
             </dialog>
         }
         </>

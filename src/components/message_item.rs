@@ -40,6 +40,9 @@ pub struct MessageItemProps {
     /// Whether this is the first message that was unread when the conversation was opened.
     #[prop_or_default]
     pub first_unread: bool,
+    /// With read receipts on, on this participant's newest message: how many others have read it.
+    #[prop_or_default]
+    pub seen_by: Option<u32>,
 }
 
 const GROUP_WINDOW_MS: i64 = 5 * 60 * 1000;
@@ -189,6 +192,9 @@ pub fn message_item(props: &MessageItemProps) -> Html {
                     </header>
                 }
                 { body }
+                if let Some(n) = props.seen_by.filter(|n| *n > 0) {
+                    <p class="mc-seen">{ chat.locale.t_with("seenBy", "n", &n.to_string()) }</p>
+                }
             </article>
         </div>
     }

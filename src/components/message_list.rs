@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use chat_core::Row;
-use chat_protocol::{ParticipantId, Seq};
+use chat_protocol::{Content, MessageId, ParticipantId, Seq};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -24,10 +24,28 @@ use crate::virtual_list::{ListLayout, ListRows};
 const OVERSCAN: f64 = 600.0;
 const STICK_THRESHOLD: f64 = 48.0;
 const LOAD_OLDER_THRESHOLD: f64 = 300.0;
+/// How many of the newest messages are searched for one's own to show its read receipt.
+const RECEIPT_WITHIN: usize = 500;
 
 /// A rendered row: its position, key, what it shows, and the row before it
 /// (sender, time) for grouping and day separators.
 type VisibleRow = (usize, String, RowData, Option<(ParticipantId, i64)>);
+
+/// With read receipts on: this participant's newest message in the
+/// conversation shown, and how many others have read it.
+fn receipt(state: &chat_core::ChatState, conversation: Option<&ParticipantId>) -> Option<(MessageId, u32)> {
+    let me = &state.me()?.id;
+    if !state.settings().read_receipts {
+        return None;
+    }
+    // Only among the newest messages: a receipt further back tells nobody anything.
+    let mine = state.timeline().iter().rev().take(RECEIPT_WITHIN).find(|m| {
+        &m.sender.id == me
+            && m.content != Content::Deleted
+            && conversation.is_none_or(|peer| m.in_conversation_with(peer))
+    })?;
+    Some((mine.id.clone(), state.seen_by(mine)))
+}
 
 /// The row of the first message from someone else created after `seq`.
 fn first_after(rows: &ListRows<'_>, seq: Seq, me: Option<&ParticipantId>) -> Option<usize> {
@@ -86,12 +104,13 @@ pub fn message_list() -> Html {
     let intents = use_intent();
     // Re-render when the rows or the paging state change; the rows themselves
     // are read from the client below, by position, never copied whole.
-    let (_, conversation, has_more, loading, unread) = use_selector(|client| {
+    let (_, conversation, has_more, loading, unread, receipt) = use_selector(|client| {
         let state = client.state();
         let conversation = state.current_conversation().cloned();
         let has_more = state.has_more_in(conversation.as_ref());
         let unread = state.unread(conversation.as_ref()).0;
-        (client.rows_version(), conversation, has_more, state.is_loading_page(), unread)
+        let receipt = receipt(&state, conversation.as_ref());
+        (client.rows_version(), conversation, has_more, state.is_loading_page(), unread, receipt)
     });
 
     let state = chat.client.state();
@@ -236,7 +255,11 @@ pub fn message_list() -> Html {
                     { for visible.into_iter().map(|(index, key, row, previous)| {
                         let row_key = AttrValue::from(key.clone());
                         let first_unread = first_unread == Some(index);
-                        html! { <MessageItem {key} {row_key} {row} {previous} {first_unread} /> }
+                        let seen_by = match (&row, &receipt) {
+                            (RowData::Sent(m), Some((id, seen))) if &m.id == id => Some(*seen),
+                            _ => None,
+                        };
+                        html! { <MessageItem {key} {row_key} {row} {previous} {first_unread} {seen_by} /> }
                     }) }
                 </div>
                 <div class="mc-spacer" style={format!("height:{bottom_spacer}px")} aria-hidden="true" />

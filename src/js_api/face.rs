@@ -34,7 +34,7 @@ pub struct JsFace {
     subscription: std::cell::RefCell<Option<Subscription>>,
     /// Kept alive for the prototype's methods, which call them.
     _answers: [Answer; 2],
-    _is_read: Closure<dyn Fn(JsValue) -> bool>,
+    _read_state: Closure<dyn Fn(JsValue, u32) -> JsValue>,
     /// `subscribe` callbacks: id, conversation, `onMessage`.
     subscribers: std::cell::RefCell<Vec<(u64, Option<ParticipantId>, Function)>>,
     next_subscriber: std::cell::Cell<u64>,
@@ -46,7 +46,8 @@ pub struct JsFace {
 const PROTOTYPE: &str = "return { \
     respond(text, options) { return respond(this, text, options); }, \
     message(text, options) { return message(this, text, options); }, \
-    get read() { return isRead(this); } };";
+    get read() { return readState(this, 0); }, \
+    get seenBy() { return readState(this, 1); } };";
 
 /// The `message` event's view of a message, shaped like Self's: the text as
 /// `body`, and `message(text)` callable even on a text message, whose own
@@ -73,12 +74,16 @@ impl JsFace {
         let face = Rc::new_cyclic(|weak: &Weak<JsFace>| {
             let answers = [answer(weak.clone(), true), answer(weak.clone(), false)];
             let read_by = weak.clone();
-            let is_read = Closure::<dyn Fn(JsValue) -> bool>::new(move |this: JsValue| {
-                read_by.upgrade().is_none_or(|face| super::unread::is_read(&face.client, &this))
+            let read_state = Closure::<dyn Fn(JsValue, u32) -> JsValue>::new(move |this: JsValue, what: u32| {
+                let Some(face) = read_by.upgrade() else { return JsValue::UNDEFINED };
+                match what {
+                    0 => super::unread::is_read(&face.client, &this).into(),
+                    _ => super::unread::seen_by(&face.client, &this),
+                }
             });
-            let factory = Function::new_with_args("respond, message, isRead", PROTOTYPE);
+            let factory = Function::new_with_args("respond, message, readState", PROTOTYPE);
             let proto = factory
-                .call3(&JsValue::NULL, answers[0].as_ref(), answers[1].as_ref(), is_read.as_ref())
+                .call3(&JsValue::NULL, answers[0].as_ref(), answers[1].as_ref(), read_state.as_ref())
                 .map_or_else(|_| Object::new(), Object::from);
             Self {
                 client: client.clone(),
@@ -86,7 +91,7 @@ impl JsFace {
                 bus: EventBus::default(),
                 subscription: std::cell::RefCell::new(None),
                 _answers: answers,
-                _is_read: is_read,
+                _read_state: read_state,
                 subscribers: std::cell::RefCell::new(Vec::new()),
                 next_subscriber: std::cell::Cell::new(0),
                 self_view: Function::new_with_args("m", SELF_VIEW),

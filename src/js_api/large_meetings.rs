@@ -2,6 +2,7 @@
 //! participant list searched and paged on the server, and the host's
 //! settings (who may send, slow mode) with what they mean for this user now.
 
+use chat_core::SettingsChange;
 use chat_protocol::SendPolicy;
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -21,7 +22,7 @@ impl MeetingChat {
         self.client_ref().state().participant_count()
     }
 
-    /// The meeting's settings: `{ anyoneCanPin, whoCanSend, slowModeSecs }`.
+    /// The meeting's settings: `{ anyoneCanPin, whoCanSend, slowModeSecs, readReceipts }`.
     #[wasm_bindgen(getter)]
     pub fn settings(&self) -> JsValue {
         let state = self.client_ref().state();
@@ -30,6 +31,7 @@ impl MeetingChat {
         set(&object, "anyoneCanPin", settings.anyone_can_pin);
         set(&object, "whoCanSend", settings.who_can_send.as_str());
         set(&object, "slowModeSecs", settings.slow_mode_secs);
+        set(&object, "readReceipts", settings.read_receipts);
         object.into()
     }
 
@@ -71,7 +73,7 @@ impl MeetingChat {
     }
 
     /// Hosts: changes the settings given, keeping the others:
-    /// `{ anyoneCanPin?, whoCanSend?: "everyone" | "hosts", slowModeSecs? }`.
+    /// `{ anyoneCanPin?, whoCanSend?: "everyone" | "hosts", slowModeSecs?, readReceipts? }`.
     #[wasm_bindgen(js_name = updateSettings)]
     pub fn update_settings(&self, settings: JsValue) -> JsResult<Promise> {
         let anyone_can_pin = optional_bool(&settings, "anyoneCanPin")?;
@@ -83,10 +85,14 @@ impl MeetingChat {
             ),
         };
         let slow_mode_secs = optional_whole(&settings, "slowModeSecs", chat_protocol::rules::MAX_SLOW_MODE_SECS)?;
-        if anyone_can_pin.is_none() && who_can_send.is_none() && slow_mode_secs.is_none() {
-            return Err(invalid_argument("give at least one of `anyoneCanPin`, `whoCanSend`, `slowModeSecs`"));
+        let read_receipts = optional_bool(&settings, "readReceipts")?;
+        let change = SettingsChange { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts };
+        if change == SettingsChange::default() {
+            return Err(invalid_argument(
+                "give at least one of `anyoneCanPin`, `whoCanSend`, `slowModeSecs`, `readReceipts`",
+            ));
         }
-        let outcome = self.client_ref().update_settings(anyone_can_pin, who_can_send, slow_mode_secs);
+        let outcome = self.client_ref().update_settings(change);
         Ok(promise(outcome, |()| JsValue::UNDEFINED))
     }
 }

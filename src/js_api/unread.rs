@@ -1,7 +1,8 @@
 //! Read state, on the chat object: unread counts per conversation (the
 //! server keeps each reader's position, so they follow them to every device),
-//! marking a conversation read, and each message's `read` (a getter on the
-//! messages' prototype, so it is always current).
+//! marking a conversation read, and each message's `read` and, with read
+//! receipts on, your own messages' `seenBy` (getters on the messages'
+//! prototype, so they are always current).
 
 use chat_protocol::{MessageId, Seq};
 use js_sys::{Array, Object, Promise, Reflect};
@@ -27,15 +28,31 @@ pub(super) fn unread_counts(client: &ChatClient) -> Array {
         .collect()
 }
 
+fn field(this: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(this, &key.into()).ok()
+}
+
 /// Whether the message object `this` is read: its own, or up to its conversation's position.
 pub(super) fn is_read(client: &ChatClient, this: &JsValue) -> bool {
-    let field = |key: &str| Reflect::get(this, &key.into()).ok();
+    let field = |key: &str| field(this, key);
     let state = client.state();
     let id = field("id").and_then(|v| v.as_string()).map(MessageId);
     match id.and_then(|id| state.timeline().get(&id).map(|message| state.is_read(message))) {
         Some(read) => read,
         // Not loaded (a search hit) or not sent yet: by its seq in the meeting's conversation.
         None => field("seq").and_then(|v| v.as_f64()).is_none_or(|seq| seq as Seq <= state.read_position(None)),
+    }
+}
+
+/// With read receipts on, how many others have read the message object
+/// `this` (one of your own, loaded); otherwise `undefined`.
+pub(super) fn seen_by(client: &ChatClient, this: &JsValue) -> JsValue {
+    let state = client.state();
+    let id = field(this, "id").and_then(|v| v.as_string()).map(MessageId);
+    let message = id.and_then(|id| state.timeline().get(&id));
+    match message.filter(|m| state.settings().read_receipts && state.me().is_some_and(|me| me.id == m.sender.id)) {
+        Some(message) => state.seen_by(message).into(),
+        None => JsValue::UNDEFINED,
     }
 }
 

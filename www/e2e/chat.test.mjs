@@ -514,3 +514,30 @@ test("unread: counts per conversation with mentions apart, a divider at the firs
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
   for (const panel of [ann, bob]) await panel.page.context().close();
 });
+
+test("read receipts: off until a host turns them on, then 'Seen by' under one's newest message", async () => {
+  const meeting = `m${Date.now()}-receipts`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  await ann.send("before receipts");
+  await bob.waitFor("before receipts");
+  await cat.waitFor("before receipts");
+  assert.equal(await ann.page.locator(".mc-seen").count(), 0, "off by default");
+
+  await ann.page.getByRole("button", { name: "Chat settings" }).click();
+  await ann.page.getByRole("checkbox", { name: /Read receipts/ }).check();
+  await ann.page.getByRole("button", { name: "Close" }).click();
+  await ann.send("did you see this?");
+  await bob.waitFor("did you see this?");
+  await cat.waitFor("did you see this?");
+  await ann.message("did you see this?").locator(".mc-seen", { hasText: "Seen by 2" }).waitFor();
+  assert.equal(await ann.page.locator(".mc-seen").count(), 1, "the panel shows it under the newest only");
+  const seenBy = (panel) =>
+    panel.page.evaluate(() => document.querySelector("meeting-chat").chat.messages.map((m) => m.seenBy));
+  assert.deepEqual(await seenBy(ann), [2, 2]);
+  assert.deepEqual(await seenBy(bob), [undefined, undefined], "only one's own messages have it");
+  await ann.screenshot(`${shots}read-receipts.png`);
+  for (const panel of [ann, bob, cat]) assert.deepEqual(panel.errors, [], `${panel.name} had page errors`);
+  for (const panel of [ann, bob, cat]) await panel.page.context().close();
+});

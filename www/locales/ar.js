@@ -64,6 +64,8 @@ export default {
   "moreResults": "مزيد من النتائج",
   "messageGone": "لم تعد هذه الرسالة موجودة.",
   "unreadElsewhere": "{n} غير مقروءة في محادثات أخرى",
+  "seenBy": "شاهدها {n}",
+  "readReceipts": "إيصالات القراءة (من شاهد الرسالة)",
   "here": "{n} حاضرون",
   "chatSettings": "إعدادات الدردشة",
   "onlyHostsSend": "يمكن للمضيفين فقط إرسال الرسائل",

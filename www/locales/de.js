@@ -65,6 +65,8 @@ export default {
   "moreResults": "Weitere Ergebnisse",
   "messageGone": "Diese Nachricht ist nicht mehr da.",
   "unreadElsewhere": "{n} ungelesen in anderen Unterhaltungen",
+  "seenBy": "Gesehen von {n}",
+  "readReceipts": "Lesebestätigungen (wer eine Nachricht gesehen hat)",
   "here": "{n} anwesend",
   "chatSettings": "Chat-Einstellungen",
   "onlyHostsSend": "Nur Gastgeber können Nachrichten senden",

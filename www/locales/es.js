@@ -64,6 +64,8 @@ export default {
   "moreResults": "Más resultados",
   "messageGone": "Ese mensaje ya no está.",
   "unreadElsewhere": "{n} sin leer en otras conversaciones",
+  "seenBy": "Visto por {n}",
+  "readReceipts": "Confirmaciones de lectura (quién ha visto un mensaje)",
   "here": "{n} presentes",
   "chatSettings": "Ajustes del chat",
   "onlyHostsSend": "Solo los anfitriones pueden enviar mensajes",

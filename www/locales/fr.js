@@ -64,6 +64,8 @@ export default {
   "moreResults": "Plus de résultats",
   "messageGone": "Ce message n’est plus disponible.",
   "unreadElsewhere": "{n} non lus dans d’autres conversations",
+  "seenBy": "Vu par {n}",
+  "readReceipts": "Accusés de lecture (qui a vu un message)",
   "here": "{n} présents",
   "chatSettings": "Paramètres du chat",
   "onlyHostsSend": "Seuls les hôtes peuvent envoyer des messages",

@@ -64,6 +64,8 @@ export default {
   "moreResults": "और परिणाम",
   "messageGone": "वह संदेश अब यहाँ नहीं है।",
   "unreadElsewhere": "अन्य बातचीत में {n} अपठित",
+  "seenBy": "{n} ने देखा",
+  "readReceipts": "पढ़ने की रसीदें (किसने संदेश देखा)",
   "here": "{n} मौजूद",
   "chatSettings": "चैट सेटिंग्स",
   "onlyHostsSend": "केवल होस्ट संदेश भेज सकते हैं",

@@ -64,6 +64,8 @@ export default {
   "moreResults": "Altri risultati",
   "messageGone": "Quel messaggio non c’è più.",
   "unreadElsewhere": "{n} non letti in altre conversazioni",
+  "seenBy": "Visto da {n}",
+  "readReceipts": "Conferme di lettura (chi ha visto un messaggio)",
   "here": "{n} presenti",
   "chatSettings": "Impostazioni della chat",
   "onlyHostsSend": "Solo gli organizzatori possono inviare messaggi",

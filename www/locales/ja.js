@@ -64,6 +64,8 @@ export default {
   "moreResults": "さらに表示",
   "messageGone": "そのメッセージはもうありません。",
   "unreadElsewhere": "他の会話に未読 {n} 件",
+  "seenBy": "{n} 人が既読",
+  "readReceipts": "既読表示（誰がメッセージを見たか）",
   "here": "{n} 人が参加中",
   "chatSettings": "チャットの設定",
   "onlyHostsSend": "ホストだけがメッセージを送信できる",

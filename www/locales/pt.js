@@ -64,6 +64,8 @@ export default {
   "moreResults": "Mais resultados",
   "messageGone": "Essa mensagem não está mais aqui.",
   "unreadElsewhere": "{n} não lidas em outras conversas",
+  "seenBy": "Visto por {n}",
+  "readReceipts": "Confirmações de leitura (quem viu uma mensagem)",
   "here": "{n} presentes",
   "chatSettings": "Configurações do chat",
   "onlyHostsSend": "Só os anfitriões podem enviar mensagens",

@@ -64,6 +64,8 @@ export default {
   "moreResults": "更多结果",
   "messageGone": "该消息已不存在。",
   "unreadElsewhere": "其他对话中有 {n} 条未读",
+  "seenBy": "{n} 人已读",
+  "readReceipts": "已读回执（谁看过消息）",
   "here": "{n} 人在线",
   "chatSettings": "聊天设置",
   "onlyHostsSend": "只有主持人可以发送消息",

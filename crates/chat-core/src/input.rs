@@ -118,16 +118,12 @@ pub enum Intent {
         /// The echo.
         client_id: ClientId,
     },
-    /// Change the meeting's settings (hosts); those left `None` stay.
+    /// Change the meeting's settings (hosts).
     UpdateSettings {
         /// The operation.
         op: OpId,
-        /// Whether everyone may pin.
-        anyone_can_pin: Option<bool>,
-        /// Who may send.
-        who_can_send: Option<SendPolicy>,
-        /// Slow mode, in seconds; 0 is off.
-        slow_mode_secs: Option<u32>,
+        /// What to change.
+        change: SettingsChange,
     },
     /// Ask for a page of the participants connected now, by name.
     ListParticipants {
@@ -235,4 +231,17 @@ pub enum Input {
     },
     /// Time passed; expired rate limits are lifted.
     Tick,
+}
+
+/// Settings to change; those left `None` stay as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettingsChange {
+    /// Whether everyone may pin.
+    pub anyone_can_pin: Option<bool>,
+    /// Who may send.
+    pub who_can_send: Option<SendPolicy>,
+    /// Slow mode, in seconds; 0 is off.
+    pub slow_mode_secs: Option<u32>,
+    /// Whether participants see how far others have read.
+    pub read_receipts: Option<bool>,
 }

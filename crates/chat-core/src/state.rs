@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use chat_protocol::{
     rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, MessageId, Participant, ParticipantId,
-    RateBucket, ReadState, RequestId, Seq,
+    RateBucket, ReadState, RequestId, Seen, Seq,
 };
 
 use crate::echo::{LocalEcho, OutboxEntry};
@@ -120,6 +120,8 @@ pub struct ChatState {
     reads: Vec<ReadState>,
     /// The welcome's counts include every message up to this `seq`.
     reads_counted_to: Seq,
+    /// With read receipts on: how far the others have read, per conversation.
+    seen: Vec<Seen>,
 }
 
 impl Default for ChatState {
@@ -156,6 +158,7 @@ impl ChatState {
             typing_sent: None,
             reads: Vec::new(),
             reads_counted_to: 0,
+            seen: Vec::new(),
         }
     }
 

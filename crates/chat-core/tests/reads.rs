@@ -77,3 +77,26 @@ fn on_resume_the_welcome_counted_what_is_replayed() {
     state.apply(created(message("m4", 4, "bob", "live")), NOW);
     assert_eq!(state.unread(None), (4, 0));
 }
+
+#[test]
+fn receipts_count_who_read_ones_own_message_in_its_conversation() {
+    let mut state = joined("ann", Role::Participant, 0);
+    state.apply(created(message("m1", 1, "ann", "to everyone")), NOW);
+    let mut private = message("m2", 2, "ann", "to bob");
+    private.targets = vec!["bob".into()];
+    state.apply(created(private), NOW);
+    let seen = |by: &str, private: bool, seq: u64| {
+        Input::Frame(ServerFrame::Seen(chat_protocol::Seen { by: by.into(), private, seq }))
+    };
+    let fx = state.apply(seen("bob", false, 2), NOW);
+    assert!(fx.contains(&Effect::Changed(Change::Reads)));
+    state.apply(seen("cat", false, 1), NOW);
+    state.apply(seen("cat", true, 2), NOW);
+    let of = |state: &chat_core::ChatState, id: &str| state.seen_by(state.timeline().get(&id.into()).expect("loaded"));
+    assert_eq!(of(&state, "m1"), 2);
+    assert_eq!(of(&state, "m2"), 0, "cat's private position is about cat's conversation, not bob's");
+    state.apply(seen("bob", true, 2), NOW);
+    assert_eq!(of(&state, "m2"), 1);
+    let fx = state.apply(seen("bob", false, 1), NOW);
+    assert!(fx.is_empty(), "never backwards");
+}

@@ -192,6 +192,9 @@ pub enum ClientFrame {
         /// Slow mode in seconds, 0 (off) to [`crate::rules::MAX_SLOW_MODE_SECS`].
         #[serde(default, skip_serializing_if = "Option::is_none")]
         slow_mode_secs: Option<u32>,
+        /// Whether participants see how far others have read.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        read_receipts: Option<bool>,
     },
     /// Ask for a page of the participants connected now, ordered by name,
     /// optionally only those whose name contains `query`.

@@ -68,6 +68,10 @@ pub struct MeetingSettings {
     /// Hosts and apps are not slowed.
     #[serde(default)]
     pub slow_mode_secs: u32,
+    /// Read receipts: participants learn how far others have read their
+    /// conversations ("seen by 3"). Off unless a host turns them on.
+    #[serde(default)]
+    pub read_receipts: bool,
 }
 
 /// Who may send messages in a meeting.
@@ -162,6 +166,10 @@ pub enum ServerFrame {
         /// is unread: the meeting's always, private ones with anything to say.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         reads: Vec<ReadState>,
+        /// With read receipts on: how far the others have read the
+        /// conversations this participant is in.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen: Vec<Seen>,
     },
     /// A meeting event.
     Event(EventEnvelope),
@@ -188,6 +196,8 @@ pub enum ServerFrame {
     Presence(PresenceDelta),
     /// Someone is typing in a conversation this participant is in.
     Typing(TypingNotice),
+    /// With read receipts on: someone read a conversation this participant is in further.
+    Seen(Seen),
     /// This participant read a conversation further on another connection.
     #[serde(rename_all = "camelCase")]
     Read {
@@ -244,6 +254,19 @@ pub struct ReadState {
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
+}
+
+/// How far another participant has read a conversation the receiver is in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Seen {
+    /// Who read.
+    pub by: ParticipantId,
+    /// The receiver's private conversation with `by`, or the meeting's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
+    /// Up to where.
+    pub seq: Seq,
 }
 
 /// Who is typing, and where: shown for [`crate::rules::TYPING_SHOWN_MS`]

@@ -66,5 +66,6 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         participants,
         limits: Limits::default(),
         reads: Vec::new(),
+        seen: Vec::new(),
     }
 }

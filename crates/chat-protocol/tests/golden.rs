@@ -142,6 +142,7 @@ fn client_frames() {
             anyone_can_pin: Some(true),
             who_can_send: Some(SendPolicy::Hosts),
             slow_mode_secs: Some(30),
+            read_receipts: Some(true),
         },
     );
     golden(
@@ -183,8 +184,13 @@ fn server_frames() {
                 ReadState { with: None, seq: 40, unread: 2, mentions: 1 },
                 ReadState { with: Some("u-bob".into()), seq: 12, unread: 1, mentions: 0 },
             ],
+            seen: vec![
+                Seen { by: "u-bob".into(), private: false, seq: 41 },
+                Seen { by: "u-bob".into(), private: true, seq: 12 },
+            ],
         },
     );
+    golden("server_seen", &ServerFrame::Seen(Seen { by: "u-cy".into(), private: false, seq: 42 }));
     golden("server_read", &ServerFrame::Read { with: Some("u-bob".into()), seq: 42 });
     golden(
         "server_event_created",
@@ -263,7 +269,12 @@ fn server_frames() {
             seq: 48,
             time: 6,
             event: Event::SettingsChanged {
-                settings: MeetingSettings { anyone_can_pin: true, who_can_send: SendPolicy::Hosts, slow_mode_secs: 30 },
+                settings: MeetingSettings {
+                    anyone_can_pin: true,
+                    who_can_send: SendPolicy::Hosts,
+                    slow_mode_secs: 30,
+                    read_receipts: true,
+                },
             },
         }),
     );

@@ -72,14 +72,19 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
         ),
         (any::<u64>(), any::<Option<String>>(), any::<Option<String>>(), any::<u32>())
             .prop_map(|(req_id, query, after, limit)| ClientFrame::Participants { req_id, query, after, limit }),
-        (any::<u64>(), any::<Option<bool>>(), any::<Option<bool>>(), any::<Option<u32>>()).prop_map(
-            |(req_id, anyone_can_pin, hosts, slow_mode_secs)| ClientFrame::UpdateSettings {
+        (any::<u64>(), any::<Option<bool>>(), any::<Option<bool>>(), any::<Option<u32>>(), any::<Option<bool>>())
+            .prop_map(|(req_id, anyone_can_pin, hosts, slow_mode_secs, read_receipts)| ClientFrame::UpdateSettings {
                 req_id,
                 anyone_can_pin,
                 who_can_send: hosts.map(|h| if h { SendPolicy::Hosts } else { SendPolicy::Everyone }),
                 slow_mode_secs,
-            }
-        ),
+                read_receipts,
+            }),
+        (any::<u64>(), any::<Option<String>>(), any::<u64>()).prop_map(|(req_id, with, seq)| ClientFrame::MarkRead {
+            req_id,
+            with: with.map(Into::into),
+            seq
+        }),
         any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
     ]
 }

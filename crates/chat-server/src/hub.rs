@@ -280,6 +280,10 @@ impl Hub {
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
             let reads = self.store.read_states(&room.meeting, &me.id, head_seq).await?;
+            let seen = match settings.read_receipts {
+                true => self.store.seen_by_others(&room.meeting, &me.id).await?,
+                false => Vec::new(),
+            };
             // Everything that can fail is read before this connection counts
             // as present: a join that fails leaves no one behind in the list.
             let replay = match last_seq {
@@ -309,6 +313,7 @@ impl Hub {
                 participants: members.presence.first_view(&me, FIRST_VIEW_PAGE),
                 limits: self.config.limits.clone(),
                 reads,
+                seen,
             });
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {

@@ -22,7 +22,7 @@ pub mod uploads;
 use async_trait::async_trait;
 use chat_protocol::{
     ClientId, EventEnvelope, FileId, FileRef, MeetingId, MeetingSettings, Message, MessageId, MessageKind,
-    ParticipantId, ReadState, Sender, Seq,
+    ParticipantId, ReadState, Seen, Sender, Seq,
 };
 use serde_json::{Map, Value};
 
@@ -383,6 +383,9 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
         reader: &ParticipantId,
         joined_at: Seq,
     ) -> Result<Vec<ReadState>, StoreError>;
+    /// How far everyone else has read the conversations `reader` is in (the
+    /// meeting's, and each one's private one with `reader`), for read receipts.
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError>;
     /// Every message of a meeting with `seq` above `after` (private ones
     /// and tombstones too), oldest first, at most `limit`: the chat dump,
     /// read a page at a time.

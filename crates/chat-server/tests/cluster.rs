@@ -212,6 +212,7 @@ async fn rate_limit_and_slow_mode_hold_for_one_participant_on_two_nodes() {
             anyone_can_pin: None,
             who_can_send: None,
             slow_mode_secs: Some(30),
+            read_receipts: None,
         })
         .await;
     seq_of(set);

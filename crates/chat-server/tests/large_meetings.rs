@@ -294,6 +294,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
             anyone_can_pin: None,
             who_can_send: Some(SendPolicy::Hosts),
             slow_mode_secs: None,
+            read_receipts: None,
         })
         .await
         .error();
@@ -304,6 +305,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
             anyone_can_pin: None,
             who_can_send: None,
             slow_mode_secs: Some(3_601),
+            read_receipts: None,
         })
         .await
         .error();
@@ -314,6 +316,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
         anyone_can_pin: None,
         who_can_send: Some(SendPolicy::Hosts),
         slow_mode_secs: None,
+        read_receipts: None,
     })
     .await
     .ack();
@@ -331,6 +334,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
         anyone_can_pin: None,
         who_can_send: Some(SendPolicy::Everyone),
         slow_mode_secs: Some(2),
+        read_receipts: None,
     })
     .await
     .ack();

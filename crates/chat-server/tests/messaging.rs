@@ -209,6 +209,7 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
             anyone_can_pin: Some(true),
             who_can_send: None,
             slow_mode_secs: None,
+            read_receipts: None,
         })
         .await
         .error();
@@ -218,6 +219,7 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
         anyone_can_pin: Some(true),
         who_can_send: None,
         slow_mode_secs: None,
+        read_receipts: None,
     })
     .await
     .ack();

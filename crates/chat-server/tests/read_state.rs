@@ -8,7 +8,7 @@
 mod support;
 
 use chat_protocol::{
-    AckResult, ClientFrame, DeleteScope, ErrorCode, NewContent, ParticipantId, ReadState, Role, Seq, ServerFrame,
+    AckResult, ClientFrame, DeleteScope, ErrorCode, NewContent, ParticipantId, ReadState, Role, Seen, Seq, ServerFrame,
 };
 use support::*;
 
@@ -94,4 +94,49 @@ async fn unread_counts_come_with_the_welcome_and_read_positions_follow_the_reade
     assert_eq!(reads_of(&cat), [state(None, cat.head_seq(), 0, 0)]);
     assert_eq!(mark_read(&mut bob, Some("bob"), 1).await.error().code, ErrorCode::InvalidRequest);
     assert_eq!(mark_read(&mut bob, Some(""), 1).await.error().code, ErrorCode::InvalidRequest);
+}
+
+fn seen_of(client: &Client) -> Vec<Seen> {
+    match &client.welcome {
+        ServerFrame::Welcome { seen, .. } => seen.clone(),
+        other => panic!("expected a welcome, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn with_read_receipts_on_the_conversations_members_learn_how_far_others_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut ann = Client::connect(&server, "ann", Role::Host).await;
+    let mut bob = Client::connect(&server, "bob", Role::Participant).await;
+    let hello = match ann.send_text("c1", "hello").await.ack() {
+        AckResult::Sent { seq, .. } => seq,
+        other => panic!("expected a send, got {other:?}"),
+    };
+    mark_read(&mut bob, None, hello).await.ack();
+    let late = Client::connect(&server, "cat", Role::Participant).await;
+    assert_eq!(seen_of(&late), [], "receipts are off unless a host turns them on");
+
+    ann.request(|req_id| ClientFrame::UpdateSettings {
+        req_id,
+        anyone_can_pin: None,
+        who_can_send: None,
+        slow_mode_secs: None,
+        read_receipts: Some(true),
+    })
+    .await
+    .ack();
+    let mut cat = Client::connect(&server, "cat", Role::Participant).await;
+    assert_eq!(seen_of(&cat), [Seen { by: "bob".into(), private: false, seq: hello }]);
+
+    let psst = match ann.send("c2", NewContent::Text { text: "psst".into() }, vec!["bob"]).await.ack() {
+        AckResult::Sent { seq, .. } => seq,
+        other => panic!("expected a send, got {other:?}"),
+    };
+    mark_read(&mut bob, Some("ann"), psst).await.ack();
+    assert_eq!(next_other(&mut ann).await, ServerFrame::Seen(Seen { by: "bob".into(), private: true, seq: psst }));
+    mark_read(&mut cat, None, psst).await.ack();
+    let everyone = ServerFrame::Seen(Seen { by: "cat".into(), private: false, seq: psst });
+    assert_eq!(next_other(&mut ann).await, everyone);
+    assert_eq!(next_other(&mut bob).await, everyone, "his own read is not echoed back to the connection that made it");
 }

@@ -122,7 +122,12 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("{:?}", store.message(&meeting, &"m4".into()).await.map(|m| m.map(|m| m.attachments))));
     let gone = store.delete_for_everyone(&meeting, &"m4".into(), &ann, 16).await.expect("delete m4");
     log.push(format!("{:?} {:?}", gone.orphaned_files, gone.event.envelope));
-    let settings = MeetingSettings { anyone_can_pin: true, who_can_send: SendPolicy::Hosts, slow_mode_secs: 15 };
+    let settings = MeetingSettings {
+        anyone_can_pin: true,
+        who_can_send: SendPolicy::Hosts,
+        slow_mode_secs: 15,
+        read_receipts: true,
+    };
     log.push(format!("{:?}", store.update_settings(&meeting, settings, &ann, 27).await.map(|e| e.envelope)));
     log.push(format!("{:?}", store.settings(&meeting).await));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
@@ -165,6 +170,10 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("mark back {:?}", store.mark_read(&meeting, &bob, None, 0).await));
     log.push(format!("mark private {:?}", store.mark_read(&meeting, &bob, Some(&ann), 3).await));
     log.push(format!("bob reads now {:?}", store.read_states(&meeting, &bob, 0).await));
+    log.push(format!("ann sees {:?}", store.mark_read(&meeting, &cat, None, 2).await));
+    for viewer in [&ann, &bob, &cat] {
+        log.push(format!("{viewer} sees {:?}", store.seen_by_others(&meeting, viewer).await));
+    }
     log.push(format!("{:?}", store.message_by_client_id(&meeting, &ann, &"c2".into()).await));
     log.push(format!("{:?}", store.message(&MeetingId::from("elsewhere"), &"m1".into()).await));
     log.push(format!(

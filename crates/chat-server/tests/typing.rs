@@ -68,6 +68,7 @@ async fn bad_targets_and_a_hosts_only_meeting_are_refused_with_typed_errors() {
         anyone_can_pin: None,
         who_can_send: Some(SendPolicy::Hosts),
         slow_mode_secs: None,
+        read_receipts: None,
     })
     .await
     .ack();

@@ -34,11 +34,13 @@ impl ChatState {
                 participants,
                 limits,
                 reads,
+                seen,
                 ..
             } => {
                 self.participant_count = participant_count;
                 self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx);
                 self.on_reads(reads, head_seq, fx);
+                self.seen = seen;
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
@@ -47,6 +49,7 @@ impl ChatState {
             ServerFrame::Presence(delta) => self.on_presence(delta, fx),
             ServerFrame::Typing(notice) => self.on_typing(notice, now, fx),
             ServerFrame::Read { with, seq } => self.on_read(with, seq, fx),
+            ServerFrame::Seen(seen) => self.on_seen(seen, fx),
             ServerFrame::RateLimitReset { bucket } => {
                 if self.rate_limited_until.remove(&bucket).is_some() {
                     fx.push(Effect::Changed(Change::RateLimitReset(bucket)));

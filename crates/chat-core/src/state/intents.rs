@@ -43,10 +43,15 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
-            Intent::UpdateSettings { op, anyone_can_pin, who_can_send, slow_mode_secs } => {
+            Intent::UpdateSettings { op, change } => {
                 if self.require_connected(op, fx) {
-                    let build =
-                        |req_id| ClientFrame::UpdateSettings { req_id, anyone_can_pin, who_can_send, slow_mode_secs };
+                    let build = |req_id| ClientFrame::UpdateSettings {
+                        req_id,
+                        anyone_can_pin: change.anyone_can_pin,
+                        who_can_send: change.who_can_send,
+                        slow_mode_secs: change.slow_mode_secs,
+                        read_receipts: change.read_receipts,
+                    };
                     self.request(Pending::Op(op), build, fx);
                 }
             }

@@ -1,9 +1,10 @@
 //! Read positions and unread counts: the server's at each welcome (it keeps
 //! them, so they follow the reader to every device), counted up as others'
 //! messages arrive and down as unread ones are deleted, and reset when this
-//! participant reads a conversation here or on another of their devices.
+//! participant reads a conversation here or on another of their devices;
+//! with read receipts on, how far the others have read.
 
-use chat_protocol::{ClientFrame, Message, MessageId, ParticipantId, ReadState, Seq};
+use chat_protocol::{ClientFrame, Message, MessageId, ParticipantId, ReadState, Seen, Seq};
 
 use super::{ChatState, Pending};
 use crate::effect::{Change, Effect, OpId, Outcome};
@@ -97,7 +98,26 @@ impl ChatState {
         self.request(Pending::Op(op), |req_id| ClientFrame::MarkRead { req_id, with, seq }, fx);
     }
 
+    /// Someone else read a conversation this participant is in further (read receipts).
+    pub(super) fn on_seen(&mut self, seen: Seen, fx: &mut Vec<Effect>) {
+        match self.seen.iter_mut().find(|s| s.by == seen.by && s.private == seen.private) {
+            Some(known) if known.seq >= seen.seq => return,
+            Some(known) => known.seq = seen.seq,
+            None => self.seen.push(seen),
+        }
+        fx.push(Effect::Changed(Change::Reads));
+    }
+
     // ---- reading -------------------------------------------------------
+
+    /// With read receipts on, how many others have read this participant's
+    /// own `message` (a private one: whether its recipient has, 0 or 1).
+    pub fn seen_by(&self, message: &Message) -> u32 {
+        let private = !message.targets.is_empty();
+        let seen = self.seen.iter().filter(|s| s.private == private && s.seq >= message.seq);
+        let seen = seen.filter(|s| !private || message.targets.contains(&s.by));
+        u32::try_from(seen.count()).unwrap_or(u32::MAX)
+    }
 
     /// How far this participant has read the conversation with `with` (the meeting's with `None`).
     pub fn read_position(&self, with: Option<&ParticipantId>) -> Seq {

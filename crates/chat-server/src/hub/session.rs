@@ -134,8 +134,8 @@ impl Session {
             ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
             ClientFrame::Search { query, before, limit, with, .. } => self.search(&query, before, limit, with).await,
             ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
-            ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, .. } => {
-                self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs).await
+            ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, .. } => {
+                self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs, read_receipts).await
             }
             ClientFrame::Participants { query, after, limit, .. } => {
                 self.participants(query.as_deref(), after.as_deref(), limit).await

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chat_protocol::{
     ClientId, Content, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
-    Seq,
+    Seen, Seq,
 };
 
 use super::events::EventKind;
@@ -331,6 +331,10 @@ impl Store for MemoryStore {
         joined_at: Seq,
     ) -> Result<Vec<ReadState>, StoreError> {
         self.with(|s| Ok(s.read_states(meeting, reader, joined_at)))
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        self.with(|s| Ok(s.seen_by_others(meeting, reader)))
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState, Seen,
     SendPolicy, Seq,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -117,12 +117,14 @@ impl Store for PostgresStore {
         let payload = serde_json::to_string(&settings).map_err(corrupt)?;
         let seq = record_event(&tx, meeting, EventKind::Settings, None, by, at, Some(&payload)).await?;
         tx.execute(
-            "UPDATE meetings SET anyone_can_pin = $2, hosts_only = $3, slow_mode_secs = $4 WHERE id = $1",
+            "UPDATE meetings SET anyone_can_pin = $2, hosts_only = $3, slow_mode_secs = $4, read_receipts = $5 \
+             WHERE id = $1",
             &[
                 &meeting.0,
                 &settings.anyone_can_pin,
                 &(settings.who_can_send == SendPolicy::Hosts),
                 &i64::from(settings.slow_mode_secs),
+                &settings.read_receipts,
             ],
         )
         .await?;
@@ -341,6 +343,10 @@ impl Store for PostgresStore {
         joined_at: Seq,
     ) -> Result<Vec<ReadState>, StoreError> {
         read_marks::read_states(&**self.client().await?, meeting, reader, joined_at).await
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        read_marks::seen_by_others(&**self.client().await?, meeting, reader).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

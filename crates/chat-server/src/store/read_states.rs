@@ -2,7 +2,7 @@
 //! unread counts their SQL (or the memory store) found, put together per
 //! conversation, the meeting's first.
 
-use chat_protocol::{ParticipantId, ReadState, Seq};
+use chat_protocol::{ParticipantId, ReadState, Seen, Seq};
 
 /// The conversation a stored `peer` names: `''` is the meeting's.
 fn conversation(peer: String) -> Option<ParticipantId> {
@@ -36,6 +36,20 @@ pub fn assemble(joined: Seq, marks: Vec<(String, Seq)>, unread: Vec<(String, u32
     }
     states[1..].sort_by(|a, b| a.with.cmp(&b.with));
     states
+}
+
+/// Others' positions as stored (`peer` `''` for the meeting's conversation,
+/// else the reader's id: their private one with the reader), as receipts.
+pub fn seen(rows: Vec<(String, String, Seq)>) -> Vec<Seen> {
+    rows.into_iter().map(|(by, peer, seq)| Seen { by: ParticipantId(by), private: !peer.is_empty(), seq }).collect()
+}
+
+/// Selects [`seen`]'s rows for the meeting (`meeting`) and reader (`reader`) bound there.
+pub fn seen_sql(meeting: &str, reader: &str) -> String {
+    format!(
+        "SELECT participant_id, peer, seq FROM read_marks WHERE meeting_id = {meeting} \
+         AND participant_id != {reader} AND (peer = '' OR peer = {reader}) ORDER BY participant_id, peer"
+    )
 }
 
 #[cfg(test)]

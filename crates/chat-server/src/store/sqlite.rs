@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState,
+    ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState, Seen,
     SendPolicy, Seq,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -110,12 +110,14 @@ impl Store for SqliteStore {
             let payload = serde_json::to_string(&settings).map_err(corrupt)?;
             let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
             tx.execute(
-                "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4 WHERE id = ?1",
+                "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4, read_receipts = ?5 \
+                 WHERE id = ?1",
                 params![
                     meeting.0,
                     settings.anyone_can_pin,
                     settings.who_can_send == SendPolicy::Hosts,
-                    settings.slow_mode_secs
+                    settings.slow_mode_secs,
+                    settings.read_receipts
                 ],
             )?;
             tx.commit()?;
@@ -356,6 +358,11 @@ impl Store for SqliteStore {
     ) -> Result<Vec<ReadState>, StoreError> {
         let (meeting, reader) = (meeting.clone(), reader.clone());
         self.run(move |conn| read_marks::read_states(conn, &meeting, &reader, joined_at)).await
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        let (meeting, reader) = (meeting.clone(), reader.clone());
+        self.run(move |conn| read_marks::seen_by_others(conn, &meeting, &reader)).await
     }
 
     async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {

@@ -51,6 +51,7 @@ impl Session {
         anyone_can_pin: Option<bool>,
         who_can_send: Option<SendPolicy>,
         slow_mode_secs: Option<u32>,
+        read_receipts: Option<bool>,
     ) -> Result<AckResult, DomainError> {
         permissions::check_update_settings(&self.me)?;
         if let Some(secs) = slow_mode_secs {
@@ -62,6 +63,7 @@ impl Session {
         settings.anyone_can_pin = anyone_can_pin.unwrap_or(current.anyone_can_pin);
         settings.who_can_send = who_can_send.unwrap_or(current.who_can_send);
         settings.slow_mode_secs = slow_mode_secs.unwrap_or(current.slow_mode_secs);
+        settings.read_receipts = read_receipts.unwrap_or(current.read_receipts);
         if settings == current {
             return Ok(AckResult::Done { seq: None });
         }

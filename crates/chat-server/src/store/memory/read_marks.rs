@@ -1,9 +1,9 @@
 //! Read positions in memory, counted as the SQL engines count them.
 
-use chat_protocol::{Content, MeetingId, ParticipantId, ReadState, Seq};
+use chat_protocol::{Content, MeetingId, ParticipantId, ReadState, Seen, Seq};
 
 use super::state::State;
-use crate::store::read_states::assemble;
+use crate::store::read_states::{self, assemble};
 
 impl State {
     /// Moves the position forward; whether it moved.
@@ -19,6 +19,18 @@ impl State {
         let moved = seq > *mark;
         *mark = (*mark).max(seq);
         moved
+    }
+
+    /// How far the others have read the reader's conversations.
+    pub(super) fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Vec<Seen> {
+        let mut rows: Vec<(String, String, Seq)> = self
+            .read_marks
+            .iter()
+            .filter(|((m, by, peer), _)| m == meeting && by != reader && (peer.is_empty() || *peer == reader.0))
+            .map(|((_, by, peer), seq)| (by.0.clone(), peer.clone(), *seq))
+            .collect();
+        rows.sort();
+        read_states::seen(rows)
     }
 
     /// The reader's positions and unread counts.

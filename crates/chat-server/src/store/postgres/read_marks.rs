@@ -1,11 +1,11 @@
 //! Read positions on PostgreSQL, as SQLite keeps them.
 
-use chat_protocol::{MeetingId, ParticipantId, ReadState, Seq};
+use chat_protocol::{MeetingId, ParticipantId, ReadState, Seen, Seq};
 use tokio_postgres::GenericClient;
 
 use super::rows::corrupt;
 use crate::store::columns::{mention_pattern, unread_by_conversation};
-use crate::store::read_states::assemble;
+use crate::store::read_states::{self, assemble, seen_sql};
 use crate::store::StoreError;
 
 fn seq_of(value: i64) -> Result<Seq, StoreError> {
@@ -30,6 +30,19 @@ pub async fn mark_read(
         )
         .await?;
     Ok(moved > 0)
+}
+
+/// How far the others have read the reader's conversations.
+pub async fn seen_by_others(
+    client: &impl GenericClient,
+    meeting: &MeetingId,
+    reader: &ParticipantId,
+) -> Result<Vec<Seen>, StoreError> {
+    let mut seen = Vec::new();
+    for row in client.query(&seen_sql("$1", "$2"), &[&meeting.0, &reader.0]).await? {
+        seen.push((row.try_get(0)?, row.try_get(1)?, seq_of(row.try_get(2)?)?));
+    }
+    Ok(read_states::seen(seen))
 }
 
 /// The reader's positions and unread counts.

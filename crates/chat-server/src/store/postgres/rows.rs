@@ -162,13 +162,17 @@ pub async fn require_live_message(
 /// A meeting's settings (the defaults for a meeting never seen).
 pub async fn load_settings(client: &impl GenericClient, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
     let row = client
-        .query_opt("SELECT anyone_can_pin, hosts_only, slow_mode_secs FROM meetings WHERE id = $1", &[&meeting.0])
+        .query_opt(
+            "SELECT anyone_can_pin, hosts_only, slow_mode_secs, read_receipts FROM meetings WHERE id = $1",
+            &[&meeting.0],
+        )
         .await?;
     let Some(row) = row else { return Ok(MeetingSettings::default()) };
     Ok(MeetingSettings {
         anyone_can_pin: row.try_get("anyone_can_pin")?,
         who_can_send: if row.try_get("hosts_only")? { SendPolicy::Hosts } else { SendPolicy::Everyone },
         slow_mode_secs: unsigned(row.try_get("slow_mode_secs")?)?,
+        read_receipts: row.try_get("read_receipts")?,
     })
 }
 

@@ -152,8 +152,9 @@ ALTER TABLE messages ADD COLUMN search tsvector
     GENERATED ALWAYS AS (to_tsvector('simple', coalesce(text, ''))) STORED;
 CREATE INDEX messages_search ON messages USING GIN (search);
 "#,
-    // 5: read positions (SQLite's 14).
+    // 5: read positions and read receipts (SQLite's 14).
     r#"
+ALTER TABLE meetings ADD COLUMN read_receipts BOOLEAN NOT NULL DEFAULT FALSE;
 CREATE TABLE readers (
     meeting_id TEXT NOT NULL,
     participant_id TEXT NOT NULL,

@@ -2,12 +2,12 @@
 //! moves forward, where each reader joined, and unread counts from the
 //! messages after them.
 
-use chat_protocol::{MeetingId, ParticipantId, ReadState, Seq};
+use chat_protocol::{MeetingId, ParticipantId, ReadState, Seen, Seq};
 use rusqlite::{params, Connection};
 
 use super::rows::corrupt;
 use crate::store::columns::{mention_pattern, unread_by_conversation};
-use crate::store::read_states::assemble;
+use crate::store::read_states::{self, assemble, seen_sql};
 use crate::store::StoreError;
 
 /// Moves the position forward; whether it moved.
@@ -25,6 +25,20 @@ pub fn mark_read(
         params![meeting.0, reader.0, with.map_or("", |p| p.as_str()), i64::try_from(seq).map_err(corrupt)?],
     )?;
     Ok(moved > 0)
+}
+
+/// How far the others have read the reader's conversations.
+pub fn seen_by_others(conn: &Connection, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+    let mut stmt = conn.prepare_cached(&seen_sql("?1", "?2"))?;
+    let rows = stmt.query_map(params![meeting.0, reader.0], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    let mut seen = Vec::new();
+    for row in rows {
+        let (by, peer, seq) = row?;
+        seen.push((by, peer, Seq::try_from(seq).map_err(corrupt)?));
+    }
+    Ok(read_states::seen(seen))
 }
 
 /// The reader's positions and unread counts.

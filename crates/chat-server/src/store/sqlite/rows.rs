@@ -150,13 +150,14 @@ pub fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &Message
 pub fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
     let settings = conn
         .query_row(
-            "SELECT anyone_can_pin, hosts_only, slow_mode_secs FROM meetings WHERE id = ?1",
+            "SELECT anyone_can_pin, hosts_only, slow_mode_secs, read_receipts FROM meetings WHERE id = ?1",
             params![meeting.0],
             |r| {
                 Ok(MeetingSettings {
                     anyone_can_pin: r.get("anyone_can_pin")?,
                     who_can_send: if r.get("hosts_only")? { SendPolicy::Hosts } else { SendPolicy::Everyone },
                     slow_mode_secs: r.get("slow_mode_secs")?,
+                    read_receipts: r.get("read_receipts")?,
                 })
             },
         )

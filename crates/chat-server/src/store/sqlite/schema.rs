@@ -180,8 +180,10 @@ END;
 INSERT INTO search_docs (message_id) SELECT id FROM messages WHERE text IS NOT NULL AND text != '' ORDER BY rowid;
 INSERT INTO message_search (rowid, text) SELECT d.doc, m.text FROM search_docs d JOIN messages m ON m.id = d.message_id;
 "#,
-    // 14: read positions: where each reader joined, and how far they read each conversation ('' the meeting's).
+    // 14: read positions: where each reader joined, and how far they read each conversation ('' the
+    // meeting's); whether a meeting shows read receipts.
     r#"
+ALTER TABLE meetings ADD COLUMN read_receipts INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE readers (
     meeting_id TEXT NOT NULL,
     participant_id TEXT NOT NULL,
