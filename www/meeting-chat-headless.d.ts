@@ -26,6 +26,10 @@ interface BaseMessage<T extends MessageType | "deleted"> {
   pinned: boolean;
   /** One entry per emoji, in the order each was first used; `me` when one of them is yours. */
   reactions: Reaction[];
+  /** Whether you have read it (your own always): its conversation's read position is at or past it. */
+  readonly read: boolean;
+  /** With read receipts on, on your own messages: how many others have read it. */
+  readonly seenBy?: number;
   /** Recipients of a private message besides its sender; empty for everyone. */
   targetUserIds: string[];
   /** Participants the text mentions. */
@@ -122,11 +126,19 @@ export interface Participant {
   role: "host" | "participant" | "bot" | "service";
 }
 
-/** A host's settings: who may pin, who may send (a webinar lets only hosts), slow mode (0 is off). */
+/** A host's settings: who may pin, who may send (a webinar lets only hosts), slow mode (0 is off), read receipts. */
 export interface MeetingSettings {
   anyoneCanPin: boolean;
   whoCanSend: "everyone" | "hosts";
   slowModeSecs: number;
+  readReceipts: boolean;
+}
+
+/** Unread messages from others in one conversation (`addressId` null for the meeting's), mentions of you among them. */
+export interface UnreadCount {
+  addressId: string | null;
+  count: number;
+  mentions: number;
 }
 
 /** Whether this user may send now; if not, why (`retryAfterMs` for slow mode). */
@@ -253,6 +265,8 @@ export interface ChatEvents {
   typingUpdate: { typists: string[] };
   /** Someone added (or took off) a reaction; `message` carries the counts now. */
   reactionUpdate: { message: Message; emoji: string; participantId: string; added: boolean };
+  /** Unread counts or read positions changed (here, on another of your devices, or others' with read receipts on). */
+  unreadUpdate: { counts: UnreadCount[] };
 }
 
 export declare class MeetingChat {
@@ -276,6 +290,12 @@ export declare class MeetingChat {
   readonly canPin: boolean;
   /** Who is typing in the conversation being viewed, by display name (each shows 6 s unless renewed, or until their message). */
   readonly typists: string[];
+  /** Unread messages from others, in every conversation together. */
+  readonly unreadCount: number;
+  /** Unread messages per conversation, the meeting's first; kept by the server, so they follow you across devices. */
+  readonly unreadCounts: UnreadCount[];
+  /** Marks a conversation (`addressId` names a private one) read up to its newest message; your other devices follow. */
+  markRead(options?: Address): Promise<void>;
 
   sendTextMessage(text: string, options?: SendOptions): Promise<Message>;
   sendImageMessage(file: Blob, options?: SendOptions): Promise<Message>;

@@ -398,3 +398,69 @@ fn attachments_upload_side_by_side_and_go_out_as_one_message() {
     assert_eq!(outcome.borrow_mut().take().expect("settled").expect_err("cancelled").code, "upload_failed");
     assert!(h.platform.uploads.borrow()[2..].iter().all(|u| u.events.is_none()), "every upload of it stopped");
 }
+
+/// Messages `from..=to`, oldest first, as a history page carries them.
+fn numbered(from: u64, to: u64) -> Vec<chat_protocol::Message> {
+    (from..=to)
+        .map(|seq| chat_protocol::testing::text_message(&format!("m{seq}"), seq, "bob", &format!("n{seq}")))
+        .collect()
+}
+
+#[test]
+fn a_search_hit_far_back_is_reached_page_by_page_at_the_servers_largest_page() {
+    let mut h = harness(Rc::default());
+    let me = Participant { id: "ann".into(), display_name: "Ann".into(), role: Role::Participant };
+    h.server_says(ServerFrame::Welcome {
+        v: 1,
+        me: me.clone(),
+        meeting_id: "m".into(),
+        head_seq: 1_000,
+        settings: MeetingSettings::default(),
+        participant_count: 1,
+        participants: vec![me],
+        limits: Limits { max_page_size: 100, ..Limits::default() },
+        reads: Vec::new(),
+        seen: Vec::new(),
+    });
+    let first = h.request_of("history");
+    h.server_says(ServerFrame::Ack {
+        req_id: first,
+        result: AckResult::History { messages: numbered(951, 1_000), has_more: true },
+    });
+
+    let hits = h.run(h.client.search("n7".into(), None, 20, None));
+    let req = h.request_of("search");
+    let hit = numbered(700, 700);
+    h.server_says(ServerFrame::Ack { req_id: req, result: AckResult::Search { messages: hit, has_more: false } });
+    let hits = hits.borrow_mut().take().expect("answered").expect("hits");
+    assert_eq!(
+        (hits.messages[0].seq, hits.has_more, h.client.state().timeline().len()),
+        (700, false, 50),
+        "hits stay out of the timeline"
+    );
+
+    let reached = h.run(h.client.load_through(700, None));
+    for (from, to) in [(851, 950), (751, 850), (651, 750)] {
+        assert!(reached.borrow().is_none(), "still loading");
+        h.read_socket();
+        let asked = h.unread.iter().find(|f| f["type"] == "history").expect("a page asked for").clone();
+        assert_eq!((asked["before"].as_u64(), asked["limit"].as_u64()), (Some(to + 1), Some(100)));
+        let req = h.request_of("history");
+        h.server_says(ServerFrame::Ack {
+            req_id: req,
+            result: AckResult::History { messages: numbered(from, to), has_more: true },
+        });
+    }
+    let row = reached.borrow_mut().take().expect("settled").expect("loaded");
+    assert_eq!(row.and_then(|row| h.client.state().timeline().at(row).map(|m| m.seq)), Some(700));
+    assert!(h.sent().iter().all(|f| f["type"] != "history"), "no page more than needed");
+
+    // A message gone since the search: history is passed without finding it.
+    h.server_says(ServerFrame::Event(chat_protocol::EventEnvelope {
+        seq: 1_001,
+        time: NOW,
+        event: chat_protocol::Event::MessageHidden { id: "m660".into() },
+    }));
+    let gone = h.run(h.client.load_through(660, None));
+    assert_eq!(gone.borrow_mut().take().expect("settled").expect("no error"), None);
+}

@@ -46,7 +46,7 @@ fn loading_older_asks_before_the_oldest_and_merges_without_duplicates() {
 #[test]
 fn page_sizes_outside_the_limit_are_refused() {
     let mut state = joined("ann", Role::Participant, 0);
-    for limit in [0, 101] {
+    for limit in [0, 501] {
         let fx = state.apply(Input::Intent(Intent::LoadOlder { op: 1, limit, with: None }), NOW);
         assert!(matches!(&fx[..], [Effect::Reject { op: 1, error }] if error.code == "invalid_request"));
     }

@@ -49,7 +49,7 @@ impl Default for Limits {
             max_metadata_bytes: 4 * 1024,
             max_upload_bytes: 25 * 1024 * 1024,
             max_targets: 100,
-            max_page_size: 100,
+            max_page_size: 500,
             text_messages_per_window: 180,
             file_messages_per_window: 20,
             rate_window_secs: 60,

@@ -137,7 +137,7 @@ mod tests {
     fn page_size_must_be_within_bounds() {
         let limits = Limits::default();
         assert!(check_page_size(0, &limits).is_err());
-        assert!(check_page_size(100, &limits).is_ok());
-        assert!(check_page_size(101, &limits).is_err());
+        assert!(check_page_size(500, &limits).is_ok());
+        assert!(check_page_size(501, &limits).is_err());
     }
 }

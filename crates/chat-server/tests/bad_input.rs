@@ -93,7 +93,7 @@ async fn oversized_text_metadata_ids_and_page_sizes_are_refused() {
         .error();
     assert_eq!(e.code, ErrorCode::TooManyTargets);
 
-    for limit in [0, 101] {
+    for limit in [0, 501] {
         let e = ann.request(|req_id| ClientFrame::History { req_id, before: None, limit, with: None }).await.error();
         assert_eq!(e.code, ErrorCode::InvalidRequest);
     }
