@@ -83,7 +83,13 @@ struct ListMemory {
     /// The conversation shown and where its reader had read to when it
     /// opened: the "new messages" divider stays there while it is shown.
     divider: Option<(Option<ParticipantId>, Seq)>,
+    /// Renders spent scrolling to a search hit, so a row that never shows
+    /// cannot keep the list re-rendering.
+    reveal_tries: u8,
 }
+
+/// Renders a search hit may take to come into the DOM before the list stops trying.
+const REVEAL_TRIES: u8 = 8;
 
 /// The scrolling list of messages.
 #[function_component(MessageList)]
@@ -97,6 +103,7 @@ pub fn message_list() -> Html {
         anchor: None,
         last_key: None,
         divider: None,
+        reveal_tries: 0,
     });
     let scroll = use_state(|| (0.0_f64, 600.0_f64));
     let unseen = use_state(|| 0_u32);
@@ -108,7 +115,9 @@ pub fn message_list() -> Html {
         let state = client.state();
         let conversation = state.current_conversation().cloned();
         let has_more = state.has_more_in(conversation.as_ref());
-        let unread = state.unread(conversation.as_ref()).0;
+        // Read only while connected: offline, marking would only fail.
+        let connected = state.connection() == chat_core::ConnectionState::Connected;
+        let unread = if connected { state.unread(conversation.as_ref()).0 } else { 0 };
         let receipt = receipt(&state, conversation.as_ref());
         (client.rows_version(), conversation, has_more, state.is_loading_page(), unread, receipt)
     });
@@ -146,7 +155,9 @@ pub fn message_list() -> Html {
     let anchor_now = layout.row_at(scroll_top).and_then(|i| rows.get(i).map(|row| (rows.key(row), layout.offset(i))));
     let anchor_offset: Option<f64> =
         memory_ref.anchor.as_ref().and_then(|(key, _)| rows.position(key)).map(|i| layout.offset(i));
-    // A search hit to show: its key and where its row starts.
+    // A search hit to show: its key and where its row starts (none when it
+    // is not in this list, and then the request is dropped).
+    let reveal_asked = ui.reveal.is_some();
     let reveal = ui.reveal.and_then(|seq| {
         let message = state.timeline().at(state.timeline().position_of_seq(seq)?)?;
         let key = rows.key(Row::Sent(message));
@@ -169,11 +180,19 @@ pub fn message_list() -> Html {
             let Some(element) = container.cast::<HtmlElement>() else { return };
             let changed = measure(&element, &memory, &measured_rows);
             let mut memory = memory.borrow_mut();
+            if reveal.is_none() && reveal_asked {
+                ui.dispatch(UiAction::Reveal(None));
+            }
             if let Some((key, offset)) = reveal {
                 memory.stick = false;
                 memory.anchor = None;
+                memory.reveal_tries += 1;
                 if let Some(row) = rendered_row(&element, &key) {
                     show_found(&element, &row);
+                    memory.reveal_tries = 0;
+                    ui.dispatch(UiAction::Reveal(None));
+                } else if memory.reveal_tries > REVEAL_TRIES {
+                    memory.reveal_tries = 0;
                     ui.dispatch(UiAction::Reveal(None));
                 } else {
                     // Scroll there; the next render puts the row in the DOM.
