@@ -278,7 +278,7 @@ async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
     let people = Array::from(&prop(&found, "participants"));
     assert_eq!((people.length(), text(&people.get(0), "displayName")), (1, "Gwen".to_owned()));
     assert_eq!(prop(&found, "count").as_f64(), Some(3.0));
-    let bad = call(&guest, "searchParticipants", &[options(&[("limit", 500.into())])]).unwrap_err();
+    let bad = call(&guest, "searchParticipants", &[options(&[("limit", 501.into())])]).unwrap_err();
     assert_eq!(error_code(&bad), "invalid_argument");
 
     let refused = call_async(&guest, "updateSettings", &[options(&[("whoCanSend", "hosts".into())])]).await;
