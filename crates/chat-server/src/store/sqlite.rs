@@ -23,12 +23,12 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use chat_protocol::{
     ClientId, EventEnvelope, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, ReadState, Seen,
-    SendPolicy, Seq,
+    Seq,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use self::events::{message_event, record_event};
-use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, FILE_COLUMNS};
+use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, store_settings, FILE_COLUMNS};
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
     Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
@@ -109,17 +109,7 @@ impl Store for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let payload = serde_json::to_string(&settings).map_err(corrupt)?;
             let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
-            tx.execute(
-                "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4, read_receipts = ?5 \
-                 WHERE id = ?1",
-                params![
-                    meeting.0,
-                    settings.anyone_can_pin,
-                    settings.who_can_send == SendPolicy::Hosts,
-                    settings.slow_mode_secs,
-                    settings.read_receipts
-                ],
-            )?;
+            store_settings(&tx, &meeting, &settings)?;
             tx.commit()?;
             let record = EventRecord { seq, time: at, kind: EventKind::Settings, actor: by, payload: Some(payload) };
             build_event(record, None, Vec::new())

@@ -146,6 +146,21 @@ pub fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &Message
     Ok(message)
 }
 
+/// Writes a meeting's settings (its row exists: the settings event made it).
+pub fn store_settings(conn: &Connection, meeting: &MeetingId, settings: &MeetingSettings) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4, read_receipts = ?5 WHERE id = ?1",
+        params![
+            meeting.0,
+            settings.anyone_can_pin,
+            settings.who_can_send == SendPolicy::Hosts,
+            settings.slow_mode_secs,
+            settings.read_receipts
+        ],
+    )?;
+    Ok(())
+}
+
 /// A meeting's settings (the defaults for a meeting never seen).
 pub fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
     let settings = conn

@@ -1,0 +1,94 @@
+//! The rules' unit tests.
+
+use serde_json::json;
+
+use super::*;
+
+fn person(id: &str, role: Role) -> Participant {
+    Participant { id: id.into(), display_name: id.into(), role }
+}
+
+fn message_from(id: &str, content: Content) -> Message {
+    Message { content, ..crate::testing::text_message("m1", 1, id, "") }
+}
+
+#[test]
+fn text_is_limited_in_characters_not_bytes() {
+    let limits = Limits::default();
+    assert_eq!(check_text(&"é".repeat(4_000), 0, &limits), Ok(()));
+    assert_eq!(check_text(&"a".repeat(4_001), 0, &limits), Err(RuleViolation::TextTooLong { len: 4_001, max: 4_000 }));
+    assert_eq!(check_text("  \n", 0, &limits), Err(RuleViolation::EmptyText));
+}
+
+#[test]
+fn attachments_may_stand_without_text_up_to_the_limit() {
+    let limits = Limits::default();
+    assert_eq!(check_text("", 1, &limits), Ok(()));
+    assert_eq!(check_text("look", 10, &limits), Ok(()));
+    assert_eq!(check_text("", 11, &limits), Err(RuleViolation::TooManyAttachments { count: 11, max: 10 }));
+}
+
+#[test]
+fn metadata_is_limited_when_serialized() {
+    let limits = Limits::default();
+    let mut metadata = Map::new();
+    metadata.insert("k".into(), json!("v"));
+    assert_eq!(check_metadata(&metadata, &Map::new(), &limits), Ok(()));
+    let mut details = Map::new();
+    details.insert("d".into(), json!("x".repeat(4_080)));
+    assert!(
+        matches!(check_metadata(&metadata, &details, &limits), Err(RuleViolation::MetadataTooLarge { .. })),
+        "details count with metadata"
+    );
+    metadata.insert("k".into(), json!("x".repeat(4_096)));
+    assert!(matches!(check_metadata(&metadata, &Map::new(), &limits), Err(RuleViolation::MetadataTooLarge { .. })));
+}
+
+#[test]
+fn only_the_author_edits_and_never_a_tombstone() {
+    let text = Content::Text { text: "hi".into() };
+    assert_eq!(may_edit(&person("ann", Role::Participant), &message_from("ann", text.clone())), Ok(()));
+    assert_eq!(may_edit(&person("bob", Role::Host), &message_from("ann", text)), Err(RuleViolation::NotAuthor));
+    let gone = message_from("ann", Content::Deleted);
+    assert_eq!(may_edit(&person("ann", Role::Participant), &gone), Err(RuleViolation::Deleted));
+}
+
+#[test]
+fn the_author_or_a_host_deletes_for_everyone() {
+    let message = message_from("ann", Content::Text { text: "hi".into() });
+    assert_eq!(may_delete_for_everyone(&person("ann", Role::Participant), &message), Ok(()));
+    assert_eq!(may_delete_for_everyone(&person("bob", Role::Host), &message), Ok(()));
+    let refused = may_delete_for_everyone(&person("bob", Role::Participant), &message);
+    assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::Forbidden));
+}
+
+#[test]
+fn hosts_pin_unless_everyone_may() {
+    let anyone = MeetingSettings { anyone_can_pin: true, ..MeetingSettings::default() };
+    assert_eq!(
+        may_pin(&person("bob", Role::Participant), &MeetingSettings::default()),
+        Err(RuleViolation::PinNotAllowed)
+    );
+    assert_eq!(may_pin(&person("bob", Role::Participant), &anyone), Ok(()));
+    assert_eq!(may_pin(&person("ann", Role::Host), &MeetingSettings::default()), Ok(()));
+    assert_eq!(may_update_settings(&person("bob", Role::Participant)), Err(RuleViolation::NotHost));
+}
+
+#[test]
+fn a_webinar_lets_hosts_and_apps_send_and_slows_only_participants() {
+    let webinar = MeetingSettings { who_can_send: SendPolicy::Hosts, slow_mode_secs: 10, ..Default::default() };
+    assert_eq!(may_send(&person("bob", Role::Participant), &webinar), Err(RuleViolation::HostsOnly));
+    assert_eq!(may_send(&person("bob", Role::Participant), &MeetingSettings::default()), Ok(()));
+    for role in [Role::Host, Role::Bot, Role::Service] {
+        assert_eq!(may_send(&person("ann", role), &webinar), Ok(()));
+        assert_eq!(check_slow_mode(&person("ann", role), &webinar, Some(1_000), 1_001), Ok(()));
+    }
+    let bob = person("bob", Role::Participant);
+    assert_eq!(check_slow_mode(&bob, &webinar, None, 5_000), Ok(()), "a first message is never slowed");
+    let refused = check_slow_mode(&bob, &webinar, Some(1_000), 4_000);
+    assert_eq!(refused, Err(RuleViolation::SlowMode { wait_ms: 7_000 }));
+    assert_eq!(refused.map_err(|v| (v.code(), v.retry_after_ms())), Err((ErrorCode::SlowMode, Some(7_000))));
+    assert_eq!(check_slow_mode(&bob, &webinar, Some(1_000), 11_000), Ok(()));
+    assert_eq!(check_slow_mode_secs(MAX_SLOW_MODE_SECS), Ok(()));
+    assert!(check_slow_mode_secs(MAX_SLOW_MODE_SECS + 1).is_err());
+}
