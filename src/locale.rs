@@ -108,6 +108,7 @@ const EN: &[(&str, &str)] = &[
     ("error.too_many_attachments", "A message carries at most 10 files."),
     ("error.hook_unavailable", "The message could not be checked just now. Try again."),
     ("error.too_many_reactions", "This message carries as many different reactions as it can."),
+    ("error.search_too_broad", "That search is too broad. Use fewer or longer words."),
     ("error.invalid_attachment", "That file can no longer be used."),
     ("error.generic", "That did not work. Try again."),
 ];

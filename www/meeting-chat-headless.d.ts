@@ -161,7 +161,8 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "aut
 export type ChatErrorCode =
   | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
   | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
-  | "forbidden" | "message_deleted" | "rate_limited" | "rejected" | "hook_unavailable" | "internal"
+  | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "slow_mode" | "rejected" | "hook_unavailable"
+  | "too_many_reactions" | "search_too_broad" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
 
 /** Every rejected promise and thrown error is an `Error` with a `code`. */
@@ -256,8 +257,9 @@ export interface ChatEvents {
   pinMessage: { message: Message };
   unpinMessage: { message: Message };
   deleteMessage: { messageId: string; forMe: boolean; message: Message | undefined };
-  rateLimited: { bucket: "text" | "file"; retryAfterMs: number };
-  rateLimitReset: { bucket: "text" | "file" };
+  /** A bucket refused: `search` for searches (at most 30 a minute), the others for sends. */
+  rateLimited: { bucket: "text" | "file" | "search"; retryAfterMs: number };
+  rateLimitReset: { bucket: "text" | "file" | "search" };
   connectionStateChange: { state: ConnectionState };
   participantsUpdate: undefined;
   settingsUpdate: undefined;
@@ -324,7 +326,10 @@ export declare class MeetingChat {
   getMessagesByType(type: MessageType): Message[];
   /**
    * Searches the messages you may see (private ones only yours, deleted ones never): every word of `query` must
-   * start a word of a message's text, whatever its case. `addressId` keeps to one private conversation.
+   * start a word of a message's text, whatever its case (a one-letter word must be a whole word). `addressId` keeps
+   * to one private conversation. At most 8 words (else `invalid_request`); at most 30 searches (pages included) a
+   * minute (else `rate_limited` with `retryAfterMs`); a search the server cannot answer within a second is refused
+   * with `search_too_broad`.
    */
   searchMessages(query: string, options?: Address & { limit?: number }): Promise<SearchPage>;
   /** A page of a conversation (the meeting's, or the private one `addressId` names), newest first; `before` a message id. */

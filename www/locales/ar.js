@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "تحمل الرسالة 10 ملفات على الأكثر.",
   "error.hook_unavailable": "تعذّر فحص الرسالة الآن. حاول مجددًا.",
   "error.too_many_reactions": "وصلت هذه الرسالة إلى الحد الأقصى من التفاعلات المختلفة.",
+  "error.search_too_broad": "هذا البحث واسع جدًا. استخدم كلمات أقل أو أطول.",
   "error.invalid_attachment": "لم يعد بالإمكان استخدام هذا الملف.",
   "error.generic": "لم ينجح ذلك. حاول مجددًا.",
   "dir": "rtl"

@@ -103,6 +103,7 @@ export default {
   "error.too_many_attachments": "Eine Nachricht trägt höchstens 10 Dateien.",
   "error.hook_unavailable": "Die Nachricht ließ sich gerade nicht prüfen. Versuch es erneut.",
   "error.too_many_reactions": "Diese Nachricht trägt schon so viele verschiedene Reaktionen, wie sie kann.",
+  "error.search_too_broad": "Diese Suche ist zu breit. Nimm weniger oder längere Wörter.",
   "error.invalid_attachment": "Diese Datei lässt sich nicht mehr verwenden.",
   "error.generic": "Das hat nicht geklappt. Versuch es erneut."
 };

@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "Un mensaje lleva como máximo 10 archivos.",
   "error.hook_unavailable": "No se pudo comprobar el mensaje en este momento. Inténtalo de nuevo.",
   "error.too_many_reactions": "Este mensaje ya tiene tantas reacciones distintas como admite.",
+  "error.search_too_broad": "Esta búsqueda es demasiado amplia. Usa menos palabras o más largas.",
   "error.invalid_attachment": "Ese archivo ya no se puede usar.",
   "error.generic": "Eso no funcionó. Inténtalo de nuevo.",
   "dir": "ltr"

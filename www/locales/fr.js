@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "Un message contient au plus 10 fichiers.",
   "error.hook_unavailable": "Le message n’a pas pu être vérifié pour le moment. Réessayez.",
   "error.too_many_reactions": "Ce message porte déjà autant de réactions différentes que possible.",
+  "error.search_too_broad": "Cette recherche est trop large. Utilisez moins de mots, ou des mots plus longs.",
   "error.invalid_attachment": "Ce fichier ne peut plus être utilisé.",
   "error.generic": "Cela n’a pas fonctionné. Réessayez.",
   "dir": "ltr"

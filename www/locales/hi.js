@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "एक संदेश में अधिकतम 10 फ़ाइलें हो सकती हैं।",
   "error.hook_unavailable": "अभी संदेश की जाँच नहीं हो सकी। फिर से कोशिश करें।",
   "error.too_many_reactions": "इस संदेश पर जितनी अलग-अलग प्रतिक्रियाएँ हो सकती हैं, उतनी हो चुकी हैं।",
+  "error.search_too_broad": "यह खोज बहुत व्यापक है। कम या लंबे शब्द इस्तेमाल करें।",
   "error.invalid_attachment": "वह फ़ाइल अब उपयोग नहीं की जा सकती।",
   "error.generic": "यह काम नहीं किया। फिर से कोशिश करें।",
   "dir": "ltr"

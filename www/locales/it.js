@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "Un messaggio contiene al massimo 10 file.",
   "error.hook_unavailable": "Non è stato possibile controllare il messaggio ora. Riprova.",
   "error.too_many_reactions": "Questo messaggio ha già tutte le reazioni diverse che può avere.",
+  "error.search_too_broad": "Questa ricerca è troppo ampia. Usa meno parole o parole più lunghe.",
   "error.invalid_attachment": "Quel file non può più essere usato.",
   "error.generic": "Non ha funzionato. Riprova.",
   "dir": "ltr"

@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "1 件のメッセージに添付できるファイルは最大 10 個です。",
   "error.hook_unavailable": "今はメッセージを確認できませんでした。もう一度お試しください。",
   "error.too_many_reactions": "このメッセージには、これ以上別のリアクションを付けられません。",
+  "error.search_too_broad": "この検索は範囲が広すぎます。語を減らすか、長い語を使ってください。",
   "error.invalid_attachment": "そのファイルはもう使用できません。",
   "error.generic": "うまくいきませんでした。もう一度お試しください。",
   "dir": "ltr"

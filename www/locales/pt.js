@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "Uma mensagem leva no máximo 10 arquivos.",
   "error.hook_unavailable": "Não foi possível verificar a mensagem agora. Tente de novo.",
   "error.too_many_reactions": "Esta mensagem já tem tantas reações diferentes quanto pode.",
+  "error.search_too_broad": "Esta pesquisa é ampla demais. Use menos palavras ou palavras mais longas.",
   "error.invalid_attachment": "Esse arquivo não pode mais ser usado.",
   "error.generic": "Não deu certo. Tente de novo.",
   "dir": "ltr"

@@ -102,6 +102,7 @@ export default {
   "error.too_many_attachments": "一条消息最多可附带 10 个文件。",
   "error.hook_unavailable": "暂时无法检查该消息。请重试。",
   "error.too_many_reactions": "这条消息的不同回应已达上限。",
+  "error.search_too_broad": "此搜索范围太广。请使用更少或更长的词。",
   "error.invalid_attachment": "该文件已无法使用。",
   "error.generic": "操作未成功。请重试。",
   "dir": "ltr"

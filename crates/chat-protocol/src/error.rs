@@ -51,6 +51,8 @@ pub enum ErrorCode {
     HookUnavailable,
     /// A message already carries [`crate::Limits::max_reactions_per_message`] different emoji.
     TooManyReactions,
+    /// A search would take the server too long; fewer or longer words may do.
+    SearchTooBroad,
     /// Something failed on the server; the request may be retried.
     Internal,
 }

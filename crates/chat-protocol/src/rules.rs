@@ -13,7 +13,9 @@ mod reactions;
 mod search;
 
 pub use reactions::{check_emoji, check_new_reaction};
-pub use search::{check_search_query, search_words, MAX_SEARCH_QUERY_CHARS};
+pub use search::{
+    check_search_query, search_words, SearchWord, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_WORDS, MIN_PREFIX_CHARS,
+};
 
 /// The longest slow mode a meeting may set: an hour between messages.
 pub const MAX_SLOW_MODE_SECS: u32 = 3_600;
@@ -99,6 +101,13 @@ pub enum RuleViolation {
     },
     /// A search query with no letter or digit to look for.
     NoSearchWords,
+    /// A search query of more than [`MAX_SEARCH_WORDS`] words.
+    TooManySearchWords {
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
 }
 
 impl RuleViolation {
@@ -119,7 +128,8 @@ impl RuleViolation {
             Self::SlowModeTooLong { .. }
             | Self::InvalidEmoji
             | Self::SearchQueryTooLong { .. }
-            | Self::NoSearchWords => ErrorCode::InvalidRequest,
+            | Self::NoSearchWords
+            | Self::TooManySearchWords { .. } => ErrorCode::InvalidRequest,
             Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
         }
     }
@@ -160,6 +170,9 @@ impl fmt::Display for RuleViolation {
                 write!(f, "the search query is {len} characters long; the limit is {max}")
             }
             Self::NoSearchWords => f.write_str("the search query has no word to look for"),
+            Self::TooManySearchWords { count, max } => {
+                write!(f, "the search query has {count} words; the limit is {max}")
+            }
         }
     }
 }

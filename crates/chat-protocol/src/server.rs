@@ -111,6 +111,8 @@ pub enum RateBucket {
     Text,
     /// File, image and audio messages.
     File,
+    /// Searches.
+    Search,
 }
 
 impl RateBucket {
@@ -128,6 +130,7 @@ impl RateBucket {
         match self {
             Self::Text => "text",
             Self::File => "file",
+            Self::Search => "search",
         }
     }
 }

@@ -191,17 +191,22 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     // sockets close with 1001 and the listener stops, then the deadline.
     let closing = CancellationToken::new();
     let (router, app) = build_app(config, storage, cluster.clone(), closing.clone());
-    if let Some(cluster) = cluster.clone() {
-        if let Err(error) = cluster.ping().await {
-            tracing::warn!(%error, "Redis does not answer yet; serving, and trying again");
-        }
-        let hub = Arc::clone(&app.hub);
-        tokio::spawn(cluster.listen(move |heard| hub.heard(heard), shutdown.clone()));
-    }
-    if shared_database {
+    // The other nodes' news keeps reaching this node's sockets while they
+    // are open, through the drain: the listener and the poll stop only once
+    // the last socket has closed.
+    let sockets_closed = CancellationToken::new();
+    let listener_task = cluster.clone().map(|cluster| {
+        let (hub, stop) = (Arc::clone(&app.hub), sockets_closed.clone());
+        tokio::spawn(async move {
+            if let Err(error) = cluster.ping().await {
+                tracing::warn!(%error, "Redis does not answer yet; serving, and trying again");
+            }
+            cluster.listen(move |heard| hub.heard(heard), stop).await;
+        })
+    });
+    let in_step = shared_database
         // Other servers may store this database's events: look for them.
-        tokio::spawn(Arc::clone(&app.hub).keep_in_step(shutdown.clone()));
-    }
+        .then(|| tokio::spawn(Arc::clone(&app.hub).keep_in_step(sockets_closed.clone())));
     {
         let (draining, closing, shutdown) = (Arc::clone(&app.draining), closing.clone(), shutdown.clone());
         tokio::spawn(async move {
@@ -270,6 +275,11 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
     }
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
+    }
+    sockets_closed.cancel();
+    // A heartbeat still running would list this node again after it retired.
+    for task in [listener_task, in_step].into_iter().flatten() {
+        task.await?;
     }
     if let Some(cluster) = cluster {
         if let Err(error) = cluster.retire().await {

@@ -59,8 +59,10 @@ pub struct Cluster {
     outgoing: mpsc::Sender<Outgoing>,
     /// Makes each rate-limit entry this node writes unique.
     entries: AtomicU64,
-    /// Set when a presence write was lost: the next heartbeat rewrites this
-    /// node's presence.
+    /// Set when a presence write was lost, and at start: the next heartbeat
+    /// rewrites this node's presence whole. At start because a node killed
+    /// and started again under the same id finds its earlier life's entries
+    /// still in Redis, and its heartbeat keeps the others from expiring them.
     presence_lost: Arc<AtomicBool>,
     /// Until when (ms since the epoch) the limits leave Redis alone.
     away_until: AtomicI64,
@@ -79,7 +81,7 @@ impl Cluster {
             .set_max_delay(Duration::from_millis(500));
         let redis = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
         let (outgoing, queue) = mpsc::channel(OUTGOING_QUEUE);
-        let presence_lost = Arc::new(AtomicBool::new(false));
+        let presence_lost = Arc::new(AtomicBool::new(true));
         tokio::spawn(bus::write(Arc::clone(&node), redis.clone(), queue, Arc::clone(&presence_lost)));
         let (entries, away_until) = (AtomicU64::new(0), AtomicI64::new(0));
         Ok(Arc::new(Self { node, client, redis, outgoing, entries, presence_lost, away_until }))

@@ -52,6 +52,8 @@ pub struct Config {
     pub resume_window: u64,
     /// Uploads a participant may make per rate window.
     pub uploads_per_window: u32,
+    /// Searches a participant may make per rate window (each page counts).
+    pub searches_per_window: u32,
     /// The message hook asked before a message or an edit is stored, if any.
     pub hook: Option<HookConfig>,
     /// Where webhooks go, if anywhere.
@@ -146,6 +148,7 @@ impl Config {
             demo_dir: None,
             public_url: None,
             uploads_per_window: limits.file_messages_per_window * 2,
+            searches_per_window: 30,
             limits,
             file_url_ttl: Duration::from_secs(24 * 3600),
             auth_timeout: Duration::from_secs(5),

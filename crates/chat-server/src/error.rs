@@ -44,9 +44,21 @@ pub enum DomainError {
     /// The message hook could not be asked, and the policy is closed.
     #[error("the message could not be checked; try again")]
     HookUnavailable,
+    /// A search the store stopped past its budget.
+    #[error("the search is too broad to answer quickly; use fewer or longer words")]
+    SearchTooBroad,
     /// Storage failed.
     #[error("storage failed")]
-    Storage(#[from] StoreError),
+    Storage(#[source] StoreError),
+}
+
+impl From<StoreError> for DomainError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::SearchTooCostly => Self::SearchTooBroad,
+            other => Self::Storage(other),
+        }
+    }
 }
 
 impl DomainError {
@@ -62,6 +74,7 @@ impl DomainError {
             Self::RateLimited { .. } => ErrorCode::RateLimited,
             Self::Rejected(_) => ErrorCode::Rejected,
             Self::HookUnavailable => ErrorCode::HookUnavailable,
+            Self::SearchTooBroad => ErrorCode::SearchTooBroad,
             Self::Storage(e) => {
                 tracing::error!(error = %e, "storage error");
                 ErrorCode::Internal
@@ -110,6 +123,17 @@ pub enum ApiError {
         /// When a retry will succeed.
         retry_after: Duration,
     },
+    /// Return 429 Too Many Requests: the node has as much of this work as it takes.
+    #[error("{message}")]
+    Busy {
+        /// When a retry is likely to be taken.
+        retry_after: Duration,
+        /// For people.
+        message: String,
+    },
+    /// Return 413 Payload Too Large: an image with more pixels than are decoded.
+    #[error("{0}")]
+    ImageTooLarge(String),
     /// Return 404 Not Found: the endpoint exists only in dev mode.
     #[error("only available with --dev")]
     DevOnly,
@@ -140,6 +164,8 @@ impl From<FileError> for ApiError {
             FileError::BadLink(reason) => Self::Forbidden(reason),
             FileError::TooLarge { max } => Self::TooLarge { max },
             FileError::QuotaExceeded { retry_after, message } => Self::QuotaExceeded { retry_after, message },
+            FileError::ImageTooLarge(message) => Self::ImageTooLarge(message),
+            busy @ FileError::Busy { retry_after } => Self::Busy { retry_after, message: busy.to_string() },
             other => Self::Internal(Box::new(other)),
         }
     }
@@ -152,9 +178,9 @@ impl IntoResponse for ApiError {
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             Self::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             Self::NotFound | Self::DevOnly => (StatusCode::NOT_FOUND, "not_found"),
-            Self::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Self::TooLarge { .. } | Self::ImageTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Self::UnsupportedMedia(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
-            Self::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            Self::RateLimited { .. } | Self::Busy { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Self::QuotaExceeded { retry_after: Some(_), .. } => (StatusCode::TOO_MANY_REQUESTS, "quota_exceeded"),
             Self::QuotaExceeded { retry_after: None, .. } => (StatusCode::PAYLOAD_TOO_LARGE, "quota_exceeded"),
             // The frame already has the `{ code, message }` shape, with its retry hint.
@@ -165,7 +191,10 @@ impl IntoResponse for ApiError {
             }
         };
         let mut body = json!({ "code": code, "message": self.to_string() });
-        if let Self::RateLimited { retry_after } | Self::QuotaExceeded { retry_after: Some(retry_after), .. } = &self {
+        if let Self::RateLimited { retry_after }
+        | Self::Busy { retry_after, .. }
+        | Self::QuotaExceeded { retry_after: Some(retry_after), .. } = &self
+        {
             body["retryAfterMs"] = json!(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX));
         }
         (status, Json(body)).into_response()

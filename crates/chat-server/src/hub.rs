@@ -7,6 +7,7 @@
 //! connection in order without a gap, and a joining connection's replay and
 //! its first live event meet without a gap or a duplicate.
 
+mod bounded;
 mod dump;
 mod files;
 pub mod hook;
@@ -57,6 +58,24 @@ type ConnId = u64;
 /// besides the hosts and itself.
 const FIRST_VIEW_PAGE: usize = 50;
 
+/// How many cores the node has, for the work bounded by them.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+/// Image decoding: one core each (a 40-megapixel image takes about a second
+/// and 160 MB), two per uploader queued, four per core in all.
+fn decoding_bounds() -> bounded::Bounds {
+    bounded::Bounds { at_once: cores(), queued_each: 2, queued_total: 4 * cores(), typical: Duration::from_secs(1) }
+}
+
+/// Searches: one per core reads the store at once (each on a read
+/// connection of its own, beside the one that writes), two per participant
+/// queued, and a queue a full meeting's search box cannot fill by typing.
+fn searching_bounds() -> bounded::Bounds {
+    bounded::Bounds { at_once: cores(), queued_each: 2, queued_total: 64, typical: Duration::from_millis(200) }
+}
+
 /// All meetings with connected participants, and the services they share.
 pub struct Hub {
     store: Arc<dyn Store>,
@@ -68,6 +87,7 @@ pub struct Hub {
     text_limiter: Limiter,
     file_limiter: Limiter,
     upload_limiter: Limiter,
+    search_limiter: Limiter,
     upload_quota: Arc<ByteQuota>,
     next_conn: AtomicU64,
     /// Where notices for apps go, when webhooks are configured.
@@ -79,6 +99,10 @@ pub struct Hub {
     metrics: Arc<Metrics>,
     /// The other nodes serving the same meetings, when there are any.
     cluster: Option<Arc<Cluster>>,
+    /// Images waiting to be decoded, as many at once as there are cores.
+    decoding: bounded::Bounded,
+    /// Searches waiting for the store.
+    searching: bounded::Bounded,
 }
 
 /// What notices for apps need: the outbox they go through, and who the
@@ -152,17 +176,23 @@ impl Members {
 
     /// Queues a frame for every member `to` accepts; returns to how many. A
     /// member whose queue is full is a slow consumer: it is dropped from the
-    /// room and told to go.
+    /// room and told to go. One whose queue is closed is a socket already
+    /// closing (a shutdown, a client gone): it is dropped, and not counted.
     fn broadcast(&mut self, text: &Outbound, to: impl Fn(&Participant) -> bool) -> u64 {
         let mut slow = Vec::new();
+        let mut closing = Vec::new();
         let mut queued = 0;
         for (id, member) in &self.conns {
             if to(&member.participant) {
                 match member.tx.try_send(Arc::clone(text)) {
                     Ok(()) => queued += 1,
-                    Err(_) => slow.push(*id),
+                    Err(mpsc::error::TrySendError::Full(_)) => slow.push(*id),
+                    Err(mpsc::error::TrySendError::Closed(_)) => closing.push(*id),
                 }
             }
+        }
+        for id in closing {
+            self.conns.remove(&id);
         }
         for id in slow {
             if let Some(member) = self.conns.remove(&id) {
@@ -202,6 +232,7 @@ impl Hub {
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
             file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
             upload_limiter: Limiter::new(config.uploads_per_window, window),
+            search_limiter: Limiter::new(config.searches_per_window, window),
             upload_quota: Arc::new(ByteQuota::new(config.upload_bytes_per_hour, Duration::from_secs(3600))),
             hook: config.hook.clone().map(hook::MessageHook::new),
             store,
@@ -214,6 +245,8 @@ impl Hub {
             owed: Mutex::new(HashMap::new()),
             metrics: Arc::new(Metrics::default()),
             cluster,
+            decoding: bounded::Bounded::new(decoding_bounds()),
+            searching: bounded::Bounded::new(searching_bounds()),
         })
     }
 
@@ -248,6 +281,7 @@ impl Hub {
         self.text_limiter.forget_idle();
         self.file_limiter.forget_idle();
         self.upload_limiter.forget_idle();
+        self.search_limiter.forget_idle();
         self.upload_quota.forget_idle();
         if let Ok(mut rooms) = self.rooms.lock() {
             rooms.retain(|_, room| room.strong_count() > 0);

@@ -20,7 +20,12 @@ pub enum UploadKind {
 /// The longest side of a thumbnail, in pixels.
 pub const THUMBNAIL_SIZE: u32 = 320;
 const MAX_IMAGE_SIDE: u32 = 16_384;
-const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+/// The most pixels an image may have to be decoded. A PNG of one colour
+/// compresses 121 megapixels into 353 KB and decoding it took 358 MB: the
+/// byte limits never see it, the header does. 40 megapixels is a 7,700 ×
+/// 5,200 photo, more than any camera a chat sees, and at most 160 MB decoded.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
 const INLINE_IMAGE_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 
 /// What an image upload yields besides its bytes.
@@ -54,6 +59,14 @@ pub enum MediaError {
     /// The image could not be decoded or is too large to decode.
     #[error("the image could not be read: {0}")]
     UndecodableImage(String),
+    /// The image's header says it has more than [`MAX_IMAGE_PIXELS`].
+    #[error("the image is {width} × {height} pixels; images of at most {} megapixels are taken", MAX_IMAGE_PIXELS / 1_000_000)]
+    TooManyPixels {
+        /// Its width, as its header says.
+        width: u32,
+        /// Its height, as its header says.
+        height: u32,
+    },
     /// The upload was empty.
     #[error("the file is empty")]
     Empty,
@@ -97,12 +110,27 @@ pub fn content_type_of(bytes: &[u8], kind: UploadKind) -> Result<String, MediaEr
     }
 }
 
+/// The image's size as its header says, refused past [`MAX_IMAGE_PIXELS`]
+/// before anything is decoded.
+pub fn check_image_size(bytes: &[u8]) -> Result<(u32, u32), MediaError> {
+    let (width, height) = reader_of(bytes)?
+        .into_dimensions()
+        .map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(MediaError::TooManyPixels { width, height });
+    }
+    Ok((width, height))
+}
+
+fn reader_of(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, MediaError> {
+    ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| MediaError::UndecodableImage(e.to_string()))
+}
+
 /// An image's size, thumbnail and blurhash, decoded within limits.
 pub fn describe_image(bytes: &[u8]) -> Result<ImageInfo, MediaError> {
     let undecodable = |e: image::ImageError| MediaError::UndecodableImage(e.to_string());
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
+    check_image_size(bytes)?;
+    let mut reader = reader_of(bytes)?;
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_IMAGE_SIDE);
     limits.max_image_height = Some(MAX_IMAGE_SIDE);
@@ -145,6 +173,8 @@ pub fn sanitize_name(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use image::ImageEncoder;
+
     use super::*;
 
     #[test]
@@ -181,5 +211,34 @@ mod tests {
         assert!(!info.blurhash.is_empty());
         let thumb = image::load_from_memory(&info.thumbnail).expect("thumbnail decodes");
         assert_eq!((thumb.width(), thumb.height()), (320, 240));
+    }
+
+    #[test]
+    fn a_picture_bomb_is_refused_from_its_header() {
+        // A PNG header claiming 11,000 × 11,000 pixels: nothing past it is read.
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(&[0; 3], 1, 1, image::ExtendedColorType::Rgb8)
+            .expect("encode");
+        png[16..20].copy_from_slice(&11_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&11_000u32.to_be_bytes());
+        let crc = crc32(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        assert!(matches!(
+            describe_image(&png),
+            Err(MediaError::TooManyPixels { width: 11_000, height: 11_000 })
+        ));
+    }
+
+    /// The CRC-32 a PNG chunk ends with.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
     }
 }

@@ -48,7 +48,15 @@ pub enum StoreError {
     /// A blocking storage task could not finish.
     #[error("storage task failed: {0}")]
     Task(String),
+    /// A search ran past [`SEARCH_BUDGET`] and was stopped by the engine.
+    #[error("the search took longer than {} ms", SEARCH_BUDGET.as_millis())]
+    SearchTooCostly,
 }
+
+/// How long the engine may spend on one search before it stops it: a
+/// search is a convenience, and a query slow to answer is better refused
+/// than left to hold a connection and a core.
+pub const SEARCH_BUDGET: std::time::Duration = std::time::Duration::from_millis(1_000);
 
 /// Stored content of a new or edited message: text, or an uploaded file.
 #[derive(Clone, Debug, PartialEq, Eq)]

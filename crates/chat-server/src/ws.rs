@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chat_protocol::{
     close_code, parse_client_frame, ClientFrame, ErrorCode, ErrorFrame, RequestId, Seq, ServerFrame, PROTOCOL_VERSION,
 };
@@ -30,8 +31,14 @@ const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 /// How long a closing handshake may take before the socket is simply dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// `GET /ws`: upgrades to a chat connection.
+/// `GET /ws`: upgrades to a chat connection, unless the server is draining:
+/// then 503, which a front such as nginx (`proxy_next_upstream http_503`)
+/// passes on to another node, since open-source nginx never reads `/readyz`.
 pub async fn upgrade(State(app): State<App>, ws: WebSocketUpgrade) -> Response {
+    if app.draining.load(Ordering::SeqCst) {
+        let retry = [(header::RETRY_AFTER, "1")];
+        return (StatusCode::SERVICE_UNAVAILABLE, retry, "draining: connect to another node").into_response();
+    }
     // Buffers start small: at 10,000 connections tungstenite's 128 KiB
     // defaults alone would hold 2.5 GB. Larger frames grow them as needed.
     ws.max_message_size(HARD_FRAME_LIMIT)

@@ -240,6 +240,83 @@ async fn a_killed_nodes_participants_leave_every_list_within_seconds() {
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_killed_and_started_again_under_its_own_id_leaves_no_ghosts() {
+    let mut cluster = TestCluster::start(3).await;
+    let mut watcher = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("watcher", Role::Host), None).await;
+    let mut others = Vec::new();
+    for (i, id) in [(0, "gone-1"), (0, "gone-2"), (2, "stays")] {
+        others.push(Client::connect_url(&cluster.nodes[i].ws_url(), &token_for(id, Role::Participant), None).await);
+    }
+    until_count(&mut watcher, 4).await;
+    // What a process supervisor does: kill -9, then start the same node again at once.
+    let killed = Instant::now();
+    cluster.restart(0).await;
+    let restarted_after = killed.elapsed();
+    let mut back = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("back", Role::Participant), None).await;
+    // The old life's two are gone, `back` came: watcher, stays and back.
+    until_count(&mut watcher, 3).await;
+    let agreed = killed.elapsed();
+    until_count(&mut back, 3).await;
+    let mut others_view = Vec::new();
+    for i in 0..3 {
+        let late = Client::connect_url(&cluster.nodes[i].ws_url(), &token_for("late", Role::Participant), None).await;
+        others_view.push(match late.welcome {
+            chat_protocol::ServerFrame::Welcome { participant_count, .. } => participant_count,
+            ref other => panic!("expected a welcome, got {other:?}"),
+        });
+    }
+    println!(
+        "node killed with SIGKILL and started again under its own id after {restarted_after:?}: the other nodes \
+         listed no ghost {agreed:?} after the kill; a newcomer on each node counted {others_view:?} (0 ghosts)"
+    );
+    assert_eq!(others_view, [4, 4, 4], "watcher, stays, back and the newcomer: no ghost on any node");
+    // The others would forget a silent node after 5 s; a node that beats must clear its old life itself.
+    assert!(agreed < Duration::from_secs(5), "{agreed:?}");
+}
+
+/// The slowest of five messages from `from` to reach `to`, each awaited.
+async fn slowest_of(from: &mut Client, to: &mut Client, tag: &str) -> Duration {
+    let mut slowest = Duration::ZERO;
+    for n in 0..5 {
+        let sent = Instant::now();
+        let seq = seq_of(from.send_text(&format!("{tag}{n}"), tag).await);
+        while to.next_event().await.seq < seq {}
+        slowest = slowest.max(sent.elapsed());
+    }
+    slowest
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draining_node_keeps_delivering_to_its_sockets_and_sends_newcomers_elsewhere() {
+    let mut cluster = TestCluster::start_with(2, &["--drain-delay-ms", "5000"]).await;
+    let mut ada = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("ada", Role::Host), None).await;
+    let mut bob = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("bob", Role::Participant), None).await;
+    until_count(&mut ada, 2).await;
+    let before = slowest_of(&mut ada, &mut bob, "before").await;
+    cluster.terminate(1);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let during = slowest_of(&mut ada, &mut bob, "draining").await;
+    // The draining node takes no new socket; through the front, newcomers land on the other.
+    match tokio_tungstenite::connect_async(cluster.nodes[1].ws_url()).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 503),
+        other => panic!("a draining node must refuse a new socket with 503, got {:?}", other.map(|_| ())),
+    }
+    for n in 0..4 {
+        let token = token_for(&format!("newcomer-{n}"), Role::Participant);
+        let mut newcomer = Client::connect_url(&cluster.front.ws_url(), &token, None).await;
+        let seq = seq_of(newcomer.send_text(&format!("n{n}"), "hello").await);
+        while bob.next_event().await.seq < seq {}
+    }
+    cluster.wait_exit(1);
+    println!(
+        "draining node (5 s drain): slowest of 5 messages from the other node to its client {before:?} before \
+         SIGTERM, {during:?} during the drain; 4 newcomers through the front landed on the other node"
+    );
+    // The bus delivers in milliseconds, the database poll within a second.
+    assert!(during < Duration::from_secs(1), "{during:?}");
+}
+
 /// A client that keeps sends in flight and, whenever its socket dies,
 /// reconnects through the front and sends again whatever was not
 /// acknowledged, with the same client ids (as the widget's outbox does).
@@ -444,16 +521,6 @@ async fn delivery_goes_on_while_redis_restarts() {
     let mut ada = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("ada", Role::Host), None).await;
     let mut bob = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("bob", Role::Participant), None).await;
     until_count(&mut ada, 2).await;
-    async fn slowest_of(ada: &mut Client, bob: &mut Client, tag: &str) -> Duration {
-        let mut slowest = Duration::ZERO;
-        for n in 0..5 {
-            let sent = Instant::now();
-            let seq = seq_of(ada.send_text(&format!("{tag}{n}"), tag).await);
-            while bob.next_event().await.seq < seq {}
-            slowest = slowest.max(sent.elapsed());
-        }
-        slowest
-    }
     let before = slowest_of(&mut ada, &mut bob, "up").await;
     cluster.redis.kill();
     let down = slowest_of(&mut ada, &mut bob, "down").await;

@@ -56,8 +56,10 @@ fn node_of(field: &str) -> Option<&str> {
 
 impl Cluster {
     /// Records this node as alive. Returns whether its presence must be
-    /// written whole: Redis lost it (restarted, or another node took this
-    /// one for dead) or a presence write failed since the last beat.
+    /// written whole: this process has not written it yet (what Redis holds
+    /// under its id may be an earlier life's, killed and restarted faster
+    /// than [`NODE_TTL_MS`]), Redis lost it (restarted, or another node took
+    /// this one for dead) or a presence write failed since the last beat.
     pub async fn heartbeat(&self) -> Result<bool, ClusterError> {
         let mut redis = self.redis.clone();
         let added: i64 =

@@ -55,9 +55,28 @@ pub enum FileError {
         /// For people.
         message: String,
     },
+    /// The image has more pixels than the server decodes.
+    #[error("{0}")]
+    ImageTooLarge(String),
+    /// The node is decoding as many images as it takes (this uploader's, or
+    /// everyone's): retry later.
+    #[error("the server is busy reading images; retry in {} ms", .retry_after.as_millis())]
+    Busy {
+        /// When a retry is likely to be taken.
+        retry_after: Duration,
+    },
     /// Storage failed.
     #[error("storage failed")]
     Storage(#[from] StoreError),
+}
+
+impl From<media::MediaError> for FileError {
+    fn from(error: media::MediaError) -> Self {
+        match error {
+            media::MediaError::TooManyPixels { .. } => Self::ImageTooLarge(error.to_string()),
+            other => Self::Unsupported(other.to_string()),
+        }
+    }
 }
 
 /// An upload as it arrives.
@@ -181,7 +200,7 @@ impl Hub {
                 return Err(why.unwrap_or(FileError::Storage(error)));
             }
         };
-        match self.describe_upload(&id, upload.kind).await {
+        match self.describe_upload(who, &id, upload.kind).await {
             Ok((content_type, image)) => {
                 let name = media::sanitize_name(upload.name.as_deref().unwrap_or(""));
                 self.record_upload(who, id, name, size, content_type, image).await
@@ -207,25 +226,40 @@ impl Hub {
 
     /// The stored upload's type from its first bytes and, for an image, its
     /// size, thumbnail and blurhash (an image is read whole to decode it).
+    /// An image too large by its header is refused before it is read; the
+    /// others wait their turn to be decoded, so a flood of them costs the
+    /// node its cores' worth of decoding at most.
     async fn describe_upload(
         &self,
+        who: &Identity,
         id: &FileId,
         kind: media::UploadKind,
     ) -> Result<(String, Option<media::ImageInfo>), FileError> {
         let head = self.files.head(&id.0, media::SNIFF_LENGTH).await?.unwrap_or_default();
-        let content_type = media::content_type_of(&head, kind).map_err(|e| FileError::Unsupported(e.to_string()))?;
+        let content_type = media::content_type_of(&head, kind)?;
         if kind != media::UploadKind::Image {
             return Ok((content_type, None));
         }
-        let mut body = self.files.open(&id.0).await?.ok_or(FileError::NotFound)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(body.length).unwrap_or(0));
-        while let Some(chunk) = futures_util::StreamExt::next(&mut body.stream).await {
-            bytes.extend_from_slice(&chunk.map_err(StoreError::from)?);
+        // A header past the first bytes (a JPEG's after its metadata) is checked when decoding.
+        if let Err(too_large @ media::MediaError::TooManyPixels { .. }) = media::check_image_size(&head) {
+            return Err(too_large.into());
         }
-        let image = tokio::task::spawn_blocking(move || media::describe_image(&bytes))
+        let decode = async {
+            let mut body = self.files.open(&id.0).await?.ok_or(FileError::NotFound)?;
+            let mut bytes = Vec::with_capacity(usize::try_from(body.length).unwrap_or(0));
+            while let Some(chunk) = futures_util::StreamExt::next(&mut body.stream).await {
+                bytes.extend_from_slice(&chunk.map_err(StoreError::from)?);
+            }
+            let image = tokio::task::spawn_blocking(move || media::describe_image(&bytes))
+                .await
+                .map_err(|e| FileError::Inspection(e.to_string()))??;
+            Ok::<_, FileError>(image)
+        };
+        let image = self
+            .decoding
+            .run(&who.meeting, &who.participant.id, decode)
             .await
-            .map_err(|e| FileError::Inspection(e.to_string()))?
-            .map_err(|e| FileError::Unsupported(e.to_string()))?;
+            .map_err(|busy| FileError::Busy { retry_after: busy.retry_after })??;
         Ok((content_type, Some(image)))
     }
 

@@ -10,7 +10,7 @@ use chat_protocol::{MeetingId, ParticipantId, RateBucket};
 use super::Hub;
 
 impl Hub {
-    /// Takes one send from `who`'s `bucket`, or says how long until one is allowed.
+    /// Takes one send (or search) from `who`'s `bucket`, or says how long until one is allowed.
     pub(super) async fn take_send(
         &self,
         bucket: RateBucket,
@@ -21,6 +21,7 @@ impl Hub {
         let (local, per_window) = match bucket {
             RateBucket::Text => (&self.text_limiter, limits.text_messages_per_window),
             RateBucket::File => (&self.file_limiter, limits.file_messages_per_window),
+            RateBucket::Search => (&self.search_limiter, self.config.searches_per_window),
         };
         if let Some(cluster) = &self.cluster {
             let window = Duration::from_secs(u64::from(limits.rate_window_secs));

@@ -32,7 +32,7 @@ pub struct Session {
     tx: mpsc::Sender<Outbound>,
     presence: Arc<PresenceSlot>,
     kick: CancellationToken,
-    reset_notice_pending: Arc<[AtomicBool; 2]>,
+    reset_notice_pending: Arc<[AtomicBool; 3]>,
     /// Names this connection in the chat dump (RealtimeKit's `sessionId`).
     session_id: String,
 }
@@ -41,6 +41,7 @@ fn bucket_index(bucket: RateBucket) -> usize {
     match bucket {
         RateBucket::Text => 0,
         RateBucket::File => 1,
+        RateBucket::Search => 2,
     }
 }
 
@@ -70,7 +71,7 @@ impl Session {
             tx,
             presence,
             kick,
-            reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false)]),
+            reset_notice_pending: Arc::new([AtomicBool::new(false), AtomicBool::new(false), AtomicBool::new(false)]),
             session_id: uuid::Uuid::new_v4().to_string(),
         }
     }

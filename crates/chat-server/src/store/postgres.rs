@@ -323,7 +323,26 @@ impl Store for PostgresStore {
         limit: u32,
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError> {
-        search::search(&**self.client().await?, meeting, viewer, query, before, limit, with).await
+        let mut client = self.client().await?;
+        let tx = raw(&mut client).transaction().await?;
+        // The engine enforces the budget; the transaction scopes it to this search.
+        let budget = format!("SET LOCAL statement_timeout = {}", super::SEARCH_BUDGET.as_millis());
+        tx.batch_execute(&budget).await?;
+        let page = search::search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| {
+            match &error {
+                StoreError::Engine(source)
+                    if source
+                        .downcast_ref::<tokio_postgres::Error>()
+                        .and_then(tokio_postgres::Error::code)
+                        .is_some_and(|code| *code == tokio_postgres::error::SqlState::QUERY_CANCELED) =>
+                {
+                    StoreError::SearchTooCostly
+                }
+                _ => error,
+            }
+        })?;
+        tx.commit().await?;
+        Ok(page)
     }
 
     async fn mark_read(

@@ -45,6 +45,7 @@ impl From<rusqlite::Error> for StoreError {
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    searchers: Arc<search::Searchers>,
 }
 
 impl SqliteStore {
@@ -56,7 +57,8 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        let searchers = Arc::new(search::Searchers::new(path.to_owned()));
+        Ok(Self { conn: Arc::new(Mutex::new(conn)), searchers })
     }
 
     async fn run<T, F>(&self, f: F) -> Result<T, StoreError>
@@ -326,7 +328,13 @@ impl Store for SqliteStore {
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError> {
         let (meeting, viewer, query, with) = (meeting.clone(), viewer.clone(), query.to_owned(), with.cloned());
-        self.run(move |conn| search::search(conn, &meeting, &viewer, &query, before, limit, with.as_ref())).await
+        let searchers = Arc::clone(&self.searchers);
+        tokio::task::spawn_blocking(move || {
+            let with = with.as_ref();
+            searchers.search(&search::Search { meeting: &meeting, viewer: &viewer, query: &query, before, limit, with })
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     async fn mark_read(

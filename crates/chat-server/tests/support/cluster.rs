@@ -1,7 +1,8 @@
 //! A cluster as an operator runs one: N chat-server processes (the real
 //! binary) on one PostgreSQL database (fresh, on the tests' own server) and
 //! the tests' own Redis, sharing one folder for uploaded files, behind the
-//! tests' own nginx. A node can be killed with SIGKILL mid-test.
+//! tests' own nginx. A node can be killed with SIGKILL mid-test, started again
+//! under its own id, or stopped with SIGTERM while the test goes on.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -41,6 +42,8 @@ pub struct TestCluster {
     pub redis: Redis,
     pub database_url: String,
     pub files_dir: PathBuf,
+    /// The flags every node was started with besides the cluster's own.
+    args: Vec<String>,
     _data: tempfile::TempDir,
 }
 
@@ -55,25 +58,49 @@ impl TestCluster {
         let database_url = Postgres::shared().fresh_database();
         let data = tempfile::tempdir().expect("temp dir");
         let redis = Redis::start();
+        let args: Vec<String> = args.iter().map(|arg| (*arg).to_owned()).collect();
         let mut nodes = Vec::new();
         for i in 0..n {
-            nodes.push(start_node(i, data.path(), &database_url, &redis.url(), args));
+            let addr = format!("127.0.0.1:{}", free_port());
+            nodes.push(start_node(i, addr, data.path(), &database_url, &redis.url(), &args));
         }
         for node in &nodes {
             wait_ready(&node.addr).await;
         }
         let addrs: Vec<String> = nodes.iter().map(|node| node.addr.clone()).collect();
         let front = Nginx::start(&addrs);
-        Self { nodes, front, redis, database_url, files_dir: data.path().join("files"), _data: data }
+        Self { nodes, front, redis, database_url, files_dir: data.path().join("files"), args, _data: data }
     }
 
     /// Stops node `i` as an operator does (SIGTERM) and waits until it exits.
     pub fn stop(&mut self, i: usize) {
-        if let Some(mut child) = self.nodes[i].child.take() {
+        self.terminate(i);
+        self.wait_exit(i);
+    }
+
+    /// Sends node `i` SIGTERM and goes on: the node drains meanwhile.
+    pub fn terminate(&self, i: usize) {
+        if let Some(child) = &self.nodes[i].child {
             // SAFETY: signalling a child process this process started.
             unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
+        }
+    }
+
+    /// Waits until node `i` has exited.
+    pub fn wait_exit(&mut self, i: usize) {
+        if let Some(mut child) = self.nodes[i].child.take() {
             let _ = child.wait();
         }
+    }
+
+    /// Kills node `i` with SIGKILL and starts it again at once under the same
+    /// id and address, as a process supervisor does; returns once it is ready.
+    pub async fn restart(&mut self, i: usize) {
+        self.kill(i);
+        let addr = self.nodes[i].addr.clone();
+        let (data, url) = (self._data.path().to_owned(), self.redis.url());
+        self.nodes[i] = start_node(i, addr, &data, &self.database_url, &url, &self.args);
+        wait_ready(&self.nodes[i].addr).await;
     }
 
     /// Kills node `i` with SIGKILL, as a crash would.
@@ -93,14 +120,25 @@ impl Drop for TestCluster {
     }
 }
 
-fn start_node(i: usize, data_dir: &std::path::Path, database_url: &str, redis_url: &str, args: &[&str]) -> Node {
-    let addr = format!("127.0.0.1:{}", free_port());
+fn start_node(
+    i: usize,
+    addr: String,
+    data_dir: &std::path::Path,
+    database_url: &str,
+    redis_url: &str,
+    args: &[String],
+) -> Node {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chat-server"));
     command
         .args(["--addr", &addr, "--data-dir"])
         .arg(data_dir)
         .args(["--database-url", database_url, "--redis-url", redis_url, "--node-id", &format!("node-{i}")])
-        .args(["--presence-interval-ms", "100", "--drain-delay-ms", "0"])
+        .args(["--presence-interval-ms", "100"]);
+    // Most tests want a stop to be quick; the drain's own tests give a delay.
+    if !args.iter().any(|arg| arg == "--drain-delay-ms") {
+        command.args(["--drain-delay-ms", "0"]);
+    }
+    command
         .args(args)
         .env("CHAT_SECRET", std::str::from_utf8(SECRET).expect("a text secret"))
         .env("RUST_LOG", "warn")

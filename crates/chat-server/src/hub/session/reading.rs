@@ -1,7 +1,7 @@
 //! Reads of stored messages: a page of history and a page of search hits,
 //! each only what this participant may see, with file links signed.
 
-use chat_protocol::{rules, AckResult, Message, ParticipantId, Seq};
+use chat_protocol::{rules, AckResult, Message, ParticipantId, RateBucket, Seq};
 
 use super::super::unix_secs;
 use super::Session;
@@ -32,9 +32,13 @@ impl Session {
     ) -> Result<AckResult, DomainError> {
         rules::check_search_query(query)?;
         self.check_page(limit, with.as_ref())?;
-        let store = &self.hub.store;
-        let MessagePage { messages, has_more } =
-            store.search(&self.room.meeting, &self.me.id, query, before, limit, with.as_ref()).await?;
+        let (hub, meeting) = (&self.hub, &self.room.meeting);
+        let limited = |retry_after| DomainError::RateLimited { bucket: RateBucket::Search, retry_after };
+        hub.take_send(RateBucket::Search, meeting, &self.me.id).await.map_err(limited)?;
+        // Searches wait their turn on their own connections, so they never hold up sends.
+        let search = hub.store.search(meeting, &self.me.id, query, before, limit, with.as_ref());
+        let found = hub.searching.run(meeting, &self.me.id, search).await;
+        let MessagePage { messages, has_more } = found.map_err(|busy| limited(busy.retry_after))??;
         Ok(AckResult::Search { messages: self.signed(messages), has_more })
     }
 

@@ -42,11 +42,16 @@ fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase)
 }
 
-/// Whether every word of `query` starts a word of `text`.
+/// Whether every word of `query` starts a word of `text` (is one, when
+/// shorter than a prefix may be).
 pub(super) fn matches(text: &str, query: &str) -> bool {
     let text: Vec<String> = words(text).collect();
-    let mut wanted = search_words(query).flat_map(words).peekable();
-    wanted.peek().is_some() && wanted.all(|word| text.iter().any(|have| have.starts_with(&word)))
+    let mut wanted = search_words(query).peekable();
+    wanted.peek().is_some()
+        && wanted.all(|word| {
+            let want = word.text.to_lowercase();
+            text.iter().any(|have| if word.prefix { have.starts_with(&want) } else { *have == want })
+        })
 }
 
 #[cfg(test)]
@@ -59,5 +64,7 @@ mod tests {
         assert!(!matches("Deploying on Friday!", "ploy"));
         assert!(!matches("Deploying on Friday!", "deploy monday"));
         assert!(!matches("anything", "  "));
+        assert!(matches("a plan B", "b"), "one letter is a whole word");
+        assert!(!matches("a Bplan", "b"));
     }
 }

@@ -1,7 +1,7 @@
 //! Search on PostgreSQL: a generated `tsvector` of message text under a GIN
 //! index (migration 4), read with the same visibility filter as history.
 
-use chat_protocol::rules::search_words;
+use chat_protocol::rules::{search_words, MIN_PREFIX_CHARS};
 use chat_protocol::{MeetingId, ParticipantId, Seq};
 use tokio_postgres::GenericClient;
 
@@ -11,9 +11,11 @@ use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::{MessagePage, StoreError};
 
 /// The query's words split as the text was (the `simple` configuration),
-/// each a prefix (`'word':*`, its quotes and backslashes escaped), all required.
+/// each a prefix (`'word':*`, its quotes and backslashes escaped) unless
+/// shorter than [`MIN_PREFIX_CHARS`], all required.
 const MATCH_QUERY: &str = r"to_tsquery('simple', (SELECT string_agg(
-    '''' || replace(replace(w, '\', '\\'), '''', '''''') || ''':*', ' & ')
+    '''' || replace(replace(w, '\', '\\'), '''', '''''') || ''''
+        || CASE WHEN char_length(w) >= $7 THEN ':*' ELSE '' END, ' & ')
     FROM unnest(tsvector_to_array(to_tsvector('simple', $6))) AS w))";
 
 /// Hits for `viewer` below `before`, newest first.
@@ -26,7 +28,8 @@ pub async fn search(
     limit: u32,
     with: Option<&ParticipantId>,
 ) -> Result<MessagePage, StoreError> {
-    let words = search_words(query).collect::<Vec<_>>().join(" ");
+    let words = search_words(query).map(|word| word.text).collect::<Vec<_>>().join(" ");
+    let min_prefix = i32::try_from(MIN_PREFIX_CHARS).map_err(corrupt)?;
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM {MESSAGE_FROM} \
@@ -36,6 +39,6 @@ pub async fn search(
     );
     let fetch = i64::from(limit) + 1;
     let with = with.map(|p| p.0.as_str());
-    let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with, &words]).await?;
+    let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with, &words, &min_prefix]).await?;
     newest_first(client, &rows, viewer, limit).await
 }

@@ -1,6 +1,12 @@
-//! Search on SQLite: an FTS5 index of message text (migration 13) that
-//! triggers keep in step with sends, edits and deletions, read with the
-//! same visibility filter as history.
+//! Search on SQLite: an FTS5 index of message text (migrations 13 and 15)
+//! that triggers keep in step with sends, edits and deletions, read with the
+//! same visibility filter as history, on read connections of its own (WAL
+//! lets them read while the one connection writes), each search stopped by
+//! SQLite once past [`SEARCH_BUDGET`].
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
 
 use chat_protocol::rules::search_words;
 use chat_protocol::{MeetingId, ParticipantId, Seq};
@@ -9,12 +15,79 @@ use rusqlite::{params, Connection};
 use super::reads::newest_first;
 use super::rows::{corrupt, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::columns::visible;
-use crate::store::{MessagePage, StoreError};
+use crate::store::{MessagePage, StoreError, SEARCH_BUDGET};
 
-/// The FTS5 query for a search: each word as a quoted prefix (FTS5 splits
-/// it as it split the text), all of them required. `None` when the query has no word.
+/// Read connections for searches, opened as needed (as many as search at
+/// once: the hub bounds that) and kept for the next.
+pub struct Searchers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// SQLite's virtual machine steps between checks of the search's budget.
+const STEPS_BETWEEN_CHECKS: i32 = 10_000;
+
+impl Searchers {
+    /// Searchers of the database at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// [`search`] on a read connection, stopped past [`SEARCH_BUDGET`].
+    pub fn search(&self, page: &Search<'_>) -> Result<MessagePage, StoreError> {
+        let taken = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let mut conn = match taken {
+            Some(conn) => conn,
+            None => self.open()?,
+        };
+        let deadline = Instant::now() + SEARCH_BUDGET;
+        conn.progress_handler(STEPS_BETWEEN_CHECKS, Some(move || Instant::now() > deadline))?;
+        let result = search(&conn, page).map_err(|error| match error {
+            StoreError::Engine(source)
+                if source.downcast_ref::<rusqlite::Error>().and_then(rusqlite::Error::sqlite_error_code)
+                    == Some(rusqlite::ErrorCode::OperationInterrupted) =>
+            {
+                StoreError::SearchTooCostly
+            }
+            other => other,
+        });
+        conn.progress_handler(0, None::<fn() -> bool>)?;
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(conn);
+        result
+    }
+
+    fn open(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open(&self.path)?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
+    }
+}
+
+/// What a search asks for.
+#[derive(Clone, Copy)]
+pub struct Search<'a> {
+    /// In which meeting.
+    pub meeting: &'a MeetingId,
+    /// Who searches: only what they may see is found.
+    pub viewer: &'a ParticipantId,
+    /// The words.
+    pub query: &'a str,
+    /// Below which `seq`, if not from the newest.
+    pub before: Option<Seq>,
+    /// At most how many hits.
+    pub limit: u32,
+    /// Only the private conversation with this participant, if given.
+    pub with: Option<&'a ParticipantId>,
+}
+
+/// The FTS5 query for a search: each word quoted, a prefix when long enough
+/// (the index keeps two- and three-letter prefixes, migration 15), all of
+/// them required. `None` when the query has no word.
 fn match_expression(query: &str) -> Option<String> {
-    let words: Vec<String> = search_words(query).map(|word| format!("\"{}\"*", word.replace('"', "\"\""))).collect();
+    let words: Vec<String> = search_words(query)
+        .map(|word| format!("\"{}\"{}", word.text.replace('"', "\"\""), if word.prefix { "*" } else { "" }))
+        .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
 
@@ -30,15 +103,8 @@ const HIT_IDS: &str = "SELECT d.message_id FROM message_search s CROSS JOIN sear
 /// drives (`CROSS JOIN` keeps SQLite from asking it about each of the
 /// meeting's messages) and they are sorted. Many: the meeting's messages are
 /// walked newest first against the set of hits, which stops at a page.
-pub fn search(
-    conn: &Connection,
-    meeting: &MeetingId,
-    viewer: &ParticipantId,
-    query: &str,
-    before: Option<Seq>,
-    limit: u32,
-    with: Option<&ParticipantId>,
-) -> Result<MessagePage, StoreError> {
+pub fn search(conn: &Connection, page: &Search<'_>) -> Result<MessagePage, StoreError> {
+    let Search { meeting, viewer, query, before, limit, with } = *page;
     let Some(expression) = match_expression(query) else {
         return Ok(MessagePage { messages: Vec::new(), has_more: false });
     };
@@ -102,15 +168,15 @@ mod tests {
             let top = count as u64;
             let (meeting, ann, bob) =
                 (MeetingId::from("standup"), ParticipantId::from("ann"), ParticipantId::from("bob"));
-            let page = search(&conn, &meeting, &ann, "DEPL", None, 3, None).expect("ann");
+            let page = search(&conn, &Search { meeting: &meeting, viewer: &ann, query: "DEPL", before: None, limit: 3, with: None }).expect("ann");
             let public: Vec<u64> = (1..=top).rev().filter(|seq| seq % 3 != 0).take(3).collect();
             assert_eq!((seqs(&page), page.has_more), (public, true), "{count} messages");
-            let page = search(&conn, &meeting, &bob, "deploy", Some(top - 1), 2, None).expect("bob");
+            let page = search(&conn, &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: Some(top - 1), limit: 2, with: None }).expect("bob");
             assert_eq!(seqs(&page), [top - 2, top - 3], "{count} messages");
-            let page =
-                search(&conn, &meeting, &bob, "deploy", None, 2, Some(&ParticipantId::from("cat"))).expect("with");
+            let cat = ParticipantId::from("cat");
+            let page = search(&conn, &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: None, limit: 2, with: Some(&cat) }).expect("with");
             assert!(seqs(&page).iter().all(|seq| seq % 3 == 0), "{count} messages");
-            let page = search(&conn, &meeting, &ann, "deploy 7", None, 10, None).expect("two words");
+            let page = search(&conn, &Search { meeting: &meeting, viewer: &ann, query: "deploy 7", before: None, limit: 10, with: None }).expect("two words");
             let expected: Vec<u64> =
                 (1..=top).rev().filter(|seq| seq % 3 != 0 && seq.to_string().starts_with('7')).take(10).collect();
             assert_eq!(seqs(&page), expected, "{count} messages");
@@ -118,9 +184,9 @@ mod tests {
     }
 
     #[test]
-    fn each_word_is_a_quoted_prefix_and_quotes_cannot_escape() {
+    fn each_word_is_quoted_and_one_letter_is_no_prefix() {
         assert_eq!(match_expression("deploy Friday").as_deref(), Some("\"deploy\"* \"Friday\"*"));
-        assert_eq!(match_expression("say \"hi\" OR x").as_deref(), Some("\"say\"* \"\"\"hi\"\"\"* \"OR\"* \"x\"*"));
+        assert_eq!(match_expression("say \"hi\" OR x").as_deref(), Some("\"say\"* \"hi\"* \"OR\"* \"x\""));
         assert_eq!(match_expression(" -- ?"), None);
     }
 }
