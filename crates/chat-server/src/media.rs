@@ -113,9 +113,8 @@ pub fn content_type_of(bytes: &[u8], kind: UploadKind) -> Result<String, MediaEr
 /// The image's size as its header says, refused past [`MAX_IMAGE_PIXELS`]
 /// before anything is decoded.
 pub fn check_image_size(bytes: &[u8]) -> Result<(u32, u32), MediaError> {
-    let (width, height) = reader_of(bytes)?
-        .into_dimensions()
-        .map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
+    let (width, height) =
+        reader_of(bytes)?.into_dimensions().map_err(|e| MediaError::UndecodableImage(e.to_string()))?;
     if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
         return Err(MediaError::TooManyPixels { width, height });
     }
@@ -224,10 +223,7 @@ mod tests {
         png[20..24].copy_from_slice(&11_000u32.to_be_bytes());
         let crc = crc32(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
-        assert!(matches!(
-            describe_image(&png),
-            Err(MediaError::TooManyPixels { width: 11_000, height: 11_000 })
-        ));
+        assert!(matches!(describe_image(&png), Err(MediaError::TooManyPixels { width: 11_000, height: 11_000 })));
     }
 
     /// The CRC-32 a PNG chunk ends with.

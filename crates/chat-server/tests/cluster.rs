@@ -289,7 +289,7 @@ async fn slowest_of(from: &mut Client, to: &mut Client, tag: &str) -> Duration {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_draining_node_keeps_delivering_to_its_sockets_and_sends_newcomers_elsewhere() {
-    let mut cluster = TestCluster::start_with(2, &["--drain-delay-ms", "5000"]).await;
+    let mut cluster = TestCluster::start_logged(2, &["--drain-delay-ms", "5000"]).await;
     let mut ada = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("ada", Role::Host), None).await;
     let mut bob = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("bob", Role::Participant), None).await;
     until_count(&mut ada, 2).await;
@@ -308,11 +308,23 @@ async fn a_draining_node_keeps_delivering_to_its_sockets_and_sends_newcomers_els
         let seq = seq_of(newcomer.send_text(&format!("n{n}"), "hello").await);
         while bob.next_event().await.seq < seq {}
     }
+    // Messages keep coming from the other node while the draining one closes its sockets.
+    let sending = tokio::spawn(async move {
+        for n in 0..200 {
+            ada.send_text(&format!("late{n}"), "late").await;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
     cluster.wait_exit(1);
+    sending.abort();
+    let log = cluster.log(1);
+    let slow = log.lines().filter(|line| line.contains("slow consumer")).count();
     println!(
         "draining node (5 s drain): slowest of 5 messages from the other node to its client {before:?} before \
-         SIGTERM, {during:?} during the drain; 4 newcomers through the front landed on the other node"
+         SIGTERM, {during:?} during the drain; 4 newcomers through the front landed on the other node; {slow} \
+         sockets closing at the stop taken for slow consumers"
     );
+    assert_eq!(slow, 0, "a socket closing at a stop is no slow consumer:\n{log}");
     // The bus delivers in milliseconds, the database poll within a second.
     assert!(during < Duration::from_secs(1), "{during:?}");
 }

@@ -328,8 +328,8 @@ impl Store for PostgresStore {
         // The engine enforces the budget; the transaction scopes it to this search.
         let budget = format!("SET LOCAL statement_timeout = {}", super::SEARCH_BUDGET.as_millis());
         tx.batch_execute(&budget).await?;
-        let page = search::search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| {
-            match &error {
+        let page =
+            search::search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| match &error {
                 StoreError::Engine(source)
                     if source
                         .downcast_ref::<tokio_postgres::Error>()
@@ -339,8 +339,7 @@ impl Store for PostgresStore {
                     StoreError::SearchTooCostly
                 }
                 _ => error,
-            }
-        })?;
+            })?;
         tx.commit().await?;
         Ok(page)
     }

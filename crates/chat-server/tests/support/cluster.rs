@@ -44,6 +44,9 @@ pub struct TestCluster {
     pub files_dir: PathBuf,
     /// The flags every node was started with besides the cluster's own.
     args: Vec<String>,
+    /// Whether nodes log at `info` to `node-N.log` in the data folder
+    /// rather than at `warn` to the tests' output.
+    logged: bool,
     _data: tempfile::TempDir,
 }
 
@@ -55,6 +58,21 @@ impl TestCluster {
 
     /// Starts `n` nodes given `args` besides the cluster's own.
     pub async fn start_with(n: usize, args: &[&str]) -> Self {
+        Self::start_nodes(n, args, false).await
+    }
+
+    /// [`TestCluster::start_with`], each node logging at `info` to a file
+    /// [`TestCluster::log`] reads.
+    pub async fn start_logged(n: usize, args: &[&str]) -> Self {
+        Self::start_nodes(n, args, true).await
+    }
+
+    /// What node `i` has logged, when started logged.
+    pub fn log(&self, i: usize) -> String {
+        std::fs::read_to_string(self._data.path().join(format!("node-{i}.log"))).unwrap_or_default()
+    }
+
+    async fn start_nodes(n: usize, args: &[&str], logged: bool) -> Self {
         let database_url = Postgres::shared().fresh_database();
         let data = tempfile::tempdir().expect("temp dir");
         let redis = Redis::start();
@@ -62,14 +80,14 @@ impl TestCluster {
         let mut nodes = Vec::new();
         for i in 0..n {
             let addr = format!("127.0.0.1:{}", free_port());
-            nodes.push(start_node(i, addr, data.path(), &database_url, &redis.url(), &args));
+            nodes.push(start_node(i, addr, data.path(), &database_url, &redis.url(), &args, logged));
         }
         for node in &nodes {
             wait_ready(&node.addr).await;
         }
         let addrs: Vec<String> = nodes.iter().map(|node| node.addr.clone()).collect();
         let front = Nginx::start(&addrs);
-        Self { nodes, front, redis, database_url, files_dir: data.path().join("files"), args, _data: data }
+        Self { nodes, front, redis, database_url, files_dir: data.path().join("files"), args, logged, _data: data }
     }
 
     /// Stops node `i` as an operator does (SIGTERM) and waits until it exits.
@@ -99,7 +117,7 @@ impl TestCluster {
         self.kill(i);
         let addr = self.nodes[i].addr.clone();
         let (data, url) = (self._data.path().to_owned(), self.redis.url());
-        self.nodes[i] = start_node(i, addr, &data, &self.database_url, &url, &self.args);
+        self.nodes[i] = start_node(i, addr, &data, &self.database_url, &url, &self.args, self.logged);
         wait_ready(&self.nodes[i].addr).await;
     }
 
@@ -127,6 +145,7 @@ fn start_node(
     database_url: &str,
     redis_url: &str,
     args: &[String],
+    logged: bool,
 ) -> Node {
     let mut command = Command::new(env!("CARGO_BIN_EXE_chat-server"));
     command
@@ -141,10 +160,14 @@ fn start_node(
     command
         .args(args)
         .env("CHAT_SECRET", std::str::from_utf8(SECRET).expect("a text secret"))
-        .env("RUST_LOG", "warn")
         .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
         .stderr(Stdio::inherit());
+    if logged {
+        let log = std::fs::File::create(data_dir.join(format!("node-{i}.log"))).expect("a log file");
+        command.env("RUST_LOG", "info").stdout(log);
+    } else {
+        command.env("RUST_LOG", "warn").stdout(Stdio::null());
+    }
     let child = spawn_owned(command, None);
     Node { addr, child: Some(child) }
 }

@@ -526,7 +526,10 @@ pub async fn start_binary(args: &[&str], data_dir: &Path) -> (std::process::Chil
 }
 
 /// [`start_binary`], keeping every line it logs (at `info`) in the returned list.
-pub async fn start_binary_logged(args: &[&str], data_dir: &Path) -> (std::process::Child, String, Arc<Mutex<Vec<String>>>) {
+pub async fn start_binary_logged(
+    args: &[&str],
+    data_dir: &Path,
+) -> (std::process::Child, String, Arc<Mutex<Vec<String>>>) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chat-server"))
         .args(["--addr", "127.0.0.1:0", "--data-dir"])

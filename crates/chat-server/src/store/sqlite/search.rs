@@ -168,18 +168,47 @@ mod tests {
             let top = count as u64;
             let (meeting, ann, bob) =
                 (MeetingId::from("standup"), ParticipantId::from("ann"), ParticipantId::from("bob"));
-            let page = search(&conn, &Search { meeting: &meeting, viewer: &ann, query: "DEPL", before: None, limit: 3, with: None }).expect("ann");
+            let page = search(
+                &conn,
+                &Search { meeting: &meeting, viewer: &ann, query: "DEPL", before: None, limit: 3, with: None },
+            )
+            .expect("ann");
             let public: Vec<u64> = (1..=top).rev().filter(|seq| seq % 3 != 0).take(3).collect();
             assert_eq!((seqs(&page), page.has_more), (public, true), "{count} messages");
-            let page = search(&conn, &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: Some(top - 1), limit: 2, with: None }).expect("bob");
+            let page = search(
+                &conn,
+                &Search {
+                    meeting: &meeting,
+                    viewer: &bob,
+                    query: "deploy",
+                    before: Some(top - 1),
+                    limit: 2,
+                    with: None,
+                },
+            )
+            .expect("bob");
             assert_eq!(seqs(&page), [top - 2, top - 3], "{count} messages");
             let cat = ParticipantId::from("cat");
-            let page = search(&conn, &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: None, limit: 2, with: Some(&cat) }).expect("with");
+            let page = search(
+                &conn,
+                &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: None, limit: 2, with: Some(&cat) },
+            )
+            .expect("with");
             assert!(seqs(&page).iter().all(|seq| seq % 3 == 0), "{count} messages");
-            let page = search(&conn, &Search { meeting: &meeting, viewer: &ann, query: "deploy 7", before: None, limit: 10, with: None }).expect("two words");
+            let page = search(
+                &conn,
+                &Search { meeting: &meeting, viewer: &ann, query: "deploy 17", before: None, limit: 10, with: None },
+            )
+            .expect("two words");
             let expected: Vec<u64> =
-                (1..=top).rev().filter(|seq| seq % 3 != 0 && seq.to_string().starts_with('7')).take(10).collect();
+                (1..=top).rev().filter(|seq| seq % 3 != 0 && seq.to_string().starts_with("17")).take(10).collect();
             assert_eq!(seqs(&page), expected, "{count} messages");
+            let page = search(
+                &conn,
+                &Search { meeting: &meeting, viewer: &ann, query: "7 deploy", before: None, limit: 10, with: None },
+            )
+            .expect("one digit");
+            assert_eq!(seqs(&page), [7], "one letter or digit is a whole word, {count} messages");
         }
     }
 
