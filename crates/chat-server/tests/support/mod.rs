@@ -521,21 +521,11 @@ pub async fn upload_ok(
 /// Starts the real binary with `args` (its address is chosen by the system)
 /// and returns it with the address it printed.
 pub async fn start_binary(args: &[&str], data_dir: &Path) -> (std::process::Child, String) {
-    let (child, addr, _log) = start_binary_logged(args, data_dir).await;
-    (child, addr)
-}
-
-/// [`start_binary`], keeping every line it logs (at `info`) in the returned list.
-pub async fn start_binary_logged(
-    args: &[&str],
-    data_dir: &Path,
-) -> (std::process::Child, String, Arc<Mutex<Vec<String>>>) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_chat-server"))
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .args(args)
-        .env("CHAT_SECRET", std::str::from_utf8(SECRET).expect("a text secret"))
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
@@ -543,26 +533,20 @@ pub async fn start_binary_logged(
         .spawn()
         .expect("start chat-server");
     let stdout = child.stdout.take().expect("its stdout");
-    let log: Arc<Mutex<Vec<String>>> = Arc::default();
-    let kept = Arc::clone(&log);
     let addr = tokio::task::spawn_blocking(move || {
         let mut lines = std::io::BufReader::new(stdout).lines();
         loop {
             let line = lines.next().expect("server printed its address").expect("a line");
             if let Some(rest) = line.split("addr=").nth(1) {
                 let addr = rest.split_whitespace().next().expect("an address").to_owned();
-                std::thread::spawn(move || {
-                    for line in lines.map_while(Result::ok) {
-                        kept.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(line);
-                    }
-                });
+                std::thread::spawn(move || for _ in lines {});
                 return addr;
             }
         }
     })
     .await
     .expect("reads the address");
-    (child, addr, log)
+    (child, addr)
 }
 
 /// A webhook receiver that keeps every body.
