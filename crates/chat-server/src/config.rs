@@ -54,6 +54,9 @@ pub struct Config {
     pub uploads_per_window: u32,
     /// Searches a participant may make per rate window (each page counts).
     pub searches_per_window: u32,
+    /// Images decoded at once (each up to 40 megapixels, about 160 MB and a
+    /// core for a second); more wait in a bounded queue. The cores by default.
+    pub image_decodes_at_once: usize,
     /// The message hook asked before a message or an edit is stored, if any.
     pub hook: Option<HookConfig>,
     /// Where webhooks go, if anywhere.
@@ -149,6 +152,7 @@ impl Config {
             public_url: None,
             uploads_per_window: limits.file_messages_per_window * 2,
             searches_per_window: 30,
+            image_decodes_at_once: std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             limits,
             file_url_ttl: Duration::from_secs(24 * 3600),
             auth_timeout: Duration::from_secs(5),

@@ -63,10 +63,10 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
-/// Image decoding: one core each (a 40-megapixel image takes about a second
-/// and 160 MB), two per uploader queued, four per core in all.
-fn decoding_bounds() -> bounded::Bounds {
-    bounded::Bounds { at_once: cores(), queued_each: 2, queued_total: 4 * cores(), typical: Duration::from_secs(1) }
+/// Image decoding: `at_once` (a 40-megapixel image takes about a second and
+/// 160 MB), two per uploader queued, four times as many as run in all.
+fn decoding_bounds(at_once: usize) -> bounded::Bounds {
+    bounded::Bounds { at_once, queued_each: 2, queued_total: 4 * at_once, typical: Duration::from_secs(1) }
 }
 
 /// Searches: one per core reads the store at once (each on a read
@@ -227,6 +227,7 @@ impl Hub {
         config: Arc<Config>,
     ) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
+        let decoding = bounded::Bounded::new(decoding_bounds(config.image_decodes_at_once));
         Arc::new(Self {
             signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
@@ -245,7 +246,7 @@ impl Hub {
             owed: Mutex::new(HashMap::new()),
             metrics: Arc::new(Metrics::default()),
             cluster,
-            decoding: bounded::Bounded::new(decoding_bounds()),
+            decoding,
             searching: bounded::Bounded::new(searching_bounds()),
         })
     }

@@ -93,6 +93,10 @@ struct Args {
     /// Upload bytes one participant may send per hour.
     #[arg(long, env = "CHAT_UPLOAD_BYTES_PER_HOUR", default_value_t = 250 * 1024 * 1024)]
     upload_bytes_per_hour: u64,
+    /// Images decoded at once (each up to 40 megapixels); more wait in a
+    /// bounded queue, and past it an upload is answered 429. The cores by default.
+    #[arg(long, env = "CHAT_IMAGE_DECODES_AT_ONCE")]
+    image_decodes_at_once: Option<usize>,
     /// Bytes all of one meeting's files may take.
     #[arg(long, env = "CHAT_MEETING_UPLOAD_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
     meeting_upload_bytes: u64,
@@ -213,6 +217,9 @@ async fn main() -> anyhow::Result<()> {
     config.header_timeout = std::time::Duration::from_secs(args.header_timeout_secs);
     config.upload_bytes_per_hour = args.upload_bytes_per_hour;
     config.meeting_upload_bytes = args.meeting_upload_bytes;
+    if let Some(at_once) = args.image_decodes_at_once {
+        config.image_decodes_at_once = at_once.max(1);
+    }
     config.unattached_upload_ttl = std::time::Duration::from_secs(args.unattached_upload_ttl_secs);
     if config.webhooks.is_some() && config.public_url.is_none() {
         tracing::warn!("webhooks without --public-url carry relative chat download links");

@@ -4,6 +4,7 @@
 //! speaks the protocol; and a cluster of real nodes behind a real front.
 #![allow(dead_code)]
 
+pub mod bombs;
 pub mod cluster;
 pub mod nginx;
 pub mod postgres;
