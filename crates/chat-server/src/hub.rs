@@ -69,11 +69,13 @@ fn decoding_bounds(at_once: usize) -> bounded::Bounds {
     bounded::Bounds { at_once, queued_each: 2, queued_total: 4 * at_once, typical: Duration::from_secs(1) }
 }
 
-/// Searches: one per core reads the store at once (each on a read
-/// connection of its own, beside the one that writes), two per participant
-/// queued, and a queue a full meeting's search box cannot fill by typing.
+/// Searches: one per two cores reads the store at once (each on a read
+/// connection of its own, beside the one that writes), so sends always find
+/// a core; two per participant queued, and a queue that a meeting's search
+/// boxes fill only when flooding.
 fn searching_bounds() -> bounded::Bounds {
-    bounded::Bounds { at_once: cores(), queued_each: 2, queued_total: 64, typical: Duration::from_millis(200) }
+    let at_once = (cores() / 2).max(1);
+    bounded::Bounds { at_once, queued_each: 2, queued_total: 64, typical: Duration::from_millis(200) }
 }
 
 /// All meetings with connected participants, and the services they share.

@@ -87,4 +87,113 @@ async fn a_query_is_words_never_syntax_and_bad_ones_get_typed_errors() {
     assert_eq!(search(&mut ann, &"a".repeat(201), None, 10, None).await, Err(ErrorCode::InvalidRequest));
     assert_eq!(search(&mut ann, "quoted", None, 0, None).await, Err(ErrorCode::InvalidRequest));
     assert_eq!(search(&mut ann, "quoted", None, 10, Some("")).await, Err(ErrorCode::InvalidRequest));
+    assert_eq!(search(&mut ann, &"a ".repeat(60), None, 10, None).await, Err(ErrorCode::InvalidRequest), "60 words");
+}
+
+#[tokio::test]
+async fn searches_are_rate_limited_per_participant_with_a_retry_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(dir.path());
+    config.searches_per_window = 3;
+    let server = TestServer::start_with(config).await;
+    let mut ann = Client::connect(&server, "ann", Role::Participant).await;
+    let mut bob = Client::connect(&server, "bob", Role::Participant).await;
+    for _ in 0..3 {
+        assert_eq!(search(&mut ann, "deploy", None, 10, None).await, Ok((Vec::new(), false)));
+    }
+    let query = "deploy".to_owned();
+    let refused =
+        ann.request(|req_id| ClientFrame::Search { req_id, query, before: None, limit: 10, with: None }).await;
+    let refused = refused.error();
+    assert_eq!((refused.code, refused.bucket), (ErrorCode::RateLimited, Some(chat_protocol::RateBucket::Search)));
+    assert!(refused.retry_after_ms.is_some_and(|ms| ms > 50_000), "{refused:?}");
+    assert!(matches!(ann.send_text("c1", "sending is another bucket").await.ack(), AckResult::Sent { .. }));
+    assert_eq!(search(&mut bob, "deploy", None, 10, None).await.map(|(_, more)| more), Ok(false), "bob has his own");
+}
+
+/// Messages like a busy meeting's, stored directly (sending them would meet the rate limits).
+async fn seed(config: &chat_server::Config, count: usize) {
+    const WORDS: [&str; 7] = ["standup", "deploy", "review", "lunch", "budget", "design", "release"];
+    let storage = chat_server::app::open_storage(config).await.expect("storage");
+    for index in 0..count {
+        let sender = format!("p{}", index % 40);
+        let text = format!("{} the {} before {} #{index}", WORDS[index % 7], WORDS[index % 5], WORDS[index % 3]);
+        let message = chat_server::store::NewMessage {
+            meeting: chat_protocol::MeetingId::from(MEETING),
+            id: MessageId::from(format!("m{index}").as_str()),
+            client_id: format!("c{index}").as_str().into(),
+            sender: chat_protocol::Sender { id: sender.as_str().into(), display_name: sender.clone(), bot: false },
+            time: index as i64,
+            session_id: "s".into(),
+            content: chat_server::store::StoredContent::Text(text),
+            reply_to: None,
+            forwarded_from: None,
+            targets: Vec::new(),
+            metadata: Default::default(),
+            details: Default::default(),
+            attachments: Vec::new(),
+            mentions: Vec::new(),
+        };
+        storage.store.insert_message(message).await.expect("insert");
+    }
+}
+
+/// The acknowledgement times of `count` sends, one after another, sorted.
+async fn send_times(client: &mut Client, count: usize, tag: &str) -> Vec<std::time::Duration> {
+    let mut times = Vec::new();
+    for n in 0..count {
+        let sent = std::time::Instant::now();
+        assert!(matches!(client.send_text(&format!("{tag}{n}"), "still here").await.ack(), AckResult::Sent { .. }));
+        times.push(sent.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    times.sort();
+    times
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_connections_flooding_the_costliest_search_never_stall_the_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = test_config(dir.path());
+    seed(&config, 5_000).await;
+    let server = TestServer::start_with(config).await;
+    let mut cy = Client::connect(&server, "cy", Role::Participant).await;
+    let quiet = send_times(&mut cy, 40, "quiet").await;
+    // Eight words (the most), each a prefix of words every message has.
+    let worst = "th the be bef befo before th be";
+    let stop = tokio_util::sync::CancellationToken::new();
+    let mut flooders = Vec::new();
+    for n in 0..20 {
+        let mut flooder = Client::connect(&server, &format!("flood-{n}"), Role::Participant).await;
+        let stop = stop.clone();
+        flooders.push(tokio::spawn(async move {
+            let (mut answered, mut refused) = (0, 0);
+            while !stop.is_cancelled() {
+                match search(&mut flooder, worst, None, 50, None).await {
+                    Ok(_) => answered += 1,
+                    Err(ErrorCode::RateLimited | ErrorCode::SearchTooBroad) => refused += 1,
+                    Err(other) => panic!("{other:?}"),
+                }
+            }
+            (answered, refused)
+        }));
+    }
+    let flooded = send_times(&mut cy, 40, "flooded").await;
+    stop.cancel();
+    let (mut answered, mut refused) = (0, 0);
+    for flooder in flooders {
+        let (a, r) = flooder.await.unwrap();
+        (answered, refused) = (answered + a, refused + r);
+    }
+    let p99 = |times: &[std::time::Duration]| times[times.len() * 99 / 100];
+    let (before, during) = (p99(&quiet), p99(&flooded));
+    println!(
+        "search flood ({} engine, 5,000 messages): a send's ack p99 {before:?} without it, {during:?} with twenty \
+         connections searching back to back ({answered} searches answered, {refused} refused)",
+        if server.database_url.is_some() { "PostgreSQL" } else { "SQLite" }
+    );
+    assert!(answered > 0, "searches are answered, not only refused");
+    // Before the searches had their own connections and bounds, sends waited 24 s behind them.
+    assert!(during < (before * 10).max(std::time::Duration::from_millis(300)), "{during:?} against {before:?}");
+    server.stop().await;
 }

@@ -57,7 +57,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
-        let searchers = Arc::new(search::Searchers::new(path.to_owned()));
+        let searchers = Arc::new(search::Searchers::new(path.to_owned(), super::SEARCH_BUDGET));
         Ok(Self { conn: Arc::new(Mutex::new(conn)), searchers })
     }
 

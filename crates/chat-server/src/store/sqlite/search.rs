@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chat_protocol::rules::search_words;
 use chat_protocol::{MeetingId, ParticipantId, Seq};
@@ -15,32 +15,36 @@ use rusqlite::{params, Connection};
 use super::reads::newest_first;
 use super::rows::{corrupt, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::columns::visible;
-use crate::store::{MessagePage, StoreError, SEARCH_BUDGET};
+#[cfg(doc)]
+use crate::store::SEARCH_BUDGET;
+use crate::store::{MessagePage, StoreError};
 
 /// Read connections for searches, opened as needed (as many as search at
 /// once: the hub bounds that) and kept for the next.
 pub struct Searchers {
     path: PathBuf,
+    budget: Duration,
     idle: Mutex<Vec<Connection>>,
 }
 
 /// SQLite's virtual machine steps between checks of the search's budget.
-const STEPS_BETWEEN_CHECKS: i32 = 10_000;
+const STEPS_BETWEEN_CHECKS: i32 = 1_000;
 
 impl Searchers {
-    /// Searchers of the database at `path`.
-    pub fn new(path: PathBuf) -> Self {
-        Self { path, idle: Mutex::new(Vec::new()) }
+    /// Searchers of the database at `path`, each search stopped past `budget`
+    /// ([`SEARCH_BUDGET`] but in tests).
+    pub fn new(path: PathBuf, budget: Duration) -> Self {
+        Self { path, budget, idle: Mutex::new(Vec::new()) }
     }
 
-    /// [`search`] on a read connection, stopped past [`SEARCH_BUDGET`].
+    /// [`search`] on a read connection, stopped past the budget.
     pub fn search(&self, page: &Search<'_>) -> Result<MessagePage, StoreError> {
         let taken = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
         let mut conn = match taken {
             Some(conn) => conn,
             None => self.open()?,
         };
-        let deadline = Instant::now() + SEARCH_BUDGET;
+        let deadline = Instant::now() + self.budget;
         conn.progress_handler(STEPS_BETWEEN_CHECKS, Some(move || Instant::now() > deadline))?;
         let result = search(&conn, page).map_err(|error| match error {
             StoreError::Engine(source)
@@ -210,6 +214,21 @@ mod tests {
             .expect("one digit");
             assert_eq!(seqs(&page), [7], "one letter or digit is a whole word, {count} messages");
         }
+    }
+
+    #[test]
+    fn a_search_past_its_budget_is_stopped_by_sqlite_and_the_connection_serves_on() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("chat.db");
+        let conn = meeting_of(WALK_ABOVE_HITS * 2);
+        conn.execute("VACUUM INTO ?1", params![path.to_str().expect("a text path")]).expect("a copy on disk");
+        let (meeting, ann) = (MeetingId::from("standup"), ParticipantId::from("ann"));
+        let page = Search { meeting: &meeting, viewer: &ann, query: "deploy", before: None, limit: 500, with: None };
+        let hurried = Searchers::new(path.clone(), Duration::ZERO);
+        assert!(matches!(hurried.search(&page), Err(StoreError::SearchTooCostly)));
+        let patient = Searchers::new(path, Duration::from_secs(60));
+        assert_eq!(patient.search(&page).expect("within the budget").messages.len(), 500);
+        assert_eq!(patient.search(&page).expect("again, on the kept connection").messages.len(), 500);
     }
 
     #[test]
