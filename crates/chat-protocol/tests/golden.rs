@@ -69,7 +69,7 @@ fn text_message() -> Message {
 
 #[test]
 fn client_frames() {
-    golden("client_auth", &ClientFrame::Auth { v: 2, token: "eyJ...".into(), last_seq: Some(41) });
+    golden("client_auth", &ClientFrame::Auth { v: PROTOCOL_VERSION, token: "eyJ...".into(), last_seq: Some(41) });
     golden(
         "client_send_text",
         &ClientFrame::Send {
