@@ -67,7 +67,7 @@ async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
     for away in ["carol", "dave", "erin"] {
         drop(Client::connect(&server, away, Role::Participant).await);
     }
-    let _bob = Client::connect(&server, "bob", Role::Participant).await;
+    let mut bob = Client::connect(&server, "bob", Role::Participant).await;
     drop(Client::connect(&server, "helper", Role::Bot).await);
     let mut ann = Client::connect(&server, "ann", Role::Host).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -85,6 +85,8 @@ async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
     .ack();
     ann.send("a2", NewContent::Text { text: "carol, one".into() }, vec!["carol"]).await.ack();
     ann.send("a3", NewContent::Text { text: "carol, two".into() }, vec!["carol"]).await.ack();
+    // Bob writes to carol too: her one notice names both senders, and says who wrote the newest.
+    bob.send("b1", NewContent::Text { text: "carol, from bob".into() }, vec!["carol"]).await.ack();
     // Dave is back within the grace period: he got them on resume.
     let _dave = Client::connect(&server, "dave", Role::Participant).await;
 
@@ -94,15 +96,16 @@ async fn away_members_who_may_see_a_message_are_notified_once_per_burst() {
         notices.iter().map(|n| (n["data"]["memberId"].as_str().unwrap(), &n["data"])).collect();
     assert_eq!(notices.len(), 2, "{notices:#?}");
     let carol = by_member["carol"];
-    assert_eq!((carol["count"].as_u64(), carol["body"].as_str()), (Some(4), Some("carol, two")));
+    assert_eq!((carol["count"].as_u64(), carol["body"].as_str()), (Some(5), Some("bob name: carol, from bob")));
     assert_eq!(carol["mentioned"], Value::Bool(false));
-    assert_eq!((carol["title"].as_str(), carol["cid"].as_str()), (Some("ann name"), Some(MEETING)));
+    assert_eq!((carol["title"].as_str(), carol["cid"].as_str()), (Some("ann name, bob name"), Some(MEETING)));
+    assert_eq!(carol["senderIds"], serde_json::json!(["ann", "bob"]));
     assert_eq!(carol["firstAttachmentUrl"], Value::Null);
     let erin = by_member["erin"];
     assert_eq!(
-        (erin["count"].as_u64(), erin["body"].as_str()),
-        (Some(2), Some("@Erin, see above")),
-        "not the private ones"
+        (erin["count"].as_u64(), erin["body"].as_str(), erin["title"].as_str()),
+        (Some(2), Some("@Erin, see above"), Some("ann name")),
+        "not the private ones: one sender, named alone"
     );
     assert_eq!(erin["mentioned"], Value::Bool(true), "the burst mentions her");
     server.stop().await;

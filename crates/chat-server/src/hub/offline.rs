@@ -3,7 +3,8 @@
 //! a `notification.offline`, sent through the webhook outbox once the grace
 //! period has passed: a member back within it (who got the message on
 //! resume) is owed nothing. A burst to one member becomes one notice that
-//! says how many messages it covers, and whether any of them mentions them.
+//! says how many messages it covers, who sent them (its title names them
+//! all), and whether any of them mentions them.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -15,15 +16,43 @@ use super::{unix_secs, Hub, Members};
 
 /// What one member is owed, growing while the grace period runs.
 pub(super) struct Owed {
+    /// Who sent the burst's messages, in the order they first did.
+    senders: Vec<(ParticipantId, String)>,
     /// The newest message's notice fields.
-    title: String,
     body: String,
     first_attachment_url: Option<String>,
     message: MessageId,
+    /// Who sent the newest message.
+    newest_sender: String,
     /// Messages it covers.
     count: u32,
     /// Whether any of them mentions the member.
     mentioned: bool,
+}
+
+/// Senders a notice's title names before it says how many more there are.
+const TITLE_NAMES: usize = 3;
+
+impl Owed {
+    /// Names every sender of the burst: "Ada", "Ada, Bob", "Ada, Bob, Cy +2".
+    fn title(&self) -> String {
+        let names: Vec<&str> = self.senders.iter().take(TITLE_NAMES).map(|(_, name)| name.as_str()).collect();
+        let more = self.senders.len().saturating_sub(TITLE_NAMES);
+        let names = names.join(", ");
+        if more > 0 {
+            format!("{names} +{more}")
+        } else {
+            names
+        }
+    }
+
+    /// The newest message, with its sender's name when the burst has several.
+    fn body(&self) -> String {
+        match self.senders.as_slice() {
+            [_, _, ..] => format!("{}: {}", self.newest_sender, self.body),
+            _ => self.body.clone(),
+        }
+    }
 }
 
 /// A short description of what a message carries, for a notification's body.
@@ -97,8 +126,10 @@ impl Hub {
             .cloned()
             .collect();
         for member in away {
+            let sender = &message.sender;
             let owed = Owed {
-                title: message.sender.display_name.clone(),
+                senders: vec![(sender.id.clone(), sender.display_name.clone())],
+                newest_sender: sender.display_name.clone(),
                 body: body.clone(),
                 first_attachment_url: first_attachment_url.clone(),
                 message: message.id.clone(),
@@ -114,7 +145,14 @@ impl Hub {
         {
             let mut all = self.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             if let Some(earlier) = all.get_mut(&key) {
-                *earlier = Owed { count: earlier.count + 1, mentioned: earlier.mentioned || owed.mentioned, ..owed };
+                let mut senders = std::mem::take(&mut earlier.senders);
+                for sender in owed.senders.iter() {
+                    if !senders.iter().any(|(id, _)| *id == sender.0) {
+                        senders.push(sender.clone());
+                    }
+                }
+                let (count, mentioned) = (earlier.count + 1, earlier.mentioned || owed.mentioned);
+                *earlier = Owed { senders, count, mentioned, ..owed };
                 return;
             }
             all.insert(key.clone(), owed);
@@ -127,8 +165,9 @@ impl Hub {
             let (meeting, member) = key;
             let payload = json!({
                 "memberId": member,
-                "title": owed.title,
-                "body": owed.body,
+                "title": owed.title(),
+                "body": owed.body(),
+                "senderIds": owed.senders.iter().map(|(id, _)| id).collect::<Vec<_>>(),
                 "firstAttachmentUrl": owed.first_attachment_url,
                 "cid": meeting,
                 "messageId": owed.message,
