@@ -222,7 +222,10 @@ async fn main() -> anyhow::Result<()> {
     }
     config.unattached_upload_ttl = std::time::Duration::from_secs(args.unattached_upload_ttl_secs);
     if config.webhooks.is_some() && config.public_url.is_none() {
-        tracing::warn!("webhooks without --public-url carry relative chat download links");
+        tracing::warn!(
+            "webhooks without --public-url carry relative links (offline notices' firstAttachmentUrl, the chat \
+             download link) that no push service can open: give --public-url, the address people reach the chat at"
+        );
     }
     let shutdown = CancellationToken::new();
     on_shutdown_signal(shutdown.clone())?;
