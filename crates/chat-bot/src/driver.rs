@@ -9,6 +9,7 @@ use chat_core::{ChatState, Draft, EchoStatus, Effect, Input, Intent, MessageKey,
 use chat_protocol::{ClientFrame, ClientId, MessageId, RateBucket, ServerFrame};
 use tokio::sync::oneshot;
 
+use crate::checkpoint::{Checkpoint, UnsentMessage};
 use crate::message::ChatMessage;
 use crate::SendError;
 
@@ -48,9 +49,48 @@ impl Driver {
         }
     }
 
-    /// The `lastSeq` to resume from: none before the first welcome.
+    /// The `lastSeq` to resume from: none before the first welcome, unless
+    /// restored from a checkpoint.
     pub(crate) fn resume_from(&self) -> Option<chat_protocol::Seq> {
-        self.state.me().is_some().then(|| self.state.last_seq())
+        self.state.resume_position()
+    }
+
+    /// Picks up where a checkpoint says an earlier run got to: resumes after
+    /// its last event, and sends its unacknowledged messages again (with
+    /// their client ids, so the server stores each once).
+    pub(crate) fn restore(&mut self, checkpoint: Checkpoint, now: i64) {
+        self.state.resume_at(checkpoint.last_seq);
+        for UnsentMessage { message, as_sender } in checkpoint.unsent {
+            let draft = Draft {
+                content: message.content,
+                reply_to: message.reply_to,
+                forwarded_from: message.forwarded_from,
+                targets: message.targets,
+                metadata: message.metadata,
+                details: message.details,
+                attachments: message.attachments,
+                as_sender,
+                mentions: message.mentions,
+            };
+            self.submit(message.client_id, draft, now);
+        }
+        // Nothing is connected yet: the outbox sends them after the welcome.
+        self.outgoing.clear();
+    }
+
+    /// Where this run has got to, once it knows: the last event handled and
+    /// what still waits for an acknowledgement.
+    pub(crate) fn checkpoint(&self) -> Option<Checkpoint> {
+        let last_seq = self.state.resume_position()?;
+        let unsent = self
+            .state
+            .echoes()
+            .iter()
+            .filter(|echo| echo.uploaded() && !matches!(echo.status, EchoStatus::Failed { retryable: false, .. }))
+            .map(|echo| UnsentMessage { message: echo.clone(), as_sender: echo.as_sender.clone() })
+            .chain(self.deferred.iter().map(|(client_id, draft)| deferred_message(client_id, draft)))
+            .collect();
+        Some(Checkpoint { last_seq, unsent })
     }
 
     pub(crate) fn connection(&self) -> chat_core::ConnectionState {
@@ -204,4 +244,24 @@ impl Driver {
             }
         }
     }
+}
+
+/// A send the core refused for now (a rate limit it knew of), as a checkpoint keeps it.
+fn deferred_message(client_id: &ClientId, draft: &Draft) -> UnsentMessage {
+    let message = chat_core::LocalEcho {
+        client_id: client_id.clone(),
+        op: None,
+        created_at: 0,
+        content: draft.content.clone(),
+        reply_to: draft.reply_to.clone(),
+        forwarded_from: draft.forwarded_from.clone(),
+        targets: draft.targets.clone(),
+        metadata: draft.metadata.clone(),
+        details: draft.details.clone(),
+        attachments: draft.attachments.clone(),
+        as_sender: None,
+        mentions: draft.mentions.clone(),
+        status: EchoStatus::Pending,
+    };
+    UnsentMessage { message, as_sender: draft.as_sender.clone() }
 }

@@ -22,7 +22,12 @@
 //! it already has, and keeps unacknowledged sends in its outbox to send
 //! again with the same client id (the server stores each once). An answer's
 //! client id is made of the message it answers, so it is never stored twice.
+//!
+//! Given a [`CheckpointStore`] ([`Bot::with_checkpoints`]), it keeps that
+//! place across restarts of its process too: what was said while it was
+//! down reaches the handler, each message once.
 
+mod checkpoint;
 mod driver;
 mod message;
 
@@ -35,6 +40,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_util::sync::CancellationToken;
 
+pub use checkpoint::{Checkpoint, CheckpointError, CheckpointStore, FileCheckpoints, UnsentMessage};
 use driver::{Driver, Handler, Waiter};
 pub use message::{ChatMessage, MessageOptions, Recipient};
 
@@ -50,6 +56,10 @@ pub enum BotError {
     /// protocol this bot does not speak); retrying cannot help.
     #[error("the server refused the bot: {0}")]
     Refused(String),
+    /// Its checkpoint could not be read; it does not start rather than
+    /// forget where it was.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
 }
 
 /// Why a message was not sent.
@@ -81,6 +91,9 @@ pub struct Bot {
     token: String,
     chat: ChatService,
     commands: mpsc::UnboundedReceiver<Command>,
+    checkpoints: Option<Box<dyn CheckpointStore>>,
+    /// What was saved last, so an unchanged place is not written again.
+    saved: Option<Checkpoint>,
 }
 
 /// The bot's chat, usable from anywhere (it is cheap to clone), before or
@@ -132,7 +145,14 @@ impl Bot {
         let (commands, queue) = mpsc::unbounded_channel();
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let chat = ChatService { commands, started, next: Default::default() };
-        Self { url: url.into(), token: token.into(), chat, commands: queue }
+        Self { url: url.into(), token: token.into(), chat, commands: queue, checkpoints: None, saved: None }
+    }
+
+    /// Keeps the bot's place in `store` as it goes, and starts from the
+    /// place saved there, if any.
+    pub fn with_checkpoints(mut self, store: impl CheckpointStore + 'static) -> Self {
+        self.checkpoints = Some(Box::new(store));
+        self
     }
 
     /// The bot's chat service.
@@ -144,6 +164,17 @@ impl Bot {
     /// Sends not yet stored when it stops end with [`SendError::Stopped`].
     pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), BotError> {
         let mut driver = Driver::new();
+        // The handler, given before `run`, is in place before the first frame.
+        while let Ok(command) = self.commands.try_recv() {
+            driver_command(&mut driver, command);
+        }
+        if let Some(store) = &mut self.checkpoints {
+            if let Some(checkpoint) = store.load()? {
+                tracing::info!(last_seq = checkpoint.last_seq, unsent = checkpoint.unsent.len(), "resuming");
+                self.saved = Some(checkpoint.clone());
+                driver.restore(checkpoint, now());
+            }
+        }
         let mut delay = FIRST_RETRY;
         loop {
             let ended = tokio::select! {
@@ -167,7 +198,10 @@ impl Bot {
                 tokio::select! {
                     () = shutdown.cancelled() => return Ok(()),
                     () = &mut wait => break,
-                    Some(command) = self.commands.recv() => { driver_command(&mut driver, command); }
+                    Some(command) = self.commands.recv() => {
+                        driver_command(&mut driver, command);
+                        self.keep_place(&driver);
+                    }
                 }
             }
             delay = (delay * 2).min(LAST_RETRY);
@@ -197,6 +231,14 @@ impl Bot {
                     Some(Ok(WsMessage::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
                         Ok(frame) => {
                             welcomed |= matches!(frame, ServerFrame::Welcome { .. });
+                            if let (ServerFrame::Reset { head_seq }, Some(last)) = (&frame, driver.resume_from()) {
+                                tracing::warn!(
+                                    skipped_from = last + 1,
+                                    skipped_to = *head_seq,
+                                    "further behind than the server keeps for a resume: the events from \
+                                     skipped_from to skipped_to were not handled; handling goes on after them"
+                                );
+                            }
                             driver.frame(frame, now())
                         }
                         Err(error) => {
@@ -215,11 +257,28 @@ impl Bot {
                 Some(command) = self.commands.recv() => driver_command(driver, command),
                 _ = tick.tick() => driver.tick(now()),
             };
+            // Kept before the answers go out: a crash after a send finds it
+            // in the checkpoint (and the server dedupes it), never missing.
+            self.keep_place(driver);
             for frame in outgoing {
                 if let Err(error) = socket.send(encode(&frame)).await {
                     return lost(driver, error.to_string(), welcomed);
                 }
             }
+        }
+    }
+
+    /// Saves the driver's place when it moved. A failed save is logged and
+    /// tried again at the next step: the bot goes on answering meanwhile.
+    fn keep_place(&mut self, driver: &Driver) {
+        let Some(store) = &mut self.checkpoints else { return };
+        let Some(checkpoint) = driver.checkpoint() else { return };
+        if self.saved.as_ref() == Some(&checkpoint) {
+            return;
+        }
+        match store.save(&checkpoint) {
+            Ok(()) => self.saved = Some(checkpoint),
+            Err(error) => tracing::warn!(%error, "could not save the checkpoint; a restart may handle messages again"),
         }
     }
 }

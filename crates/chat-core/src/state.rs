@@ -102,6 +102,8 @@ pub struct ChatState {
     /// When this participant's last message was accepted (local time), for slow mode.
     last_sent_at: Option<i64>,
     last_seq: Seq,
+    /// Set by [`ChatState::resume_at`] until the first welcome.
+    resuming: bool,
     has_more: bool,
     /// From which `seq` on every message this participant may see is loaded.
     loaded_from: Option<Seq>,
@@ -146,6 +148,7 @@ impl ChatState {
             participant_count: 0,
             last_sent_at: None,
             last_seq: 0,
+            resuming: false,
             has_more: true,
             loaded_from: None,
             private_pages: Vec::new(),
@@ -256,6 +259,23 @@ impl ChatState {
     /// The newest event `seq` applied; the transport resumes from it.
     pub fn last_seq(&self) -> Seq {
         self.last_seq
+    }
+
+    /// The `lastSeq` to resume from: none before the first welcome, unless
+    /// told where to start ([`ChatState::resume_at`]).
+    pub fn resume_position(&self) -> Option<Seq> {
+        (self.me.is_some() || self.resuming).then_some(self.last_seq)
+    }
+
+    /// Starts from `seq` instead of the head: the first welcome then replays
+    /// what came after it, as after a dropped connection. For a client that
+    /// kept its place across a restart (a bot's checkpoint); only before the
+    /// first welcome.
+    pub fn resume_at(&mut self, seq: Seq) {
+        if self.me.is_none() {
+            self.last_seq = seq;
+            self.resuming = true;
+        }
     }
 
     /// Whether older messages may exist on the server.

@@ -63,3 +63,19 @@ fn closing_on_purpose_is_reported_as_closed() {
     assert_eq!(fx, vec![Effect::Changed(Change::Connection)]);
     assert_eq!(state.connection(), ConnectionState::Closed);
 }
+
+#[test]
+fn a_state_told_where_it_got_to_resumes_from_there_at_its_first_welcome() {
+    let mut state = chat_core::ChatState::new();
+    assert_eq!(state.resume_position(), None, "a new client starts at the head");
+    state.resume_at(7);
+    assert_eq!(state.resume_position(), Some(7), "the transport asks for what came after 7");
+    state.apply(Input::Connecting, NOW);
+    let fx = state.apply(Input::Frame(welcome("bot", Role::Bot, 9)), NOW);
+    assert!(history_request(&fx).is_none(), "a resume does not start over at the head");
+    let fx = state.apply(created(message("m8", 8, "ann", "said while it was away")), NOW);
+    assert!(fx.iter().any(|e| matches!(e, Effect::Changed(Change::MessageAdded { .. }))), "the replay is new");
+    assert_eq!((state.last_seq(), state.resume_position()), (8, Some(8)));
+    state.resume_at(3);
+    assert_eq!(state.last_seq(), 8, "only before the first welcome");
+}

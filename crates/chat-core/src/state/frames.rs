@@ -69,7 +69,7 @@ impl ChatState {
         limits: Limits,
         fx: &mut Vec<Effect>,
     ) {
-        let first_join = self.me.is_none();
+        let first_join = self.me.is_none() && !std::mem::take(&mut self.resuming);
         self.me = Some(me);
         self.meeting = Some(meeting);
         if self.settings != settings {
