@@ -9,4 +9,6 @@ mkdir -p dist
 cp -r www/pkg dist/pkg
 cp -r www/locales dist/locales
 cp index.html www/meeting-chat.css www/meeting-chat.js www/meeting-chat-element.js www/meeting-chat-headless.js www/loader.js dist/
+# The server's --demo-dir serves these precompressed to browsers that accept them.
+node www/precompress.mjs dist
 echo "built dist/ ($(du -sh dist | cut -f1))"
