@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::http::header::CACHE_CONTROL;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::routing::{get, post};
@@ -14,8 +16,6 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::cors::{Any, CorsLayer};
-use axum::http::header::CACHE_CONTROL;
-use axum::http::HeaderValue;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::timeout::TimeoutLayer;

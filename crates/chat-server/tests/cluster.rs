@@ -225,15 +225,21 @@ async fn rate_limit_and_slow_mode_hold_for_one_participant_on_two_nodes() {
     assert!(slowed.retry_after_ms.is_some_and(|ms| ms > 25_000 && ms <= 30_000), "{slowed:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_nodes_participants_leave_every_list_within_seconds() {
-    let mut cluster = TestCluster::start(3).await;
+/// Three nodes; a watcher on node 1 sees two participants on node 0 and one on node 2.
+async fn two_on_node_0_watched_from_node_1() -> (TestCluster, Client, Vec<Client>) {
+    let cluster = TestCluster::start(3).await;
     let mut watcher = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("watcher", Role::Host), None).await;
     let mut others = Vec::new();
     for (i, id) in [(0, "gone-1"), (0, "gone-2"), (2, "stays")] {
         others.push(Client::connect_url(&cluster.nodes[i].ws_url(), &token_for(id, Role::Participant), None).await);
     }
     until_count(&mut watcher, 4).await;
+    (cluster, watcher, others)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_nodes_participants_leave_every_list_within_seconds() {
+    let (mut cluster, mut watcher, _others) = two_on_node_0_watched_from_node_1().await;
     cluster.kill(0);
     let took = until_count(&mut watcher, 2).await;
     println!("node killed with SIGKILL: its 2 participants left the other nodes' lists after {took:?}");
@@ -242,13 +248,7 @@ async fn a_killed_nodes_participants_leave_every_list_within_seconds() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_killed_and_started_again_under_its_own_id_leaves_no_ghosts() {
-    let mut cluster = TestCluster::start(3).await;
-    let mut watcher = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("watcher", Role::Host), None).await;
-    let mut others = Vec::new();
-    for (i, id) in [(0, "gone-1"), (0, "gone-2"), (2, "stays")] {
-        others.push(Client::connect_url(&cluster.nodes[i].ws_url(), &token_for(id, Role::Participant), None).await);
-    }
-    until_count(&mut watcher, 4).await;
+    let (mut cluster, mut watcher, _others) = two_on_node_0_watched_from_node_1().await;
     // What a process supervisor does: kill -9, then start the same node again at once.
     let killed = Instant::now();
     cluster.restart(0).await;
