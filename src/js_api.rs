@@ -3,6 +3,7 @@
 //! [`ChatClient`]: each method reads its arguments, calls the client, and
 //! turns the future into a promise and its error into a JS `Error`.
 
+mod conversation_message;
 mod conversations;
 mod errors;
 mod event_bus;

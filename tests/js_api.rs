@@ -136,7 +136,7 @@ async fn older_messages_come_page_by_page() {
     assert_eq!(messages(&bob).len(), 50, "joining loads the newest page");
     assert_eq!(texts(&bob)[0], "m70");
     let page = call_async(&bob, "getMessages", &[options(&[("pageSize", 30.into())])]).await.unwrap();
-    let data: Vec<String> = Array::from(&prop(&page, "data")).iter().map(|m| text(&m, "message")).collect();
+    let data: Vec<String> = Array::from(&prop(&page, "data")).iter().map(|m| text(&m, "text")).collect();
     assert_eq!(data.first().map(String::as_str), Some("m90"));
     assert_eq!(data.len(), 30);
     let mut page = page;

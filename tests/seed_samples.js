@@ -277,15 +277,15 @@ async function walk(chat, options) {
   let page = await chat.getMessages(options);
   const first = page;
   for (;;) {
-    older.unshift(...page.data.map((m) => m.message));
+    older.unshift(...page.data.map((m) => m.text));
     if (!page.hasNext) break;
     page = await page.nextPage();
   }
   check(!page.hasNext && page.hasPrev === (page !== first), "the oldest page has no next and a prev");
-  const newer = page.data.map((m) => m.message);
+  const newer = page.data.map((m) => m.text);
   while (page.hasPrev) {
     page = await page.prevPage();
-    newer.push(...page.data.map((m) => m.message));
+    newer.push(...page.data.map((m) => m.text));
   }
   return { older, newer };
 }
@@ -316,14 +316,40 @@ export async function runSignalWire(connect) {
   check(inMeeting.newer.join("|") === meetingTexts.join("|"), "and forward again");
   check((await reader.getMessages({ addressId: reader.meetingId, pageSize: 5 })).data.length === 5, "the meeting's id names its conversation");
 
+  // The docs' samples as written: the address is the docs' own uuid, no one here.
+  const docsPage = await reader.getMessages({ addressId: "9dbe9e94-c797-461e-b5a3-af6d095deaf4" });
+  check(docsPage.data.length === 0 && !docsPage.hasNext, "an address that is no one here is an empty conversation");
+  const { cancel: cancelDocs } = await reader.subscribe({
+    addressId: "9dbe9e94-c797-461e-b5a3-af6d095deaf4",
+    onMessage(msg) { console.log(msg); },
+  });
+  cancelDocs();
+  // Without pageSize a page is the docs' default of 10, each a ConversationChatMessage.
+  const tenNewest = await reader.getMessages({ addressId: bob.selfId });
+  check(tenNewest.data.length === 10, `10 a page by default, as the docs say (${tenNewest.data.length})`);
+  check(tenNewest.data.map((m) => m.text).join("|") === expected.slice(-10).join("|"), "the newest page, oldest to newest");
+  for (const m of tenNewest.data) {
+    const fromBob = m.text.startsWith("bob to ann");
+    check(typeof m.id === "string" && m.id.length > 0, "id");
+    check(m.conversation_id === bob.selfId, `conversation_id is the addressId Ann names it by (${m.conversation_id})`);
+    check(m.user_id === (fromBob ? bob.selfId : ann.selfId), "user_id is the sender");
+    check(typeof m.ts === "number" && Math.abs(m.ts - Date.now() / 1000) < 600, `ts is Unix epoch seconds (${m.ts})`);
+    check(m.type === "message" && m.subtype === "chat", "type and subtype");
+    check(typeof m.details === "object" && m.details !== null, "details");
+    check(m.conversationId === undefined && m.userId === undefined && m.time === undefined, "not RealtimeKit's fields");
+  }
+
   const heard = [];
   const meetingHeard = [];
-  const { cancel } = await bob.subscribe({ addressId: ann.selfId, onMessage(msg) { heard.push(msg.message); } });
-  const meetingSubscription = bob.subscribe({ onMessage: (msg) => meetingHeard.push(msg.message) });
+  const { cancel } = await bob.subscribe({ addressId: ann.selfId, onMessage(msg) { heard.push(msg); } });
+  const meetingSubscription = bob.subscribe({ onMessage: (msg) => meetingHeard.push(msg) });
   const sent = await ann.sendMessage({ addressId: bob.selfId, text: "Hello from SignalWire!", details: { kind: "greeting" } });
   await bob.sendMessage({ text: "to everyone" });
   await until("Bob hears Ann's", () => heard.length === 1 && meetingHeard.length === 1);
-  check(heard[0] === "Hello from SignalWire!" && meetingHeard[0] === "to everyone", "each conversation's subscriber hears its own, once");
+  check(heard[0].text === "Hello from SignalWire!" && meetingHeard[0].text === "to everyone", "each conversation's subscriber hears its own, once");
+  check(heard[0].conversation_id === ann.selfId && heard[0].user_id === ann.selfId, "Bob names Ann's conversation by her id");
+  check(heard[0].details.kind === "greeting" && heard[0].id === sent.id, "with its details and id");
+  check(meetingHeard[0].conversation_id === bob.meetingId && meetingHeard[0].type === "message", "the meeting's by its id");
   const received = bob.messages.find((m) => m.message === "Hello from SignalWire!");
   check(received.details.kind === "greeting" && received.isPrivate, "details arrive like metadata, privately");
   check(received.conversationId === sent.conversationId && sent.conversationId.startsWith("private:"), "both sides name the conversation alike");

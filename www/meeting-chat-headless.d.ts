@@ -218,9 +218,30 @@ export type SelfMessage = Omit<Message, "message"> &
     readonly body: string;
   };
 
-/** A page of one conversation, oldest first. Next pages are older, previous ones newer. */
+/**
+ * A message as SignalWire's Chat namespace hands it (`getMessages`, `subscribe`), with its docs' fields.
+ * `conversation_id` is the `addressId` you name the conversation by: the meeting's id for the meeting's, the other
+ * participant's id for a private one. A file message's `text` is the file's name.
+ */
+export interface ConversationChatMessage {
+  id: string;
+  conversation_id: string;
+  user_id: string;
+  /** When it was sent, in Unix epoch seconds (with milliseconds as the fraction). */
+  ts: number;
+  details: Record<string, unknown>;
+  type: "message";
+  subtype: "chat";
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * A page of one conversation. Pages go from the newest back: `nextPage()` gives older messages, `prevPage()` newer
+ * ones; each page's `data` runs from its oldest message to its newest.
+ */
 export interface Page {
-  data: Message[];
+  data: ConversationChatMessage[];
   hasNext: boolean;
   hasPrev: boolean;
   nextPage(): Promise<Page | null>;
@@ -239,7 +260,12 @@ export interface Address {
   addressId?: string;
 }
 
-/** SignalWire's `sendMessage`: a text in the conversation `addressId` names. */
+/**
+ * SignalWire's `sendMessage`: a text in the conversation `addressId` names. An `addressId` may name someone who has
+ * not joined yet (as SignalWire creates a conversation for a new address): the message waits for them, and they read it
+ * in that conversation's history when they join under that id. Nobody else sees it, so a mistyped id reaches no one;
+ * check `participants` (or `searchParticipants`) first when the id comes from a person.
+ */
 export interface AddressedMessage extends Address {
   text: string;
   metadata?: Record<string, unknown>;
@@ -332,10 +358,14 @@ export declare class MeetingChat {
    * with `search_too_broad`.
    */
   searchMessages(query: string, options?: Address & { limit?: number }): Promise<SearchPage>;
-  /** A page of a conversation (the meeting's, or the private one `addressId` names), newest first; `before` a message id. */
+  /**
+   * The newest page of a conversation (the meeting's, or the private one `addressId` names): `pageSize` messages
+   * (10 unless given, 1 to 100), older than the message `before` names if given. An `addressId` that is no one in
+   * the meeting gives an empty conversation.
+   */
   getMessages(options?: Address & { pageSize?: number; before?: string }): Promise<Page>;
   /** Calls `onMessage` with each new message of a conversation, once (one's own too, history pages not). */
-  subscribe(options: Address & { onMessage(message: Message): void }): { cancel(): void };
+  subscribe(options: Address & { onMessage(message: ConversationChatMessage): void }): { cancel(): void };
   /** Makes a conversation current without sending; the panel shows it. */
   join(options: Address): Promise<void>;
   /**

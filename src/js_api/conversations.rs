@@ -31,16 +31,21 @@ impl MeetingChat {
     }
 }
 
+/// Messages a page of `getMessages` holds unless `pageSize` says otherwise.
+const DEFAULT_PAGE_SIZE: f64 = 10.0;
+
 #[wasm_bindgen]
 impl MeetingChat {
-    /// A page of a conversation, newest first: the meeting's, or with
+    /// A page of a conversation, the newest first: the meeting's, or with
     /// `addressId` the private one with that participant (filtered by the
-    /// server). `before` (a message id) starts older than that message.
-    /// Resolves to `{ data, hasNext, hasPrev, nextPage(), prevPage() }`; next
-    /// pages are older, previous ones newer.
+    /// server); `pageSize` messages (10 unless given, as SignalWire's docs
+    /// say). `before` (a message id) starts older than that message. Resolves
+    /// to `{ data, hasNext, hasPrev, nextPage(), prevPage() }` of SignalWire's
+    /// `ConversationChatMessage`s, each page's oldest to newest; next pages
+    /// are older, previous ones newer.
     #[wasm_bindgen(js_name = getMessages)]
     pub fn get_messages(&self, options: JsValue) -> JsResult<Promise> {
-        let page_size = get(&options, "pageSize").and_then(|v| v.as_f64()).unwrap_or(50.0);
+        let page_size = get(&options, "pageSize").and_then(|v| v.as_f64()).unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1.0..=100.0).contains(&page_size) || page_size.fract() != 0.0 {
             return Err(invalid_argument("`pageSize` must be a whole number from 1 to 100"));
         }
@@ -51,8 +56,9 @@ impl MeetingChat {
     }
 
     /// Calls `onMessage` with each new message of a conversation (the
-    /// meeting's, or with `addressId` the private one with that participant),
-    /// once, one's own included, history pages not. Returns `{ cancel() }`.
+    /// meeting's, or with `addressId` the private one with that participant)
+    /// as SignalWire's `ConversationChatMessage`, once, one's own included,
+    /// history pages not. Returns `{ cancel() }`.
     pub fn subscribe(&self, options: JsValue) -> JsResult<Object> {
         let with = self.address(&options)?;
         let on_message: Function = get(&options, "onMessage")

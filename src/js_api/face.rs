@@ -13,6 +13,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
+use super::conversation_message::conversation_chat_message;
 use super::errors::{invalid_argument, JsResult};
 use super::event_bus::EventBus;
 use super::message_list::MessageList;
@@ -147,25 +148,38 @@ impl JsFace {
         id
     }
 
+    /// The `addressId` that names the conversation with `with` (the
+    /// meeting's own id for the meeting's), as SignalWire's messages carry it.
+    pub fn address_id(&self, with: Option<&ParticipantId>) -> String {
+        match with {
+            Some(peer) => peer.as_str().to_owned(),
+            None => self.client.state().meeting().map(|m| m.as_str().to_owned()).unwrap_or_default(),
+        }
+    }
+
     /// Stops a subscription.
     pub fn unsubscribe(&self, id: u64) {
         self.subscribers.borrow_mut().retain(|(s, _, _)| *s != id);
     }
 
     /// Hands a new message (at row `index`) to the subscribers of its conversation.
-    fn deliver_new(&self, index: usize, object: &JsValue) {
-        let callbacks: Vec<Function> = {
+    /// Each gets SignalWire's `ConversationChatMessage`, named by the address it subscribed with.
+    fn deliver_new(&self, index: usize) {
+        let deliveries: Vec<(Function, JsValue)> = {
             let state = self.client.state();
             let Some(message) = state.timeline().at(index) else { return };
             let subscribers = self.subscribers.borrow();
             subscribers
                 .iter()
                 .filter(|(_, with, _)| chat_core::in_conversation(message, with.as_ref()))
-                .map(|(_, _, callback)| callback.clone())
+                .map(|(_, with, callback)| {
+                    let conversation = self.address_id(with.as_ref());
+                    (callback.clone(), conversation_chat_message(message, &conversation))
+                })
                 .collect()
         };
-        for callback in callbacks {
-            if let Err(error) = callback.call1(&JsValue::NULL, object) {
+        for (callback, object) in deliveries {
+            if let Err(error) = callback.call1(&JsValue::NULL, &object) {
                 web_sys::console::error_2(&"meeting-chat: an onMessage callback threw".into(), &error);
             }
         }
@@ -193,7 +207,7 @@ impl JsFace {
             Change::MessageAdded { key, index } => {
                 let message = self.list.insert(client, *index, key);
                 self.chat_update("add", &message);
-                self.deliver_new(*index, &message);
+                self.deliver_new(*index);
                 // Someone else's: one's own arrive confirmed, as `EchoConfirmed`.
                 if matches!(key, chat_core::MessageKey::Remote(_)) {
                     let view = self.self_view.call1(&JsValue::NULL, &message).unwrap_or(message);
@@ -238,7 +252,7 @@ impl JsFace {
                 self.list.remove(*from);
                 let message = self.list.insert(client, *index, key);
                 self.chat_update("add", &message);
-                self.deliver_new(*index, &message);
+                self.deliver_new(*index);
             }
             Change::EchoDiscarded { index, .. } => self.chat_update("discard", &self.list.remove(*index)),
             Change::PageLoaded { inserted, .. } => {

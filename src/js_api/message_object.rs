@@ -20,7 +20,7 @@ fn date(ms: i64) -> Date {
     Date::new(&JsValue::from_f64(ms as f64))
 }
 
-fn json_object(map: &Map<String, Value>) -> JsValue {
+pub(super) fn json_object(map: &Map<String, Value>) -> JsValue {
     serde_json::to_string(map).ok().and_then(|s| js_sys::JSON::parse(&s).ok()).unwrap_or_else(|| Object::new().into())
 }
 

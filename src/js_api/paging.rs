@@ -1,7 +1,7 @@
 //! `getMessages`: pages of one conversation (the meeting's, or the private
-//! one with `addressId`) as `{ data, hasNext, hasPrev, nextPage(), prevPage() }`:
-//! next goes to older messages, prev to newer ones; the client fills a page
-//! from the server when it must.
+//! one with `addressId`) as `{ data, hasNext, hasPrev, nextPage(), prevPage() }`
+//! of SignalWire's `ConversationChatMessage`s: next goes to older messages,
+//! prev to newer ones; the client fills a page from the server when it must.
 
 use std::rc::Rc;
 
@@ -10,6 +10,7 @@ use chat_protocol::ParticipantId;
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::conversation_message::conversation_chat_message;
 use super::face::JsFace;
 use super::{promise, set};
 use crate::client::PageFrom;
@@ -21,7 +22,12 @@ pub fn page(face: Rc<JsFace>, with: Option<ParticipantId>, from: PageFrom, size:
 }
 
 fn page_object(face: Rc<JsFace>, with: Option<ParticipantId>, page: ConversationPage, size: usize) -> JsValue {
-    let data: Array = page.rows.iter().map(|index| face.list.get(*index)).collect();
+    let data: Array = {
+        let state = face.client.state();
+        let conversation = face.address_id(with.as_ref());
+        let messages = page.rows.iter().filter_map(|index| state.timeline().at(*index));
+        messages.map(|message| conversation_chat_message(message, &conversation)).collect()
+    };
     let seq_at = |index: Option<&usize>| index.and_then(|i| face.client.state().timeline().at(*i).map(|m| m.seq));
     let (oldest, newest) = (seq_at(page.rows.first()), seq_at(page.rows.last()));
     let object = Object::new();

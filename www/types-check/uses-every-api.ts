@@ -90,7 +90,10 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   while (page && page.hasNext) page = await page.nextPage();
   while (page && page.hasPrev) page = await page.prevPage();
   const privately = await chat.getMessages({ addressId: "bob", pageSize: 10 });
-  const { cancel } = await chat.subscribe({ addressId: "bob", onMessage(msg) { console.log(msg.conversationId, msg.details); } });
+  const { cancel } = await chat.subscribe({
+    addressId: "bob",
+    onMessage(msg) { console.log(msg.conversation_id, msg.user_id, msg.ts.toFixed(3), msg.type, msg.subtype, msg.text, msg.details); },
+  });
   cancel();
   await chat.sendMessage({ addressId: "bob", text: "Hello from SignalWire!", details: { kind: "greeting" } });
   await chat.join({ addressId: "bob" });
