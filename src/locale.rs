@@ -17,6 +17,7 @@ const EN: &[(&str, &str)] = &[
     ("hidePins", "Hide pinned messages"),
     ("messages", "Messages"),
     ("newMessages", "New messages"),
+    ("latestMessages", "Jump to latest"),
     ("loadingOlder", "Loading older messages…"),
     ("noMessages", "No messages yet. Say hello!"),
     ("today", "Today"),

@@ -1,5 +1,5 @@
-//! Pure formatting for the panel: file sizes, times and day labels. Kept
-//! apart from the views so each rule is tested natively.
+//! Pure formatting for the panel: file sizes and names, times and day
+//! labels. Kept apart from the views so each rule is tested natively.
 
 /// A byte count for people: `512 B`, `1.5 KB`, `25 MB`.
 pub fn file_size(bytes: u64) -> String {
@@ -20,6 +20,19 @@ pub fn file_size(bytes: u64) -> String {
     } else {
         format!("{} {}", (tenths + 5) / 10, UNITS[unit])
     }
+}
+
+/// Characters before a file name's extension that stay when the name is cut.
+const NAME_TAIL_CHARS: usize = 4;
+
+/// A file name in two parts: the start, which may be cut short with an
+/// ellipsis, and the end, which always shows (its extension and a few
+/// characters before it), so `meeting-notes-2026-11-23-v2.pdf` reads
+/// `meeting-notes-20…-v2.pdf` where there is no room.
+pub fn split_file_name(name: &str) -> (&str, &str) {
+    let extension = name.rfind('.').filter(|dot| *dot > 0 && name.len() - dot <= 10).unwrap_or(name.len());
+    let tail_start = name[..extension].char_indices().rev().nth(NAME_TAIL_CHARS - 1).map_or(0, |(i, _)| i);
+    name.split_at(tail_start)
 }
 
 /// Days since the epoch of a time, in a time zone `offset_minutes` east of UTC.
@@ -57,6 +70,16 @@ mod tests {
         let formatted = Content::Text { text: "**Agenda**:\n- `one`\n- [two](https://x.org)\n> quoted".into() };
         assert_eq!(snippet(&formatted, 80).as_deref(), Some("Agenda: one two quoted"));
         assert_eq!(snippet(&Content::Deleted, 5), None);
+    }
+
+    #[test]
+    fn a_file_name_keeps_its_end_and_extension_whole() {
+        assert_eq!(split_file_name("meeting-notes-2026-11-23-v2.pdf"), ("meeting-notes-2026-11-2", "3-v2.pdf"));
+        assert_eq!(split_file_name("README"), ("RE", "ADME"));
+        assert_eq!(split_file_name("a.pdf"), ("", "a.pdf"));
+        assert_eq!(split_file_name(".bashrc"), (".ba", "shrc"), "a leading dot is no extension");
+        assert_eq!(split_file_name("日本語の議事録ファイル.txt"), ("日本語の議事録", "ファイル.txt"));
+        assert_eq!(split_file_name("archive.tar.weirdlylongextension"), ("archive.tar.weirdlylongexten", "sion"));
     }
 
     #[test]

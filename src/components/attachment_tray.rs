@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use super::attachments::file_name;
 use super::icons;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::store::UiAction;
@@ -25,7 +26,7 @@ pub fn attachment_tray() -> Html {
                 html! {
                     <li class="mc-tray-file">
                         <span class="mc-file-icon">{ icons::attach() }</span>
-                        <span class="mc-file-name">{ name.clone() }</span>
+                        { file_name(&name) }
                         <span class="mc-file-size">{ file_size(pending.file.size() as u64) }</span>
                         <button type="button" class="mc-icon-button" onclick={remove}
                             aria-label={chat.locale.t_with("removeFile", "name", &name)}>{ icons::close() }</button>

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use super::blurhash_image::BlurhashImage;
 use super::icons;
 use crate::store::ChatContext;
-use crate::text_format::file_size;
+use crate::text_format::{file_size, split_file_name};
 
 /// Widest an image of the grid is shown.
 const GRID_SIDE: u32 = 112;
@@ -18,12 +18,25 @@ fn is_image(file: &FileRef) -> bool {
     MessageKind::of_content_type(&file.content_type) == MessageKind::Image && file.width.is_some()
 }
 
+/// A file's name on one line: where there is no room its middle gives way
+/// (`meeting-notes-20…-v2.pdf`), never its extension; the whole name is in
+/// the tooltip, and in the text a screen reader reads. In its own direction,
+/// so a Latin name in an Arabic panel still ends with its extension.
+pub fn file_name(name: &str) -> Html {
+    let (start, end) = split_file_name(name);
+    html! {
+        <span class="mc-file-name" dir="auto" title={name.to_owned()}>
+            <span class="mc-file-name-start">{ start }</span><span class="mc-file-name-end">{ end }</span>
+        </span>
+    }
+}
+
 /// A file to download.
 pub fn file_row(chat: &ChatContext, file: &FileRef) -> Html {
     html! {
         <div class="mc-file">
             <span class="mc-file-icon">{ icons::file() }</span>
-            <span class="mc-file-name">{ file.name.clone() }</span>
+            { file_name(&file.name) }
             <span class="mc-file-size">{ file_size(file.size) }</span>
             <a class="mc-button" href={chat.client.link(&file.url)} download={file.name.clone()}
                 aria-label={format!("{} {}", chat.locale.t("download"), file.name)}>{ chat.locale.t("download") }</a>
@@ -61,7 +74,7 @@ pub fn uploading_view(chat: &ChatContext, attachments: &[Attachment]) -> Html {
                 html! {
                     <li class="mc-file">
                         <span class="mc-file-icon">{ icons::attach() }</span>
-                        <span class="mc-file-name">{ attachment.name.clone() }</span>
+                        { file_name(&attachment.name) }
                         <span class="mc-file-size">{ file_size(size) }</span>
                         <progress class="mc-progress" max={size.max(1).to_string()} value={loaded.to_string()}
                             aria-label={format!("{} {}", chat.locale.t("uploading"), attachment.name)} />

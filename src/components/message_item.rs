@@ -8,7 +8,7 @@ use chat_protocol::{Content, DeleteScope, Message, ParticipantId};
 use yew::prelude::*;
 
 use super::action_menu::{ActionMenu, FocusAfter, MenuItem};
-use super::attachments::{attachments_view, file_row, uploading_view};
+use super::attachments::{attachments_view, file_name, file_row, uploading_view};
 use super::blurhash_image::BlurhashImage;
 use super::icons;
 use super::reactions::reactions_view;
@@ -86,7 +86,7 @@ fn local_content_view(chat: &ChatContext, echo: &LocalEcho) -> Html {
         DraftContent::File { name, size, .. } => html! {
             <div class="mc-file">
                 <span class="mc-file-icon">{ icons::attach() }</span>
-                <span class="mc-file-name">{ name.clone() }</span>
+                { file_name(name) }
                 <span class="mc-file-size">{ file_size(*size) }</span>
                 if let EchoStatus::Uploading { loaded, total } = &echo.status {
                     <progress class="mc-progress" max={total.to_string()} value={loaded.to_string()}
@@ -104,7 +104,8 @@ fn quote_view(chat: &ChatContext, quote: &Quote) -> Html {
     let Some((name, snippet)) = quote else { return html! {} };
     let snippet = snippet.clone().unwrap_or_else(|| chat.locale.t("deleted"));
     html! {
-        <blockquote class="mc-quote"><strong>{ name.clone() }</strong>{ " " }{ snippet }</blockquote>
+        // Each part in its own direction: an English quote in an Arabic panel keeps its question mark at its end.
+        <blockquote class="mc-quote"><strong dir="auto">{ name.clone() }</strong>{ " " }<span dir="auto">{ snippet }</span></blockquote>
     }
 }
 

@@ -1,14 +1,17 @@
 //! The message list, virtualized: only the rows near the viewport are in the
 //! DOM, between two spacers sized from measured (or estimated) row heights,
 //! so the DOM stays the same size with 100,000 messages loaded. It sticks to
-//! the bottom unless the reader scrolled up, keeps the reader's place when
-//! older pages arrive above, and loads them when scrolled near the top.
+//! the bottom unless the reader scrolled up (rows that grow later, an image
+//! loading, are measured again and keep it there), keeps the reader's place
+//! when older pages arrive above, loads them when scrolled near the top, and
+//! offers a way down to the newest whenever it is not at the bottom.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use chat_core::Row;
 use chat_protocol::{Content, MessageId, ParticipantId, Seq};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -86,6 +89,11 @@ struct ListMemory {
     /// Renders spent scrolling to a search hit, so a row that never shows
     /// cannot keep the list re-rendering.
     reveal_tries: u8,
+    /// The rows rendered last (position, key), measured again when they resize.
+    rendered: Vec<(usize, String)>,
+    /// Where the list was scrolled to last: only the reader scrolling up
+    /// unsticks it, never rows growing under it.
+    last_top: f64,
 }
 
 /// Renders a search hit may take to come into the DOM before the list stops trying.
@@ -104,7 +112,12 @@ pub fn message_list() -> Html {
         last_key: None,
         divider: None,
         reveal_tries: 0,
+        rendered: Vec::new(),
+        last_top: 0.0,
     });
+    let rows_container = use_node_ref();
+    // Whether the list is away from its bottom, for the way down.
+    let away = use_state(|| false);
     let scroll = use_state(|| (0.0_f64, 600.0_f64));
     let unseen = use_state(|| 0_u32);
     let force = use_force_update();
@@ -180,6 +193,7 @@ pub fn message_list() -> Html {
             let Some(element) = container.cast::<HtmlElement>() else { return };
             let changed = measure(&element, &memory, &measured_rows);
             let mut memory = memory.borrow_mut();
+            memory.rendered = measured_rows;
             if reveal.is_none() && reveal_asked {
                 ui.dispatch(UiAction::Reveal(None));
             }
@@ -233,15 +247,54 @@ pub fn message_list() -> Html {
         });
     }
 
+    // Rows that change height after they were measured (an image or a font
+    // arriving late) are measured again, and a list at its bottom stays there.
+    {
+        let (container, rows_container, memory, force) =
+            (container.clone(), rows_container.clone(), Rc::clone(&memory), force.clone());
+        use_effect_with((), move |_| {
+            let on_resize = Closure::<dyn FnMut()>::new(move || {
+                let Some(element) = container.cast::<HtmlElement>() else { return };
+                let rendered = memory.borrow().rendered.clone();
+                let changed = measure(&element, &memory, &rendered);
+                if memory.borrow().stick {
+                    element.set_scroll_top(element.scroll_height());
+                }
+                if changed {
+                    force.force_update();
+                }
+            });
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(rows)) = (&observer, rows_container.cast::<Element>()) {
+                observer.observe(&rows);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop(on_resize);
+            }
+        });
+    }
+
     let onscroll = {
-        let (memory, scroll, unseen, client) =
-            (Rc::clone(&memory), scroll.clone(), unseen.clone(), chat.client.clone());
+        let (memory, scroll, unseen, client, away) =
+            (Rc::clone(&memory), scroll.clone(), unseen.clone(), chat.client.clone(), away.clone());
         Callback::from(move |event: Event| {
             let element: Element = event.target_unchecked_into();
             let top = f64::from(element.scroll_top());
             let viewport = visible_height(&element);
             let at_bottom = f64::from(element.scroll_height() - element.client_height()) - top < STICK_THRESHOLD;
-            memory.borrow_mut().stick = at_bottom;
+            let stick = {
+                let mut memory = memory.borrow_mut();
+                let scrolled_up = top < memory.last_top - 1.0;
+                memory.stick = at_bottom || (memory.stick && !scrolled_up);
+                memory.last_top = top;
+                memory.stick
+            };
+            if *away == stick {
+                away.set(!stick);
+            }
             if at_bottom && *unseen != 0 {
                 unseen.set(0);
             }
@@ -252,10 +305,11 @@ pub fn message_list() -> Html {
         })
     };
     let jump_to_bottom = {
-        let (memory, container, unseen) = (Rc::clone(&memory), container.clone(), unseen.clone());
+        let (memory, container, unseen, away) = (Rc::clone(&memory), container.clone(), unseen.clone(), away.clone());
         Callback::from(move |_| {
             memory.borrow_mut().stick = true;
             unseen.set(0);
+            away.set(false);
             if let Some(element) = container.cast::<Element>() {
                 element.set_scroll_top(element.scroll_height());
             }
@@ -270,7 +324,7 @@ pub fn message_list() -> Html {
                 // Only keyed rows in here, so yew diffs them by key: a row
                 // entering the window never makes it re-create (and unfocus)
                 // the others.
-                <div class="mc-rows">
+                <div class="mc-rows" ref={rows_container}>
                     { for visible.into_iter().map(|(index, key, row, previous)| {
                         let row_key = AttrValue::from(key.clone());
                         let first_unread = first_unread == Some(index);
@@ -295,6 +349,10 @@ pub fn message_list() -> Html {
             if *unseen > 0 {
                 <button type="button" class="mc-new-messages" onclick={jump_to_bottom}>
                     { icons::arrow_down() }{ format!(" {} ({})", chat.locale.t("newMessages"), *unseen) }
+                </button>
+            } else if *away {
+                <button type="button" class="mc-new-messages" onclick={jump_to_bottom}>
+                    { icons::arrow_down() }{ format!(" {}", chat.locale.t("latestMessages")) }
                 </button>
             }
         </div>

@@ -26,12 +26,13 @@ pub fn pinned_bar() -> Html {
         <aside class="mc-pins" aria-label={chat.locale.t("pinned")}>
             <button type="button" class="mc-pin-latest" onclick={toggle} aria-expanded={ui.pins_open.to_string()}>
                 <span class="mc-pin-label">{ icons::pin() }{ chat.locale.t("pinned") }</span>
-                <span class="mc-pin-text"><strong>{ latest_name }</strong>{ ": " }{ latest_text }</span>
+                // Its own direction, so the ellipsis cuts its end, whatever the panel's.
+                <span class="mc-pin-text" dir="auto"><strong>{ latest_name }</strong>{ ": " }{ latest_text }</span>
             </button>
             if ui.pins_open {
                 <ul class="mc-pin-list">
                     { for pins.into_iter().rev().map(|(name, text)| html! {
-                        <li><strong>{ name }</strong>{ ": " }{ text }</li>
+                        <li dir="auto"><strong>{ name }</strong>{ ": " }{ text }</li>
                     }) }
                 </ul>
             }

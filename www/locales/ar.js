@@ -11,6 +11,7 @@ export default {
   "hidePins": "إخفاء الرسائل المثبّتة",
   "messages": "الرسائل",
   "newMessages": "رسائل جديدة",
+  "latestMessages": "أحدث الرسائل",
   "loadingOlder": "جارٍ تحميل الرسائل الأقدم…",
   "noMessages": "لا توجد رسائل بعد. ألقِ التحية!",
   "today": "اليوم",

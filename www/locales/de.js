@@ -12,6 +12,7 @@ export default {
   "hidePins": "Angeheftete Nachrichten ausblenden",
   "messages": "Nachrichten",
   "newMessages": "Neue Nachrichten",
+  "latestMessages": "Zu den neuesten",
   "loadingOlder": "Ältere Nachrichten werden geladen…",
   "noMessages": "Noch keine Nachrichten. Sag hallo!",
   "today": "Heute",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "Ocultar los mensajes fijados",
   "messages": "Mensajes",
   "newMessages": "Mensajes nuevos",
+  "latestMessages": "Ir a lo más reciente",
   "loadingOlder": "Cargando mensajes anteriores…",
   "noMessages": "Aún no hay mensajes. ¡Saluda!",
   "today": "Hoy",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "Masquer les messages épinglés",
   "messages": "Messages",
   "newMessages": "Nouveaux messages",
+  "latestMessages": "Aller aux plus récents",
   "loadingOlder": "Chargement des messages plus anciens…",
   "noMessages": "Aucun message pour l’instant. Dites bonjour !",
   "today": "Aujourd’hui",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "पिन किए गए संदेश छिपाएँ",
   "messages": "संदेश",
   "newMessages": "नए संदेश",
+  "latestMessages": "नवीनतम संदेश",
   "loadingOlder": "पुराने संदेश लोड हो रहे हैं…",
   "noMessages": "अभी कोई संदेश नहीं। नमस्ते कहें!",
   "today": "आज",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "Nascondi i messaggi fissati",
   "messages": "Messaggi",
   "newMessages": "Nuovi messaggi",
+  "latestMessages": "Vai ai più recenti",
   "loadingOlder": "Caricamento dei messaggi precedenti…",
   "noMessages": "Ancora nessun messaggio. Saluta!",
   "today": "Oggi",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "ピン留めしたメッセージを隠す",
   "messages": "メッセージ",
   "newMessages": "新着メッセージ",
+  "latestMessages": "最新のメッセージへ",
   "loadingOlder": "以前のメッセージを読み込み中…",
   "noMessages": "まだメッセージはありません。あいさつしましょう！",
   "today": "今日",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "Ocultar mensagens fixadas",
   "messages": "Mensagens",
   "newMessages": "Novas mensagens",
+  "latestMessages": "Ir para as mais recentes",
   "loadingOlder": "Carregando mensagens anteriores…",
   "noMessages": "Ainda não há mensagens. Diga olá!",
   "today": "Hoje",

@@ -11,6 +11,7 @@ export default {
   "hidePins": "隐藏置顶消息",
   "messages": "消息",
   "newMessages": "新消息",
+  "latestMessages": "跳到最新",
   "loadingOlder": "正在加载更早的消息…",
   "noMessages": "还没有消息。打个招呼吧！",
   "today": "今天",
