@@ -64,9 +64,12 @@ fn cores() -> usize {
 }
 
 /// Image decoding: `at_once` (a 40-megapixel image takes about a second and
-/// 160 MB), two per uploader queued, four times as many as run in all.
-fn decoding_bounds(at_once: usize) -> bounded::Bounds {
-    bounded::Bounds { at_once, queued_each: 2, queued_total: 4 * at_once, typical: Duration::from_secs(1) }
+/// 160 MB); a waiting upload holds nothing but its place (its bytes are on
+/// disk), so an uploader may queue a whole message's worth of images
+/// (`per_message`), one decoded at a time, and the node a few meetings' worth.
+fn decoding_bounds(at_once: usize, per_message: usize) -> bounded::Bounds {
+    let queued_total = (8 * at_once).max(4 * per_message);
+    bounded::Bounds { at_once, queued_each: per_message, queued_total, typical: Duration::from_secs(1) }
 }
 
 /// Searches: one per two cores reads the store at once (each on a read
@@ -229,7 +232,8 @@ impl Hub {
         config: Arc<Config>,
     ) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
-        let decoding = bounded::Bounded::new(decoding_bounds(config.image_decodes_at_once));
+        let decoding =
+            bounded::Bounded::new(decoding_bounds(config.image_decodes_at_once, config.limits.max_attachments));
         Arc::new(Self {
             signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
