@@ -13,7 +13,7 @@ const entries = [
   {
     name: "meeting-chat (JS API + panel)",
     target: 150,
-    ceiling: 333,
+    ceiling: 336,
     parts: [
       ["wasm", ["pkg/meeting-chat_bg.wasm"]],
       ["JS", ["pkg/meeting-chat.js", "meeting-chat.js", "loader.js", "meeting-chat-element.js"]],
@@ -23,7 +23,7 @@ const entries = [
   {
     name: "meeting-chat/headless (JS API)",
     target: 100,
-    ceiling: 179,
+    ceiling: 180,
     parts: [
       ["wasm", ["pkg/meeting-chat-headless_bg.wasm"]],
       ["JS", ["pkg/meeting-chat-headless.js", "meeting-chat-headless.js", "loader.js"]],
