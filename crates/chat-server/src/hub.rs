@@ -58,29 +58,6 @@ type ConnId = u64;
 /// besides the hosts and itself.
 const FIRST_VIEW_PAGE: usize = 50;
 
-/// How many cores the node has, for the work bounded by them.
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-}
-
-/// Image decoding: `at_once` (a 40-megapixel image takes about a second and
-/// 160 MB); a waiting upload holds nothing but its place (its bytes are on
-/// disk), so an uploader may queue a whole message's worth of images
-/// (`per_message`), one decoded at a time, and the node a few meetings' worth.
-fn decoding_bounds(at_once: usize, per_message: usize) -> bounded::Bounds {
-    let queued_total = (8 * at_once).max(4 * per_message);
-    bounded::Bounds { at_once, queued_each: per_message, queued_total, typical: Duration::from_secs(1) }
-}
-
-/// Searches: one per two cores reads the store at once (each on a read
-/// connection of its own, beside the one that writes), so sends always find
-/// a core; two per participant queued, and a queue that a meeting's search
-/// boxes fill only when flooding.
-fn searching_bounds() -> bounded::Bounds {
-    let at_once = (cores() / 2).max(1);
-    bounded::Bounds { at_once, queued_each: 2, queued_total: 64, typical: Duration::from_millis(200) }
-}
-
 /// All meetings with connected participants, and the services they share.
 pub struct Hub {
     store: Arc<dyn Store>,
@@ -104,7 +81,7 @@ pub struct Hub {
     metrics: Arc<Metrics>,
     /// The other nodes serving the same meetings, when there are any.
     cluster: Option<Arc<Cluster>>,
-    /// Images waiting to be decoded, as many at once as there are cores.
+    /// Images waiting to be decoded, `--image-decodes-at-once` at a time.
     decoding: bounded::Bounded,
     /// Searches waiting for the store.
     searching: bounded::Bounded,
@@ -232,8 +209,10 @@ impl Hub {
         config: Arc<Config>,
     ) -> Arc<Self> {
         let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
-        let decoding =
-            bounded::Bounded::new(decoding_bounds(config.image_decodes_at_once, config.limits.max_attachments));
+        let decoding = bounded::Bounded::new(bounded::Bounds::decoding(
+            config.image_decodes_at_once,
+            config.limits.max_attachments,
+        ));
         Arc::new(Self {
             signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
             text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
@@ -253,7 +232,7 @@ impl Hub {
             metrics: Arc::new(Metrics::default()),
             cluster,
             decoding,
-            searching: bounded::Bounded::new(searching_bounds()),
+            searching: bounded::Bounded::new(bounded::Bounds::searching()),
         })
     }
 

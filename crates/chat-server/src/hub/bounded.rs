@@ -26,6 +26,31 @@ pub struct Bounds {
     pub typical: Duration,
 }
 
+/// How many cores the node has, for the work bounded by them.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
+
+impl Bounds {
+    /// Image decoding: `at_once` (a 40-megapixel image takes about a second
+    /// and 160 MB); a waiting upload holds nothing but its place (its bytes
+    /// are on disk), so an uploader may queue a whole message's worth of
+    /// images (`per_message`), one decoded at a time, and the node a few
+    /// meetings' worth.
+    pub fn decoding(at_once: usize, per_message: usize) -> Self {
+        let queued_total = (8 * at_once).max(4 * per_message);
+        Self { at_once, queued_each: per_message, queued_total, typical: Duration::from_secs(1) }
+    }
+
+    /// Searches: one per two cores reads the store at once (each on a read
+    /// connection of its own, beside the one that writes), so sends always
+    /// find a core; two per participant queued, and a queue that a meeting's
+    /// search boxes fill only when flooding.
+    pub fn searching() -> Self {
+        Self { at_once: (cores() / 2).max(1), queued_each: 2, queued_total: 64, typical: Duration::from_millis(200) }
+    }
+}
+
 /// The queue was full: retry after this long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Busy {
