@@ -115,26 +115,13 @@ impl CheckpointStore for FileCheckpoints {
 
 #[cfg(test)]
 mod tests {
-    use chat_core::{DraftContent, LocalEcho};
+    use chat_core::{Draft, LocalEcho};
 
     use super::*;
 
     fn unsent(client_id: &str, puppet: Option<&str>) -> UnsentMessage {
-        let message = LocalEcho {
-            client_id: client_id.into(),
-            op: None,
-            created_at: 1,
-            content: DraftContent::Text { text: "pong".into() },
-            reply_to: Some("m1".into()),
-            forwarded_from: None,
-            targets: Vec::new(),
-            metadata: Default::default(),
-            details: Default::default(),
-            attachments: Vec::new(),
-            as_sender: None,
-            mentions: Vec::new(),
-            status: Default::default(),
-        };
+        let draft = Draft { reply_to: Some("m1".into()), ..Draft::text("pong") };
+        let message = LocalEcho::new(client_id.into(), draft, 1);
         let as_sender = puppet.map(|name| Puppet { id: name.into(), display_name: name.into() });
         UnsentMessage { message, as_sender }
     }

@@ -61,18 +61,8 @@ impl Driver {
     pub(crate) fn restore(&mut self, checkpoint: Checkpoint, now: i64) {
         self.state.resume_at(checkpoint.last_seq);
         for UnsentMessage { message, as_sender } in checkpoint.unsent {
-            let draft = Draft {
-                content: message.content,
-                reply_to: message.reply_to,
-                forwarded_from: message.forwarded_from,
-                targets: message.targets,
-                metadata: message.metadata,
-                details: message.details,
-                attachments: message.attachments,
-                as_sender,
-                mentions: message.mentions,
-            };
-            self.submit(message.client_id, draft, now);
+            let client_id = message.client_id.clone();
+            self.submit(client_id, Draft { as_sender, ..message.into_draft() }, now);
         }
         // Nothing is connected yet: the outbox sends them after the welcome.
         self.outgoing.clear();
@@ -248,20 +238,6 @@ impl Driver {
 
 /// A send the core refused for now (a rate limit it knew of), as a checkpoint keeps it.
 fn deferred_message(client_id: &ClientId, draft: &Draft) -> UnsentMessage {
-    let message = chat_core::LocalEcho {
-        client_id: client_id.clone(),
-        op: None,
-        created_at: 0,
-        content: draft.content.clone(),
-        reply_to: draft.reply_to.clone(),
-        forwarded_from: draft.forwarded_from.clone(),
-        targets: draft.targets.clone(),
-        metadata: draft.metadata.clone(),
-        details: draft.details.clone(),
-        attachments: draft.attachments.clone(),
-        as_sender: None,
-        mentions: draft.mentions.clone(),
-        status: EchoStatus::Pending,
-    };
-    UnsentMessage { message, as_sender: draft.as_sender.clone() }
+    let as_sender = draft.as_sender.clone();
+    UnsentMessage { message: chat_core::LocalEcho::new(client_id.clone(), draft.clone(), 0), as_sender }
 }

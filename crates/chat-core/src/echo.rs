@@ -139,6 +139,40 @@ pub struct LocalEcho {
 }
 
 impl LocalEcho {
+    /// The echo of `draft`, sent as `client_id` at `created_at`, pending.
+    pub fn new(client_id: ClientId, draft: crate::Draft, created_at: i64) -> Self {
+        Self {
+            client_id,
+            op: None,
+            created_at,
+            content: draft.content,
+            reply_to: draft.reply_to,
+            forwarded_from: draft.forwarded_from,
+            targets: draft.targets,
+            metadata: draft.metadata,
+            details: draft.details,
+            attachments: draft.attachments,
+            as_sender: draft.as_sender,
+            mentions: draft.mentions,
+            status: EchoStatus::Pending,
+        }
+    }
+
+    /// What it sends, as a draft to send again (a bot's checkpoint keeps echoes).
+    pub fn into_draft(self) -> crate::Draft {
+        crate::Draft {
+            content: self.content,
+            reply_to: self.reply_to,
+            forwarded_from: self.forwarded_from,
+            targets: self.targets,
+            metadata: self.metadata,
+            details: self.details,
+            attachments: self.attachments,
+            as_sender: self.as_sender,
+            mentions: self.mentions,
+        }
+    }
+
     /// How many files this message uploads: its own file, or its attachments.
     pub fn parts(&self) -> usize {
         match self.content {

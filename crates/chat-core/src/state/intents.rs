@@ -122,21 +122,7 @@ impl ChatState {
             });
             return;
         }
-        let mut echo = LocalEcho {
-            client_id: client_id.clone(),
-            op: Some(op),
-            created_at: now,
-            content: draft.content,
-            reply_to: draft.reply_to,
-            forwarded_from: draft.forwarded_from,
-            targets: draft.targets,
-            metadata: draft.metadata,
-            details: draft.details,
-            attachments: draft.attachments,
-            as_sender: draft.as_sender,
-            mentions: draft.mentions,
-            status: EchoStatus::Pending,
-        };
+        let mut echo = LocalEcho { op: Some(op), ..LocalEcho::new(client_id.clone(), draft, now) };
         echo.status = upload_status(&echo);
         self.echoes.push(echo);
         self.announce_echo(&client_id, true, fx);
