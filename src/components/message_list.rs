@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use chat_core::Row;
 use chat_protocol::{Content, MessageId, ParticipantId, Seq};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
@@ -20,6 +19,7 @@ use super::icons;
 use super::message_item::{MessageItem, RowData};
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_resize::use_on_resize;
 use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
 use crate::virtual_list::{ListLayout, ListRows};
@@ -249,33 +249,20 @@ pub fn message_list() -> Html {
 
     // Rows that change height after they were measured (an image or a font
     // arriving late) are measured again, and a list at its bottom stays there.
-    {
-        let (container, rows_container, memory, force) =
-            (container.clone(), rows_container.clone(), Rc::clone(&memory), force.clone());
-        use_effect_with((), move |_| {
-            let on_resize = Closure::<dyn FnMut()>::new(move || {
-                let Some(element) = container.cast::<HtmlElement>() else { return };
-                let rendered = memory.borrow().rendered.clone();
-                let changed = measure(&element, &memory, &rendered);
-                if memory.borrow().stick {
-                    element.set_scroll_top(element.scroll_height());
-                }
-                if changed {
-                    force.force_update();
-                }
-            });
-            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
-            if let (Some(observer), Some(rows)) = (&observer, rows_container.cast::<Element>()) {
-                observer.observe(&rows);
+    use_on_resize(rows_container.clone(), {
+        let (container, memory, force) = (container.clone(), Rc::clone(&memory), force.clone());
+        Rc::new(move || {
+            let Some(element) = container.cast::<HtmlElement>() else { return };
+            let rendered = memory.borrow().rendered.clone();
+            let changed = measure(&element, &memory, &rendered);
+            if memory.borrow().stick {
+                element.set_scroll_top(element.scroll_height());
             }
-            move || {
-                if let Some(observer) = observer {
-                    observer.disconnect();
-                }
-                drop(on_resize);
+            if changed {
+                force.force_update();
             }
-        });
-    }
+        })
+    });
 
     let onscroll = {
         let (memory, scroll, unseen, client, away) =
