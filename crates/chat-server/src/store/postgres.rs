@@ -324,24 +324,7 @@ impl Store for PostgresStore {
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError> {
         let mut client = self.client().await?;
-        let tx = raw(&mut client).transaction().await?;
-        // The engine enforces the budget; the transaction scopes it to this search.
-        let budget = format!("SET LOCAL statement_timeout = {}", super::SEARCH_BUDGET.as_millis());
-        tx.batch_execute(&budget).await?;
-        let page =
-            search::search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| match &error {
-                StoreError::Engine(source)
-                    if source
-                        .downcast_ref::<tokio_postgres::Error>()
-                        .and_then(tokio_postgres::Error::code)
-                        .is_some_and(|code| *code == tokio_postgres::error::SqlState::QUERY_CANCELED) =>
-                {
-                    StoreError::SearchTooCostly
-                }
-                _ => error,
-            })?;
-        tx.commit().await?;
-        Ok(page)
+        search::search_within_budget(raw(&mut client), meeting, viewer, query, before, limit, with).await
     }
 
     async fn mark_read(

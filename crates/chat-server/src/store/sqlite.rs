@@ -327,14 +327,8 @@ impl Store for SqliteStore {
         limit: u32,
         with: Option<&ParticipantId>,
     ) -> Result<MessagePage, StoreError> {
-        let (meeting, viewer, query, with) = (meeting.clone(), viewer.clone(), query.to_owned(), with.cloned());
-        let searchers = Arc::clone(&self.searchers);
-        tokio::task::spawn_blocking(move || {
-            let with = with.as_ref();
-            searchers.search(&search::Search { meeting: &meeting, viewer: &viewer, query: &query, before, limit, with })
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        let page = search::Search { meeting, viewer, query, before, limit, with };
+        Arc::clone(&self.searchers).search_blocking(&page).await
     }
 
     async fn mark_read(

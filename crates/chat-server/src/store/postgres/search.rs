@@ -1,5 +1,6 @@
 //! Search on PostgreSQL: a generated `tsvector` of message text under a GIN
-//! index (migration 4), read with the same visibility filter as history.
+//! index (migration 4), read with the same visibility filter as history,
+//! each search stopped by PostgreSQL past [`SEARCH_BUDGET`].
 
 use chat_protocol::rules::{search_words, MIN_PREFIX_CHARS};
 use chat_protocol::{MeetingId, ParticipantId, Seq};
@@ -8,7 +9,7 @@ use tokio_postgres::GenericClient;
 use super::reads::newest_first;
 use super::rows::corrupt;
 use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
-use crate::store::{MessagePage, StoreError};
+use crate::store::{MessagePage, StoreError, SEARCH_BUDGET};
 
 /// The query's words split as the text was (the `simple` configuration),
 /// each a prefix (`'word':*`, its quotes and backslashes escaped) unless
@@ -17,6 +18,35 @@ const MATCH_QUERY: &str = r"to_tsquery('simple', (SELECT string_agg(
     '''' || replace(replace(w, '\', '\\'), '''', '''''') || ''''
         || CASE WHEN char_length(w) >= $7 THEN ':*' ELSE '' END, ' & ')
     FROM unnest(tsvector_to_array(to_tsvector('simple', $6))) AS w))";
+
+/// [`search`] in a transaction whose statements PostgreSQL stops past
+/// [`SEARCH_BUDGET`] (`SET LOCAL` scopes it to this search), a stopped one
+/// answered [`StoreError::SearchTooCostly`].
+pub async fn search_within_budget(
+    client: &mut tokio_postgres::Client,
+    meeting: &MeetingId,
+    viewer: &ParticipantId,
+    query: &str,
+    before: Option<Seq>,
+    limit: u32,
+    with: Option<&ParticipantId>,
+) -> Result<MessagePage, StoreError> {
+    let tx = client.transaction().await?;
+    tx.batch_execute(&format!("SET LOCAL statement_timeout = {}", SEARCH_BUDGET.as_millis())).await?;
+    let page = search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| match &error {
+        StoreError::Engine(source)
+            if source
+                .downcast_ref::<tokio_postgres::Error>()
+                .and_then(tokio_postgres::Error::code)
+                .is_some_and(|code| *code == tokio_postgres::error::SqlState::QUERY_CANCELED) =>
+        {
+            StoreError::SearchTooCostly
+        }
+        _ => error,
+    })?;
+    tx.commit().await?;
+    Ok(page)
+}
 
 /// Hits for `viewer` below `before`, newest first.
 pub async fn search(

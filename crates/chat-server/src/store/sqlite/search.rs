@@ -5,7 +5,7 @@
 //! SQLite once past [`SEARCH_BUDGET`].
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chat_protocol::rules::search_words;
@@ -35,6 +35,18 @@ impl Searchers {
     /// ([`SEARCH_BUDGET`] but in tests).
     pub fn new(path: PathBuf, budget: Duration) -> Self {
         Self { path, budget, idle: Mutex::new(Vec::new()) }
+    }
+
+    /// [`Searchers::search`] on a blocking thread, as the store's async side asks.
+    pub async fn search_blocking(self: Arc<Self>, page: &Search<'_>) -> Result<MessagePage, StoreError> {
+        let (meeting, viewer, query) = (page.meeting.clone(), page.viewer.clone(), page.query.to_owned());
+        let (before, limit, with) = (page.before, page.limit, page.with.cloned());
+        tokio::task::spawn_blocking(move || {
+            let with = with.as_ref();
+            self.search(&Search { meeting: &meeting, viewer: &viewer, query: &query, before, limit, with })
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?
     }
 
     /// [`search`] on a read connection, stopped past the budget.
