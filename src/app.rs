@@ -9,14 +9,18 @@ use crate::client::ChatClient;
 use crate::components::banner::Banner;
 use crate::components::composer::Composer;
 use crate::components::drop_zone::DropZone;
-use crate::components::forward_dialog::ForwardDialog;
 use crate::components::header::Header;
-use crate::components::image_viewer::ImageViewer;
+use crate::components::lazy::{Lazy, Prefetch};
 use crate::components::message_list::MessageList;
 use crate::components::pinned_bar::PinnedBar;
-use crate::components::search_box::SearchBox;
+use crate::components::{forward_dialog, host_settings, image_viewer, participant_picker, search_box};
+use crate::lazy_part::Request;
 use crate::locale::Locale;
 use crate::store::{ChatContext, UiState};
+
+/// The parts the panel fetches after its first messages.
+static PARTS: [&dyn Request; 5] =
+    [&search_box::PART, &image_viewer::PART, &forward_dialog::PART, &host_settings::PART, &participant_picker::PART];
 
 /// The panel's properties.
 #[derive(Properties, Clone, PartialEq)]
@@ -38,18 +42,19 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
     let title = props.title.clone().unwrap_or_else(|| props.locale.t("title").into());
     html! {
         <ContextProvider<ChatContext> context={context}>
-            <ContextProvider<crate::store::Ui> context={ui}>
+            <ContextProvider<crate::store::Ui> context={ui.clone()}>
                 <section class="mc-panel" lang={props.locale.lang().to_owned()} dir={props.locale.t("dir")} aria-label={title.clone()}>
                     <Header title={title} />
-                    <SearchBox />
+                    <Lazy<()> part={&search_box::PART} wanted={ui.searching} props={()} />
                     <Banner />
                     <PinnedBar />
                     <DropZone>
                         <MessageList />
                         <Composer />
                     </DropZone>
-                    <ImageViewer />
-                    <ForwardDialog />
+                    <Lazy<()> part={&image_viewer::PART} wanted={ui.viewing.is_some()} props={()} />
+                    <Lazy<()> part={&forward_dialog::PART} wanted={ui.forwarding.is_some()} props={()} />
+                    <Prefetch parts={&PARTS[..]} />
                 </section>
             </ContextProvider<crate::store::Ui>>
         </ContextProvider<ChatContext>>

@@ -13,6 +13,7 @@ pub mod header;
 pub mod host_settings;
 pub mod icons;
 pub mod image_viewer;
+pub mod lazy;
 pub mod message_item;
 pub mod message_list;
 pub mod participant_picker;

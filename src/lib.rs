@@ -25,6 +25,8 @@ pub mod csv_export;
 mod hooks;
 #[cfg(target_arch = "wasm32")]
 pub mod js_api;
+#[cfg(all(target_arch = "wasm32", feature = "panel"))]
+mod lazy_part;
 pub mod locale;
 pub mod markdown;
 pub mod mentions;

@@ -5,12 +5,19 @@ use chat_protocol::ParticipantId;
 use yew::prelude::*;
 
 use super::icons;
-use super::participant_picker::ParticipantPicker;
+use super::lazy::{Draw, Lazy};
+use super::participant_picker::{self, ParticipantPickerProps};
 use crate::client::SendOptions;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_modal::{use_modal, Modal};
+use crate::lazy_part::lazy_part;
 use crate::store::UiAction;
+
+lazy_part!(
+    /// The forward dialog, loaded when first opened.
+    pub PART in forward_dialog: Draw<()> = |()| html! { <ForwardDialog /> }
+);
 
 /// The destination picker, while a message is being forwarded.
 #[function_component(ForwardDialog)]
@@ -41,7 +48,7 @@ pub fn forward_dialog() -> Html {
                 <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
             </div>
             <button type="button" class="mc-destination" onclick={to_everyone}>{ t("everyone") }</button>
-            <ParticipantPicker {on_pick} label={t("privateWith")} />
+            <Lazy<ParticipantPickerProps> part={&participant_picker::PART} wanted=true props={ParticipantPickerProps { on_pick, label: t("privateWith").into() }} />
         </dialog>
     }
 }

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use super::host_settings::HostSettings;
 use super::icons;
-use super::participant_picker::ParticipantPicker;
+use super::lazy::Lazy;
+use super::participant_picker::{self, ParticipantPickerProps};
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_modal::{use_modal, Modal};
 use crate::hooks::use_selector::use_selector;
@@ -120,7 +121,7 @@ pub fn header(props: &HeaderProps) -> Html {
                         <h2 id="mc-find-title" class="mc-dialog-title">{ t("findPeople") }</h2>
                         <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
                     </div>
-                    <ParticipantPicker {on_pick} label={t("privateWith")} />
+                    <Lazy<ParticipantPickerProps> part={&participant_picker::PART} wanted=true props={ParticipantPickerProps { on_pick, label: t("privateWith").into() }} />
                 </dialog>
             }
             if pins > 0 {

@@ -1,6 +1,7 @@
 //! A host's chat settings: who may send (everyone, or hosts only, for a
 //! webinar), slow mode, whether everyone may pin, and read receipts. Shown to hosts only;
-//! each change goes to the server and its outcome to the panel.
+//! each change goes to the server and its outcome to the panel. The form
+//! itself is a lazily loaded part; the button is there from the first paint.
 
 use chat_core::SettingsChange;
 use chat_protocol::{rules, MeetingSettings, SendPolicy};
@@ -8,10 +9,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::icons;
+use super::lazy::{Draw, Lazy};
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_modal::{use_modal, Modal};
 use crate::hooks::use_selector::use_selector;
+use crate::lazy_part::lazy_part;
 
 /// The slow modes offered, in seconds (0 is off).
 const SLOW_MODES: [u32; 5] = [0, 10, 30, 60, 300];
@@ -25,16 +28,17 @@ enum Change {
     ReadReceipts(bool),
 }
 
+lazy_part!(
+    /// The settings form, loaded when first opened.
+    pub PART in host_settings: Draw<()> = |()| html! { <SettingsForm /> }
+);
+
 /// The settings button and its dialog, for hosts.
 #[function_component(HostSettings)]
 pub fn host_settings() -> Html {
     let chat = use_chat();
-    let intents = use_intent();
-    let (may_change, settings) = use_selector(|client| {
-        let state = client.state();
-        let may_change = state.me().is_some_and(|me| rules::may_update_settings(me).is_ok());
-        (may_change, state.settings().clone())
-    });
+    let may_change =
+        use_selector(|client| client.state().me().is_some_and(|me| rules::may_update_settings(me).is_ok()));
     let open = use_state(|| false);
     let Modal { dialog, close, onclose } = use_modal(*open, {
         let open = open.clone();
@@ -43,6 +47,33 @@ pub fn host_settings() -> Html {
     if !may_change {
         return html! {};
     }
+    let t = |key: &str| chat.locale.t(key);
+    let open_dialog = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(true))
+    };
+    html! {
+        <>
+        <button type="button" class="mc-icon-button" onclick={open_dialog} aria-label={t("chatSettings")}>{ icons::sliders() }</button>
+        if *open {
+            <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-settings-title" {onclose}>
+                <div class="mc-dialog-bar">
+                    <h2 id="mc-settings-title" class="mc-dialog-title">{ t("chatSettings") }</h2>
+                    <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
+                </div>
+                <Lazy<()> part={&PART} wanted=true props={()} />
+            </dialog>
+        }
+        </>
+    }
+}
+
+/// The settings themselves, each change sent as it is made.
+#[function_component(SettingsForm)]
+fn settings_form() -> Html {
+    let chat = use_chat();
+    let intents = use_intent();
+    let settings = use_selector(|client| client.state().settings().clone());
     let change = {
         let (client, intents) = (chat.client.clone(), intents.clone());
         move |change: Change| {
@@ -72,33 +103,20 @@ pub fn host_settings() -> Html {
     };
     let t = |key: &str| chat.locale.t(key);
     let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts } = settings;
-    let open_dialog = {
-        let open = open.clone();
-        Callback::from(move |_| open.set(true))
-    };
     html! {
         <>
-        <button type="button" class="mc-icon-button" onclick={open_dialog} aria-label={t("chatSettings")}>{ icons::sliders() }</button>
-        if *open {
-            <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-settings-title" {onclose}>
-                <div class="mc-dialog-bar">
-                    <h2 id="mc-settings-title" class="mc-dialog-title">{ t("chatSettings") }</h2>
-                    <button type="button" class="mc-icon-button" aria-label={t("close")} onclick={close}>{ icons::close() }</button>
-                </div>
-                { checkbox(t("onlyHostsSend"), who_can_send == SendPolicy::Hosts, Change::HostsOnly) }
-                <label class="mc-setting">{ t("slowMode") }
-                    <select onchange={on_slow_mode}>
-                        { for SLOW_MODES.iter().map(|secs| html! {
-                            <option value={secs.to_string()} selected={*secs == slow_mode_secs}>
-                                { if *secs == 0 { t("off") } else { chat.locale.t_with("everyNSeconds", "s", &secs.to_string()) } }
-                            </option>
-                        }) }
-                    </select>
-                </label>
-                { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
-                { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
-            </dialog>
-        }
+        { checkbox(t("onlyHostsSend"), who_can_send == SendPolicy::Hosts, Change::HostsOnly) }
+        <label class="mc-setting">{ t("slowMode") }
+            <select onchange={on_slow_mode}>
+                { for SLOW_MODES.iter().map(|secs| html! {
+                    <option value={secs.to_string()} selected={*secs == slow_mode_secs}>
+                        { if *secs == 0 { t("off") } else { chat.locale.t_with("everyNSeconds", "s", &secs.to_string()) } }
+                    </option>
+                }) }
+            </select>
+        </label>
+        { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
+        { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
         </>
     }
 }

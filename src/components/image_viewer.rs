@@ -3,9 +3,16 @@
 use yew::prelude::*;
 
 use super::icons;
+use super::lazy::Draw;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_modal::{use_modal, Modal};
+use crate::lazy_part::lazy_part;
 use crate::store::UiAction;
+
+lazy_part!(
+    /// The image viewer, loaded when first opened.
+    pub PART in image_viewer: Draw<()> = |()| html! { <ImageViewer /> }
+);
 
 /// The open image, if any.
 #[function_component(ImageViewer)]

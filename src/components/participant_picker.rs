@@ -9,10 +9,12 @@ use chat_protocol::Participant;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use super::lazy::Draw;
 use crate::case_fold::folded;
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
+use crate::lazy_part::lazy_part;
 
 /// Each row's height in pixels (the stylesheet gives rows the same).
 const ROW_PX: f64 = 36.0;
@@ -24,13 +26,18 @@ const OVERSCAN: usize = 4;
 const PAGE: u32 = 50;
 
 /// Properties of [`ParticipantPicker`].
-#[derive(Properties, PartialEq)]
+#[derive(Properties, Clone, PartialEq)]
 pub struct ParticipantPickerProps {
     /// Called with the participant picked.
     pub on_pick: Callback<Participant>,
     /// The label of each row, before the name.
     pub label: AttrValue,
 }
+
+lazy_part!(
+    /// The participant finder, loaded when first opened.
+    pub PART in participant_picker: Draw<ParticipantPickerProps> = |props| html! { <ParticipantPicker ..props /> }
+);
 
 /// What the server answered so far, for one search.
 #[derive(Clone, Default, PartialEq)]

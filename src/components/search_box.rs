@@ -6,10 +6,12 @@ use chat_protocol::{Message, Seq};
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 
+use super::lazy::Draw;
 use crate::client::Hits;
 use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_selector::use_selector;
+use crate::lazy_part::lazy_part;
 use crate::markdown;
 use crate::store::UiAction;
 
@@ -23,6 +25,11 @@ struct Found {
     hits: Vec<Message>,
     has_more: bool,
 }
+
+lazy_part!(
+    /// The search box and its pages of hits, loaded when first opened.
+    pub PART in search_box: Draw<()> = |()| html! { <SearchBox /> }
+);
 
 /// The search box, when open.
 #[function_component(SearchBox)]

@@ -18,6 +18,8 @@ const here = (file) => new URL(file, import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "mc-consumers-"));
 const npm = (args, cwd) => execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, stdio: "pipe" }).toString();
 
+// The panel's lazily loaded parts, as the build named them.
+const lazyParts = readdirSync(join(www, "pkg")).filter((f) => /^(split|chunk)_.*\.wasm$/.test(f));
 let tarball;
 let browser;
 const servers = [];
@@ -31,8 +33,9 @@ before(async () => {
     ...["ar", "de", "es", "fr", "hi", "it", "ja", "pt", "zh"].map((lang) => `locales/${lang}.js`),
     "meeting-chat-element.d.ts", "meeting-chat-element.js", "meeting-chat-headless.d.ts",
     "meeting-chat-headless.js", "meeting-chat.css", "meeting-chat.d.ts", "meeting-chat.js", "package.json",
+    "pkg/__wasm_split.js", ...lazyParts.map((part) => `pkg/${part}`),
     "pkg/meeting-chat-headless.js", "pkg/meeting-chat-headless_bg.wasm", "pkg/meeting-chat.js", "pkg/meeting-chat_bg.wasm",
-  ], "the tarball holds the package and nothing else");
+  ].sort(), "the tarball holds the package and nothing else");
   browser = await launchChromium();
 });
 
@@ -79,8 +82,23 @@ async function chatThrough(url, meeting) {
   await bob.page.locator(".mc-input").fill("hi Ann");
   await bob.page.locator(".mc-input").press("Enter");
   await ann.page.locator(".mc-message", { hasText: "hi Ann" }).waitFor();
+  await openLazyPart(ann.page);
   for (const { errors } of pages) assert.deepEqual(errors, []);
   return pages;
+}
+
+/**
+ * Opens the search box, a lazily loaded part of the panel, and searches: the
+ * part's wasm must come from wherever the consumer's build put it.
+ */
+async function openLazyPart(page) {
+  const parts = [];
+  page.on("response", (response) => /split_search_box[^/]*\.wasm$/.test(response.url()) && parts.push(response.status()));
+  await page.locator(".mc-search-toggle").click();
+  await page.locator(".mc-search-input").fill("hello");
+  await page.locator(".mc-search-input").press("Enter");
+  await page.locator(".mc-hit-text", { hasText: "hello from" }).first().waitFor();
+  assert.ok(parts.length <= 1 && parts.every((status) => status === 200), `the search box's part loaded once: ${parts}`);
 }
 
 /**
@@ -126,7 +144,7 @@ test("a webpack 5 app installs the tarball, builds both entries, and chats throu
   const dir = installConsumer("webpack-app");
   execFileSync(process.execPath, ["build.js"], { cwd: dir, stdio: "pipe" });
   const wasm = readdirSync(join(dir, "dist")).filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasm.length, 2, `webpack emitted each entry's wasm as an asset: ${wasm}`);
+  assert.equal(wasm.length, 2 + lazyParts.length, `webpack emitted each entry's wasm and the panel's parts as assets: ${wasm}`);
   const server = await serve(join(dir, "dist"));
   const [ann] = await chatThrough(server.url, "webpack");
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Webpack chat");

@@ -17,10 +17,13 @@ export class ChatPanel {
       meeting = "e2e",
       viewport = { width: 1000, height: 720 },
       lang = "en",
+      // Runs before the page loads (to route its requests, say).
+      prepare = async () => {},
     } = {},
   ) {
     const context = await browser.newContext({ viewport, colorScheme });
     const page = await context.newPage();
+    await prepare(page);
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(base);
