@@ -43,6 +43,11 @@ build_entry() {
     fi
     wasm-bindgen --target web --no-typescript "${keep[@]}" --out-name "$name" --out-dir www/pkg "$wasm"
     rm -f "www/pkg/$name.wasm"
+    if [ "${#parts[@]}" -gt 0 ]; then
+        # The glue names the splitter's loader module once per part it
+        # imports, as repeated keys of one object (bundlers warn): keep the first.
+        perl -0pi -e 'my $seen = 0; s/^\s*"\.\/__wasm_split\.js": import\d+,\n/$seen++ ? "" : $&/mge' "www/pkg/$name.js"
+    fi
     if [ "$profile" = "release" ]; then
         [ -x www/node_modules/.bin/esbuild ] || (cd www && npm ci --no-audit --no-fund --loglevel=error)
         local module

@@ -73,7 +73,7 @@ async function joinOverSlowLink(browser, base, name) {
   };
   const openSearch = await opened(".mc-search-toggle", ".mc-search-input");
   await page.click(".mc-search-toggle");
-  const openViewer = await opened(".mc-grid .mc-image", ".mc-viewer-img");
+  const openViewer = await opened(".mc-message .mc-image", ".mc-viewer-img");
   await context.close();
   return { firstMessage, canSend, partsHere, openSearch, openViewer, received: firstLoad };
 }
@@ -95,7 +95,7 @@ try {
       await page.setInputFiles(".mc-composer input[type=file]", join(root, "www/e2e/whiteboard.png"));
       await page.locator(".mc-tray-file").waitFor();
       await page.click(".mc-send");
-      await page.locator(".mc-grid .mc-image").waitFor();
+      await page.locator(".mc-message .mc-image").waitFor();
       await page.locator(".mc-input").fill("the first message");
       await page.locator(".mc-input").press("Enter");
       await page.locator(".mc-message", { hasText: "the first message" }).first().waitFor();

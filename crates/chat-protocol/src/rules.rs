@@ -27,6 +27,9 @@ pub const TYPING_INTERVAL_MS: i64 = 3_000;
 /// [`TYPING_INTERVAL_MS`] renews it with room for a late one).
 pub const TYPING_SHOWN_MS: i64 = 6_000;
 
+/// The longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
 /// Why a rule refuses a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -99,6 +102,11 @@ pub enum RuleViolation {
         /// The limit.
         max: usize,
     },
+    /// A display name, trimmed, that is empty or longer than [`MAX_DISPLAY_NAME_CHARS`].
+    DisplayName {
+        /// Its length in characters, trimmed.
+        len: usize,
+    },
     /// A search query with no letter or digit to look for.
     NoSearchWords,
     /// A search query of more than [`MAX_SEARCH_WORDS`] words.
@@ -129,7 +137,8 @@ impl RuleViolation {
             | Self::InvalidEmoji
             | Self::SearchQueryTooLong { .. }
             | Self::NoSearchWords
-            | Self::TooManySearchWords { .. } => ErrorCode::InvalidRequest,
+            | Self::TooManySearchWords { .. }
+            | Self::DisplayName { .. } => ErrorCode::InvalidRequest,
             Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
         }
     }
@@ -170,6 +179,9 @@ impl fmt::Display for RuleViolation {
                 write!(f, "the search query is {len} characters long; the limit is {max}")
             }
             Self::NoSearchWords => f.write_str("the search query has no word to look for"),
+            Self::DisplayName { len } => {
+                write!(f, "a display name is 1 to {MAX_DISPLAY_NAME_CHARS} characters; this one is {len}")
+            }
             Self::TooManySearchWords { count, max } => {
                 write!(f, "the search query has {count} words; the limit is {max}")
             }
@@ -178,6 +190,16 @@ impl fmt::Display for RuleViolation {
 }
 
 impl std::error::Error for RuleViolation {}
+
+/// A display name as the chat shows it: trimmed, 1 to [`MAX_DISPLAY_NAME_CHARS`] characters.
+pub fn check_display_name(name: &str) -> Result<&str, RuleViolation> {
+    let name = name.trim();
+    let len = name.chars().count();
+    if len == 0 || len > MAX_DISPLAY_NAME_CHARS {
+        return Err(RuleViolation::DisplayName { len });
+    }
+    Ok(name)
+}
 
 /// Text is at most `max_text_chars` characters (not bytes), and not blank
 /// unless the message carries attachments, at most `max_attachments`.

@@ -146,10 +146,8 @@ pub async fn dev_token(
         return Err(ApiError::DevOnly);
     }
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let name = query.name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(ApiError::BadRequest("name must be 1 to 64 characters".into()));
-    }
+    let name = chat_protocol::rules::check_display_name(&query.name)
+        .map_err(|violation| ApiError::BadRequest(format!("name: {violation}")))?;
     let id = query.id.unwrap_or_else(|| {
         let slug: String = name.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
         format!("dev-{slug}")

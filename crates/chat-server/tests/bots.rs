@@ -44,6 +44,22 @@ async fn a_service_speaks_privately_as_its_puppet_and_stays_out_of_presence() {
     bob.assert_no_event().await;
     let seen_by_bob = bob.all_history().await;
     assert!(seen_by_bob.iter().all(|m| text_of(m) != "meow"), "bob's history must not hold alice's private message");
+
+    // A puppet's name follows the display-name rule every name does.
+    for (name, len) in [("   ", 0), (&*"x".repeat(65), 65)] {
+        let refused = service
+            .request(|req_id| {
+                let mut frame = as_puppet(req_id, "unnamed", &["alice"]);
+                if let ClientFrame::Send { as_sender: Some(puppet), .. } = &mut frame {
+                    puppet.display_name = name.to_owned();
+                }
+                frame
+            })
+            .await
+            .error();
+        assert_eq!(refused.code, ErrorCode::InvalidRequest);
+        assert!(refused.message.contains(&format!("this one is {len}")), "{}", refused.message);
+    }
     server.stop().await;
 }
 

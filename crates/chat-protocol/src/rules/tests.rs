@@ -92,3 +92,15 @@ fn a_webinar_lets_hosts_and_apps_send_and_slows_only_participants() {
     assert_eq!(check_slow_mode_secs(MAX_SLOW_MODE_SECS), Ok(()));
     assert!(check_slow_mode_secs(MAX_SLOW_MODE_SECS + 1).is_err());
 }
+
+#[test]
+fn a_display_name_is_trimmed_and_one_to_sixty_four_characters() {
+    assert_eq!(check_display_name("  Ann  "), Ok("Ann"));
+    assert_eq!(check_display_name(&"é".repeat(64)), Ok("é".repeat(64).as_str()), "characters, not bytes");
+    assert_eq!(check_display_name("   "), Err(RuleViolation::DisplayName { len: 0 }));
+    let long = check_display_name(&"x".repeat(65)).expect_err("too long");
+    assert_eq!(
+        (long.code(), long.to_string()),
+        (ErrorCode::InvalidRequest, "a display name is 1 to 64 characters; this one is 65".to_owned())
+    );
+}

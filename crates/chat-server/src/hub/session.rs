@@ -236,10 +236,7 @@ impl Session {
             Some(puppet) => {
                 chat_protocol::rules::may_send_as_puppet(&self.me)?;
                 validation::check_id("asSender.id", puppet.id.as_str())?;
-                let name = puppet.display_name.trim();
-                if name.is_empty() || name.chars().count() > 64 {
-                    return Err(DomainError::InvalidRequest("asSender.displayName must be 1 to 64 characters".into()));
-                }
+                let name = chat_protocol::rules::check_display_name(&puppet.display_name)?;
                 Ok(Sender { id: puppet.id, display_name: name.to_owned(), bot: true })
             }
         }
