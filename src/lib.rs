@@ -5,7 +5,8 @@
 //! - [`client`]: `ChatClient`, the one room both faces hold: session, operations, subscriptions, uploads, outbox.
 //! - `js_api` (wasm only): `MeetingChat`, the JS face, a thin wrapper over the client shaped like the seeds' APIs.
 //! - `app`, `components/`, `hooks/`, `store` (wasm only): the yew face, reading the client through selectors;
-//!   `mount` exports `mountChatPanel`; `case_fold` lowers names by the browser's tables.
+//!   `mount` exports `mountChatPanel`; `case_fold` lowers names by the browser's tables; `lazy_part` makes
+//!   the features the first paint does not need lazily loaded parts (split out of the wasm by the package build).
 //! - [`csv_export`]: the seed's CSV export.
 //! - [`locale`], [`text_format`], [`markdown`], [`mentions`], [`blurhash_color`]: the panel's strings and pure formatting rules.
 //! - [`virtual_list`]: the message list's geometry, so 100,000 messages scroll like 100.

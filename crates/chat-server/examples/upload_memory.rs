@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let shutdown = tokio_util::sync::CancellationToken::new();
-    let server = tokio::spawn(chat_server::app::serve(listener, config, shutdown.clone()));
+    let server = tokio::spawn(chat_server::api::app::serve(listener, config, shutdown.clone()));
     let keys = TokenKeys::new(&secret);
     let before = peak_rss_kib();
     let mut uploads = Vec::new();

@@ -5,8 +5,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context};
+use chat_server::api::app;
 use chat_server::config::{HookConfig, HookPolicy, WebhookConfig};
-use chat_server::{app, Config};
+use chat_server::Config;
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 

@@ -114,7 +114,7 @@ async fn searches_are_rate_limited_per_participant_with_a_retry_hint() {
 /// Messages like a busy meeting's, stored directly (sending them would meet the rate limits).
 async fn seed(config: &chat_server::Config, count: usize) {
     const WORDS: [&str; 7] = ["standup", "deploy", "review", "lunch", "budget", "design", "release"];
-    let storage = chat_server::app::open_storage(config).await.expect("storage");
+    let storage = chat_server::api::app::open_storage(config).await.expect("storage");
     for index in 0..count {
         let sender = format!("p{}", index % 40);
         let text = format!("{} the {} before {} #{index}", WORDS[index % 7], WORDS[index % 5], WORDS[index % 3]);

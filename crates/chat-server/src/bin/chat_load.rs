@@ -108,7 +108,8 @@ fn start_local_server() -> anyhow::Result<(String, String, tempfile::TempDir)> {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-            if let Err(e) = chat_server::app::serve(listener, config, tokio_util::sync::CancellationToken::new()).await
+            if let Err(e) =
+                chat_server::api::app::serve(listener, config, tokio_util::sync::CancellationToken::new()).await
             {
                 eprintln!("server failed: {e:#}");
             }

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
+use bytes::Bytes;
 use chat_protocol::{FileId, FileRef, MeetingId, Message, ParticipantId};
 
 use super::{hook, unix_secs, Hub};

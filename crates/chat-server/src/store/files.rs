@@ -8,7 +8,7 @@ use std::pin::Pin;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
-use axum::body::Bytes;
+use bytes::Bytes;
 use futures_util::Stream;
 use tokio_util::io::ReaderStream;
 

@@ -66,7 +66,7 @@ impl TestServer {
         let addr = listener.local_addr().expect("local addr");
         let shutdown = CancellationToken::new();
         let (data_dir, database_url) = (config.data_dir.clone(), config.database_url.clone());
-        let handle = tokio::spawn(chat_server::app::serve(listener, config, shutdown.clone()));
+        let handle = tokio::spawn(chat_server::api::app::serve(listener, config, shutdown.clone()));
         Self { addr, data_dir, database_url, shutdown, handle }
     }
 

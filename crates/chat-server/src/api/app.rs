@@ -20,6 +20,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::timeout::TimeoutLayer;
 
+use super::{export, files, ops, rest, serve, socket};
 use crate::auth::TokenKeys;
 use crate::cluster::{Cluster, ClusterError};
 use crate::config::Config;
@@ -30,7 +31,7 @@ use crate::store::postgres::PostgresStore;
 use crate::store::roster::Roster;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
-use crate::{export, http, ops, rest, serve, webhooks, ws};
+use crate::webhooks;
 
 /// State shared by every handler.
 #[derive(Clone)]
@@ -119,14 +120,14 @@ pub fn build_app(
     // Uploads are authorized by bearer token, never by cookies, so any page may call them.
     let cors = CorsLayer::new().allow_origin(Any).allow_methods(Any).allow_headers(Any);
     let mut router = Router::new()
-        .route("/ws", get(ws::upgrade))
-        .route("/api/v1/uploads", post(http::upload))
+        .route("/ws", get(socket::upgrade))
+        .route("/api/v1/uploads", post(files::upload))
         .route("/api/v1/meetings/{meeting}/messages", post(rest::post_message).get(rest::get_messages))
         .route("/api/v1/meetings/{meeting}/chat", get(export::chat_link))
         .route("/api/v1/meetings/{meeting}/chat.csv", get(export::chat_csv))
-        .route("/api/v1/files/{id}", get(http::download))
-        .route("/api/v1/files/{id}/thumb", get(http::thumbnail))
-        .route("/dev/token", get(http::dev_token))
+        .route("/api/v1/files/{id}", get(files::download))
+        .route("/api/v1/files/{id}/thumb", get(files::thumbnail))
+        .route("/dev/token", get(files::dev_token))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz));
     if config.metrics_addr.is_none() {

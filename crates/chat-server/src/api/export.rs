@@ -12,11 +12,11 @@ use chat_protocol::MeetingId;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use crate::app::App;
-use crate::error::ApiError;
-use crate::http::SignedQuery;
+use super::app::App;
+use super::error::ApiError;
+use super::extractors::service_identity;
+use super::extractors::SignedQuery;
 use crate::hub::absolute;
-use crate::rest::service_identity;
 
 /// `GET /api/v1/meetings/{meeting}/chat`: the download link of the
 /// meeting's chat dump, for a service of that meeting.

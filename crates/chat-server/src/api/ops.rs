@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chat_protocol::MeetingId;
 
-use crate::app::App;
+use super::app::App;
 use crate::metrics::{RequestLabels, CONTENT_TYPE};
 
 /// `GET /healthz`: the process is up.

@@ -7,15 +7,15 @@
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
-use chat_protocol::{AckResult, ClientFrame, ErrorCode, ParticipantId, Role, Seq};
+use chat_protocol::{AckResult, ClientFrame, ParticipantId, Seq};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::app::App;
-use crate::error::ApiError;
-use crate::http::bearer_identity;
+use super::app::App;
+use super::error::ApiError;
+use super::extractors::service_identity;
 
 /// `POST /api/v1/meetings/{meeting}/messages`: sends a message as the
 /// service the bearer token names (or, with `asSender`, as its puppet).
@@ -72,46 +72,6 @@ pub async fn get_messages(
     answer(&app, identity, frame).await
 }
 
-/// The service a bearer token names, if it is one of `meeting`.
-pub(crate) fn service_identity(
-    app: &App,
-    headers: &HeaderMap,
-    meeting: &str,
-) -> Result<crate::auth::Identity, ApiError> {
-    let identity = bearer_identity(app, headers)?;
-    if identity.participant.role != Role::Service {
-        return Err(ApiError::Forbidden("only a service token opens the REST API"));
-    }
-    if identity.meeting.0 != meeting {
-        return Err(ApiError::Forbidden("the token is for another meeting"));
-    }
-    Ok(identity)
-}
-
 async fn answer(app: &App, identity: crate::auth::Identity, frame: ClientFrame) -> Result<Json<AckResult>, ApiError> {
     app.hub.request_as(identity, frame).await.map(Json).map_err(ApiError::Refused)
-}
-
-/// The HTTP status that says what an error frame's code says.
-pub fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::BadFrame
-        | ErrorCode::UnsupportedVersion
-        | ErrorCode::AlreadyAuthenticated
-        | ErrorCode::InvalidRequest
-        | ErrorCode::InvalidAttachment
-        | ErrorCode::TooManyAttachments
-        | ErrorCode::TooManyTargets => StatusCode::BAD_REQUEST,
-        ErrorCode::FrameTooLarge | ErrorCode::TextTooLong | ErrorCode::MetadataTooLarge => {
-            StatusCode::PAYLOAD_TOO_LARGE
-        }
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Forbidden | ErrorCode::HostsOnly => StatusCode::FORBIDDEN,
-        ErrorCode::MessageDeleted => StatusCode::GONE,
-        ErrorCode::RateLimited | ErrorCode::SlowMode => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::Rejected => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::HookUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        // `internal`, and any code newer than this table.
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
 }

@@ -13,30 +13,15 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::App;
-use crate::auth::{Identity, TokenError};
-use crate::error::ApiError;
+use super::app::App;
+use super::error::ApiError;
+use super::extractors::{bearer_identity, SignedQuery};
 use crate::hub::Upload;
 use crate::media::UploadKind;
 use crate::signed_url::Variant;
 
 /// Sandboxes anything opened directly: no scripts, no subresources.
 const FILE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";
-
-/// Who the `Authorization: Bearer` token says the caller is.
-pub(crate) fn bearer_identity(app: &App, headers: &HeaderMap) -> Result<Identity, ApiError> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::Unauthorized("missing Authorization: Bearer <token>".into()))?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be Bearer <token>".into()))?;
-    app.keys.verify(token.trim()).map_err(|e| match e {
-        TokenError::Expired => ApiError::Unauthorized("token expired".into()),
-        TokenError::Invalid(_) => ApiError::Unauthorized("invalid token".into()),
-    })
-}
 
 /// Query of an upload.
 #[derive(Debug, Deserialize)]
@@ -66,15 +51,6 @@ pub async fn upload(
         body: Box::pin(body),
     };
     Ok(Json(app.hub.upload(&identity, upload).await?))
-}
-
-/// Query of a signed URL (a file's, a chat dump's).
-#[derive(Debug, Deserialize)]
-pub struct SignedQuery {
-    /// When it expires, seconds since the epoch.
-    pub(crate) exp: u64,
-    /// Its signature.
-    pub(crate) sig: String,
 }
 
 /// `GET /api/v1/files/{id}`: the uploaded bytes.
