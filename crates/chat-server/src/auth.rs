@@ -1,7 +1,7 @@
 //! Participant tokens: HS256 JWTs minted by the meeting page's backend (or by
 //! this server in dev mode) and checked on every socket and upload.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use crate::clock::unix_secs;
 
 use chat_protocol::{MeetingId, Participant, ParticipantId, Role};
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -85,8 +85,4 @@ impl TokenKeys {
             meeting: MeetingId(claims.meeting),
         })
     }
-}
-
-fn unix_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
 }

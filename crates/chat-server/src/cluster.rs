@@ -98,12 +98,12 @@ impl Cluster {
         &self,
         command: impl std::future::Future<Output = Result<T, ClusterError>>,
     ) -> Result<T, ClusterError> {
-        if crate::now_ms() < self.away_until.load(Ordering::Relaxed) {
+        if crate::clock::now_ms() < self.away_until.load(Ordering::Relaxed) {
             return Err(ClusterError::Away);
         }
         let result = command.await;
         if result.is_err() {
-            self.away_until.store(crate::now_ms() + AWAY_FOR_MS, Ordering::Relaxed);
+            self.away_until.store(crate::clock::now_ms() + AWAY_FOR_MS, Ordering::Relaxed);
         }
         result
     }

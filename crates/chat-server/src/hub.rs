@@ -24,7 +24,7 @@ mod synced;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use chat_protocol::{
     EventEnvelope, MeetingId, MeetingSettings, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION,
@@ -192,11 +192,6 @@ fn serialize(frame: &ServerFrame) -> Outbound {
     Arc::from(serde_json::to_string(frame).unwrap_or_default())
 }
 
-/// Seconds since the Unix epoch, for URL signing.
-pub fn unix_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 impl Hub {
     /// A hub over `store` and `files` with `config`'s limits; notices for
     /// apps go through `notices`, if given, and other nodes are reached
@@ -314,7 +309,7 @@ impl Hub {
                 Some(last_seq) => {
                     let events =
                         self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
-                    let now = unix_secs();
+                    let now = crate::clock::unix_secs();
                     let known = events.into_iter().filter(|envelope| envelope.seq <= head_seq);
                     known.map(|envelope| serialize(&self.signed(envelope, now))).collect()
                 }

@@ -18,6 +18,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod cluster;
 pub mod config;
 pub mod error;
@@ -34,9 +35,3 @@ pub mod webhooks;
 
 pub use api::app::{build_app, App, ServeError};
 pub use config::Config;
-
-/// Milliseconds since the Unix epoch, the protocol's time unit.
-pub fn now_ms() -> i64 {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    i64::try_from(now.as_millis()).unwrap_or(i64::MAX)
-}

@@ -77,7 +77,7 @@ pub fn payload(item: &OutboxItem, signer: &UrlSigner) -> Option<(String, Value)>
     let (kind, seq, audience, data) = match &item.body {
         OutboxBody::Event(stored) => {
             let mut event = stored.envelope.event.clone();
-            signer.sign_event(&mut event, crate::hub::unix_secs());
+            signer.sign_event(&mut event, crate::clock::unix_secs());
             let kind = match &event {
                 Event::MessageCreated { .. } => "message.created",
                 Event::MessageEdited { .. } => "message.edited",
@@ -122,7 +122,7 @@ struct Endpoint {
 impl Endpoint {
     async fn run(self, outbox: Arc<dyn Outbox>, shutdown: CancellationToken) {
         loop {
-            let claim = || outbox.claim(&self.url, &self.node, crate::now_ms(), LEASE_MS);
+            let claim = || outbox.claim(&self.url, &self.node, crate::clock::now_ms(), LEASE_MS);
             let Some(claimed) = self.retrying(&shutdown, claim).await else { return };
             let Some(mut cursor) = claimed else {
                 // Another node delivers to this endpoint; take over if its lease lapses.
@@ -190,7 +190,7 @@ impl Endpoint {
                 Err(failure) => failure,
             };
             self.count(DeliveryResult::Failed);
-            if crate::now_ms() >= give_up_at {
+            if crate::clock::now_ms() >= give_up_at {
                 self.count(DeliveryResult::Dead);
                 tracing::error!(endpoint = %self.url, delivery = %id, %failure, "webhook delivery given up on (dead)");
                 return Some(Some(failure));
@@ -203,12 +203,12 @@ impl Endpoint {
             wait = (wait * 2).min(self.config.max_backoff);
             // Keep the lease through a long run of retries; a failed renewal
             // is noticed when the cursor will not advance.
-            let _ = outbox.claim(&self.url, &self.node, crate::now_ms(), LEASE_MS).await;
+            let _ = outbox.claim(&self.url, &self.node, crate::clock::now_ms(), LEASE_MS).await;
         }
     }
 
     async fn attempt(&self, id: &str, kind: &str, body: &str) -> Result<(), String> {
-        let timestamp = u64::try_from(crate::now_ms() / 1000).unwrap_or(0);
+        let timestamp = crate::clock::unix_secs();
         let response = self
             .client
             .post(&self.url)

@@ -10,7 +10,8 @@ use chat_protocol::chat_dump::{iso_time, payload, COLUMNS};
 use chat_protocol::{MeetingId, Seq};
 use futures_util::Stream;
 
-use super::{unix_secs, Hub};
+use super::Hub;
+use crate::clock::unix_secs;
 use crate::signed_url::SignatureError;
 use crate::store::{DumpedMessage, StoreError};
 

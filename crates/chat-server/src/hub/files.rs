@@ -9,8 +9,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use chat_protocol::{FileId, FileRef, MeetingId, Message, ParticipantId};
 
-use super::{hook, unix_secs, Hub};
+use super::{hook, Hub};
 use crate::auth::Identity;
+use crate::clock::unix_secs;
 use crate::error::DomainError;
 use crate::media::{self, UploadKind};
 use crate::rate_limit::ByteQuota;
@@ -285,7 +286,7 @@ impl Hub {
             width: image.as_ref().map(|i| i.width),
             height: image.as_ref().map(|i| i.height),
             blurhash: image.map(|i| i.blurhash),
-            created_at: crate::now_ms(),
+            created_at: crate::clock::now_ms(),
         };
         self.store.insert_file(file.clone()).await?;
         self.metrics.upload_bytes.inc_by(file.size);
@@ -298,7 +299,7 @@ impl Hub {
     /// files an edit replaced); returns how many went.
     pub async fn sweep_uploads(&self) -> Result<usize, StoreError> {
         let ttl = i64::try_from(self.config.unattached_upload_ttl.as_millis()).unwrap_or(i64::MAX);
-        let cutoff = crate::now_ms().saturating_sub(ttl);
+        let cutoff = crate::clock::now_ms().saturating_sub(ttl);
         let mut swept = 0;
         for id in self.store.unattached_files(cutoff, 500).await? {
             if self.store.remove_unattached_file(&id).await? {

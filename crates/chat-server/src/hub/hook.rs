@@ -126,7 +126,7 @@ impl MessageHook {
 
     async fn ask(&self, draft: &HookDraft<'_>) -> Result<Verdict, Unusable> {
         let body = serde_json::to_vec(draft).map_err(|e| Unusable::Garbled(e.to_string()))?;
-        let signature = sign(&self.config.secret, super::unix_secs(), &body);
+        let signature = sign(&self.config.secret, crate::clock::unix_secs(), &body);
         let request = self
             .client
             .post(&self.config.url)

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use chat_protocol::{Content, MeetingId, Message, MessageId, ParticipantId, Role};
 use serde_json::json;
 
-use super::{unix_secs, Hub, Members};
+use super::{Hub, Members};
+use crate::clock::unix_secs;
 
 /// What one member is owed, growing while the grace period runs.
 pub(super) struct Owed {
@@ -80,7 +81,7 @@ impl Hub {
         if role.is_app() {
             return;
         }
-        if let Err(error) = notices.roster.add_member(meeting, who, crate::now_ms()).await {
+        if let Err(error) = notices.roster.add_member(meeting, who, crate::clock::now_ms()).await {
             tracing::warn!(%error, "could not record a meeting member");
         }
         self.member_present(members, meeting, who);
@@ -175,7 +176,7 @@ impl Hub {
                 "mentioned": owed.mentioned,
             });
             if let Err(error) =
-                notices.outbox.add_notice(&meeting, "notification.offline", &payload, crate::now_ms()).await
+                notices.outbox.add_notice(&meeting, "notification.offline", &payload, crate::clock::now_ms()).await
             {
                 tracing::error!(%error, "could not record an offline notification");
             }

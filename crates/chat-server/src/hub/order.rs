@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use chat_protocol::{Event, MeetingId, Seq};
 
-use super::{serialize, unix_secs, Hub, Members, Room};
+use super::{serialize, Hub, Members, Room};
+use crate::clock::unix_secs;
 use crate::store::{StoreError, StoredEvent};
 
 /// Events read from storage per query while filling a gap.

@@ -331,7 +331,7 @@ impl Session {
             id: MessageId(uuid::Uuid::new_v4().simple().to_string()),
             client_id,
             sender,
-            time: crate::now_ms(),
+            time: crate::clock::now_ms(),
             session_id: self.session_id.clone(),
             content,
             reply_to,

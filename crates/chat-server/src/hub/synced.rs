@@ -58,7 +58,9 @@ impl Hub {
             }
             let (url, expiry) = hub.dump_link(&meeting);
             let payload = json!({ "meetingId": meeting, "chat_download_url": url, "chat_download_url_expiry": expiry });
-            if let Err(error) = outbox.add_notice(&meeting, "meeting.chatSynced", &payload, crate::now_ms()).await {
+            if let Err(error) =
+                outbox.add_notice(&meeting, "meeting.chatSynced", &payload, crate::clock::now_ms()).await
+            {
                 tracing::error!(%error, meeting = %meeting.as_str(), "could not record meeting.chatSynced");
             }
         });

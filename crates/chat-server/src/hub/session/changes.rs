@@ -66,7 +66,7 @@ impl Session {
         let event = self
             .hub
             .store
-            .edit_message(&self.room.meeting, id, content, keep, &self.me.id, crate::now_ms())
+            .edit_message(&self.room.meeting, id, content, keep, &self.me.id, crate::clock::now_ms())
             .await
             .map_err(map_store)?;
         let seq = event.envelope.seq;
@@ -82,7 +82,7 @@ impl Session {
             DeleteScope::Everyone => {
                 permissions::check_delete_for_everyone(&self.me, &message)?;
                 let deleted = store
-                    .delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::now_ms())
+                    .delete_for_everyone(&self.room.meeting, id, &self.me.id, crate::clock::now_ms())
                     .await
                     .map_err(map_store)?;
                 let seq = deleted.event.envelope.seq;
@@ -94,8 +94,10 @@ impl Session {
                 Ok(AckResult::Done { seq: Some(seq) })
             }
             DeleteScope::Me => {
-                let event =
-                    store.hide_for(&self.room.meeting, id, &self.me.id, crate::now_ms()).await.map_err(map_store)?;
+                let event = store
+                    .hide_for(&self.room.meeting, id, &self.me.id, crate::clock::now_ms())
+                    .await
+                    .map_err(map_store)?;
                 let seq = event.as_ref().map(|e| e.envelope.seq);
                 if let Some(event) = event {
                     self.hub.deliver(&self.room, &mut members, event).await;
@@ -113,7 +115,7 @@ impl Session {
         let event = self
             .hub
             .store
-            .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::now_ms())
+            .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::clock::now_ms())
             .await
             .map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
@@ -140,7 +142,7 @@ impl Session {
             rules::check_new_reaction(&message, &emoji, &self.hub.config.limits)?;
         }
         let change = ReactionChange { participant: self.me.id.clone(), emoji, add };
-        let stored = self.hub.store.set_reaction(&self.room.meeting, id, change, crate::now_ms()).await;
+        let stored = self.hub.store.set_reaction(&self.room.meeting, id, change, crate::clock::now_ms()).await;
         let event = stored.map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
         if let Some(event) = event {

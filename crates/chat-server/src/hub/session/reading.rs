@@ -3,8 +3,8 @@
 
 use chat_protocol::{rules, AckResult, Message, ParticipantId, RateBucket, Seq};
 
-use super::super::unix_secs;
 use super::Session;
+use crate::clock::unix_secs;
 use crate::error::DomainError;
 use crate::store::MessagePage;
 use crate::validation;

@@ -24,7 +24,7 @@ impl Session {
         let mut members = self.room.members.lock().await;
         let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
         rules::may_send(&self.me, &settings)?;
-        let now = crate::now_ms();
+        let now = crate::clock::now_ms();
         let interval = rules::TYPING_INTERVAL_MS / 2;
         if members.last_typed.get(&self.me.id).is_some_and(|at| now - at < interval) {
             return Ok(());

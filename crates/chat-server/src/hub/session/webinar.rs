@@ -23,7 +23,7 @@ impl Session {
         let mut members = self.room.members.lock().await;
         let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
         rules::may_send(&self.me, &settings)?;
-        let now = crate::now_ms();
+        let now = crate::clock::now_ms();
         if let Some(cluster) = self.hub.cluster.as_ref().filter(|_| rules::is_slowed(&self.me, &settings)) {
             drop(members);
             let wait = Duration::from_secs(u64::from(settings.slow_mode_secs));
@@ -67,8 +67,11 @@ impl Session {
         if settings == current {
             return Ok(AckResult::Done { seq: None });
         }
-        let event =
-            self.hub.store.update_settings(&self.room.meeting, settings.clone(), &self.me.id, crate::now_ms()).await?;
+        let event = self
+            .hub
+            .store
+            .update_settings(&self.room.meeting, settings.clone(), &self.me.id, crate::clock::now_ms())
+            .await?;
         let seq = event.envelope.seq;
         members.settings = Some(settings);
         self.hub.deliver(&self.room, &mut members, event).await;

@@ -83,7 +83,7 @@ impl Outbox for PostgresStore {
             tx.execute(
                 "INSERT INTO webhook_dead (endpoint, item_id, at, reason) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (endpoint, item_id) DO UPDATE SET at = excluded.at, reason = excluded.reason",
-                &[&endpoint, &id, &crate::now_ms(), &reason],
+                &[&endpoint, &id, &crate::clock::now_ms(), &reason],
             )
             .await?;
         }

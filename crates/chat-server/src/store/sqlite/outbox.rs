@@ -113,7 +113,7 @@ impl Outbox for SqliteStore {
                 return Ok(false);
             }
             if let Some(reason) = dead {
-                let at = crate::now_ms();
+                let at = crate::clock::now_ms();
                 tx.execute(
                     "INSERT OR REPLACE INTO webhook_dead (endpoint, item_id, at, reason) VALUES (?1, ?2, ?3, ?4)",
                     params![endpoint, id, at, reason],
