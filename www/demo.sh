@@ -3,6 +3,6 @@
 # (under .data/), serving the page at http://127.0.0.1:8080.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash .ci/install
+bash .ci/install-build
 bash www/build-demo.sh
 exec cargo run --locked --release -p chat-server -- --dev --demo-dir dist "$@"
