@@ -10,7 +10,8 @@ use super::reads::event_at;
 use super::rows::corrupt;
 use super::schema::OUTBOX_LOCK;
 use super::{raw, PostgresStore};
-use crate::store::outbox::{Outbox, OutboxBody, OutboxItem};
+use crate::store::columns::{read_outbox_row, OUTBOX_COLUMNS};
+use crate::store::outbox::{Outbox, OutboxItem};
 use crate::store::StoreError;
 
 #[async_trait]
@@ -36,26 +37,16 @@ impl Outbox for PostgresStore {
 
     async fn items_after(&self, after: i64, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT id, meeting_id, seq, kind, body, created_at FROM webhook_outbox WHERE id > $1 \
-                 ORDER BY id LIMIT $2",
-                &[&after, &i64::from(limit)],
-            )
-            .await?;
+        let sql = format!("SELECT {OUTBOX_COLUMNS} FROM webhook_outbox WHERE id > $1 ORDER BY id LIMIT $2");
+        let rows = client.query(&sql, &[&after, &i64::from(limit)]).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let meeting = MeetingId(row.try_get("meeting_id")?);
-            let body = match (row.try_get::<_, Option<i64>>("seq")?, row.try_get::<_, Option<String>>("body")?) {
-                (Some(seq), _) => OutboxBody::Event(Box::new(event_at(&**client, &meeting, seq).await?)),
-                (None, Some(body)) => OutboxBody::Notice {
-                    kind: row.try_get("kind")?,
-                    payload: serde_json::from_str::<Value>(&body).map_err(corrupt)?,
-                },
-                (None, None) => return Err(StoreError::Corrupt(format!("outbox item {id} says nothing"))),
+            let row = read_outbox_row(row)?;
+            let event = match row.event_seq {
+                Some(seq) => Some(event_at(&**client, &row.meeting, seq).await?),
+                None => None,
             };
-            items.push(OutboxItem { id, meeting, created_at: row.try_get("created_at")?, body });
+            items.push(row.into_item(event)?);
         }
         Ok(items)
     }

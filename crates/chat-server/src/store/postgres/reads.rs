@@ -2,15 +2,13 @@
 //! their audiences for a node's fan-out), a page of history, and the chat
 //! dump, filtered for privacy and hiding as SQLite does.
 
-use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
+use chat_protocol::{EventEnvelope, MeetingId, ParticipantId, Seq};
 use tokio_postgres::{GenericClient, Row};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message};
-use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
-use crate::store::events::{build_event, EventKind, EventRecord};
+use crate::store::columns::{read_event, visible, EVENT_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::events::build_event;
 use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
-
-const EVENT_COLUMNS: &str = "e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload";
 
 fn seq_param(seq: Seq) -> Result<i64, StoreError> {
     i64::try_from(seq).map_err(corrupt)
@@ -25,20 +23,13 @@ async fn event(
     row: &Row,
     viewer: Option<&ParticipantId>,
 ) -> Result<StoredEvent, StoreError> {
-    let message_id: Option<String> = row.try_get("message_id")?;
-    let (message, hidden) = match message_id.map(MessageId) {
+    let (record, message_id) = read_event(row)?;
+    let (message, hidden) = match message_id {
         Some(id) => {
             let hidden = if viewer.is_none() { hidden_by(client, &id).await? } else { Vec::new() };
             (load_message_for(client, meeting, &id, viewer).await?, hidden)
         }
         None => (None, Vec::new()),
-    };
-    let record = EventRecord {
-        seq: row.try_get::<_, i64>("seq")?.try_into().map_err(corrupt)?,
-        time: row.try_get("time")?,
-        kind: EventKind::parse(row.try_get("kind")?)?,
-        actor: ParticipantId(row.try_get("actor_id")?),
-        payload: row.try_get("payload")?,
     };
     build_event(record, message, hidden)
 }

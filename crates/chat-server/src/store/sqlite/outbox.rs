@@ -6,62 +6,34 @@ use chat_protocol::MeetingId;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
 
-use super::reads::{read_event, stored_event, EVENT_COLUMNS};
-use super::rows::corrupt;
+use super::reads::{read_events, stored_event};
 use super::SqliteStore;
-use crate::store::outbox::{Outbox, OutboxBody, OutboxItem};
+use crate::store::columns::{read_outbox_row, EVENT_COLUMNS, OUTBOX_COLUMNS};
+use crate::store::outbox::{Outbox, OutboxItem};
 use crate::store::StoreError;
 
-/// An outbox row as stored.
-struct Row {
-    id: i64,
-    meeting: String,
-    seq: Option<i64>,
-    kind: String,
-    body: Option<String>,
-    created_at: i64,
-}
-
 fn read_items(conn: &Connection, after: i64, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, meeting_id, seq, kind, body, created_at FROM webhook_outbox WHERE id > ?1 ORDER BY id LIMIT ?2",
-    )?;
-    let rows = stmt
-        .query_map(params![after, limit], |r| {
-            Ok(Row {
-                id: r.get("id")?,
-                meeting: r.get("meeting_id")?,
-                seq: r.get("seq")?,
-                kind: r.get("kind")?,
-                body: r.get("body")?,
-                created_at: r.get("created_at")?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    rows.into_iter().map(|row| item(conn, row)).collect()
-}
-
-fn item(conn: &Connection, row: Row) -> Result<OutboxItem, StoreError> {
-    let meeting = MeetingId(row.meeting);
-    let body = match (row.seq, row.body) {
-        (Some(seq), _) => OutboxBody::Event(Box::new(event_at(conn, &meeting, seq)?)),
-        (None, Some(body)) => {
-            OutboxBody::Notice { kind: row.kind, payload: serde_json::from_str::<Value>(&body).map_err(corrupt)? }
-        }
-        (None, None) => return Err(StoreError::Corrupt(format!("outbox item {} says nothing", row.id))),
-    };
-    Ok(OutboxItem { id: row.id, meeting, created_at: row.created_at, body })
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {OUTBOX_COLUMNS} FROM webhook_outbox WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
+    let mut rows = stmt.query(params![after, limit])?;
+    let mut read = Vec::new();
+    while let Some(row) = rows.next()? {
+        read.push(read_outbox_row(row)?);
+    }
+    read.into_iter()
+        .map(|row| {
+            let event = row.event_seq.map(|seq| event_at(conn, &row.meeting, seq)).transpose()?;
+            row.into_item(event)
+        })
+        .collect()
 }
 
 /// The event at `seq`, built from its message's current state.
 fn event_at(conn: &Connection, meeting: &MeetingId, seq: i64) -> Result<crate::store::StoredEvent, StoreError> {
-    let row = conn
-        .query_row(
-            &format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq = ?2"),
-            params![meeting.0, seq],
-            read_event,
-        )
-        .optional()?
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq = ?2"))?;
+    let row = read_events(&mut stmt, params![meeting.0, seq])?
+        .pop()
         .ok_or_else(|| StoreError::Corrupt(format!("outbox names event {seq} of {meeting:?}, which is missing")))?;
     stored_event(conn, meeting, row, None)
 }

@@ -2,11 +2,11 @@
 //! viewer, or with their audiences), a page of history and the chat dump, both filtered for privacy and hiding.
 
 use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, Params, Statement};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
-use crate::store::columns::visible;
-use crate::store::events::{build_event, EventKind, EventRecord};
+use crate::store::columns::{read_event, visible, EVENT_COLUMNS};
+use crate::store::events::{build_event, EventRecord};
 use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
 
 /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
@@ -27,8 +27,7 @@ pub fn events_after(
               (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = ?3)) \
          ORDER BY e.seq LIMIT ?4"
     ))?;
-    let rows =
-        stmt.query_map(params![meeting.0, after, viewer.0, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
+    let rows = read_events(&mut stmt, params![meeting.0, after, viewer.0, limit])?;
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         // Hidden messages were filtered out in SQL already.
@@ -40,15 +39,17 @@ pub fn events_after(
     Ok(events)
 }
 
-/// An event's columns as [`EVENT_COLUMNS`] names them.
-pub type EventRow = (i64, i64, String, Option<String>, String, Option<String>);
-
-/// The columns [`read_event`] reads.
-pub const EVENT_COLUMNS: &str = "e.seq, e.time, e.kind, e.message_id, e.actor_id, e.payload";
-
-/// An event row selected with [`EVENT_COLUMNS`].
-pub fn read_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
-    Ok((r.get("seq")?, r.get("time")?, r.get("kind")?, r.get("message_id")?, r.get("actor_id")?, r.get("payload")?))
+/// The event rows a statement selecting [`EVENT_COLUMNS`] returns.
+pub fn read_events(
+    stmt: &mut Statement<'_>,
+    params: impl Params,
+) -> Result<Vec<(EventRecord, Option<MessageId>)>, StoreError> {
+    let mut rows = stmt.query(params)?;
+    let mut events = Vec::new();
+    while let Some(row) = rows.next()? {
+        events.push(read_event(row)?);
+    }
+    Ok(events)
 }
 
 /// An event built from its row and its message's current state: read for
@@ -57,18 +58,16 @@ pub fn read_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRow> {
 pub fn stored_event(
     conn: &Connection,
     meeting: &MeetingId,
-    (seq, time, kind, message_id, actor, payload): EventRow,
+    (record, message_id): (EventRecord, Option<MessageId>),
     viewer: Option<&ParticipantId>,
 ) -> Result<StoredEvent, StoreError> {
-    let (message, hidden) = match message_id.map(MessageId) {
+    let (message, hidden) = match message_id {
         Some(id) => {
             let hidden = if viewer.is_none() { hidden_by(conn, &id)? } else { Vec::new() };
             (load_message_for(conn, meeting, &id, viewer)?, hidden)
         }
         None => (None, Vec::new()),
     };
-    let seq = seq.try_into().map_err(corrupt)?;
-    let record = EventRecord { seq, time, kind: EventKind::parse(&kind)?, actor: ParticipantId(actor), payload };
     build_event(record, message, hidden)
 }
 
@@ -84,7 +83,7 @@ pub fn events_since(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {EVENT_COLUMNS} FROM events e WHERE e.meeting_id = ?1 AND e.seq > ?2 ORDER BY e.seq LIMIT ?3"
     ))?;
-    let rows = stmt.query_map(params![meeting.0, after, limit], read_event)?.collect::<Result<Vec<_>, _>>()?;
+    let rows = read_events(&mut stmt, params![meeting.0, after, limit])?;
     rows.into_iter().map(|row| stored_event(conn, meeting, row, None)).collect()
 }
 

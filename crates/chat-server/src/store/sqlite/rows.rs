@@ -1,95 +1,32 @@
-//! Reading SQLite rows into protocol types, by column name: the SELECTs
-//! name every column they return, so a reordered or added column never
-//! shifts what a field reads.
+//! SQLite's rows read by column name (the SELECTs name every column they
+//! return, so a reordered or added column never shifts what a field reads;
+//! the readers themselves are `store::columns`'), and the small reads every
+//! write needs (a message with its files, its hiders, a meeting's settings).
 
-use chat_protocol::{
-    ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, MessageKind, ParticipantId, SendPolicy,
-    Sender,
-};
+use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy};
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use serde_json::{Map, Value};
 
 use super::reactions::reactions_of;
-pub use crate::store::columns::{FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
-use crate::store::{StoreError, StoredFile};
+use crate::store::columns::Columns;
+pub use crate::store::columns::{corrupt, read_file, read_message, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::StoreError;
 
-/// A stored value that does not fit its type.
-pub fn corrupt(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(e.to_string())
-}
-
-fn size(row: &Row<'_>, column: &str) -> Result<u64, StoreError> {
-    row.get::<_, i64>(column)?.try_into().map_err(corrupt)
-}
-
-/// A message row selected with [`MESSAGE_COLUMNS`].
-pub fn read_message(row: &Row<'_>) -> Result<Message, StoreError> {
-    let kind: MessageKind = row.get::<_, String>("kind")?.parse().map_err(corrupt)?;
-    let content = if row.get("deleted")? {
-        Content::Deleted
-    } else if kind == MessageKind::Text {
-        Content::Text { text: row.get::<_, Option<String>>("text")?.unwrap_or_default() }
-    } else {
-        let file_id: Option<String> = row.get("file_id")?;
-        let file_id = file_id.ok_or_else(|| StoreError::Corrupt("file message without its file".into()))?;
-        let file = StoredFile {
-            id: FileId(file_id),
-            meeting: MeetingId(String::new()),
-            uploader: ParticipantId(String::new()),
-            name: row.get("file_name")?,
-            size: size(row, "file_size")?,
-            content_type: row.get("file_content_type")?,
-            width: row.get("file_width")?,
-            height: row.get("file_height")?,
-            blurhash: row.get("file_blurhash")?,
-            created_at: 0,
-        };
-        Content::with_file(kind, file.to_ref())
-    };
-    let targets: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("targets")?).map_err(corrupt)?;
-    let mentions: Vec<ParticipantId> = serde_json::from_str(&row.get::<_, String>("mentions")?).map_err(corrupt)?;
-    let metadata: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("metadata")?).map_err(corrupt)?;
-    let details: Map<String, Value> = serde_json::from_str(&row.get::<_, String>("details")?).map_err(corrupt)?;
-    let edited_at: Option<i64> = row.get("edited_at")?;
-    Ok(Message {
-        id: MessageId(row.get("id")?),
-        client_id: ClientId(row.get("client_id")?),
-        seq: size(row, "seq")?,
-        sender: Sender {
-            id: ParticipantId(row.get("sender_id")?),
-            display_name: row.get("sender_name")?,
-            bot: row.get("sender_bot")?,
-        },
-        time: row.get("time")?,
-        content,
-        reply_to: row.get::<_, Option<String>>("reply_to")?.map(MessageId),
-        forwarded_from: row.get::<_, Option<String>>("forwarded_from")?.map(MessageId),
-        targets,
-        metadata,
-        details,
-        attachments: Vec::new(),
-        edited: edited_at.is_some(),
-        edited_at,
-        pinned: row.get("pinned")?,
-        reactions: Vec::new(),
-        mentions,
-    })
-}
-
-/// A file row selected with [`FILE_COLUMNS`].
-pub fn read_file(row: &Row<'_>) -> Result<StoredFile, StoreError> {
-    Ok(StoredFile {
-        id: FileId(row.get("id")?),
-        meeting: MeetingId(row.get("meeting_id")?),
-        uploader: ParticipantId(row.get("uploader_id")?),
-        name: row.get("name")?,
-        size: size(row, "size")?,
-        content_type: row.get("content_type")?,
-        width: row.get("width")?,
-        height: row.get("height")?,
-        blurhash: row.get("blurhash")?,
-        created_at: row.get("created_at")?,
-    })
+impl Columns for Row<'_> {
+    fn text(&self, column: &str) -> Result<String, StoreError> {
+        Ok(self.get(column)?)
+    }
+    fn optional_text(&self, column: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.get(column)?)
+    }
+    fn integer(&self, column: &str) -> Result<i64, StoreError> {
+        Ok(self.get(column)?)
+    }
+    fn optional_integer(&self, column: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.get(column)?)
+    }
+    fn flag(&self, column: &str) -> Result<bool, StoreError> {
+        Ok(self.get(column)?)
+    }
 }
 
 /// A message read with [`read_message`], with its attachments and reactions
