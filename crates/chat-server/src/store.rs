@@ -13,11 +13,14 @@ pub mod events;
 pub mod files;
 pub mod memory;
 pub mod outbox;
+pub mod pages;
 pub mod postgres;
 pub mod read_states;
 pub mod roster;
 pub mod sqlite;
 pub mod uploads;
+
+pub use pages::{MessagePage, PageQuery};
 
 use async_trait::async_trait;
 use chat_protocol::{
@@ -244,15 +247,6 @@ pub struct ReactionChange {
     pub add: bool,
 }
 
-/// A page of messages: history's oldest first, search hits newest first.
-#[derive(Clone, Debug)]
-pub struct MessagePage {
-    /// The messages.
-    pub messages: Vec<Message>,
-    /// Whether older ones exist.
-    pub has_more: bool,
-}
-
 /// What a deletion for everyone removed.
 #[derive(Clone, Debug)]
 pub struct Deleted {
@@ -349,28 +343,22 @@ pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
     /// audience: what a node delivers when it learns of changes another
     /// node stored.
     async fn events_since(&self, meeting: &MeetingId, after: Seq, limit: u64) -> Result<Vec<StoredEvent>, StoreError>;
-    /// Messages visible to `viewer` with `seq` below `before`, newest `limit`
-    /// of them; with `with`, only the private conversation with that participant.
+    /// The `page` of the messages visible to `viewer`, oldest first.
     async fn history(
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError>;
-    /// Messages visible to `viewer` with `seq` below `before` whose text
-    /// has every word of `query` (checked by [`chat_protocol::rules::check_search_query`])
-    /// starting one of its words, case-insensitively: the newest `limit` of
-    /// them, newest first; with `with`, only the private conversation with that participant.
+    /// The `page` of the messages visible to `viewer` whose text has every
+    /// word of `query` (checked by [`chat_protocol::rules::check_search_query`])
+    /// starting one of its words, case-insensitively, newest first.
     async fn search(
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
         query: &str,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError>;
     /// Moves `reader`'s read position in a conversation (the private one
     /// with `with`, or the meeting's) forward to `seq`; whether it moved.

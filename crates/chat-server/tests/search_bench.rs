@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chat_protocol::{MeetingId, MessageId, ParticipantId, Sender};
 use chat_server::store::sqlite::SqliteStore;
-use chat_server::store::{NewMessage, Store, StoredContent};
+use chat_server::store::{NewMessage, PageQuery, Store, StoredContent};
 
 const MESSAGES: usize = 100_000;
 const RUNS: usize = 100;
@@ -72,7 +72,8 @@ async fn search_latency_over_100_000_messages() {
     println!("BENCH filled {MESSAGES} messages in {:.1} s", filling.elapsed().as_secs_f64());
     let meeting = MeetingId::from("bench");
     let viewer = ParticipantId::from("p7");
-    let history = || store.history(&meeting, &viewer, None, PAGE, None);
+    let page = PageQuery { before: None, limit: PAGE, with: None };
+    let history = || store.history(&meeting, &viewer, &page);
     let mut baseline = Vec::new();
     for _ in 0..RUNS {
         let started = Instant::now();
@@ -92,7 +93,7 @@ async fn search_latency_over_100_000_messages() {
         let mut hits = 0;
         for _ in 0..RUNS {
             let started = Instant::now();
-            hits = store.search(&meeting, &viewer, query, None, PAGE, None).await.expect("search").messages.len();
+            hits = store.search(&meeting, &viewer, query, &page).await.expect("search").messages.len();
             times.push(started.elapsed());
         }
         let (p50, p95) = percentiles(times);

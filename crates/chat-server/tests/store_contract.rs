@@ -10,7 +10,7 @@ use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, 
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::postgres::PostgresStore;
 use chat_server::store::sqlite::SqliteStore;
-use chat_server::store::{NewMessage, ReactionChange, Store, StoredContent, StoredFile};
+use chat_server::store::{NewMessage, PageQuery, ReactionChange, Store, StoredContent, StoredFile};
 
 fn new_message(
     id: &str,
@@ -136,13 +136,21 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         log.push(format!("{viewer} events after 3, 2 {:?}", store.events_after(&meeting, viewer, 3, 2).await));
         log.push(format!(
             "{viewer} history {:?}",
-            store.history(&meeting, viewer, None, 2, None).await.map(|p| (p.messages, p.has_more))
+            store
+                .history(&meeting, viewer, &PageQuery { before: None, limit: 2, with: None })
+                .await
+                .map(|p| (p.messages, p.has_more))
         ));
         log.push(format!(
             "{viewer} older {:?}",
-            store.history(&meeting, viewer, Some(2), 10, None).await.map(|p| (p.messages, p.has_more))
+            store
+                .history(&meeting, viewer, &PageQuery { before: Some(2), limit: 10, with: None })
+                .await
+                .map(|p| (p.messages, p.has_more))
         ));
-        let with_ann = store.history(&meeting, viewer, None, 10, Some(&ann)).await.map(|p| (p.messages, p.has_more));
+        let with_ann =
+            store.history(&meeting, viewer, &PageQuery { before: None, limit: 10, with: Some(ann.clone()) }).await;
+        let with_ann = with_ann.map(|p| (p.messages, p.has_more));
         log.push(format!("{viewer} with ann {with_ann:?}"));
         log.push(format!("{viewer} hidden {:?}", store.is_hidden_for(&"m1".into(), viewer).await));
         // Search: prefixes of every word, private only for its audience, never the deleted or hidden.
@@ -155,7 +163,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
             ("hello", None, 1, None),
             ("hello", Some(2), 10, None),
         ] {
-            let hits = store.search(&meeting, viewer, query, before, limit, with).await;
+            let hits = store.search(&meeting, viewer, query, &PageQuery { before, limit, with: with.cloned() }).await;
             let hits = hits.map(|p| (p.messages.iter().map(|m| m.id.to_string()).collect::<Vec<_>>(), p.has_more));
             log.push(format!("{viewer} search {query:?} {before:?} {limit} {with:?} {hits:?}"));
         }

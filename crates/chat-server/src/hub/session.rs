@@ -20,7 +20,7 @@ mod webinar;
 use super::hook::{HookDraft, Rewritable};
 use super::{serialize, ConnId, Hub, Outbound, PresenceSlot, Room};
 use crate::error::DomainError;
-use crate::store::{NewMessage, StoreError, StoredContent};
+use crate::store::{NewMessage, PageQuery, StoreError, StoredContent};
 use crate::validation;
 
 /// A connected participant's handle on their meeting.
@@ -132,8 +132,10 @@ impl Session {
             ClientFrame::Unpin { id, .. } => self.set_pinned(&id, false).await,
             ClientFrame::React { id, emoji, .. } => self.react(&id, emoji, true).await,
             ClientFrame::Unreact { id, emoji, .. } => self.react(&id, emoji, false).await,
-            ClientFrame::History { before, limit, with, .. } => self.history(before, limit, with).await,
-            ClientFrame::Search { query, before, limit, with, .. } => self.search(&query, before, limit, with).await,
+            ClientFrame::History { before, limit, with, .. } => self.history(PageQuery { before, limit, with }).await,
+            ClientFrame::Search { query, before, limit, with, .. } => {
+                self.search(&query, PageQuery { before, limit, with }).await
+            }
             ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
             ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, .. } => {
                 self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs, read_receipts).await

@@ -12,8 +12,8 @@ use chat_protocol::{
 
 use super::events::EventKind;
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
-    StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
+    StoredContent, StoredEvent, StoredFile,
 };
 
 mod reactions;
@@ -284,11 +284,9 @@ impl Store for MemoryStore {
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
-        let page = PageOf { meeting, viewer, before, limit, with };
+        let page = PageOf { meeting, viewer, page };
         self.with(|s| {
             let mut page = s.newest_visible(&page, |_| true);
             page.messages.reverse();
@@ -301,11 +299,9 @@ impl Store for MemoryStore {
         meeting: &MeetingId,
         viewer: &ParticipantId,
         query: &str,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
-        let page = PageOf { meeting, viewer, before, limit, with };
+        let page = PageOf { meeting, viewer, page };
         self.with(|s| {
             Ok(s.newest_visible(&page, |m| match &m.content {
                 Content::Text { text } => search::matches(text, query),

@@ -31,8 +31,8 @@ use self::writes::{lock_meeting, message_event, orphans, record, record_event, t
 use super::columns::FILE_COLUMNS;
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
-    StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
+    StoredContent, StoredEvent, StoredFile,
 };
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -307,11 +307,9 @@ impl Store for PostgresStore {
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
-        reads::history(&**self.client().await?, meeting, viewer, before, limit, with).await
+        reads::history(&**self.client().await?, meeting, viewer, page).await
     }
 
     async fn search(
@@ -319,12 +317,10 @@ impl Store for PostgresStore {
         meeting: &MeetingId,
         viewer: &ParticipantId,
         query: &str,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
         let mut client = self.client().await?;
-        search::search_within_budget(raw(&mut client), meeting, viewer, query, before, limit, with).await
+        search::search_within_budget(raw(&mut client), meeting, viewer, query, page).await
     }
 
     async fn mark_read(

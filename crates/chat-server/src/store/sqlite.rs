@@ -31,8 +31,8 @@ use self::events::{message_event, record_event};
 use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, store_settings, FILE_COLUMNS};
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, ReactionChange, Store, StoreError, StoredContent,
-    StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
+    StoredContent, StoredEvent, StoredFile,
 };
 
 impl From<rusqlite::Error> for StoreError {
@@ -310,12 +310,10 @@ impl Store for SqliteStore {
         &self,
         meeting: &MeetingId,
         viewer: &ParticipantId,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
-        let (meeting, viewer, with) = (meeting.clone(), viewer.clone(), with.cloned());
-        self.run(move |conn| reads::history(conn, &meeting, &viewer, before, limit, with.as_ref())).await
+        let (meeting, viewer, page) = (meeting.clone(), viewer.clone(), page.clone());
+        self.run(move |conn| reads::history(conn, &meeting, &viewer, &page)).await
     }
 
     async fn search(
@@ -323,12 +321,10 @@ impl Store for SqliteStore {
         meeting: &MeetingId,
         viewer: &ParticipantId,
         query: &str,
-        before: Option<Seq>,
-        limit: u32,
-        with: Option<&ParticipantId>,
+        page: &PageQuery,
     ) -> Result<MessagePage, StoreError> {
-        let page = search::Search { meeting, viewer, query, before, limit, with };
-        Arc::clone(&self.searchers).search_blocking(&page).await
+        let search = search::Search { meeting, viewer, query, page };
+        Arc::clone(&self.searchers).search_blocking(&search).await
     }
 
     async fn mark_read(

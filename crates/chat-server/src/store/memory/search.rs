@@ -3,36 +3,35 @@
 //! (every query word starts a word of the text, case-insensitively).
 
 use chat_protocol::rules::search_words;
-use chat_protocol::{MeetingId, Message, ParticipantId, Seq};
+use chat_protocol::{MeetingId, Message, ParticipantId};
 
 use super::state::State;
-use crate::store::MessagePage;
+use crate::store::{MessagePage, PageQuery};
 
 /// Where a page is read from, and for whom.
 pub(super) struct PageOf<'a> {
     pub(super) meeting: &'a MeetingId,
     pub(super) viewer: &'a ParticipantId,
-    pub(super) before: Option<Seq>,
-    pub(super) limit: u32,
-    pub(super) with: Option<&'a ParticipantId>,
+    pub(super) page: &'a PageQuery,
 }
 
 impl State {
     /// The newest `limit` messages `keep` accepts, newest first.
-    pub(super) fn newest_visible(&self, page: &PageOf<'_>, keep: impl Fn(&Message) -> bool) -> MessagePage {
+    pub(super) fn newest_visible(&self, of: &PageOf<'_>, keep: impl Fn(&Message) -> bool) -> MessagePage {
+        let PageOf { meeting, viewer, page } = *of;
         let mut visible: Vec<&Message> = self
             .messages
             .values()
-            .filter(|m| self.message_in(page.meeting, &m.id).is_some() && page.before.is_none_or(|b| m.seq < b))
-            .filter(|m| m.visible_to(page.viewer) && !self.hidden.contains(&(m.id.clone(), page.viewer.clone())))
-            .filter(|m| page.with.is_none_or(|peer| m.in_conversation_with(peer)))
+            .filter(|m| self.message_in(meeting, &m.id).is_some() && page.before.is_none_or(|b| m.seq < b))
+            .filter(|m| m.visible_to(viewer) && !self.hidden.contains(&(m.id.clone(), viewer.clone())))
+            .filter(|m| page.with.as_ref().is_none_or(|peer| m.in_conversation_with(peer)))
             .filter(|m| keep(m))
             .collect();
         visible.sort_by_key(|m| std::cmp::Reverse(m.seq));
         let has_more = visible.len() > page.limit as usize;
         let mut messages: Vec<Message> = visible.into_iter().take(page.limit as usize).cloned().collect();
         for message in messages.iter_mut().filter(|m| !m.reactions.is_empty()) {
-            message.reactions = self.reactions_of(&message.id, Some(page.viewer));
+            message.reactions = self.reactions_of(&message.id, Some(viewer));
         }
         MessagePage { messages, has_more }
     }

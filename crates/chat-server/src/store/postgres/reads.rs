@@ -8,7 +8,7 @@ use tokio_postgres::{GenericClient, Row};
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message};
 use crate::store::columns::{read_event, visible, EVENT_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::events::build_event;
-use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
+use crate::store::{DumpedMessage, MessagePage, PageQuery, StoreError, StoredEvent};
 
 fn seq_param(seq: Seq) -> Result<i64, StoreError> {
     i64::try_from(seq).map_err(corrupt)
@@ -95,9 +95,7 @@ pub async fn history(
     client: &impl GenericClient,
     meeting: &MeetingId,
     viewer: &ParticipantId,
-    before: Option<Seq>,
-    limit: u32,
-    with: Option<&ParticipantId>,
+    &PageQuery { before, limit, ref with }: &PageQuery,
 ) -> Result<MessagePage, StoreError> {
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
@@ -106,7 +104,7 @@ pub async fn history(
         visible("$3", "$5::TEXT")
     );
     let fetch = i64::from(limit) + 1;
-    let with = with.map(|p| p.0.as_str());
+    let with = with.as_ref().map(|p| p.0.as_str());
     let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with]).await?;
     let mut page = newest_first(client, &rows, viewer, limit).await?;
     page.messages.reverse();

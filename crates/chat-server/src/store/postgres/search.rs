@@ -3,13 +3,13 @@
 //! each search stopped by PostgreSQL past [`SEARCH_BUDGET`].
 
 use chat_protocol::rules::{search_words, MIN_PREFIX_CHARS};
-use chat_protocol::{MeetingId, ParticipantId, Seq};
+use chat_protocol::{MeetingId, ParticipantId};
 use tokio_postgres::GenericClient;
 
 use super::reads::newest_first;
 use super::rows::corrupt;
 use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
-use crate::store::{MessagePage, StoreError, SEARCH_BUDGET};
+use crate::store::{MessagePage, PageQuery, StoreError, SEARCH_BUDGET};
 
 /// The query's words split as the text was (the `simple` configuration),
 /// each a prefix (`'word':*`, its quotes and backslashes escaped) unless
@@ -27,13 +27,11 @@ pub async fn search_within_budget(
     meeting: &MeetingId,
     viewer: &ParticipantId,
     query: &str,
-    before: Option<Seq>,
-    limit: u32,
-    with: Option<&ParticipantId>,
+    page: &PageQuery,
 ) -> Result<MessagePage, StoreError> {
     let tx = client.transaction().await?;
     tx.batch_execute(&format!("SET LOCAL statement_timeout = {}", SEARCH_BUDGET.as_millis())).await?;
-    let page = search(&tx, meeting, viewer, query, before, limit, with).await.map_err(|error| match &error {
+    let page = search(&tx, meeting, viewer, query, page).await.map_err(|error| match &error {
         StoreError::Engine(source)
             if source
                 .downcast_ref::<tokio_postgres::Error>()
@@ -54,9 +52,7 @@ pub async fn search(
     meeting: &MeetingId,
     viewer: &ParticipantId,
     query: &str,
-    before: Option<Seq>,
-    limit: u32,
-    with: Option<&ParticipantId>,
+    &PageQuery { before, limit, ref with }: &PageQuery,
 ) -> Result<MessagePage, StoreError> {
     let words = search_words(query).map(|word| word.text).collect::<Vec<_>>().join(" ");
     let min_prefix = i32::try_from(MIN_PREFIX_CHARS).map_err(corrupt)?;
@@ -68,7 +64,7 @@ pub async fn search(
         visible("$3", "$5::TEXT")
     );
     let fetch = i64::from(limit) + 1;
-    let with = with.map(|p| p.0.as_str());
+    let with = with.as_ref().map(|p| p.0.as_str());
     let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with, &words, &min_prefix]).await?;
     newest_first(client, &rows, viewer, limit).await
 }

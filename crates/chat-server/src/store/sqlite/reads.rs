@@ -7,7 +7,7 @@ use rusqlite::{params, Connection, Params, Statement};
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::columns::{read_event, visible, EVENT_COLUMNS};
 use crate::store::events::{build_event, EventRecord};
-use crate::store::{DumpedMessage, MessagePage, StoreError, StoredEvent};
+use crate::store::{DumpedMessage, MessagePage, PageQuery, StoreError, StoredEvent};
 
 /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
 pub fn events_after(
@@ -93,9 +93,7 @@ pub fn history(
     conn: &Connection,
     meeting: &MeetingId,
     viewer: &ParticipantId,
-    before: Option<Seq>,
-    limit: u32,
-    with: Option<&ParticipantId>,
+    &PageQuery { before, limit, ref with }: &PageQuery,
 ) -> Result<MessagePage, StoreError> {
     let before = before.map_or(Ok(i64::MAX), i64::try_from).map_err(corrupt)?;
     let sql = format!(
@@ -104,7 +102,8 @@ pub fn history(
         visible("?3", "?5")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.map(|p| p.0.as_str())])?;
+    let rows =
+        stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.as_ref().map(|p| p.0.as_str())])?;
     let mut page = newest_first(conn, rows, viewer, limit)?;
     page.messages.reverse();
     Ok(page)

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chat_protocol::rules::search_words;
-use chat_protocol::{MeetingId, ParticipantId, Seq};
+use chat_protocol::{MeetingId, ParticipantId};
 use rusqlite::{params, Connection};
 
 use super::reads::newest_first;
@@ -17,7 +17,7 @@ use super::rows::{corrupt, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::columns::visible;
 #[cfg(doc)]
 use crate::store::SEARCH_BUDGET;
-use crate::store::{MessagePage, StoreError};
+use crate::store::{MessagePage, PageQuery, StoreError};
 
 /// Read connections for searches, opened as needed (as many as search at
 /// once: the hub bounds that) and kept for the next.
@@ -40,10 +40,9 @@ impl Searchers {
     /// [`Searchers::search`] on a blocking thread, as the store's async side asks.
     pub async fn search_blocking(self: Arc<Self>, page: &Search<'_>) -> Result<MessagePage, StoreError> {
         let (meeting, viewer, query) = (page.meeting.clone(), page.viewer.clone(), page.query.to_owned());
-        let (before, limit, with) = (page.before, page.limit, page.with.cloned());
+        let page = page.page.clone();
         tokio::task::spawn_blocking(move || {
-            let with = with.as_ref();
-            self.search(&Search { meeting: &meeting, viewer: &viewer, query: &query, before, limit, with })
+            self.search(&Search { meeting: &meeting, viewer: &viewer, query: &query, page: &page })
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))?
@@ -89,12 +88,8 @@ pub struct Search<'a> {
     pub viewer: &'a ParticipantId,
     /// The words.
     pub query: &'a str,
-    /// Below which `seq`, if not from the newest.
-    pub before: Option<Seq>,
-    /// At most how many hits.
-    pub limit: u32,
-    /// Only the private conversation with this participant, if given.
-    pub with: Option<&'a ParticipantId>,
+    /// Which page of hits.
+    pub page: &'a PageQuery,
 }
 
 /// The FTS5 query for a search: each word quoted, a prefix when long enough
@@ -120,7 +115,9 @@ const HIT_IDS: &str = "SELECT d.message_id FROM message_search s CROSS JOIN sear
 /// meeting's messages) and they are sorted. Many: the meeting's messages are
 /// walked newest first against the set of hits, which stops at a page.
 pub fn search(conn: &Connection, page: &Search<'_>) -> Result<MessagePage, StoreError> {
-    let Search { meeting, viewer, query, before, limit, with } = *page;
+    let Search { meeting, viewer, query, page } = *page;
+    let PageQuery { before, limit, ref with } = *page;
+    let with = with.as_ref();
     let Some(expression) = match_expression(query) else {
         return Ok(MessagePage { messages: Vec::new(), has_more: false });
     };
@@ -186,7 +183,12 @@ mod tests {
                 (MeetingId::from("standup"), ParticipantId::from("ann"), ParticipantId::from("bob"));
             let page = search(
                 &conn,
-                &Search { meeting: &meeting, viewer: &ann, query: "DEPL", before: None, limit: 3, with: None },
+                &Search {
+                    meeting: &meeting,
+                    viewer: &ann,
+                    query: "DEPL",
+                    page: &PageQuery { before: None, limit: 3, with: None },
+                },
             )
             .expect("ann");
             let public: Vec<u64> = (1..=top).rev().filter(|seq| seq % 3 != 0).take(3).collect();
@@ -197,9 +199,7 @@ mod tests {
                     meeting: &meeting,
                     viewer: &bob,
                     query: "deploy",
-                    before: Some(top - 1),
-                    limit: 2,
-                    with: None,
+                    page: &PageQuery { before: Some(top - 1), limit: 2, with: None },
                 },
             )
             .expect("bob");
@@ -207,13 +207,23 @@ mod tests {
             let cat = ParticipantId::from("cat");
             let page = search(
                 &conn,
-                &Search { meeting: &meeting, viewer: &bob, query: "deploy", before: None, limit: 2, with: Some(&cat) },
+                &Search {
+                    meeting: &meeting,
+                    viewer: &bob,
+                    query: "deploy",
+                    page: &PageQuery { before: None, limit: 2, with: Some(cat.clone()) },
+                },
             )
             .expect("with");
             assert!(seqs(&page).iter().all(|seq| seq % 3 == 0), "{count} messages");
             let page = search(
                 &conn,
-                &Search { meeting: &meeting, viewer: &ann, query: "deploy 17", before: None, limit: 10, with: None },
+                &Search {
+                    meeting: &meeting,
+                    viewer: &ann,
+                    query: "deploy 17",
+                    page: &PageQuery { before: None, limit: 10, with: None },
+                },
             )
             .expect("two words");
             let expected: Vec<u64> =
@@ -221,7 +231,12 @@ mod tests {
             assert_eq!(seqs(&page), expected, "{count} messages");
             let page = search(
                 &conn,
-                &Search { meeting: &meeting, viewer: &ann, query: "7 deploy", before: None, limit: 10, with: None },
+                &Search {
+                    meeting: &meeting,
+                    viewer: &ann,
+                    query: "7 deploy",
+                    page: &PageQuery { before: None, limit: 10, with: None },
+                },
             )
             .expect("one digit");
             assert_eq!(seqs(&page), [7], "one letter or digit is a whole word, {count} messages");
@@ -235,7 +250,12 @@ mod tests {
         let conn = meeting_of(WALK_ABOVE_HITS * 2);
         conn.execute("VACUUM INTO ?1", params![path.to_str().expect("a text path")]).expect("a copy on disk");
         let (meeting, ann) = (MeetingId::from("standup"), ParticipantId::from("ann"));
-        let page = Search { meeting: &meeting, viewer: &ann, query: "deploy", before: None, limit: 500, with: None };
+        let page = Search {
+            meeting: &meeting,
+            viewer: &ann,
+            query: "deploy",
+            page: &PageQuery { before: None, limit: 500, with: None },
+        };
         let hurried = Searchers::new(path.clone(), Duration::ZERO);
         assert!(matches!(hurried.search(&page), Err(StoreError::SearchTooCostly)));
         let patient = Searchers::new(path, Duration::from_secs(60));
