@@ -12,7 +12,7 @@ use anyhow::Context;
 use chat_protocol::{MeetingId, MessageId, Participant, ParticipantId, Role, Sender};
 use chat_server::auth::TokenKeys;
 use chat_server::store::sqlite::SqliteStore;
-use chat_server::store::{NewMessage, Store, StoredContent};
+use chat_server::store::{Messages, NewMessage, StoredContent};
 use futures_util::StreamExt;
 
 /// A line of /proc/self/status, in KiB.

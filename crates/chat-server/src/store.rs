@@ -12,20 +12,28 @@ pub mod columns;
 pub mod events;
 pub mod files;
 pub mod memory;
+pub mod messages;
 pub mod outbox;
 pub mod pages;
 pub mod postgres;
+pub mod reactions;
 pub mod read_states;
 pub mod roster;
+pub mod search;
+pub mod settings;
 pub mod sqlite;
 pub mod uploads;
 
+pub use messages::Messages;
 pub use pages::{MessagePage, PageQuery};
+pub use reactions::Reactions;
+pub use read_states::ReadMarks;
+pub use search::MessageSearch;
+pub use settings::Settings;
+pub use uploads::UploadRecords;
 
-use async_trait::async_trait;
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, FileRef, MeetingId, MeetingSettings, Message, MessageId, MessageKind,
-    ParticipantId, ReadState, Seen, Sender, Seq,
+    ClientId, EventEnvelope, FileId, FileRef, MeetingId, Message, MessageId, MessageKind, ParticipantId, Sender,
 };
 use serde_json::{Map, Value};
 
@@ -257,137 +265,10 @@ pub struct Deleted {
     pub orphaned_files: Vec<FileId>,
 }
 
-/// Durable storage of meetings, messages, events and files.
-#[async_trait]
-pub trait Store: uploads::UploadRecords + Send + Sync + 'static {
-    /// The newest `seq` in a meeting (0 when it has none).
-    async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError>;
-    /// A meeting's settings.
-    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError>;
-    /// Changes a meeting's settings.
-    async fn update_settings(
-        &self,
-        meeting: &MeetingId,
-        settings: MeetingSettings,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<StoredEvent, StoreError>;
-    /// A message by its sender's client id.
-    async fn message_by_client_id(
-        &self,
-        meeting: &MeetingId,
-        sender: &ParticipantId,
-        client_id: &ClientId,
-    ) -> Result<Option<Message>, StoreError>;
-    /// A message by id.
-    async fn message(&self, meeting: &MeetingId, id: &MessageId) -> Result<Option<Message>, StoreError>;
-    /// Whether `participant` deleted the message for themselves.
-    async fn is_hidden_for(&self, id: &MessageId, participant: &ParticipantId) -> Result<bool, StoreError>;
-    /// Stores a message, or finds the one its sender already sent with this client id.
-    async fn insert_message(&self, message: NewMessage) -> Result<Inserted, StoreError>;
-    /// Replaces a message's content, and keeps only `attachments` of its
-    /// attachments when given (the domain checked they are among them).
-    async fn edit_message(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        content: StoredContent,
-        attachments: Option<Vec<FileId>>,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<StoredEvent, StoreError>;
-    /// Erases a message's body, leaving a tombstone.
-    async fn delete_for_everyone(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<Deleted, StoreError>;
-    /// Hides a message from one participant; `None` if it already was.
-    async fn hide_for(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        participant: &ParticipantId,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError>;
-    /// Pins or unpins; `None` when it already was in that state.
-    async fn set_pinned(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        pinned: bool,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError>;
-    /// Adds (or takes off) `participant`'s reaction with `emoji`; `None`
-    /// when it already was (or was not) there. The domain checked the emoji
-    /// and the limit of different emoji.
-    async fn set_reaction(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        reaction: ReactionChange,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError>;
-    /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
-    async fn events_after(
-        &self,
-        meeting: &MeetingId,
-        viewer: &ParticipantId,
-        after: Seq,
-        limit: u64,
-    ) -> Result<Vec<EventEnvelope>, StoreError>;
-    /// Every event after `after`, at most `limit`, oldest first, with its
-    /// audience: what a node delivers when it learns of changes another
-    /// node stored.
-    async fn events_since(&self, meeting: &MeetingId, after: Seq, limit: u64) -> Result<Vec<StoredEvent>, StoreError>;
-    /// The `page` of the messages visible to `viewer`, oldest first.
-    async fn history(
-        &self,
-        meeting: &MeetingId,
-        viewer: &ParticipantId,
-        page: &PageQuery,
-    ) -> Result<MessagePage, StoreError>;
-    /// The `page` of the messages visible to `viewer` whose text has every
-    /// word of `query` (checked by [`chat_protocol::rules::check_search_query`])
-    /// starting one of its words, case-insensitively, newest first.
-    async fn search(
-        &self,
-        meeting: &MeetingId,
-        viewer: &ParticipantId,
-        query: &str,
-        page: &PageQuery,
-    ) -> Result<MessagePage, StoreError>;
-    /// Moves `reader`'s read position in a conversation (the private one
-    /// with `with`, or the meeting's) forward to `seq`; whether it moved.
-    async fn mark_read(
-        &self,
-        meeting: &MeetingId,
-        reader: &ParticipantId,
-        with: Option<&ParticipantId>,
-        seq: Seq,
-    ) -> Result<bool, StoreError>;
-    /// `reader`'s read position and unread messages per conversation: the
-    /// meeting's always, private ones with a position or unread messages. A
-    /// reader met for the first time starts at `joined_at` (the head when
-    /// they join: what came before is history, not news).
-    async fn read_states(
-        &self,
-        meeting: &MeetingId,
-        reader: &ParticipantId,
-        joined_at: Seq,
-    ) -> Result<Vec<ReadState>, StoreError>;
-    /// How far everyone else has read the conversations `reader` is in (the
-    /// meeting's, and each one's private one with `reader`), for read receipts.
-    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError>;
-    /// Every message of a meeting with `seq` above `after` (private ones
-    /// and tombstones too), oldest first, at most `limit`: the chat dump,
-    /// read a page at a time.
-    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError>;
-    /// Records an uploaded file.
-    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError>;
-    /// An uploaded file's record.
-    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError>;
-}
+/// Durable storage of meetings, messages, events and files: one trait per
+/// area ([`Messages`], [`Reactions`], [`MessageSearch`], [`ReadMarks`],
+/// [`Settings`], [`UploadRecords`]), which every engine implements; the
+/// domain holds a `dyn Store`.
+pub trait Store: Messages + Reactions + MessageSearch + ReadMarks + Settings + UploadRecords {}
+
+impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + UploadRecords> Store for T {}

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chat_protocol::{MeetingId, MessageId, ParticipantId, Sender};
 use chat_server::store::sqlite::SqliteStore;
-use chat_server::store::{NewMessage, PageQuery, Store, StoredContent};
+use chat_server::store::{MessageSearch, Messages, NewMessage, PageQuery, StoredContent};
 
 const MESSAGES: usize = 100_000;
 const RUNS: usize = 100;

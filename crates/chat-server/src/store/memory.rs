@@ -1,4 +1,4 @@
-//! A [`Store`] in memory, for domain tests and nothing else: the same
+//! A [`Store`](super::Store) in memory, for domain tests and nothing else: the same
 //! contract as the SQLite engine (one `seq` per change, dedupe by client id,
 //! tombstones, hiding, audiences), kept in maps under one lock.
 
@@ -12,8 +12,8 @@ use chat_protocol::{
 
 use super::events::EventKind;
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
-    StoredContent, StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, MessageSearch, Messages, NewMessage, PageQuery, ReactionChange,
+    Reactions, ReadMarks, Settings, StoreError, StoredContent, StoredEvent,
 };
 
 mod reactions;
@@ -39,28 +39,9 @@ impl MemoryStore {
 }
 
 #[async_trait]
-impl Store for MemoryStore {
+impl Messages for MemoryStore {
     async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError> {
         self.with(|s| Ok(s.meetings.get(meeting).map_or(0, |m| m.events.len() as Seq)))
-    }
-
-    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-        self.with(|s| Ok(s.meetings.get(meeting).map(|m| m.settings.clone()).unwrap_or_default()))
-    }
-
-    async fn update_settings(
-        &self,
-        meeting: &MeetingId,
-        settings: MeetingSettings,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<StoredEvent, StoreError> {
-        self.with(|s| {
-            let payload = serde_json::to_string(&settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            s.meeting(meeting).settings = settings;
-            s.record(meeting, EventKind::Settings, None, by, at, Some(payload));
-            s.last_event(meeting)
-        })
     }
 
     async fn message_by_client_id(
@@ -224,24 +205,6 @@ impl Store for MemoryStore {
         })
     }
 
-    async fn set_reaction(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        reaction: ReactionChange,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError> {
-        self.with(|s| {
-            s.live(meeting, id)?;
-            if !s.set_reaction(id, &reaction, at) {
-                return Ok(None);
-            }
-            let kind = if reaction.add { EventKind::Reacted } else { EventKind::Unreacted };
-            s.record(meeting, kind, Some(id), &reaction.participant, at, Some(reaction.emoji));
-            s.last_event(meeting).map(Some)
-        })
-    }
-
     async fn events_after(
         &self,
         meeting: &MeetingId,
@@ -294,6 +257,41 @@ impl Store for MemoryStore {
         })
     }
 
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+        self.with(|s| {
+            let mut page: Vec<&Message> =
+                s.messages.values().filter(|m| s.message_in(meeting, &m.id).is_some() && m.seq > after).collect();
+            page.sort_by_key(|m| m.seq);
+            page.truncate(limit as usize);
+            let session = |m: &Message| s.session_of.get(&m.id).cloned().unwrap_or_default();
+            Ok(page.into_iter().map(|m| DumpedMessage { message: m.clone(), session_id: session(m) }).collect())
+        })
+    }
+}
+
+#[async_trait]
+impl Reactions for MemoryStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        self.with(|s| {
+            s.live(meeting, id)?;
+            if !s.set_reaction(id, &reaction, at) {
+                return Ok(None);
+            }
+            let kind = if reaction.add { EventKind::Reacted } else { EventKind::Unreacted };
+            s.record(meeting, kind, Some(id), &reaction.participant, at, Some(reaction.emoji));
+            s.last_event(meeting).map(Some)
+        })
+    }
+}
+
+#[async_trait]
+impl MessageSearch for MemoryStore {
     async fn search(
         &self,
         meeting: &MeetingId,
@@ -309,7 +307,10 @@ impl Store for MemoryStore {
             }))
         })
     }
+}
 
+#[async_trait]
+impl ReadMarks for MemoryStore {
     async fn mark_read(
         &self,
         meeting: &MeetingId,
@@ -332,26 +333,26 @@ impl Store for MemoryStore {
     async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
         self.with(|s| Ok(s.seen_by_others(meeting, reader)))
     }
+}
 
-    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
-        self.with(|s| {
-            let mut page: Vec<&Message> =
-                s.messages.values().filter(|m| s.message_in(meeting, &m.id).is_some() && m.seq > after).collect();
-            page.sort_by_key(|m| m.seq);
-            page.truncate(limit as usize);
-            let session = |m: &Message| s.session_of.get(&m.id).cloned().unwrap_or_default();
-            Ok(page.into_iter().map(|m| DumpedMessage { message: m.clone(), session_id: session(m) }).collect())
-        })
+#[async_trait]
+impl Settings for MemoryStore {
+    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
+        self.with(|s| Ok(s.meetings.get(meeting).map(|m| m.settings.clone()).unwrap_or_default()))
     }
 
-    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
+    async fn update_settings(
+        &self,
+        meeting: &MeetingId,
+        settings: MeetingSettings,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError> {
         self.with(|s| {
-            s.files.insert(file.id.clone(), file);
-            Ok(())
+            let payload = serde_json::to_string(&settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            s.meeting(meeting).settings = settings;
+            s.record(meeting, EventKind::Settings, None, by, at, Some(payload));
+            s.last_event(meeting)
         })
-    }
-
-    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
-        self.with(|s| Ok(s.files.get(id).cloned()))
     }
 }

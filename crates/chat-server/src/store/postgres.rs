@@ -26,13 +26,12 @@ use chat_protocol::{
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 
-use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message};
+use self::rows::{corrupt, load_message, load_settings, require_live_message};
 use self::writes::{lock_meeting, message_event, orphans, record, record_event, take_attachments};
-use super::columns::FILE_COLUMNS;
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
-    StoredContent, StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, MessageSearch, Messages, NewMessage, PageQuery, ReactionChange,
+    Reactions, ReadMarks, Settings, StoreError, StoredContent, StoredEvent,
 };
 
 impl From<tokio_postgres::Error> for StoreError {
@@ -54,7 +53,7 @@ const POOL_SIZE: usize = 16;
 /// is away.
 const CONNECT_WAIT: Duration = Duration::from_secs(3);
 
-/// A [`Store`] on a PostgreSQL database.
+/// A [`Store`](super::Store) on a PostgreSQL database.
 #[derive(Clone)]
 pub struct PostgresStore {
     pool: Pool,
@@ -92,46 +91,12 @@ fn raw(object: &mut deadpool_postgres::Object) -> &mut tokio_postgres::Client {
 }
 
 #[async_trait]
-impl Store for PostgresStore {
+impl Messages for PostgresStore {
     async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError> {
         let client = self.client().await?;
         let row = client.query_opt("SELECT head_seq FROM meetings WHERE id = $1", &[&meeting.0]).await?;
         let head: i64 = row.map(|row| row.try_get(0)).transpose()?.unwrap_or(0);
         head.try_into().map_err(corrupt)
-    }
-
-    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-        load_settings(&**self.client().await?, meeting).await
-    }
-
-    async fn update_settings(
-        &self,
-        meeting: &MeetingId,
-        settings: MeetingSettings,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<StoredEvent, StoreError> {
-        let mut client = self.client().await?;
-        let tx = raw(&mut client).transaction().await?;
-        lock_meeting(&tx, meeting).await?;
-        let payload = serde_json::to_string(&settings).map_err(corrupt)?;
-        let seq = record_event(&tx, meeting, EventKind::Settings, None, by, at, Some(&payload)).await?;
-        tx.execute(
-            "UPDATE meetings SET anyone_can_pin = $2, hosts_only = $3, slow_mode_secs = $4, read_receipts = $5 \
-             WHERE id = $1",
-            &[
-                &meeting.0,
-                &settings.anyone_can_pin,
-                &(settings.who_can_send == SendPolicy::Hosts),
-                &i64::from(settings.slow_mode_secs),
-                &settings.read_receipts,
-            ],
-        )
-        .await?;
-        tx.commit().await?;
-        let record =
-            EventRecord { seq, time: at, kind: EventKind::Settings, actor: by.clone(), payload: Some(payload) };
-        build_event(record, None, Vec::new())
     }
 
     async fn message_by_client_id(
@@ -278,17 +243,6 @@ impl Store for PostgresStore {
         Ok(Some(event))
     }
 
-    async fn set_reaction(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        reaction: ReactionChange,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError> {
-        let mut client = self.client().await?;
-        reactions::set_reaction(raw(&mut client), meeting, id, &reaction, at).await
-    }
-
     async fn events_after(
         &self,
         meeting: &MeetingId,
@@ -312,6 +266,27 @@ impl Store for PostgresStore {
         reads::history(&**self.client().await?, meeting, viewer, page).await
     }
 
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+        reads::dump_page(&**self.client().await?, meeting, after, limit).await
+    }
+}
+
+#[async_trait]
+impl Reactions for PostgresStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let mut client = self.client().await?;
+        reactions::set_reaction(raw(&mut client), meeting, id, &reaction, at).await
+    }
+}
+
+#[async_trait]
+impl MessageSearch for PostgresStore {
     async fn search(
         &self,
         meeting: &MeetingId,
@@ -322,7 +297,10 @@ impl Store for PostgresStore {
         let mut client = self.client().await?;
         search::search_within_budget(raw(&mut client), meeting, viewer, query, page).await
     }
+}
 
+#[async_trait]
+impl ReadMarks for PostgresStore {
     async fn mark_read(
         &self,
         meeting: &MeetingId,
@@ -345,37 +323,41 @@ impl Store for PostgresStore {
     async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
         read_marks::seen_by_others(&**self.client().await?, meeting, reader).await
     }
+}
 
-    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
-        reads::dump_page(&**self.client().await?, meeting, after, limit).await
+#[async_trait]
+impl Settings for PostgresStore {
+    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
+        load_settings(&**self.client().await?, meeting).await
     }
 
-    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
-        let client = self.client().await?;
-        let size = i64::try_from(file.size).map_err(corrupt)?;
-        client
-            .execute(
-                &format!("INSERT INTO files ({FILE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
-                &[
-                    &file.id.0,
-                    &file.meeting.0,
-                    &file.uploader.0,
-                    &file.name,
-                    &size,
-                    &file.content_type,
-                    &file.width.map(i64::from),
-                    &file.height.map(i64::from),
-                    &file.blurhash,
-                    &file.created_at,
-                ],
-            )
-            .await?;
-        Ok(())
-    }
-
-    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
-        let client = self.client().await?;
-        let row = client.query_opt(&format!("SELECT {FILE_COLUMNS} FROM files WHERE id = $1"), &[&id.0]).await?;
-        row.map(|row| read_file(&row)).transpose()
+    async fn update_settings(
+        &self,
+        meeting: &MeetingId,
+        settings: MeetingSettings,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError> {
+        let mut client = self.client().await?;
+        let tx = raw(&mut client).transaction().await?;
+        lock_meeting(&tx, meeting).await?;
+        let payload = serde_json::to_string(&settings).map_err(corrupt)?;
+        let seq = record_event(&tx, meeting, EventKind::Settings, None, by, at, Some(&payload)).await?;
+        tx.execute(
+            "UPDATE meetings SET anyone_can_pin = $2, hosts_only = $3, slow_mode_secs = $4, read_receipts = $5 \
+             WHERE id = $1",
+            &[
+                &meeting.0,
+                &settings.anyone_can_pin,
+                &(settings.who_can_send == SendPolicy::Hosts),
+                &i64::from(settings.slow_mode_secs),
+                &settings.read_receipts,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+        let record =
+            EventRecord { seq, time: at, kind: EventKind::Settings, actor: by.clone(), payload: Some(payload) };
+        build_event(record, None, Vec::new())
     }
 }

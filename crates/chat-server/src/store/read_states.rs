@@ -1,8 +1,10 @@
-//! Read positions as every engine answers them: the reader's marks and the
-//! unread counts their SQL (or the memory store) found, put together per
-//! conversation, the meeting's first.
+//! Read positions: the store's trait for them, and how every engine answers
+//! them: the reader's marks and the unread counts its SQL (or the memory
+//! store) found, put together per conversation, the meeting's first.
 
-use chat_protocol::{ParticipantId, ReadState, Seen, Seq};
+use chat_protocol::{MeetingId, ParticipantId, ReadState, Seen, Seq};
+
+use super::StoreError;
 
 /// The conversation a stored `peer` names: `''` is the meeting's.
 fn conversation(peer: String) -> Option<ParticipantId> {
@@ -50,6 +52,33 @@ pub fn seen_sql(meeting: &str, reader: &str) -> String {
         "SELECT participant_id, peer, seq FROM read_marks WHERE meeting_id = {meeting} \
          AND participant_id != {reader} AND (peer = '' OR peer = {reader}) ORDER BY participant_id, peer"
     )
+}
+
+/// Read positions, and what others have read (read receipts).
+#[async_trait::async_trait]
+pub trait ReadMarks: Send + Sync + 'static {
+    /// Moves `reader`'s read position in a conversation (the private one
+    /// with `with`, or the meeting's) forward to `seq`; whether it moved.
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError>;
+    /// `reader`'s read position and unread messages per conversation: the
+    /// meeting's always, private ones with a position or unread messages. A
+    /// reader met for the first time starts at `joined_at` (the head when
+    /// they join: what came before is history, not news).
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError>;
+    /// How far everyone else has read the conversations `reader` is in (the
+    /// meeting's, and each one's private one with `reader`), for read receipts.
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError>;
 }
 
 #[cfg(test)]

@@ -28,11 +28,11 @@ use chat_protocol::{
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use self::events::{message_event, record_event};
-use self::rows::{corrupt, load_message, load_settings, read_file, require_live_message, store_settings, FILE_COLUMNS};
+use self::rows::{corrupt, load_message, load_settings, require_live_message, store_settings};
 use super::events::{build_event, EventKind, EventRecord};
 use super::{
-    Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, ReactionChange, Store, StoreError,
-    StoredContent, StoredEvent, StoredFile,
+    Deleted, DumpedMessage, Inserted, MessagePage, MessageSearch, Messages, NewMessage, PageQuery, ReactionChange,
+    Reactions, ReadMarks, Settings, StoreError, StoredContent, StoredEvent,
 };
 
 impl From<rusqlite::Error> for StoreError {
@@ -41,7 +41,7 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// A [`Store`] on one SQLite file.
+/// A [`Store`](super::Store) on one SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
@@ -82,7 +82,7 @@ fn record(seq: Seq, at: i64, kind: EventKind, actor: &ParticipantId) -> EventRec
 }
 
 #[async_trait]
-impl Store for SqliteStore {
+impl Messages for SqliteStore {
     async fn head_seq(&self, meeting: &MeetingId) -> Result<Seq, StoreError> {
         let meeting = meeting.clone();
         self.run(move |conn| {
@@ -90,31 +90,6 @@ impl Store for SqliteStore {
                 .query_row("SELECT head_seq FROM meetings WHERE id = ?1", params![meeting.0], |r| r.get("head_seq"))
                 .optional()?;
             head.unwrap_or(0).try_into().map_err(corrupt)
-        })
-        .await
-    }
-
-    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-        let meeting = meeting.clone();
-        self.run(move |conn| load_settings(conn, &meeting)).await
-    }
-
-    async fn update_settings(
-        &self,
-        meeting: &MeetingId,
-        settings: MeetingSettings,
-        by: &ParticipantId,
-        at: i64,
-    ) -> Result<StoredEvent, StoreError> {
-        let (meeting, by) = (meeting.clone(), by.clone());
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let payload = serde_json::to_string(&settings).map_err(corrupt)?;
-            let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
-            store_settings(&tx, &meeting, &settings)?;
-            tx.commit()?;
-            let record = EventRecord { seq, time: at, kind: EventKind::Settings, actor: by, payload: Some(payload) };
-            build_event(record, None, Vec::new())
         })
         .await
     }
@@ -279,17 +254,6 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn set_reaction(
-        &self,
-        meeting: &MeetingId,
-        id: &MessageId,
-        reaction: ReactionChange,
-        at: i64,
-    ) -> Result<Option<StoredEvent>, StoreError> {
-        let (meeting, id) = (meeting.clone(), id.clone());
-        self.run(move |conn| reactions::set_reaction(conn, &meeting, &id, &reaction, at)).await
-    }
-
     async fn events_after(
         &self,
         meeting: &MeetingId,
@@ -316,6 +280,28 @@ impl Store for SqliteStore {
         self.run(move |conn| reads::history(conn, &meeting, &viewer, &page)).await
     }
 
+    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+        let meeting = meeting.clone();
+        self.run(move |conn| reads::dump_page(conn, &meeting, after, limit)).await
+    }
+}
+
+#[async_trait]
+impl Reactions for SqliteStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let (meeting, id) = (meeting.clone(), id.clone());
+        self.run(move |conn| reactions::set_reaction(conn, &meeting, &id, &reaction, at)).await
+    }
+}
+
+#[async_trait]
+impl MessageSearch for SqliteStore {
     async fn search(
         &self,
         meeting: &MeetingId,
@@ -326,7 +312,10 @@ impl Store for SqliteStore {
         let search = search::Search { meeting, viewer, query, page };
         Arc::clone(&self.searchers).search_blocking(&search).await
     }
+}
 
+#[async_trait]
+impl ReadMarks for SqliteStore {
     async fn mark_read(
         &self,
         meeting: &MeetingId,
@@ -352,43 +341,31 @@ impl Store for SqliteStore {
         let (meeting, reader) = (meeting.clone(), reader.clone());
         self.run(move |conn| read_marks::seen_by_others(conn, &meeting, &reader)).await
     }
+}
 
-    async fn dump_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<DumpedMessage>, StoreError> {
+#[async_trait]
+impl Settings for SqliteStore {
+    async fn settings(&self, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
         let meeting = meeting.clone();
-        self.run(move |conn| reads::dump_page(conn, &meeting, after, limit)).await
+        self.run(move |conn| load_settings(conn, &meeting)).await
     }
 
-    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
+    async fn update_settings(
+        &self,
+        meeting: &MeetingId,
+        settings: MeetingSettings,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<StoredEvent, StoreError> {
+        let (meeting, by) = (meeting.clone(), by.clone());
         self.run(move |conn| {
-            conn.execute(
-                &format!("INSERT INTO files ({FILE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-                params![
-                    file.id.0,
-                    file.meeting.0,
-                    file.uploader.0,
-                    file.name,
-                    i64::try_from(file.size).map_err(corrupt)?,
-                    file.content_type,
-                    file.width,
-                    file.height,
-                    file.blurhash,
-                    file.created_at,
-                ],
-            )?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
-        let id = id.clone();
-        self.run(move |conn| {
-            let mut stmt = conn.prepare_cached(&format!("SELECT {FILE_COLUMNS} FROM files WHERE id = ?1"))?;
-            let mut rows = stmt.query(params![id.0])?;
-            match rows.next()? {
-                Some(row) => Ok(Some(read_file(row)?)),
-                None => Ok(None),
-            }
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let payload = serde_json::to_string(&settings).map_err(corrupt)?;
+            let seq = record_event(&tx, &meeting, EventKind::Settings, None, &by, at, Some(&payload))?;
+            store_settings(&tx, &meeting, &settings)?;
+            tx.commit()?;
+            let record = EventRecord { seq, time: at, kind: EventKind::Settings, actor: by, payload: Some(payload) };
+            build_event(record, None, Vec::new())
         })
         .await
     }

@@ -1,13 +1,14 @@
-//! Keeping uploads in bounds: which files no message refers to (so the
-//! sweeper can delete those left unattached, or replaced by an edit), and
-//! how many bytes a meeting's files take (its quota).
+//! Uploaded files' records: recording one and finding it, and keeping
+//! uploads in bounds: which files no message refers to (so the sweeper can
+//! delete those left unattached, or replaced by an edit), and how many bytes
+//! a meeting's files take (its quota).
 
 use async_trait::async_trait;
 use chat_protocol::{FileId, MeetingId};
 
-use super::StoreError;
+use super::{StoreError, StoredFile};
 
-/// Upload housekeeping, whatever the engine.
+/// Uploaded files' records, whatever the engine.
 #[async_trait]
 pub trait UploadRecords: Send + Sync + 'static {
     /// Files uploaded before `uploaded_before` (ms since the epoch) that no
@@ -18,4 +19,8 @@ pub trait UploadRecords: Send + Sync + 'static {
     async fn remove_unattached_file(&self, id: &FileId) -> Result<bool, StoreError>;
     /// The bytes of all files uploaded to `meeting`.
     async fn meeting_file_bytes(&self, meeting: &MeetingId) -> Result<u64, StoreError>;
+    /// Records an uploaded file.
+    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError>;
+    /// An uploaded file's record.
+    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError>;
 }

@@ -1,17 +1,52 @@
-//! Upload housekeeping in SQLite.
+//! Uploaded files' records in SQLite, and their housekeeping.
 
 use async_trait::async_trait;
 use chat_protocol::{FileId, MeetingId};
 use rusqlite::params;
 
-use super::rows::corrupt;
+use super::rows::{corrupt, read_file, FILE_COLUMNS};
 use super::SqliteStore;
 use crate::store::columns::UNREFERENCED;
 use crate::store::uploads::UploadRecords;
-use crate::store::StoreError;
+use crate::store::{StoreError, StoredFile};
 
 #[async_trait]
 impl UploadRecords for SqliteStore {
+    async fn insert_file(&self, file: StoredFile) -> Result<(), StoreError> {
+        self.run(move |conn| {
+            conn.execute(
+                &format!("INSERT INTO files ({FILE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                params![
+                    file.id.0,
+                    file.meeting.0,
+                    file.uploader.0,
+                    file.name,
+                    i64::try_from(file.size).map_err(corrupt)?,
+                    file.content_type,
+                    file.width,
+                    file.height,
+                    file.blurhash,
+                    file.created_at,
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn file(&self, id: &FileId) -> Result<Option<StoredFile>, StoreError> {
+        let id = id.clone();
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!("SELECT {FILE_COLUMNS} FROM files WHERE id = ?1"))?;
+            let mut rows = stmt.query(params![id.0])?;
+            match rows.next()? {
+                Some(row) => Ok(Some(read_file(row)?)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
     async fn unattached_files(&self, uploaded_before: i64, limit: u32) -> Result<Vec<FileId>, StoreError> {
         self.run(move |conn| {
             let sql = format!("SELECT f.id FROM files f WHERE f.created_at < ?1 AND {UNREFERENCED} LIMIT ?2");
