@@ -1,10 +1,15 @@
 //! The memory store's reactions: who reacted with what, in order, and the
 //! counts each message carries (with whether a given viewer is among them).
 
+use async_trait::async_trait;
+use chat_protocol::MeetingId;
 use chat_protocol::{Event, MessageId, ParticipantId, Reaction};
 
 use super::state::State;
+use super::MemoryStore;
+use crate::store::events::EventKind;
 use crate::store::ReactionChange;
+use crate::store::{Reactions, StoreError, StoredEvent};
 
 impl State {
     /// Adds or takes off one reaction; whether anything changed. The stored
@@ -54,5 +59,26 @@ impl State {
                 message.reactions = self.reactions_of(&message.id, Some(viewer));
             }
         }
+    }
+}
+
+#[async_trait]
+impl Reactions for MemoryStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        self.with(|s| {
+            s.live(meeting, id)?;
+            if !s.set_reaction(id, &reaction, at) {
+                return Ok(None);
+            }
+            let kind = if reaction.add { EventKind::Reacted } else { EventKind::Unreacted };
+            s.record(meeting, kind, Some(id), &reaction.participant, at, Some(reaction.emoji));
+            s.last_event(meeting).map(Some)
+        })
     }
 }

@@ -1,9 +1,12 @@
 //! Read positions in memory, counted as the SQL engines count them.
 
+use async_trait::async_trait;
 use chat_protocol::{Content, MeetingId, ParticipantId, ReadState, Seen, Seq};
 
 use super::state::State;
+use super::MemoryStore;
 use crate::store::read_states::{self, assemble};
+use crate::store::{ReadMarks, StoreError};
 
 impl State {
     /// Moves the position forward; whether it moved.
@@ -69,5 +72,31 @@ impl State {
             }
         }
         assemble(joined, marks, unread)
+    }
+}
+
+#[async_trait]
+impl ReadMarks for MemoryStore {
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        self.with(|s| Ok(s.mark_read(meeting, reader, with, seq)))
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        self.with(|s| Ok(s.read_states(meeting, reader, joined_at)))
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        self.with(|s| Ok(s.seen_by_others(meeting, reader)))
     }
 }

@@ -2,11 +2,15 @@
 //! `seq`, for history and for search, whose matching imitates SQLite's
 //! (every query word starts a word of the text, case-insensitively).
 
+use async_trait::async_trait;
 use chat_protocol::rules::search_words;
+use chat_protocol::Content;
 use chat_protocol::{MeetingId, Message, ParticipantId};
 
 use super::state::State;
+use super::MemoryStore;
 use crate::store::{MessagePage, PageQuery};
+use crate::store::{MessageSearch, StoreError};
 
 /// Where a page is read from, and for whom.
 pub(super) struct PageOf<'a> {
@@ -51,6 +55,25 @@ pub(super) fn matches(text: &str, query: &str) -> bool {
             let want = word.text.to_lowercase();
             text.iter().any(|have| if word.prefix { have.starts_with(&want) } else { *have == want })
         })
+}
+
+#[async_trait]
+impl MessageSearch for MemoryStore {
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        page: &PageQuery,
+    ) -> Result<MessagePage, StoreError> {
+        let page = PageOf { meeting, viewer, page };
+        self.with(|s| {
+            Ok(s.newest_visible(&page, |m| match &m.content {
+                Content::Text { text } => matches(text, query),
+                _ => false,
+            }))
+        })
+    }
 }
 
 #[cfg(test)]

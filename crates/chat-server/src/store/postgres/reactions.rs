@@ -2,12 +2,15 @@
 //! and emoji, the change and its event in one transaction under the
 //! meeting's lock, and each message's counts read per emoji.
 
+use async_trait::async_trait;
 use chat_protocol::{MeetingId, MessageId, ParticipantId, Reaction};
 use tokio_postgres::{Client, GenericClient};
 
 use super::rows::require_live_message;
 use super::writes::{lock_meeting, message_event, record_event};
+use super::PostgresStore;
 use crate::store::events::{EventKind, EventRecord};
+use crate::store::Reactions;
 use crate::store::{ReactionChange, StoreError, StoredEvent};
 
 /// Adds or takes off one reaction; `None` when nothing changed.
@@ -72,4 +75,18 @@ pub async fn reactions_of(
             })
         })
         .collect()
+}
+
+#[async_trait]
+impl Reactions for PostgresStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let mut client = self.client().await?;
+        set_reaction(super::raw(&mut client), meeting, id, &reaction, at).await
+    }
 }

@@ -1,11 +1,14 @@
 //! Read positions on PostgreSQL, as SQLite keeps them.
 
+use async_trait::async_trait;
 use chat_protocol::{MeetingId, ParticipantId, ReadState, Seen, Seq};
 use tokio_postgres::GenericClient;
 
 use super::rows::corrupt;
+use super::PostgresStore;
 use crate::store::columns::{mention_pattern, unread_by_conversation};
 use crate::store::read_states::{self, assemble, seen_sql};
+use crate::store::ReadMarks;
 use crate::store::StoreError;
 
 fn seq_of(value: i64) -> Result<Seq, StoreError> {
@@ -88,4 +91,30 @@ pub async fn read_states(
         ));
     }
     Ok(assemble(seq_of(joined)?, marks, unread))
+}
+
+#[async_trait]
+impl ReadMarks for PostgresStore {
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        mark_read(&**self.client().await?, meeting, reader, with, seq).await
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        read_states(&**self.client().await?, meeting, reader, joined_at).await
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        seen_by_others(&**self.client().await?, meeting, reader).await
+    }
 }

@@ -2,13 +2,16 @@
 //! index (migration 4), read with the same visibility filter as history,
 //! each search stopped by PostgreSQL past [`SEARCH_BUDGET`].
 
+use async_trait::async_trait;
 use chat_protocol::rules::{search_words, MIN_PREFIX_CHARS};
 use chat_protocol::{MeetingId, ParticipantId};
 use tokio_postgres::GenericClient;
 
 use super::reads::newest_first;
 use super::rows::corrupt;
+use super::PostgresStore;
 use crate::store::columns::{visible, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::MessageSearch;
 use crate::store::{MessagePage, PageQuery, StoreError, SEARCH_BUDGET};
 
 /// The query's words split as the text was (the `simple` configuration),
@@ -67,4 +70,18 @@ pub async fn search(
     let with = with.as_ref().map(|p| p.0.as_str());
     let rows = client.query(&sql, &[&meeting.0, &before, &viewer.0, &fetch, &with, &words, &min_prefix]).await?;
     newest_first(client, &rows, viewer, limit).await
+}
+
+#[async_trait]
+impl MessageSearch for PostgresStore {
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        page: &PageQuery,
+    ) -> Result<MessagePage, StoreError> {
+        let mut client = self.client().await?;
+        search_within_budget(super::raw(&mut client), meeting, viewer, query, page).await
+    }
 }

@@ -2,12 +2,15 @@
 //! its event in one transaction, and each message's counts read per emoji
 //! (with whether a given viewer is among them).
 
+use async_trait::async_trait;
 use chat_protocol::{MeetingId, MessageId, ParticipantId, Reaction};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::events::{message_event, record_event};
 use super::rows::require_live_message;
+use super::SqliteStore;
 use crate::store::events::{EventKind, EventRecord};
+use crate::store::Reactions;
 use crate::store::{ReactionChange, StoreError, StoredEvent};
 
 /// Adds or takes off one reaction; `None` when nothing changed.
@@ -59,4 +62,18 @@ pub fn reactions_of(
         Ok(Reaction { emoji: r.get("emoji")?, count: r.get("count")?, me: r.get("me")? })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+#[async_trait]
+impl Reactions for SqliteStore {
+    async fn set_reaction(
+        &self,
+        meeting: &MeetingId,
+        id: &MessageId,
+        reaction: ReactionChange,
+        at: i64,
+    ) -> Result<Option<StoredEvent>, StoreError> {
+        let (meeting, id) = (meeting.clone(), id.clone());
+        self.run(move |conn| set_reaction(conn, &meeting, &id, &reaction, at)).await
+    }
 }

@@ -2,12 +2,15 @@
 //! moves forward, where each reader joined, and unread counts from the
 //! messages after them.
 
+use async_trait::async_trait;
 use chat_protocol::{MeetingId, ParticipantId, ReadState, Seen, Seq};
 use rusqlite::{params, Connection};
 
 use super::rows::corrupt;
+use super::SqliteStore;
 use crate::store::columns::{mention_pattern, unread_by_conversation};
 use crate::store::read_states::{self, assemble, seen_sql};
+use crate::store::ReadMarks;
 use crate::store::StoreError;
 
 /// Moves the position forward; whether it moved.
@@ -80,4 +83,33 @@ pub fn read_states(
     };
     tx.commit()?;
     Ok(assemble(joined.max(0).unsigned_abs(), marks, unread))
+}
+
+#[async_trait]
+impl ReadMarks for SqliteStore {
+    async fn mark_read(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        with: Option<&ParticipantId>,
+        seq: Seq,
+    ) -> Result<bool, StoreError> {
+        let (meeting, reader, with) = (meeting.clone(), reader.clone(), with.cloned());
+        self.run(move |conn| mark_read(conn, &meeting, &reader, with.as_ref(), seq)).await
+    }
+
+    async fn read_states(
+        &self,
+        meeting: &MeetingId,
+        reader: &ParticipantId,
+        joined_at: Seq,
+    ) -> Result<Vec<ReadState>, StoreError> {
+        let (meeting, reader) = (meeting.clone(), reader.clone());
+        self.run(move |conn| read_states(conn, &meeting, &reader, joined_at)).await
+    }
+
+    async fn seen_by_others(&self, meeting: &MeetingId, reader: &ParticipantId) -> Result<Vec<Seen>, StoreError> {
+        let (meeting, reader) = (meeting.clone(), reader.clone());
+        self.run(move |conn| seen_by_others(conn, &meeting, &reader)).await
+    }
 }

@@ -14,10 +14,14 @@ use rusqlite::{params, Connection};
 
 use super::reads::newest_first;
 use super::rows::{corrupt, MESSAGE_COLUMNS, MESSAGE_FROM};
+use super::SqliteStore;
 use crate::store::columns::visible;
+use crate::store::MessageSearch;
+
 #[cfg(doc)]
 use crate::store::SEARCH_BUDGET;
 use crate::store::{MessagePage, PageQuery, StoreError};
+use async_trait::async_trait;
 
 /// Read connections for searches, opened as needed (as many as search at
 /// once: the hub bounds that) and kept for the next.
@@ -144,6 +148,20 @@ pub fn search(conn: &Connection, page: &Search<'_>) -> Result<MessagePage, Store
     let rows =
         stmt.query(params![meeting.0, before, viewer.0, i64::from(limit) + 1, with.map(|p| p.0.as_str()), expression])?;
     newest_first(conn, rows, viewer, limit)
+}
+
+#[async_trait]
+impl MessageSearch for SqliteStore {
+    async fn search(
+        &self,
+        meeting: &MeetingId,
+        viewer: &ParticipantId,
+        query: &str,
+        page: &PageQuery,
+    ) -> Result<MessagePage, StoreError> {
+        let search = Search { meeting, viewer, query, page };
+        Arc::clone(&self.searchers).search_blocking(&search).await
+    }
 }
 
 #[cfg(test)]
