@@ -1,33 +1,22 @@
 // End to end: the real server and the real panel in Debian's Chromium.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { launchChromium } from "./browser.mjs";
 import { ChatPanel } from "./chat-panel.mjs";
+import { serverAndBrowser } from "./harness.mjs";
 import { startServer } from "./server.mjs";
 
 const here = (file) => new URL(file, import.meta.url).pathname;
 const shots = here("./screenshots/");
 mkdirSync(shots, { recursive: true });
 
-let browser;
-let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 test("two participants exchange every kind of message, edit, delete, pin, reply and talk privately", async () => {
   const meeting = `m${Date.now()}`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { colorScheme: "dark", meeting });
-  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { colorScheme: "dark", meeting });
+  const cat = await ChatPanel.join(e2e.browser, e2e.server.url, "Cat", { meeting });
 
   await ann.send("Hello Bob! Agenda: https://example.com/agenda");
   await bob.waitFor("Hello Bob!");
@@ -87,8 +76,8 @@ test("two participants exchange every kind of message, edit, delete, pin, reply 
 
 test("the panel has no accessibility violations (axe-core), in light and dark, with a menu or a dialog open", async () => {
   const meeting = `a${Date.now()}`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { colorScheme: "dark", meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { colorScheme: "dark", meeting });
   await ann.send("Accessible, https://example.com");
   await bob.attach(here("./whiteboard.png"), here("./minutes.txt"));
   await ann.waitFor("minutes.txt");
@@ -118,14 +107,14 @@ test("the panel has no accessibility violations (axe-core), in light and dark, w
 
 test("after a server restart the panels reconnect and nothing is lost", async () => {
   const meeting = `r${Date.now()}`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   await ann.send("before the restart");
   await bob.waitFor("before the restart");
 
-  await server.stop();
+  await e2e.server.stop();
   await bob.banner().getByText("Reconnecting").waitFor();
-  server = await startServer({ dataDir: server.dataDir, addr: server.address });
+  e2e.server = await startServer({ dataDir: e2e.server.dataDir, addr: e2e.server.address });
 
   await ann.page.locator(".mc-banners .mc-banner").waitFor({ state: "detached", timeout: 20_000 });
   await ann.send("after the restart");
@@ -137,8 +126,8 @@ test("after a server restart the panels reconnect and nothing is lost", async ()
 
 test("keyboard alone: menus with arrow keys, focus returns, Up edits; the image view; dropping files", async () => {
   const meeting = `k${Date.now()}`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   const { page } = ann;
   const focused = () => page.evaluate(() => {
     const el = document.activeElement;
@@ -218,9 +207,9 @@ test("keyboard alone: menus with arrow keys, focus returns, Up edits; the image 
 
 test("on a phone the join form and the panel stack and nothing is cut off", async () => {
   const meeting = `m${Date.now()}-phone`;
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const context = await e2e.browser.newContext({ viewport: { width: 360, height: 740 } });
   const form = await context.newPage();
-  await form.goto(server.url);
+  await form.goto(e2e.server.url);
   const cut = await form.evaluate(() => {
     const { right, bottom } = document.getElementById("join").getBoundingClientRect();
     return { right: Math.max(0, right - innerWidth), bottom: Math.max(0, bottom - innerHeight), page: document.documentElement.scrollWidth - innerWidth };
@@ -229,7 +218,7 @@ test("on a phone the join form and the panel stack and nothing is cut off", asyn
   await form.screenshot({ path: `${shots}phone-join-360.png` });
   await context.close();
   for (const width of [360, 390, 600]) {
-    const phone = await ChatPanel.join(browser, server.url, `Ann${width}`, { meeting, viewport: { width, height: 740 } });
+    const phone = await ChatPanel.join(e2e.browser, e2e.server.url, `Ann${width}`, { meeting, viewport: { width, height: 740 } });
     await phone.send("Hello from a phone, a message long enough to wrap across the narrow panel's width");
     await phone.waitFor("Hello from a phone");
     await phone.chatWith("Everyone");
@@ -242,8 +231,8 @@ test("on a phone the join form and the panel stack and nothing is cut off", asyn
 
 test("several files go as one message: a tray to remove one from, a grid of images and a list of files", async () => {
   const meeting = `m${Date.now()}-sama`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   await ann.page.setInputFiles(".mc-composer input[type=file]", [
     here("./whiteboard.png"), here("./whiteboard.png"), here("./whiteboard.png"), here("./minutes.txt"), here("./minutes.txt"),
   ]);
@@ -269,8 +258,8 @@ test("several files go as one message: a tray to remove one from, a grid of imag
 
 test("an Arabic panel is laid out right to left and messages show their Markdown as formatting, never as HTML", async () => {
   const meeting = `m${Date.now()}-rtl`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting, lang: "ar" });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting, lang: "ar" });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   assert.equal(await ann.panel.getAttribute("dir"), "rtl");
   assert.equal(await ann.panel.getAttribute("lang"), "ar");
   assert.equal(await bob.panel.getAttribute("dir"), "ltr");
@@ -303,9 +292,9 @@ test("an Arabic panel is laid out right to left and messages show their Markdown
 
 test("typing shows to the conversation's members only, and goes once the message arrives", async () => {
   const meeting = `m${Date.now()}-typing`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
-  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
+  const cat = await ChatPanel.join(e2e.browser, e2e.server.url, "Cat", { meeting });
   await ann.input.pressSequentially("Hello every");
   await bob.page.locator(".mc-typing", { hasText: "Ann is typing…" }).waitFor();
   await cat.page.locator(".mc-typing", { hasText: "Ann is typing…" }).waitFor();
@@ -327,8 +316,8 @@ test("typing shows to the conversation's members only, and goes once the message
 
 test("reactions: a picker, chips that count and toggle, the same on every panel", async () => {
   const meeting = `m${Date.now()}-react`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting, colorScheme: "dark" });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting, colorScheme: "dark" });
   await ann.send("Ship it today?");
   await bob.waitFor("Ship it today?");
   const onBob = bob.message("Ship it today?");
@@ -370,8 +359,8 @@ test("reactions: a picker, chips that count and toggle, the same on every panel"
 
 test("mentions: @ suggests who is here, the keyboard picks, and the one mentioned sees it marked", async () => {
   const meeting = `m${Date.now()}-mention`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   await ann.page.locator(".mc-online", { hasText: "2" }).waitFor();
   await ann.input.pressSequentially("thanks @bo");
   const options = ann.page.getByRole("listbox");
@@ -397,7 +386,7 @@ async function seed(meeting, count, text, parallel = 16) {
   const tokens = await Promise.all(
     Array.from({ length: Math.ceil(count / perService) }, async (_, k) => {
       const query = new URLSearchParams({ name: `Archive ${k}`, role: "service", meeting });
-      return (await (await fetch(`${server.url}/dev/token?${query}`)).json()).token;
+      return (await (await fetch(`${e2e.server.url}/dev/token?${query}`)).json()).token;
     }),
   );
   const started = Date.now();
@@ -405,7 +394,7 @@ async function seed(meeting, count, text, parallel = 16) {
   const post = async () => {
     while (next < count) {
       const n = next++;
-      const response = await fetch(`${server.url}/api/v1/meetings/${meeting}/messages`, {
+      const response = await fetch(`${e2e.server.url}/api/v1/meetings/${meeting}/messages`, {
         method: "POST",
         headers: { authorization: `Bearer ${tokens[Math.floor(n / perService)]}`, "content-type": "application/json" },
         body: JSON.stringify({ clientId: `seed-${n}`, content: { kind: "text", text: text(n) } }),
@@ -422,7 +411,7 @@ test("search: hits newest first, and picking one far back loads the history down
   const count = Number(process.env.E2E_SEARCH_HISTORY ?? 2000);
   const seconds = await seed(meeting, count, (n) => (n === 3 ? "the quarterly budget is approved" : `note ${n}`));
   console.log(`seeded ${count} messages in ${seconds.toFixed(1)} s`);
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
   await ann.waitFor(`note ${count - 1}`);
   await ann.send("budget talk later today");
   await ann.waitFor("budget talk later today");
@@ -471,8 +460,8 @@ test("search: hits newest first, and picking one far back loads the history down
 
 test("unread: counts per conversation with mentions apart, a divider at the first new message, kept by the server", async () => {
   const meeting = `m${Date.now()}-unread`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
   await ann.send("before Bob looked away");
   await bob.waitFor("before Bob looked away");
   await bob.chatWith("Private chat with Ann");
@@ -517,9 +506,9 @@ test("unread: counts per conversation with mentions apart, a divider at the firs
 
 test("read receipts: off until a host turns them on, then 'Seen by' under one's newest message", async () => {
   const meeting = `m${Date.now()}-receipts`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
-  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
-  const cat = await ChatPanel.join(browser, server.url, "Cat", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(e2e.browser, e2e.server.url, "Bob", { meeting });
+  const cat = await ChatPanel.join(e2e.browser, e2e.server.url, "Cat", { meeting });
   await ann.send("before receipts");
   await bob.waitFor("before receipts");
   await cat.waitFor("before receipts");

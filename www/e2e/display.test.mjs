@@ -1,29 +1,17 @@
 // What a first-time user sees: the newest message in view however late the
 // pictures above it arrive, and a way down whenever the list is not at its
 // bottom. The real server and the real panel in Debian's Chromium.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { deflateSync } from "node:zlib";
-import { launchChromium } from "./browser.mjs";
 import { ChatPanel } from "./chat-panel.mjs";
-import { startServer } from "./server.mjs";
+import { serverAndBrowser } from "./harness.mjs";
 
 const shots = new URL("./screenshots/", import.meta.url).pathname;
 mkdirSync(shots, { recursive: true });
 
-let browser;
-let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 /** A PNG of one colour, `width` × `height`. */
 function png(width, height, [r, g, b]) {
@@ -72,7 +60,7 @@ function newestBelowView(panel) {
 
 test("someone joining sees the newest message however late the pictures above it load, and a way down when away", async () => {
   const meeting = `m${Date.now()}-newest`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting });
   const sizes = [[400, 300], [200, 600], [640, 120], [300, 300], [120, 480]];
   for (let i = 0; i < 30; i += 1) {
     if (i % 6 === 2) {
@@ -95,7 +83,7 @@ test("someone joining sees the newest message however late the pictures above it
 
   const misses = [];
   for (let run = 0; run < 5; run += 1) {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1200, height: 760 } });
     // The pictures arrive late, each at its own time, after the list has laid itself out.
     let n = 0;
     await context.route("**/api/v1/files/**", async (route) => {
@@ -104,7 +92,7 @@ test("someone joining sees the newest message however late the pictures above it
       await route.continue();
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(e2e.server.url);
     const bob = new ChatPanel(page, `Bob${run}`);
     bob.joined = { meeting, role: "participant", lang: "en" };
     await bob.fillJoinForm();
@@ -151,9 +139,9 @@ function textUnderButtons(panel, text) {
 
 test("nothing hides: text beside the buttons, file names with their extension, quotes in their own direction, one header row", async () => {
   const meeting = `m${Date.now()}-display`;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", { meeting, role: "host" });
-  const phone = await ChatPanel.join(browser, server.url, "Pat", { meeting, viewport: { width: 360, height: 740 }, colorScheme: "dark" });
-  const arabic = await ChatPanel.join(browser, server.url, "Ali", { meeting, lang: "ar" });
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", { meeting, role: "host" });
+  const phone = await ChatPanel.join(e2e.browser, e2e.server.url, "Pat", { meeting, viewport: { width: 360, height: 740 }, colorScheme: "dark" });
+  const arabic = await ChatPanel.join(e2e.browser, e2e.server.url, "Ali", { meeting, lang: "ar" });
 
   // A run of messages by one person: the later ones have no name row, and their first line meets the buttons.
   await ann.send("Will there be offline support?");
@@ -198,7 +186,7 @@ test("nothing hides: text beside the buttons, file names with their extension, q
   assert.equal(await pin.evaluate((s) => getComputedStyle(s).direction), "ltr", "the pinned bar cuts its end, not its start");
 
   // The header stays one row at 320 px, as a host with pins (every button showing).
-  const narrow = await ChatPanel.join(browser, server.url, "Nia", { meeting, role: "host", viewport: { width: 320, height: 640 } });
+  const narrow = await ChatPanel.join(e2e.browser, e2e.server.url, "Nia", { meeting, role: "host", viewport: { width: 320, height: 640 } });
   await narrow.page.locator(".mc-pins").waitFor();
   const header = await narrow.page.locator(".mc-header").evaluate((h) => {
     const boxes = [...h.children].map((c) => c.getBoundingClientRect()).filter((b) => b.height > 0);
@@ -226,11 +214,11 @@ test("nothing hides: text beside the buttons, file names with their extension, q
 });
 
 test("the demo page in dark mode has dark fields, and asks for no favicon", async () => {
-  const context = await browser.newContext({ colorScheme: "dark" });
+  const context = await e2e.browser.newContext({ colorScheme: "dark" });
   const page = await context.newPage();
   const missing = [];
   page.on("response", (response) => response.status() === 404 && missing.push(response.url()));
-  await page.goto(server.url);
+  await page.goto(e2e.server.url);
   const field = await page.locator("#join input[name=name]").evaluate((input) => getComputedStyle(input).backgroundColor);
   const [r, g, b] = field.match(/\d+/g).map(Number);
   assert.ok(0.2126 * r + 0.7152 * g + 0.0722 * b < 100, `a dark field (${field})`);

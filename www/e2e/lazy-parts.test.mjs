@@ -4,28 +4,16 @@
 // a busy line until that part alone is here; failed to load, words in the
 // panel and a retry that works once the network is back. The real server and
 // the split demo build in Debian's Chromium.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { launchChromium } from "./browser.mjs";
 import { ChatPanel } from "./chat-panel.mjs";
-import { startServer } from "./server.mjs";
+import { serverAndBrowser } from "./harness.mjs";
 
 const parts = readdirSync(new URL("../../dist/pkg/", import.meta.url)).filter((f) => /^split_.*\.wasm$/.test(f));
 const searchPart = "**/split_search_box.wasm";
 
-let browser;
-let server;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const e2e = serverAndBrowser();
 
 /** Records the lazily loaded parts a page fetched (file names, in order). */
 function recordParts(page) {
@@ -47,7 +35,7 @@ test("the build splits the parts out of the first download", () => {
 
 test("every part is fetched in the background after the first messages, so opening one is instant", async () => {
   let fetched;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", {
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", {
     meeting: `m${Date.now()}-prefetch`,
     role: "host",
     prepare: async (page) => {
@@ -77,7 +65,7 @@ test("a part opened before it arrived shows a busy line and waits for that part 
   const held = new Promise((resolve) => {
     release = resolve;
   });
-  const ann = await ChatPanel.join(browser, server.url, "Ann", {
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", {
     meeting: `m${Date.now()}-busy`,
     prepare: (page) => page.route(searchPart, async (route) => {
       await held;
@@ -102,7 +90,7 @@ test("a part opened before it arrived shows a busy line and waits for that part 
 
 test("a part that failed to load says so in words, the panel keeps working, and the next attempt loads it", async () => {
   let offline = true;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", {
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", {
     meeting: `m${Date.now()}-offline`,
     prepare: (page) => page.route(searchPart, (route) => (offline ? route.abort("internetdisconnected") : route.continue())),
   });
@@ -129,7 +117,7 @@ test("a part that failed to load says so in words, the panel keeps working, and 
 
 test("closing and opening a part that failed tries it again", async () => {
   let offline = true;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", {
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", {
     meeting: `m${Date.now()}-reopen`,
     prepare: (page) => page.route(searchPart, (route) => (offline ? route.abort("internetdisconnected") : route.continue())),
   });
@@ -146,7 +134,7 @@ test("closing and opening a part that failed tries it again", async () => {
 
 test("axe finds no violations with a lazily loaded part open, loading, or failed", async () => {
   let offline = true;
-  const ann = await ChatPanel.join(browser, server.url, "Ann", {
+  const ann = await ChatPanel.join(e2e.browser, e2e.server.url, "Ann", {
     meeting: `m${Date.now()}-axe`,
     prepare: (page) => page.route(searchPart, (route) => (offline ? route.abort("internetdisconnected") : route.continue())),
   });
