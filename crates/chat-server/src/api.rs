@@ -1,5 +1,5 @@
 //! The transport: everything that speaks HTTP or WebSocket. The shared state
-//! and the router ([`app`]), the socket ([`socket`]), uploads and downloads
+//! ([`state`]), the router with start and shutdown ([`app`]), the socket ([`socket`]), uploads and downloads
 //! ([`files`]), the REST API for apps ([`rest`]), the chat dump's link and CSV
 //! ([`export`]), health and metrics ([`ops`]), the serve loop ([`serve`]),
 //! what a request proves about its caller ([`extractors`]) and how a refusal
@@ -15,3 +15,4 @@ pub mod ops;
 pub mod rest;
 pub mod serve;
 pub mod socket;
+pub mod state;

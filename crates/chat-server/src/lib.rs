@@ -33,5 +33,6 @@ pub mod store;
 pub mod validation;
 pub mod webhooks;
 
-pub use api::app::{build_app, App, ServeError};
+pub use api::app::{build_app, ServeError};
+pub use api::state::App;
 pub use config::Config;

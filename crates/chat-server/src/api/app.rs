@@ -2,7 +2,7 @@
 //! until a shutdown is requested: then readiness goes false, sockets close
 //! with 1001 after the drain delay, and the server exits by the deadline.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::timeout::TimeoutLayer;
 
+use super::state::App;
 use super::{export, files, ops, rest, serve, socket};
 use crate::auth::TokenKeys;
 use crate::cluster::{Cluster, ClusterError};
@@ -32,23 +33,6 @@ use crate::store::roster::Roster;
 use crate::store::sqlite::SqliteStore;
 use crate::store::{Store, StoreError};
 use crate::webhooks;
-
-/// State shared by every handler.
-#[derive(Clone)]
-pub struct App {
-    /// The domain.
-    pub hub: Arc<Hub>,
-    /// Token keys.
-    pub keys: TokenKeys,
-    /// Settings.
-    pub config: Arc<Config>,
-    /// Cancelled when the server shuts down; open sockets close with 1001.
-    pub shutdown: CancellationToken,
-    /// Set when shutdown began: `/readyz` says no while sockets still work.
-    pub draining: Arc<AtomicBool>,
-    /// The open WebSocket connections, which outlive their HTTP request.
-    pub sockets: TaskTracker,
-}
 
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]

@@ -12,10 +12,10 @@ use chat_protocol::MeetingId;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 
-use super::app::App;
 use super::error::ApiError;
 use super::extractors::service_identity;
 use super::extractors::SignedQuery;
+use super::state::App;
 use crate::hub::absolute;
 
 /// `GET /api/v1/meetings/{meeting}/chat`: the download link of the

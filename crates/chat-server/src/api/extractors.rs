@@ -5,8 +5,8 @@ use axum::http::{header, HeaderMap};
 use chat_protocol::Role;
 use serde::Deserialize;
 
-use super::app::App;
 use super::error::ApiError;
+use super::state::App;
 use crate::auth::{Identity, TokenError};
 
 /// Who the `Authorization: Bearer` token says the caller is.

@@ -13,9 +13,9 @@ use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::app::App;
 use super::error::ApiError;
 use super::extractors::{bearer_identity, SignedQuery};
+use super::state::App;
 use crate::hub::Upload;
 use crate::media::UploadKind;
 use crate::signed_url::Variant;

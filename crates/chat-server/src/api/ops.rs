@@ -11,7 +11,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chat_protocol::MeetingId;
 
-use super::app::App;
+use super::state::App;
 use crate::metrics::{RequestLabels, CONTENT_TYPE};
 
 /// `GET /healthz`: the process is up.

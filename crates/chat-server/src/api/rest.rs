@@ -13,9 +13,9 @@ use chat_protocol::{AckResult, ClientFrame, ParticipantId, Seq};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::app::App;
 use super::error::ApiError;
 use super::extractors::service_identity;
+use super::state::App;
 
 /// `POST /api/v1/meetings/{meeting}/messages`: sends a message as the
 /// service the bearer token names (or, with `asSender`, as its puppet).

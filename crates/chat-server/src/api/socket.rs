@@ -19,7 +19,7 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::app::App;
+use super::state::App;
 use crate::auth::{Identity, TokenError};
 use crate::hub::{Outbound, PresenceSlot};
 

@@ -3,7 +3,9 @@
 //! rows it returns, written once over [`Columns`], which each engine's row
 //! implements.
 
-use chat_protocol::{ClientId, Content, FileId, MeetingId, Message, MessageId, MessageKind, ParticipantId, Sender};
+use chat_protocol::{
+    ClientId, Content, FileId, MeetingId, Message, MessageId, MessageKind, ParticipantId, Reaction, Sender,
+};
 use serde::de::DeserializeOwned;
 
 use super::events::{EventKind, EventRecord};
@@ -144,6 +146,12 @@ pub fn read_outbox_row(row: &impl Columns) -> Result<OutboxRow, StoreError> {
         event_seq,
         notice,
     })
+}
+
+/// A message's reactions, one row per emoji (`emoji`, how many gave it:
+/// `count`, whether the viewer did: `me`), as both engines group them.
+pub fn read_reaction(row: &impl Columns) -> Result<Reaction, StoreError> {
+    Ok(Reaction { emoji: row.text("emoji")?, count: fitting(row.integer("count")?)?, me: row.flag("me")? })
 }
 
 /// A file row selected with [`FILE_COLUMNS`].

@@ -3,8 +3,8 @@
 //! meeting's lock, and each message's counts read per emoji.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MessageId, ParticipantId, Reaction};
-use tokio_postgres::{Client, GenericClient};
+use chat_protocol::{MeetingId, MessageId};
+use tokio_postgres::Client;
 
 use super::rows::require_live_message;
 use super::writes::{lock_meeting, message_event, record_event};
@@ -48,33 +48,6 @@ pub async fn set_reaction(
     let event = message_event(&tx, meeting, id, record).await?;
     tx.commit().await?;
     Ok(Some(event))
-}
-
-/// A message's reactions, one per emoji in the order each was first used
-/// (then by emoji);
-/// `me` marks those of `viewer`, when given.
-pub async fn reactions_of(
-    client: &impl GenericClient,
-    id: &MessageId,
-    viewer: Option<&ParticipantId>,
-) -> Result<Vec<Reaction>, StoreError> {
-    let rows = client
-        .query(
-            "SELECT emoji, COUNT(*) AS count, COALESCE(BOOL_OR(participant_id = $2), false) AS me FROM reactions \
-             WHERE message_id = $1 GROUP BY emoji ORDER BY MIN(at), emoji",
-            &[&id.0, &viewer.map(|v| v.0.as_str())],
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let count: i64 = row.try_get("count")?;
-            Ok(Reaction {
-                emoji: row.try_get("emoji")?,
-                count: u32::try_from(count).map_err(super::rows::corrupt)?,
-                me: row.try_get("me")?,
-            })
-        })
-        .collect()
 }
 
 #[async_trait]

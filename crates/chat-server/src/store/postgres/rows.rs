@@ -2,12 +2,11 @@
 //! are `store::columns`', both engines name the same columns), and the small
 //! reads every write needs (a message with its files, its hiders, a meeting's settings).
 
-use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy};
+use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction, SendPolicy};
 use tokio_postgres::{GenericClient, Row};
 
-use super::reactions::reactions_of;
 pub use crate::store::columns::{corrupt, read_file, read_message};
-use crate::store::columns::{fitting, Columns, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::columns::{fitting, read_reaction, Columns, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::StoreError;
 
 impl Columns for Row {
@@ -26,6 +25,24 @@ impl Columns for Row {
     fn flag(&self, column: &str) -> Result<bool, StoreError> {
         Ok(self.try_get(column)?)
     }
+}
+
+/// A message's reactions, one per emoji in the order each was first used
+/// (then by emoji);
+/// `me` marks those of `viewer`, when given.
+pub async fn reactions_of(
+    client: &impl GenericClient,
+    id: &MessageId,
+    viewer: Option<&ParticipantId>,
+) -> Result<Vec<Reaction>, StoreError> {
+    let rows = client
+        .query(
+            "SELECT emoji, COUNT(*) AS count, COALESCE(BOOL_OR(participant_id = $2), false) AS me FROM reactions \
+             WHERE message_id = $1 GROUP BY emoji ORDER BY MIN(at), emoji",
+            &[&id.0, &viewer.map(|v| v.0.as_str())],
+        )
+        .await?;
+    rows.iter().map(read_reaction).collect()
 }
 
 /// A message read with [`read_message`], with its attachments and reactions

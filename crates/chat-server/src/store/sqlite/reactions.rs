@@ -3,7 +3,7 @@
 //! (with whether a given viewer is among them).
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MessageId, ParticipantId, Reaction};
+use chat_protocol::{MeetingId, MessageId};
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use super::events::{message_event, record_event};
@@ -44,24 +44,6 @@ pub fn set_reaction(
     let event = message_event(&tx, meeting, id, record)?;
     tx.commit()?;
     Ok(Some(event))
-}
-
-/// A message's reactions, one per emoji in the order each was first used
-/// (then by emoji);
-/// `me` marks those of `viewer`, when given.
-pub fn reactions_of(
-    conn: &Connection,
-    id: &MessageId,
-    viewer: Option<&ParticipantId>,
-) -> Result<Vec<Reaction>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT emoji, COUNT(*) AS count, COALESCE(MAX(participant_id = ?2), 0) AS me FROM reactions \
-         WHERE message_id = ?1 GROUP BY emoji ORDER BY MIN(at), emoji",
-    )?;
-    let rows = stmt.query_map(params![id.0, viewer.map(|v| v.0.as_str())], |r| {
-        Ok(Reaction { emoji: r.get("emoji")?, count: r.get("count")?, me: r.get("me")? })
-    })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 #[async_trait]

@@ -3,12 +3,11 @@
 //! the readers themselves are `store::columns`'), and the small reads every
 //! write needs (a message with its files, its hiders, a meeting's settings).
 
-use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, SendPolicy};
+use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction, SendPolicy};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::reactions::reactions_of;
-use crate::store::columns::Columns;
 pub use crate::store::columns::{corrupt, read_file, read_message, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::columns::{read_reaction, Columns};
 use crate::store::StoreError;
 
 impl Columns for Row<'_> {
@@ -27,6 +26,26 @@ impl Columns for Row<'_> {
     fn flag(&self, column: &str) -> Result<bool, StoreError> {
         Ok(self.get(column)?)
     }
+}
+
+/// A message's reactions, one per emoji in the order each was first used
+/// (then by emoji);
+/// `me` marks those of `viewer`, when given.
+pub fn reactions_of(
+    conn: &Connection,
+    id: &MessageId,
+    viewer: Option<&ParticipantId>,
+) -> Result<Vec<Reaction>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT emoji, COUNT(*) AS count, COALESCE(MAX(participant_id = ?2), 0) AS me FROM reactions \
+         WHERE message_id = ?1 GROUP BY emoji ORDER BY MIN(at), emoji",
+    )?;
+    let mut rows = stmt.query(params![id.0, viewer.map(|v| v.0.as_str())])?;
+    let mut reactions = Vec::new();
+    while let Some(row) = rows.next()? {
+        reactions.push(read_reaction(row)?);
+    }
+    Ok(reactions)
 }
 
 /// A message read with [`read_message`], with its attachments and reactions
