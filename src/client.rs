@@ -42,7 +42,9 @@ pub use self::search::Hits;
 use self::subscriptions::Subscribers;
 pub use self::subscriptions::Subscription;
 use self::uploads::Uploads;
-use crate::transport::session::{Connector, Session};
+use chat_session::Connector;
+
+use crate::transport::session::Session;
 
 /// What an operation resolves to.
 pub type OpResult<T> = LocalBoxFuture<'static, Result<T, OpError>>;
@@ -309,13 +311,17 @@ impl ChatClient {
         self.apply(input);
     }
 
+    /// Where every effect of the core goes: the one place they are routed.
     fn on_effect(&self, effect: Effect) {
         match effect {
+            Effect::Send(frame) => self.inner.session.send_frame(&frame),
             Effect::Changed(change) => self.on_change(&change),
             Effect::Resolve { op, outcome } => self.inner.operations.settle(op, Ok(outcome)),
-            Effect::Reject { op, error } => self.inner.operations.settle(op, Err(error)),
+            Effect::Reject { op, error } => {
+                self.inner.uploads.refused(op);
+                self.inner.operations.settle(op, Err(error))
+            }
             Effect::SaveOutbox => self.save_outbox(),
-            Effect::Send(_) => {}
         }
     }
 
@@ -333,6 +339,9 @@ impl ChatClient {
             Change::EchoConfirmed { key: chat_core::MessageKey::Local(client_id), .. }
             | Change::EchoDiscarded { key: chat_core::MessageKey::Local(client_id), .. } => {
                 self.inner.uploads.release(client_id)
+            }
+            Change::EchoAdded { key: chat_core::MessageKey::Local(client_id), .. } => {
+                self.inner.uploads.echoed(client_id)
             }
             Change::PageLoaded { .. } => self.settle_ready(Ok(())),
             Change::Connection if self.state().connection() == ConnectionState::AuthFailed => {

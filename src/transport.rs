@@ -1,14 +1,11 @@
-//! Transport: the chat socket and its reconnect loop.
+//! Transport: the chat socket and the widget's session over it.
 //!
-//! [`socket_loop`] pumps one connection (auth first, then frames both ways)
-//! over any `Sink`/`Stream`; [`session`] owns the chat state, applies inputs,
-//! routes effects, and reconnects with [`backoff`] after a drop, resuming from
-//! the last `seq`. Only `browser` touches a real WebSocket.
+//! [`session`] owns the chat state and applies inputs; the reconnect loop it
+//! runs (backoff, resume from the last `seq`, one connection's pump) is the
+//! `chat-session` crate the bot shares. Only `browser` touches a real WebSocket.
 
-pub mod backoff;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(test)]
 pub mod fake_connector;
 pub mod session;
-pub mod socket_loop;

@@ -83,13 +83,9 @@ impl ChatClient {
         let client_id = self.inner.platform.new_client_id();
         let (op, outcome) = self.inner.operations.open();
         if !files.is_empty() {
-            self.inner.uploads.hold(client_id.clone(), files, on_progress);
+            self.inner.uploads.hold(client_id.clone(), op, files, on_progress);
         }
         self.apply(Input::Intent(Intent::Send { op, client_id: client_id.clone(), draft }));
-        if self.state().echo(&client_id).is_none() {
-            // Refused at once (a rule, a rate limit): nothing will upload it.
-            self.inner.uploads.release(&client_id);
-        }
         self.upload_if_waiting(&client_id);
         (client_id, operations::sent(outcome))
     }

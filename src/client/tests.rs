@@ -19,7 +19,7 @@ use futures::FutureExt;
 use super::platform::{FileSource, Platform, UploadError, UploadEvents, UploadRequest, UploadTask};
 use super::{ChatClient, SendOptions};
 use crate::transport::fake_connector::FakeConnector;
-use crate::transport::socket_loop::SocketEvent;
+use chat_session::SocketEvent;
 
 /// An upload the test finishes.
 struct StartedUpload {

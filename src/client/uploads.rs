@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
-use chat_core::{EchoStatus, Input};
+use chat_core::{EchoStatus, Input, OpId};
 use chat_protocol::{ClientId, FileRef, MessageKind};
 use futures::channel::oneshot;
 use futures::FutureExt;
@@ -21,6 +21,10 @@ struct Part {
 }
 
 struct Held {
+    /// The send operation the files belong to.
+    op: OpId,
+    /// Whether the core took the send as an echo (told by its change).
+    echoed: bool,
     parts: Vec<Part>,
     on_progress: Option<OnProgress>,
 }
@@ -36,11 +40,31 @@ impl Uploads {
     pub(super) fn hold(
         &self,
         client_id: ClientId,
+        op: OpId,
         files: Vec<(FileSource, MessageKind)>,
         on_progress: Option<OnProgress>,
     ) {
         let parts = files.into_iter().map(|(file, kind)| Part { file, kind, task: None }).collect();
-        self.held.borrow_mut().insert(client_id, Held { parts, on_progress });
+        self.held.borrow_mut().insert(client_id, Held { op, echoed: false, parts, on_progress });
+    }
+
+    /// Notes that the core took a message as an echo: from now on only its
+    /// confirmation or discarding lets its files go.
+    pub(super) fn echoed(&self, client_id: &ClientId) {
+        if let Some(held) = self.held.borrow_mut().get_mut(client_id) {
+            held.echoed = true;
+        }
+    }
+
+    /// Forgets the files of the send `op` when the core refused it before
+    /// taking it as an echo (a rule, a rate limit): nothing will upload them.
+    /// A refused echo keeps them, for a retry.
+    pub(super) fn refused(&self, op: OpId) {
+        let client_id =
+            self.held.borrow().iter().find(|(_, held)| held.op == op && !held.echoed).map(|(id, _)| id.clone());
+        if let Some(client_id) = client_id {
+            self.release(&client_id);
+        }
     }
 
     /// Forgets a message's files, stopping any upload that runs.

@@ -1,15 +1,14 @@
 //! The browser's WebSocket (gloo-net) as a [`Connector`]: the only module
 //! that touches a real socket.
 
+use std::future::Future;
 use std::pin::Pin;
 
-use futures::future::{self, LocalBoxFuture};
-use futures::{FutureExt, Sink, SinkExt, Stream, StreamExt};
+use chat_session::{Connector, SocketEvent};
+use futures::future;
+use futures::{Sink, SinkExt, Stream, StreamExt};
 use gloo_net::websocket::futures::WebSocket;
 use gloo_net::websocket::{Message, WebSocketError};
-
-use super::session::{Connector, Opening};
-use super::socket_loop::SocketEvent;
 
 /// Opens real WebSockets and waits on browser timers.
 pub struct BrowserConnector;
@@ -28,7 +27,7 @@ impl Connector for BrowserConnector {
     type Sink = Pin<Box<dyn Sink<String, Error = WebSocketError>>>;
     type Stream = Pin<Box<dyn Stream<Item = SocketEvent>>>;
 
-    fn connect(&self, url: &str) -> Opening<Self::Sink, Self::Stream> {
+    fn connect(&self, url: &str) -> impl Future<Output = Result<(Self::Sink, Self::Stream), String>> {
         let opened = WebSocket::open(url).map_err(|e| e.to_string());
         async move {
             let socket = opened?;
@@ -37,11 +36,10 @@ impl Connector for BrowserConnector {
             let stream: Self::Stream = Box::pin(stream.filter_map(|item| future::ready(to_event(item))));
             Ok((sink, stream))
         }
-        .boxed_local()
     }
 
-    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
-        gloo_timers::future::TimeoutFuture::new(ms).boxed_local()
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
+        gloo_timers::future::TimeoutFuture::new(ms)
     }
 
     fn random(&self) -> f64 {

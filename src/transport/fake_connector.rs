@@ -5,12 +5,10 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use futures::channel::mpsc;
-use futures::future::{self, LocalBoxFuture};
-use futures::FutureExt;
+use std::future::{self, Future};
 
-use super::session::{Connector, Opening};
-use super::socket_loop::SocketEvent;
+use chat_session::{Connector, SocketEvent};
+use futures::channel::mpsc;
 
 type Pair = (mpsc::UnboundedSender<String>, mpsc::UnboundedReceiver<SocketEvent>);
 
@@ -34,13 +32,13 @@ impl FakeConnector {
 impl Connector for FakeConnector {
     type Sink = mpsc::UnboundedSender<String>;
     type Stream = mpsc::UnboundedReceiver<SocketEvent>;
-    fn connect(&self, _url: &str) -> Opening<Self::Sink, Self::Stream> {
+    fn connect(&self, _url: &str) -> impl Future<Output = Result<(Self::Sink, Self::Stream), String>> {
         let next = self.sockets.borrow_mut().pop_front();
-        future::ready(next.ok_or_else(|| "refused".to_owned())).boxed_local()
+        future::ready(next.ok_or_else(|| "refused".to_owned()))
     }
-    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()> {
+    fn sleep(&self, ms: u32) -> impl Future<Output = ()> {
         self.sleeps.borrow_mut().push(ms);
-        future::ready(()).boxed_local()
+        future::ready(())
     }
     fn random(&self) -> f64 {
         0.5

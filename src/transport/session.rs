@@ -1,49 +1,24 @@
-//! The client session: owns the chat state, applies every input, sends the
-//! frames the core asks for, hands other effects to a listener, and keeps
-//! reconnecting (with backoff, resuming from the last `seq`) until closed or
-//! refused. Generic over how a socket is opened, so it is tested natively.
+//! The widget's session: owns the chat state, applies every input, and hands
+//! every effect to one listener (the client routes them all, frames to send
+//! included); the shared [`chat_session::Link`] keeps it connected (backoff,
+//! resume from the last `seq`). Generic over how a socket is opened, so it is
+//! tested natively.
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
 use chat_core::{ChatState, ConnectionState, Effect, Input};
-use chat_protocol::{ClientFrame, ServerFrame, PROTOCOL_VERSION};
-use futures::channel::{mpsc, oneshot};
-use futures::future::{self, Either, LocalBoxFuture};
-use futures::{FutureExt, Sink, Stream};
+use chat_protocol::{ClientFrame, Seq, ServerFrame};
+use chat_session::{Connector, Link, Next, Peer};
 
-use super::backoff::Backoff;
-use super::socket_loop::{run_connection, LoopEnd, SocketEvent};
-
-/// A socket being opened: its two halves, or why it could not open.
-pub type Opening<S, R> = LocalBoxFuture<'static, Result<(S, R), String>>;
-
-/// How a session opens sockets, waits and reads the clock.
-pub trait Connector {
-    /// The socket's sending half.
-    type Sink: Sink<String> + Unpin;
-    /// The socket's receiving half.
-    type Stream: Stream<Item = SocketEvent> + Unpin;
-    /// Opens a socket to `url`.
-    fn connect(&self, url: &str) -> Opening<Self::Sink, Self::Stream>;
-    /// Resolves after `ms` milliseconds.
-    fn sleep(&self, ms: u32) -> LocalBoxFuture<'static, ()>;
-    /// A uniform random number in [0, 1), for jitter.
-    fn random(&self) -> f64;
-}
-
-/// Receives every effect but frames to send.
+/// Receives every effect, in order.
 pub type Listener = Rc<dyn Fn(&Session, Effect)>;
 
 struct Inner {
     state: RefCell<ChatState>,
-    url: String,
-    token: String,
     clock: Box<dyn Fn() -> i64>,
-    outgoing: RefCell<Option<mpsc::UnboundedSender<String>>>,
+    link: Link,
     listener: RefCell<Option<Listener>>,
-    wake: RefCell<Option<oneshot::Sender<()>>>,
-    closed: Cell<bool>,
 }
 
 /// A handle on one chat session; clones share it.
@@ -58,13 +33,9 @@ impl Session {
         Self {
             inner: Rc::new(Inner {
                 state: RefCell::new(ChatState::new()),
-                url: url.into(),
-                token: token.into(),
                 clock: Box::new(clock),
-                outgoing: RefCell::new(None),
+                link: Link::new(url, token),
                 listener: RefCell::new(None),
-                wake: RefCell::new(None),
-                closed: Cell::new(false),
             }),
         }
     }
@@ -81,125 +52,107 @@ impl Session {
 
     /// The server URL.
     pub fn url(&self) -> &str {
-        &self.inner.url
+        self.inner.link.url()
     }
 
     /// The token.
     pub fn token(&self) -> &str {
-        &self.inner.token
+        self.inner.link.token()
     }
 
-    /// Applies one input and carries out its effects. No borrow of the state
-    /// is held while the listener runs, so it may call back into the session.
+    /// Applies one input and hands its effects to the listener. No borrow of
+    /// the state is held while the listener runs, so it may call back in.
     pub fn apply(&self, input: Input) {
         let now = (self.inner.clock)();
         let effects = self.inner.state.borrow_mut().apply(input, now);
-        for effect in effects {
-            match effect {
-                Effect::Send(frame) => self.send_frame(&frame),
-                other => {
-                    let listener = self.inner.listener.borrow().clone();
-                    if let Some(listener) = listener {
-                        listener(self, other);
-                    }
-                }
+        let listener = self.inner.listener.borrow().clone();
+        if let Some(listener) = listener {
+            for effect in effects {
+                listener(self, effect);
             }
         }
     }
 
-    fn send_frame(&self, frame: &ClientFrame) {
-        let Ok(text) = serde_json::to_string(frame) else { return };
-        if let Some(tx) = self.inner.outgoing.borrow().as_ref() {
-            let _ = tx.unbounded_send(text);
-        }
+    /// Sends a frame on the current connection (dropped while there is none:
+    /// the core sends what matters again after the next welcome).
+    pub fn send_frame(&self, frame: &ClientFrame) {
+        self.inner.link.send(frame);
     }
 
     /// Drops the current connection and connects again at once.
     pub fn reconnect(&self) {
-        self.inner.outgoing.borrow_mut().take();
-        if let Some(wake) = self.inner.wake.borrow_mut().take() {
-            let _ = wake.send(());
-        }
+        self.inner.link.reconnect();
     }
 
     /// Closes the session for good.
     pub fn close(&self) {
-        self.inner.closed.set(true);
-        self.reconnect();
+        self.inner.link.close();
     }
 
     /// Whether [`Session::close`] was called.
     pub fn is_closed(&self) -> bool {
-        self.inner.closed.get()
-    }
-
-    fn auth_frame(&self) -> String {
-        let state = self.state();
-        // Resume only a timeline this session already holds; a fresh one pages instead.
-        let last_seq = state.me().is_some().then(|| state.last_seq());
-        let frame = ClientFrame::Auth { v: PROTOCOL_VERSION, token: self.inner.token.clone(), last_seq };
-        serde_json::to_string(&frame).unwrap_or_default()
+        self.inner.link.is_closed()
     }
 
     /// Connects and keeps reconnecting until closed or the token is refused.
     pub async fn run<C: Connector>(&self, connector: C) {
-        let mut backoff = Backoff::default();
-        while !self.is_closed() {
-            self.apply(Input::Connecting);
-            let end = match connector.connect(&self.inner.url).await {
-                Ok((sink, stream)) => {
-                    let (tx, rx) = mpsc::unbounded();
-                    *self.inner.outgoing.borrow_mut() = Some(tx);
-                    let session = self.clone();
-                    let backoff = &mut backoff;
-                    let end = run_connection(sink, stream, self.auth_frame(), rx, move |frame| {
-                        if matches!(frame, ServerFrame::Welcome { .. }) {
-                            backoff.reset();
-                        }
-                        session.apply(Input::Frame(frame));
-                    })
-                    .await;
-                    self.inner.outgoing.borrow_mut().take();
-                    end
-                }
-                Err(_) => LoopEnd::Closed(None),
-            };
-            let code = match end {
-                LoopEnd::Closed(code) => code,
-                LoopEnd::Dropped => None,
-            };
-            self.apply(Input::Disconnected { code });
-            if self.is_closed() {
-                self.apply(Input::Closed);
-                return;
-            }
-            if self.state().connection() == ConnectionState::AuthFailed {
-                return;
-            }
-            if end == LoopEnd::Dropped {
-                continue;
-            }
-            let (wake_tx, wake_rx) = oneshot::channel();
-            *self.inner.wake.borrow_mut() = Some(wake_tx);
-            let delay = connector.sleep(backoff.next_delay_ms(connector.random()));
-            if let Either::Right(_) = future::select(delay, wake_rx.map(|_| ())).await {
-                continue;
-            }
-            self.inner.wake.borrow_mut().take();
+        self.inner.link.run(&connector, self).await;
+    }
+}
+
+impl Peer for Session {
+    fn connecting(&self) {
+        self.apply(Input::Connecting);
+    }
+
+    fn resume_from(&self) -> Option<Seq> {
+        let state = self.state();
+        // Resume only a timeline this session already holds; a fresh one pages instead.
+        state.me().is_some().then(|| state.last_seq())
+    }
+
+    fn frame(&self, frame: ServerFrame) {
+        self.apply(Input::Frame(frame));
+    }
+
+    fn ended(&self, code: Option<u16>, _reason: &str) -> Next {
+        self.apply(Input::Disconnected { code });
+        match self.state().connection() {
+            ConnectionState::AuthFailed => Next::Stop,
+            _ => Next::Retry,
         }
+    }
+
+    fn closed(&self) {
+        self.apply(Input::Closed);
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+
     use chat_core::{Draft, Intent};
-    use chat_protocol::{close_code, AckResult, Role};
+    use chat_protocol::{close_code, AckResult, Role, ServerFrame};
+    use chat_session::SocketEvent;
+    use futures::channel::mpsc;
     use futures::executor::LocalPool;
     use futures::task::LocalSpawnExt;
-    use futures::StreamExt;
+    use futures::{FutureExt, StreamExt};
 
     use super::*;
     use crate::transport::fake_connector::FakeConnector;
+
+    /// A session whose listener sends the frames its effects ask for.
+    fn sending_session(token: &str) -> Session {
+        let session = Session::new("ws://x", token, || 1_000);
+        session.set_listener(Rc::new(|session, effect| {
+            if let Effect::Send(frame) = effect {
+                session.send_frame(&frame);
+            }
+        }));
+        session
+    }
 
     fn frame(frame: &ServerFrame) -> SocketEvent {
         SocketEvent::Text(serde_json::to_string(frame).unwrap())
@@ -222,7 +175,7 @@ mod tests {
         let mut pool = LocalPool::new();
         let connector = FakeConnector::default();
         let (mut first_out, first_in) = connector.prepare();
-        let session = Session::new("ws://x", "TOKEN", || 1_000);
+        let session = sending_session("TOKEN");
         let runner = session.clone();
         let run_connector = connector.clone();
         pool.spawner().spawn_local(async move { runner.run(run_connector).await }).unwrap();
@@ -275,7 +228,7 @@ mod tests {
         let connector = FakeConnector::default();
         let (_out, first_in) = connector.prepare();
         connector.prepare();
-        let session = Session::new("ws://x", "BAD", || 0);
+        let session = sending_session("BAD");
         let (runner, run_connector) = (session.clone(), connector.clone());
         let done = Rc::new(Cell::new(false));
         let finished = Rc::clone(&done);
@@ -298,7 +251,7 @@ mod tests {
         let connector = FakeConnector::default();
         let (_first_out, first_in) = connector.prepare();
         let (mut second_out, _second_in) = connector.prepare();
-        let session = Session::new("ws://x", "T", || 0);
+        let session = sending_session("T");
         let (runner, run_connector) = (session.clone(), connector.clone());
         pool.spawner().spawn_local(async move { runner.run(run_connector).await }).unwrap();
         first_in.unbounded_send(frame(&welcome(3))).unwrap();

@@ -30,22 +30,21 @@
 mod checkpoint;
 mod driver;
 mod message;
+mod running;
+mod socket;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chat_core::{ConnectionState, Input};
-use chat_protocol::{close_code, ClientFrame, ClientId, MessageId, ServerFrame};
-use futures_util::{SinkExt, StreamExt};
+use chat_protocol::{ClientId, MessageId};
+use chat_session::Link;
 use tokio::sync::{mpsc, oneshot};
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_util::sync::CancellationToken;
 
 pub use checkpoint::{Checkpoint, CheckpointError, CheckpointStore, FileCheckpoints, UnsentMessage};
 use driver::{Driver, Handler, Waiter};
 pub use message::{ChatMessage, MessageOptions, Recipient};
+use running::Running;
 
-const FIRST_RETRY: Duration = Duration::from_millis(100);
-const LAST_RETRY: Duration = Duration::from_secs(5);
 /// How often failed sends are looked at again.
 const TICK: Duration = Duration::from_secs(1);
 
@@ -80,7 +79,7 @@ pub enum SendError {
 }
 
 /// What a [`ChatService`] asks of the running bot.
-enum Command {
+pub(crate) enum Command {
     OnMessage(Handler),
     Send { client_id: ClientId, draft: Box<chat_core::Draft>, waiter: Waiter },
 }
@@ -92,8 +91,6 @@ pub struct Bot {
     chat: ChatService,
     commands: mpsc::UnboundedReceiver<Command>,
     checkpoints: Option<Box<dyn CheckpointStore>>,
-    /// What was saved last, so an unchanged place is not written again.
-    saved: Option<Checkpoint>,
 }
 
 /// The bot's chat, usable from anywhere (it is cheap to clone), before or
@@ -145,7 +142,7 @@ impl Bot {
         let (commands, queue) = mpsc::unbounded_channel();
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
         let chat = ChatService { commands, started, next: Default::default() };
-        Self { url: url.into(), token: token.into(), chat, commands: queue, checkpoints: None, saved: None }
+        Self { url: url.into(), token: token.into(), chat, commands: queue, checkpoints: None }
     }
 
     /// Keeps the bot's place in `store` as it goes, and starts from the
@@ -162,168 +159,43 @@ impl Bot {
 
     /// Runs until `shutdown` is cancelled, or the server refuses the token.
     /// Sends not yet stored when it stops end with [`SendError::Stopped`].
+    /// The reconnect loop (backoff with jitter, resume) is the widget's own,
+    /// from `chat-session`.
     pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), BotError> {
         let mut driver = Driver::new();
-        // The handler, given before `run`, is in place before the first frame.
-        while let Ok(command) = self.commands.try_recv() {
-            driver_command(&mut driver, command);
-        }
+        let mut saved = None;
         if let Some(store) = &mut self.checkpoints {
             if let Some(checkpoint) = store.load()? {
                 tracing::info!(last_seq = checkpoint.last_seq, unsent = checkpoint.unsent.len(), "resuming");
-                self.saved = Some(checkpoint.clone());
+                saved = Some(checkpoint.clone());
                 driver.restore(checkpoint, now());
             }
         }
-        let mut delay = FIRST_RETRY;
-        loop {
-            let ended = tokio::select! {
-                () = shutdown.cancelled() => return Ok(()),
-                ended = self.connection(&mut driver) => ended,
-            };
-            let welcomed = match ended {
-                Ended::Fatal(error) => return Err(error),
-                Ended::Dropped { reason, welcomed } => {
-                    tracing::warn!(%reason, "bot connection lost; reconnecting");
-                    welcomed
-                }
-            };
-            if welcomed {
-                delay = FIRST_RETRY;
-            }
-            // Sends asked for while offline join the outbox meanwhile.
-            let wait = tokio::time::sleep(delay);
-            tokio::pin!(wait);
+        let link = Link::new(self.url, self.token);
+        let running = Running::new(&link, driver, self.checkpoints, saved);
+        // The handler, given before `run`, is in place before the first frame.
+        while let Ok(command) = self.commands.try_recv() {
+            running.command(command);
+        }
+        // Sends asked for while offline join the outbox meanwhile.
+        let commands = async {
+            let mut tick = tokio::time::interval(TICK);
             loop {
                 tokio::select! {
-                    () = shutdown.cancelled() => return Ok(()),
-                    () = &mut wait => break,
-                    Some(command) = self.commands.recv() => {
-                        driver_command(&mut driver, command);
-                        self.keep_place(&driver);
-                    }
+                    Some(command) = self.commands.recv() => running.command(command),
+                    _ = tick.tick() => running.tick(),
                 }
             }
-            delay = (delay * 2).min(LAST_RETRY);
-        }
-    }
-
-    async fn connection(&mut self, driver: &mut Driver) -> Ended {
-        let mut welcomed = false;
-        let dropped = |reason: String, welcomed: bool| Ended::Dropped { reason, welcomed };
-        let mut socket = match tokio_tungstenite::connect_async(self.url.as_str()).await {
-            Ok((socket, _)) => socket,
-            Err(error) => return dropped(error.to_string(), false),
         };
-        driver.apply(Input::Connecting, now());
-        let auth = ClientFrame::Auth {
-            v: chat_protocol::PROTOCOL_VERSION,
-            token: self.token.clone(),
-            last_seq: driver.resume_from(),
-        };
-        if let Err(error) = socket.send(encode(&auth)).await {
-            return dropped(error.to_string(), false);
-        }
-        let mut tick = tokio::time::interval(TICK);
-        loop {
-            let outgoing = tokio::select! {
-                received = socket.next() => match received {
-                    Some(Ok(WsMessage::Text(text))) => match serde_json::from_str::<ServerFrame>(&text) {
-                        Ok(frame) => {
-                            welcomed |= matches!(frame, ServerFrame::Welcome { .. });
-                            if let (ServerFrame::Reset { head_seq }, Some(last)) = (&frame, driver.resume_from()) {
-                                tracing::warn!(
-                                    skipped_from = last + 1,
-                                    skipped_to = *head_seq,
-                                    "further behind than the server keeps for a resume: the events from \
-                                     skipped_from to skipped_to were not handled; handling goes on after them"
-                                );
-                            }
-                            driver.frame(frame, now())
-                        }
-                        Err(error) => {
-                            tracing::warn!(%error, "a frame this bot cannot read; skipped");
-                            Vec::new()
-                        }
-                    },
-                    Some(Ok(WsMessage::Close(frame))) => {
-                        let code = frame.map(|f| (u16::from(f.code), f.reason.to_string()));
-                        return closed(driver, code, welcomed);
-                    }
-                    Some(Ok(_)) => Vec::new(),
-                    Some(Err(error)) => return lost(driver, error.to_string(), welcomed),
-                    None => return lost(driver, "the server closed the connection".into(), welcomed),
-                },
-                Some(command) = self.commands.recv() => driver_command(driver, command),
-                _ = tick.tick() => driver.tick(now()),
-            };
-            // Kept before the answers go out: a crash after a send finds it
-            // in the checkpoint (and the server dedupes it), never missing.
-            self.keep_place(driver);
-            for frame in outgoing {
-                if let Err(error) = socket.send(encode(&frame)).await {
-                    return lost(driver, error.to_string(), welcomed);
-                }
-            }
+        tokio::select! {
+            () = shutdown.cancelled() => Ok(()),
+            () = link.run(&socket::Tungstenite, &running) => running.refusal().map_or(Ok(()), Err),
+            () = commands => Ok(()),
         }
     }
-
-    /// Saves the driver's place when it moved. A failed save is logged and
-    /// tried again at the next step: the bot goes on answering meanwhile.
-    fn keep_place(&mut self, driver: &Driver) {
-        let Some(store) = &mut self.checkpoints else { return };
-        let Some(checkpoint) = driver.checkpoint() else { return };
-        if self.saved.as_ref() == Some(&checkpoint) {
-            return;
-        }
-        match store.save(&checkpoint) {
-            Ok(()) => self.saved = Some(checkpoint),
-            Err(error) => tracing::warn!(%error, "could not save the checkpoint; a restart may handle messages again"),
-        }
-    }
-}
-
-/// What one connection ended with.
-enum Ended {
-    /// Lost or closed; worth reconnecting.
-    Dropped {
-        reason: String,
-        welcomed: bool,
-    },
-    Fatal(BotError),
-}
-
-fn driver_command(driver: &mut Driver, command: Command) -> Vec<ClientFrame> {
-    match command {
-        Command::OnMessage(handler) => {
-            driver.set_handler(handler);
-            Vec::new()
-        }
-        Command::Send { client_id, draft, waiter } => driver.send(client_id, *draft, Some(waiter), now()),
-    }
-}
-
-fn lost(driver: &mut Driver, reason: String, welcomed: bool) -> Ended {
-    driver.apply(Input::Disconnected { code: None }, now());
-    Ended::Dropped { reason, welcomed }
-}
-
-/// A close frame's meaning: a refused token ends the bot; anything else is a drop.
-fn closed(driver: &mut Driver, frame: Option<(u16, String)>, welcomed: bool) -> Ended {
-    let code = frame.as_ref().map(|(code, _)| *code);
-    driver.apply(Input::Disconnected { code }, now());
-    let reason = frame.map_or_else(|| "closed".to_owned(), |(code, reason)| format!("closed ({code}): {reason}"));
-    if driver.connection() == ConnectionState::AuthFailed || code == Some(close_code::UNSUPPORTED_VERSION) {
-        return Ended::Fatal(BotError::Refused(reason));
-    }
-    Ended::Dropped { reason, welcomed }
-}
-
-fn encode(frame: &ClientFrame) -> WsMessage {
-    WsMessage::Text(serde_json::to_string(frame).unwrap_or_default().into())
 }
 
 /// Milliseconds since the epoch, as chat-core counts time.
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

@@ -1,5 +1,5 @@
 //! One connection's life: send the auth frame, then forward outgoing frames
-//! to the socket and incoming frames to the session, until either side ends.
+//! to the socket and incoming frames to the peer, until either side ends.
 //! Generic over `Sink`/`Stream`, so it runs natively against channels in tests.
 
 use chat_protocol::{parse_server_frame, ServerFrame};
