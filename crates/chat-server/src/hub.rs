@@ -6,17 +6,27 @@
 //! storage what other nodes stored (`order.rs`), so events reach each
 //! connection in order without a gap, and a joining connection's replay and
 //! its first live event meet without a gap or a duplicate.
+//!
+//! The hub wires the domain's areas, each a type with its own state and
+//! file: a connection's requests (`session.rs`: what happens on a send in
+//! `session/sending.rs`, edits, deletes and pins in `changes.rs`, reactions,
+//! reads, history and search pages, typing, the webinar settings), presence
+//! (`presence.rs`, with other nodes' in `remote.rs`), [`Files`], the search
+//! queue (`search.rs`), the send limits (`send_limits.rs`) and the notices
+//! for apps (`notices.rs`: the hook, offline notices, a meeting's chat synced).
 
 mod bounded;
 mod dump;
 mod files;
 pub mod hook;
+mod notices;
 mod offline;
 mod order;
 mod presence;
 mod remote;
 mod requests;
 mod rooms;
+mod search;
 mod send_limits;
 mod session;
 mod synced;
@@ -33,7 +43,8 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 pub use self::dump::{absolute, DumpError, LINK_TTL};
-pub use self::files::{Download, FileError, Upload};
+pub use self::files::{Download, FileError, Files, Upload};
+pub use self::notices::Notices;
 use self::presence::Presence;
 pub use self::presence::PresenceSlot;
 pub use self::session::Session;
@@ -42,11 +53,8 @@ use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::error::DomainError;
 use crate::metrics::Metrics;
-use crate::rate_limit::{ByteQuota, Limiter};
 use crate::signed_url::UrlSigner;
 use crate::store::files::FileStore;
-use crate::store::outbox::Outbox;
-use crate::store::roster::Roster;
 use crate::store::Store;
 
 /// A serialized frame on its way to a connection; shared by all its receivers.
@@ -58,42 +66,23 @@ type ConnId = u64;
 /// besides the hosts and itself.
 const FIRST_VIEW_PAGE: usize = 50;
 
-/// All meetings with connected participants, and the services they share.
+/// All meetings with connected participants, and the domain's areas they
+/// share: each area keeps its own state; the hub wires them to the rooms.
 pub struct Hub {
     store: Arc<dyn Store>,
-    files: Arc<dyn FileStore>,
-    hook: Option<hook::MessageHook>,
     config: Arc<Config>,
     signer: UrlSigner,
     rooms: Mutex<HashMap<MeetingId, Weak<Room>>>,
-    text_limiter: Limiter,
-    file_limiter: Limiter,
-    upload_limiter: Limiter,
-    search_limiter: Limiter,
-    upload_quota: Arc<ByteQuota>,
     next_conn: AtomicU64,
-    /// Where notices for apps go, when webhooks are configured.
-    notices: Option<Notices>,
-    /// Meetings whose last person left, each with the mark of that leaving.
-    emptied: Mutex<HashMap<MeetingId, u64>>,
-    /// Offline notices owed, by meeting and member, until the grace period ends.
-    owed: Mutex<HashMap<(MeetingId, ParticipantId), offline::Owed>>,
     metrics: Arc<Metrics>,
     /// The other nodes serving the same meetings, when there are any.
     cluster: Option<Arc<Cluster>>,
-    /// Images waiting to be decoded, `--image-decodes-at-once` at a time.
-    decoding: bounded::Bounded,
-    /// Searches waiting for the store.
-    searching: bounded::Bounded,
-}
-
-/// What notices for apps need: the outbox they go through, and who the
-/// meetings' members are.
-pub struct Notices {
-    /// The webhook outbox.
-    pub outbox: Arc<dyn Outbox>,
-    /// Meeting members.
-    pub roster: Arc<dyn Roster>,
+    /// Sends and searches per participant.
+    send_limits: send_limits::SendLimits,
+    search: search::Search,
+    files: Files,
+    /// The message hook and the notices for apps.
+    notices: Arc<notices::AppNotices>,
 }
 
 /// One meeting's connected members; its lock orders the meeting's changes.
@@ -203,31 +192,29 @@ impl Hub {
         cluster: Option<Arc<Cluster>>,
         config: Arc<Config>,
     ) -> Arc<Self> {
-        let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
-        let decoding = bounded::Bounded::new(bounded::Bounds::decoding(
-            config.image_decodes_at_once,
-            config.limits.max_attachments,
-        ));
+        let metrics = Arc::new(Metrics::default());
+        let signer = UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref());
+        let files = Files::new(Arc::clone(&store), files, signer.clone(), Arc::clone(&config), Arc::clone(&metrics));
+        let notices = notices::AppNotices::new(
+            notices,
+            Arc::clone(&store),
+            cluster.clone(),
+            signer.clone(),
+            Arc::clone(&config),
+            Arc::clone(&metrics),
+        );
         Arc::new(Self {
-            signer: UrlSigner::new(&config.secret, config.file_url_ttl, config.public_url.as_deref()),
-            text_limiter: Limiter::new(config.limits.text_messages_per_window, window),
-            file_limiter: Limiter::new(config.limits.file_messages_per_window, window),
-            upload_limiter: Limiter::new(config.uploads_per_window, window),
-            search_limiter: Limiter::new(config.searches_per_window, window),
-            upload_quota: Arc::new(ByteQuota::new(config.upload_bytes_per_hour, Duration::from_secs(3600))),
-            hook: config.hook.clone().map(hook::MessageHook::new),
-            store,
+            send_limits: send_limits::SendLimits::new(Arc::clone(&config), cluster.clone()),
+            search: search::Search::new(Arc::clone(&store)),
             files,
+            notices: Arc::new(notices),
+            signer,
+            store,
             config,
             rooms: Mutex::new(HashMap::new()),
             next_conn: AtomicU64::new(1),
-            notices,
-            emptied: Mutex::new(HashMap::new()),
-            owed: Mutex::new(HashMap::new()),
-            metrics: Arc::new(Metrics::default()),
+            metrics,
             cluster,
-            decoding,
-            searching: bounded::Bounded::new(bounded::Bounds::searching()),
         })
     }
 
@@ -252,18 +239,15 @@ impl Hub {
         rooms.values().filter(|room| room.strong_count() > 0).count()
     }
 
-    /// Whether a message hook is configured.
-    pub(crate) fn has_hook(&self) -> bool {
-        self.hook.is_some()
+    /// Uploads and downloads.
+    pub fn files(&self) -> &Files {
+        &self.files
     }
 
     /// Forgets idle rate-limit state; call periodically.
     pub fn forget_idle(&self) {
-        self.text_limiter.forget_idle();
-        self.file_limiter.forget_idle();
-        self.upload_limiter.forget_idle();
-        self.search_limiter.forget_idle();
-        self.upload_quota.forget_idle();
+        self.send_limits.forget_idle();
+        self.files.forget_idle();
         if let Ok(mut rooms) = self.rooms.lock() {
             rooms.retain(|_, room| room.strong_count() > 0);
         }
@@ -341,9 +325,9 @@ impl Hub {
                 Member { participant: me.clone(), tx: tx.clone(), presence: Arc::clone(&presence), kick: kick.clone() };
             members.conns.insert(conn_id, member);
             if members.presence.has_people() {
-                self.meeting_resumed(&room.meeting);
+                self.notices.meeting_resumed(&room.meeting);
             }
-            self.member_joined(&mut members, &room.meeting, &me.id, me.role).await;
+            self.notices.member_joined(&mut members, &room.meeting, &me.id, me.role).await;
         }
         Ok((Session::new(Arc::clone(self), room, conn_id, me, tx, presence, kick), rx))
     }

@@ -55,7 +55,7 @@ async fn answer(rx: &mut mpsc::Receiver<Arc<str>>) -> ServerFrame {
 async fn read(hub: &Hub, url: &str, variant: Variant) -> Result<Vec<u8>, FileError> {
     let (exp, sig) = signature(url);
     let id = url.split("/files/").nth(1).and_then(|rest| rest.get(..32)).expect("an id");
-    let mut body = hub.download(id, variant, exp, &sig).await?.body;
+    let mut body = hub.files().download(id, variant, exp, &sig).await?.body;
     let mut bytes = Vec::new();
     while let Some(chunk) = body.stream.next().await {
         bytes.extend_from_slice(&chunk.expect("reads"));
@@ -80,7 +80,7 @@ async fn an_image_is_uploaded_sent_served_and_erased_with_its_message() {
     let ann = identity("ann");
     let bytes = png(40, 20);
     let upload = upload_of(Some("../../sunset.png"), UploadKind::Image, bytes.clone());
-    let file = hub.upload(&ann, upload).await.expect("an image");
+    let file = hub.files().upload(&ann, upload).await.expect("an image");
     assert_eq!((file.name.as_str(), file.width, file.height), ("sunset.png", Some(40), Some(20)));
     assert_eq!(read(&hub, &file.url, Variant::Original).await.expect("served"), bytes.to_vec());
     let thumbnail = file.thumbnail_url.clone().expect("a thumbnail");
@@ -101,12 +101,12 @@ async fn bytes_that_are_not_an_image_are_refused_as_one_and_a_forged_link_serves
     let hub = hub();
     let ann = identity("ann");
     let svg = upload_of(Some("x.png"), UploadKind::Image, Bytes::from_static(b"<svg/>"));
-    assert!(matches!(hub.upload(&ann, svg).await, Err(FileError::Unsupported(_))));
+    assert!(matches!(hub.files().upload(&ann, svg).await, Err(FileError::Unsupported(_))));
     let text = upload_of(None, UploadKind::File, Bytes::from_static(b"minutes"));
-    let file = hub.upload(&ann, text).await.expect("any file is a file");
+    let file = hub.files().upload(&ann, text).await.expect("any file is a file");
     let (exp, _) = signature(&file.url);
-    let forged = hub.download(file.id.as_str(), Variant::Original, exp, "00").await;
+    let forged = hub.files().download(file.id.as_str(), Variant::Original, exp, "00").await;
     assert!(matches!(forged, Err(FileError::BadLink(_))));
-    let thumbnail = hub.download(file.id.as_str(), Variant::Thumbnail, exp, &signature(&file.url).1).await;
+    let thumbnail = hub.files().download(file.id.as_str(), Variant::Thumbnail, exp, &signature(&file.url).1).await;
     assert!(thumbnail.is_err(), "a file has no thumbnail");
 }

@@ -230,7 +230,7 @@ pub async fn serve(listener: TcpListener, config: Config, shutdown: Cancellation
             let mut sweep = tokio::time::interval(sweep_every);
             loop {
                 tokio::select! {
-                    _ = sweep.tick() => match hub.sweep_uploads().await {
+                    _ = sweep.tick() => match hub.files().sweep_uploads().await {
                         Ok(0) => {}
                         Ok(swept) => tracing::info!(swept, "deleted uploads no message took up"),
                         Err(error) => tracing::warn!(%error, "could not sweep unattached uploads"),

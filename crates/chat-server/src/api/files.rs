@@ -50,7 +50,7 @@ pub async fn upload(
         declared_length,
         body: Box::pin(body),
     };
-    Ok(Json(app.hub.upload(&identity, upload).await?))
+    Ok(Json(app.hub.files().upload(&identity, upload).await?))
 }
 
 /// `GET /api/v1/files/{id}`: the uploaded bytes.
@@ -78,7 +78,7 @@ async fn serve_file(
     query: Result<Query<SignedQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|_| ApiError::Forbidden("the link is not signed"))?;
-    let file = app.hub.download(id, variant, query.exp, &query.sig).await?;
+    let file = app.hub.files().download(id, variant, query.exp, &query.sig).await?;
     let disposition = content_disposition(if file.inline { "inline" } else { "attachment" }, &file.name);
     let mut response = Body::from_stream(file.body.stream).into_response();
     let headers = response.headers_mut();

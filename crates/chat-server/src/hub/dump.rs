@@ -12,7 +12,7 @@ use futures_util::Stream;
 
 use super::Hub;
 use crate::clock::unix_secs;
-use crate::signed_url::SignatureError;
+use crate::signed_url::{SignatureError, UrlSigner};
 use crate::store::{DumpedMessage, StoreError};
 
 /// Messages read from storage per chunk of CSV.
@@ -31,6 +31,12 @@ pub enum DumpError {
     Csv(#[from] csv::Error),
 }
 
+/// A link to `meeting`'s dump signed by `signer`, and when it expires (ISO 8601).
+pub(super) fn link(signer: &UrlSigner, meeting: &MeetingId) -> (String, String) {
+    let (url, exp) = signer.dump_url(meeting, LINK_TTL, unix_secs());
+    (url, iso_time(i64::try_from(exp).unwrap_or(i64::MAX / 1000) * 1000))
+}
+
 /// Where the dump has got to.
 enum Progress {
     Header,
@@ -41,8 +47,7 @@ enum Progress {
 impl Hub {
     /// A link to `meeting`'s dump, and when it expires (ISO 8601).
     pub fn dump_link(&self, meeting: &MeetingId) -> (String, String) {
-        let (url, exp) = self.signer.dump_url(meeting, LINK_TTL, unix_secs());
-        (url, iso_time(i64::try_from(exp).unwrap_or(i64::MAX / 1000) * 1000))
+        link(&self.signer, meeting)
     }
 
     /// Checks a dump link's expiry and signature.

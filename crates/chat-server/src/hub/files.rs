@@ -3,21 +3,26 @@
 //! download checks its signed link and says how the bytes may be served.
 //! The HTTP layer only translates requests and answers.
 
+mod budget;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
 use chat_protocol::{FileId, FileRef, MeetingId, Message, ParticipantId};
 
-use super::{hook, Hub};
+use self::budget::UploadBudget;
+use super::bounded::{Bounded, Bounds};
 use crate::auth::Identity;
 use crate::clock::unix_secs;
+use crate::config::Config;
 use crate::error::DomainError;
 use crate::media::{self, UploadKind};
-use crate::rate_limit::ByteQuota;
-use crate::signed_url::{SignatureError, Variant};
-use crate::store::files::{FileBody, Incoming};
-use crate::store::{StoreError, StoredFile};
+use crate::metrics::Metrics;
+use crate::rate_limit::{ByteQuota, Limiter};
+use crate::signed_url::{SignatureError, UrlSigner, Variant};
+use crate::store::files::{FileBody, FileStore, Incoming};
+use crate::store::{Store, StoreError, StoredFile};
 
 /// Why a file operation was refused.
 #[derive(Debug, thiserror::Error)]
@@ -92,68 +97,6 @@ pub struct Upload {
     pub body: Incoming,
 }
 
-/// What an upload may still take: the size limit, the uploader's hourly
-/// budget (and when it frees up), and what is left of the meeting's.
-struct UploadBudget {
-    max: u64,
-    personal: u64,
-    frees_in: Duration,
-    meeting: u64,
-}
-
-impl UploadBudget {
-    /// Whether `length` bytes fit; if not, the error that says why.
-    fn check(&self, length: u64) -> Result<(), FileError> {
-        if length > self.max {
-            return Err(FileError::TooLarge { max: self.max });
-        }
-        if length > self.meeting {
-            return Err(FileError::QuotaExceeded {
-                retry_after: None,
-                message: "the meeting's files have reached their storage quota".into(),
-            });
-        }
-        if length > self.personal {
-            return Err(FileError::QuotaExceeded {
-                retry_after: Some(self.frees_in),
-                message: format!("upload quota reached; {} more bytes allowed now", self.personal),
-            });
-        }
-        Ok(())
-    }
-
-    /// `body`, stopped with an error (recorded in `refused`) as soon as what
-    /// arrived no longer fits; each chunk is taken from the hourly quota.
-    fn metered(
-        self,
-        body: Incoming,
-        quota: Arc<ByteQuota>,
-        who: &Identity,
-        refused: Arc<Mutex<Option<FileError>>>,
-    ) -> Incoming {
-        let (meeting, participant) = (who.meeting.clone(), who.participant.id.clone());
-        let mut total = 0u64;
-        Box::pin(futures_util::StreamExt::map(body, move |chunk| {
-            let chunk = chunk?;
-            total += chunk.len() as u64;
-            let fits = self.check(total).and_then(|()| {
-                quota.take(&meeting, &participant, chunk.len() as u64).map_err(|retry_after| FileError::QuotaExceeded {
-                    retry_after: Some(retry_after),
-                    message: "upload quota reached".into(),
-                })
-            });
-            match fits {
-                Ok(()) => Ok(chunk),
-                Err(error) => {
-                    let message = error.to_string();
-                    *refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(error);
-                    Err(std::io::Error::other(message))
-                }
-            }
-        }))
-    }
-}
-
 /// A file to serve.
 pub struct Download {
     /// The bytes.
@@ -178,13 +121,54 @@ fn is_file_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-impl Hub {
+/// Uploads and downloads: the bytes, their records, and the bounds on both.
+pub struct Files {
+    records: Arc<dyn Store>,
+    bytes: Arc<dyn FileStore>,
+    signer: UrlSigner,
+    /// Uploads per participant per window.
+    limiter: Limiter,
+    /// Upload bytes per participant per hour.
+    quota: Arc<ByteQuota>,
+    /// Images waiting to be decoded, `--image-decodes-at-once` at a time.
+    decoding: Bounded,
+    config: Arc<Config>,
+    metrics: Arc<Metrics>,
+}
+
+impl Files {
+    pub(crate) fn new(
+        records: Arc<dyn Store>,
+        bytes: Arc<dyn FileStore>,
+        signer: UrlSigner,
+        config: Arc<Config>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        let window = Duration::from_secs(u64::from(config.limits.rate_window_secs));
+        Self {
+            records,
+            bytes,
+            signer,
+            limiter: Limiter::new(config.uploads_per_window, window),
+            quota: Arc::new(ByteQuota::new(config.upload_bytes_per_hour, Duration::from_secs(3600))),
+            decoding: Bounded::new(Bounds::decoding(config.image_decodes_at_once, config.limits.max_attachments)),
+            config,
+            metrics,
+        }
+    }
+
+    /// Forgets idle uploaders' rate and quota state.
+    pub(crate) fn forget_idle(&self) {
+        self.limiter.forget_idle();
+        self.quota.forget_idle();
+    }
+
     /// Stores an upload of `who`'s meeting and answers with its signed
     /// reference. The body is written to the file store as it arrives; what
     /// exceeds the size limit or a quota is refused before it is read when
     /// its declared length says so, else the moment it crosses the line.
     pub async fn upload(&self, who: &Identity, upload: Upload) -> Result<FileRef, FileError> {
-        self.upload_limiter
+        self.limiter
             .check(&who.meeting, &who.participant.id)
             .map_err(|retry_after| FileError::RateLimited { retry_after })?;
         let budget = self.upload_budget(who).await?;
@@ -193,8 +177,8 @@ impl Hub {
         }
         let id = FileId(uuid::Uuid::new_v4().simple().to_string());
         let refused: Arc<Mutex<Option<FileError>>> = Arc::default();
-        let incoming = budget.metered(upload.body, Arc::clone(&self.upload_quota), who, Arc::clone(&refused));
-        let size = match self.files.put_stream(&id.0, incoming).await {
+        let incoming = budget.metered(upload.body, Arc::clone(&self.quota), who, Arc::clone(&refused));
+        let size = match self.bytes.put_stream(&id.0, incoming).await {
             Ok(size) => size,
             Err(error) => {
                 let why = refused.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
@@ -215,8 +199,8 @@ impl Hub {
 
     /// What may still be uploaded now by `who`.
     async fn upload_budget(&self, who: &Identity) -> Result<UploadBudget, FileError> {
-        let (personal, frees_in) = self.upload_quota.remaining(&who.meeting, &who.participant.id);
-        let used = self.store.meeting_file_bytes(&who.meeting).await?;
+        let (personal, frees_in) = self.quota.remaining(&who.meeting, &who.participant.id);
+        let used = self.records.meeting_file_bytes(&who.meeting).await?;
         Ok(UploadBudget {
             max: self.config.limits.max_upload_bytes,
             personal,
@@ -236,7 +220,7 @@ impl Hub {
         id: &FileId,
         kind: media::UploadKind,
     ) -> Result<(String, Option<media::ImageInfo>), FileError> {
-        let head = self.files.head(&id.0, media::SNIFF_LENGTH).await?.unwrap_or_default();
+        let head = self.bytes.head(&id.0, media::SNIFF_LENGTH).await?.unwrap_or_default();
         let content_type = media::content_type_of(&head, kind)?;
         if kind != media::UploadKind::Image {
             return Ok((content_type, None));
@@ -246,7 +230,7 @@ impl Hub {
             return Err(too_large.into());
         }
         let decode = async {
-            let mut body = self.files.open(&id.0).await?.ok_or(FileError::NotFound)?;
+            let mut body = self.bytes.open(&id.0).await?.ok_or(FileError::NotFound)?;
             let mut bytes = Vec::with_capacity(usize::try_from(body.length).unwrap_or(0));
             while let Some(chunk) = futures_util::StreamExt::next(&mut body.stream).await {
                 bytes.extend_from_slice(&chunk.map_err(StoreError::from)?);
@@ -274,7 +258,7 @@ impl Hub {
         image: Option<media::ImageInfo>,
     ) -> Result<FileRef, FileError> {
         if let Some(image) = &image {
-            self.files.put(&thumbnail_name(&id), Bytes::from(image.thumbnail.clone())).await?;
+            self.bytes.put(&thumbnail_name(&id), Bytes::from(image.thumbnail.clone())).await?;
         }
         let file = StoredFile {
             id,
@@ -288,7 +272,7 @@ impl Hub {
             blurhash: image.map(|i| i.blurhash),
             created_at: crate::clock::now_ms(),
         };
-        self.store.insert_file(file.clone()).await?;
+        self.records.insert_file(file.clone()).await?;
         self.metrics.upload_bytes.inc_by(file.size);
         let mut reference = file.to_ref();
         self.signer.sign_file(&mut reference, unix_secs());
@@ -301,8 +285,8 @@ impl Hub {
         let ttl = i64::try_from(self.config.unattached_upload_ttl.as_millis()).unwrap_or(i64::MAX);
         let cutoff = crate::clock::now_ms().saturating_sub(ttl);
         let mut swept = 0;
-        for id in self.store.unattached_files(cutoff, 500).await? {
-            if self.store.remove_unattached_file(&id).await? {
+        for id in self.records.unattached_files(cutoff, 500).await? {
+            if self.records.remove_unattached_file(&id).await? {
                 self.remove_file_bytes(&id).await;
                 swept += 1;
             }
@@ -320,18 +304,18 @@ impl Hub {
             SignatureError::Expired => FileError::BadLink("the link has expired"),
             SignatureError::Invalid => FileError::BadLink("the link's signature is invalid"),
         })?;
-        let record = self.store.file(&id).await?.ok_or(FileError::NotFound)?;
+        let record = self.records.file(&id).await?.ok_or(FileError::NotFound)?;
         let inline = record.width.is_some() || record.content_type.starts_with("audio/");
         let (name, content_type) = match variant {
             Variant::Original => (id.0.clone(), record.content_type.clone()),
             Variant::Thumbnail if record.width.is_some() => {
                 let name = thumbnail_name(&id);
-                let head = self.files.head(&name, SNIFF_BYTES).await?.ok_or(FileError::NotFound)?;
+                let head = self.bytes.head(&name, SNIFF_BYTES).await?.ok_or(FileError::NotFound)?;
                 (name, media::detect_content_type(&head))
             }
             Variant::Thumbnail => return Err(FileError::NotFound),
         };
-        let body = self.files.open(&name).await?.ok_or(FileError::NotFound)?;
+        let body = self.bytes.open(&name).await?.ok_or(FileError::NotFound)?;
         let content_type = if inline { content_type } else { "application/octet-stream".to_owned() };
         Ok(Download { body, content_type, inline, name: record.name })
     }
@@ -355,7 +339,7 @@ impl Hub {
             let forwarded_file = forwarded.is_some_and(|m| {
                 m.content.file().is_some_and(|f| f.id == id) || m.attachments.iter().any(|f| f.id == id)
             });
-            let file = self.store.file(&id).await?;
+            let file = self.records.file(&id).await?;
             match file.filter(|f| &f.meeting == meeting && (&f.uploader == sender || forwarded_file)) {
                 Some(file) => resolved.push(file.to_ref()),
                 None => return Err(DomainError::InvalidAttachment(format!("no upload {id} of yours in this meeting"))),
@@ -364,34 +348,12 @@ impl Hub {
         Ok(resolved)
     }
 
-    /// Asks the message hook (when there is one) about a message about to be
-    /// stored, and applies its verdict to `parts`; returns the fields it
-    /// changed. A rewrite that breaks the rules counts as an unusable answer.
-    pub(crate) async fn consult_hook(
-        &self,
-        draft: hook::HookDraft<'_>,
-        parts: hook::Rewritable<'_>,
-        details: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<Vec<String>, DomainError> {
-        let Some(message_hook) = &self.hook else { return Ok(Vec::new()) };
-        let asked = std::time::Instant::now();
-        let verdict = message_hook.check(&draft).await;
-        self.metrics.hook_latency.observe(asked.elapsed().as_secs_f64());
-        let verdict = verdict?;
-        let (sender, attachments) = (draft.sender.id.clone(), draft.attachments.len());
-        match verdict.apply(parts, &sender, attachments, details, &self.config.limits) {
-            Err(DomainError::Rejected(reason)) => Err(DomainError::Rejected(reason)),
-            Err(broken) => message_hook.unusable(&broken.to_string(), draft.meeting).map(|()| Vec::new()),
-            Ok(modified) => Ok(modified),
-        }
-    }
-
     /// Erases a file's bytes (and thumbnail) once no message refers to it;
     /// its record is already gone, so a failure leaves only unreachable
     /// bytes, which is logged.
     pub(crate) async fn remove_file_bytes(&self, id: &FileId) {
         for name in [id.0.clone(), thumbnail_name(id)] {
-            if let Err(e) = self.files.remove(&name).await {
+            if let Err(e) = self.bytes.remove(&name).await {
                 tracing::warn!(file = %name, error = %e, "could not remove a deleted file");
             }
         }

@@ -12,7 +12,8 @@ use std::sync::Arc;
 use chat_protocol::{Content, MeetingId, Message, MessageId, ParticipantId, Role};
 use serde_json::json;
 
-use super::{Hub, Members};
+use super::notices::AppNotices;
+use super::Members;
 use crate::clock::unix_secs;
 
 /// What one member is owed, growing while the grace period runs.
@@ -68,7 +69,7 @@ fn body_of(message: &Message) -> Option<String> {
     })
 }
 
-impl Hub {
+impl AppNotices {
     /// A person joined: they are owed nothing more, and they are a member.
     pub(super) async fn member_joined(
         &self,
@@ -77,7 +78,7 @@ impl Hub {
         who: &ParticipantId,
         role: Role,
     ) {
-        let Some(notices) = &self.notices else { return };
+        let Some(notices) = &self.sinks else { return };
         if role.is_app() {
             return;
         }
@@ -90,7 +91,7 @@ impl Hub {
     /// A member is connected (here or on another node, which recorded them
     /// in the roster): they are owed nothing more.
     pub(super) fn member_present(&self, members: &mut Members, meeting: &MeetingId, who: &ParticipantId) {
-        if self.notices.is_none() {
+        if self.sinks.is_none() {
             return;
         }
         self.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&(meeting.clone(), who.clone()));
@@ -102,7 +103,7 @@ impl Hub {
     /// A message was stored (call with the room lock held): every member
     /// who may see it and is away is owed a notice.
     pub(super) async fn owe_notices(self: &Arc<Self>, members: &mut Members, meeting: &MeetingId, message: &Message) {
-        let Some(notices) = &self.notices else { return };
+        let Some(notices) = &self.sinks else { return };
         if members.roster.is_none() {
             match notices.roster.members(meeting).await {
                 Ok(ids) => members.roster = Some(ids.into_iter().collect::<HashSet<_>>()),
@@ -158,11 +159,11 @@ impl Hub {
             }
             all.insert(key.clone(), owed);
         }
-        let hub = Arc::clone(self);
+        let this = Arc::clone(self);
         tokio::spawn(async move {
-            tokio::time::sleep(hub.config.offline_grace).await;
-            let owed = hub.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&key);
-            let (Some(owed), Some(notices)) = (owed, &hub.notices) else { return };
+            tokio::time::sleep(this.config.offline_grace).await;
+            let owed = this.owed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&key);
+            let (Some(owed), Some(notices)) = (owed, &this.sinks) else { return };
             let (meeting, member) = key;
             let payload = json!({
                 "memberId": member,

@@ -99,7 +99,7 @@ impl Hub {
         for (key, participant) in now {
             if members.remote.insert(key) && members.presence.connect(&participant) {
                 changed = true;
-                self.member_present(members, &room.meeting, &participant.id);
+                self.notices.member_present(members, &room.meeting, &participant.id);
             }
         }
         if changed {

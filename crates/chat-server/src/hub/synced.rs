@@ -8,9 +8,10 @@ use std::sync::Arc;
 use chat_protocol::MeetingId;
 use serde_json::json;
 
-use super::Hub;
+use super::dump;
+use super::notices::AppNotices;
 
-impl Hub {
+impl AppNotices {
     /// Whether no other node has people in `meeting` either, and this node
     /// is the one to say so (nodes whose last people left together each
     /// ask; the first to claim the meeting's current head tells). Without
@@ -39,24 +40,24 @@ impl Hub {
     /// The last person left `meeting`: after the grace period, unless
     /// someone came back, the chat is announced as synced.
     pub(super) fn meeting_emptied(self: &Arc<Self>, meeting: &MeetingId) {
-        let Some(outbox) = self.notices.as_ref().map(|n| Arc::clone(&n.outbox)) else { return };
-        let mark = self.next_conn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(outbox) = self.sinks.as_ref().map(|n| Arc::clone(&n.outbox)) else { return };
+        let mark = self.next_mark.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.emptied.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(meeting.clone(), mark);
-        let (hub, meeting) = (Arc::clone(self), meeting.clone());
+        let (this, meeting) = (Arc::clone(self), meeting.clone());
         tokio::spawn(async move {
-            tokio::time::sleep(hub.config.chat_synced_grace).await;
+            tokio::time::sleep(this.config.chat_synced_grace).await;
             let still_over = {
-                let mut emptied = hub.emptied.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut emptied = this.emptied.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let over = emptied.get(&meeting) == Some(&mark);
                 if over {
                     emptied.remove(&meeting);
                 }
                 over
             };
-            if !still_over || !hub.over_on_every_node(&meeting).await {
+            if !still_over || !this.over_on_every_node(&meeting).await {
                 return;
             }
-            let (url, expiry) = hub.dump_link(&meeting);
+            let (url, expiry) = dump::link(&this.signer, &meeting);
             let payload = json!({ "meetingId": meeting, "chat_download_url": url, "chat_download_url_expiry": expiry });
             if let Err(error) =
                 outbox.add_notice(&meeting, "meeting.chatSynced", &payload, crate::clock::now_ms()).await

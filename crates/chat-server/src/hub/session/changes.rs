@@ -1,13 +1,11 @@
 //! A connection's changes to existing messages: edits (asked of the message
-//! hook like a new message), deletes for everyone or for oneself, pins and
-//! reactions.
+//! hook like a new message), deletes for everyone or for oneself, and pins.
 
-use chat_protocol::{rules, AckResult, DeleteScope, FileId, MessageId, NewContent, RateBucket};
+use chat_protocol::{AckResult, DeleteScope, FileId, MessageId, NewContent};
 
 use super::{map_store, Session};
 use crate::error::DomainError;
 use crate::hub::hook::{HookDraft, Rewritable};
-use crate::store::ReactionChange;
 use crate::{permissions, validation};
 
 impl Session {
@@ -42,7 +40,7 @@ impl Session {
         let remaining = keep.as_ref().map_or(message.attachments.len(), Vec::len);
         validation::check_content(&content, remaining, &self.hub.config.limits)?;
         let mut content = self.resolve_content(content, None).await?;
-        if self.hub.has_hook() {
+        if self.hub.notices.has_hook() {
             // An edit's text may be rewritten; its recipients and metadata stay the message's.
             let text = content.text().map(str::to_owned);
             let draft = HookDraft {
@@ -60,7 +58,7 @@ impl Session {
             };
             let (mut targets, mut metadata) = (message.targets.clone(), message.metadata.clone());
             let parts = Rewritable { content: &mut content, targets: &mut targets, metadata: &mut metadata };
-            self.hub.consult_hook(draft, parts, &message.details).await?;
+            self.hub.notices.consult_hook(draft, parts, &message.details).await?;
         }
         let mut members = self.room.members.lock().await;
         let event = self
@@ -89,7 +87,7 @@ impl Session {
                 self.hub.deliver(&self.room, &mut members, deleted.event).await;
                 drop(members);
                 for file in deleted.orphaned_files {
-                    self.hub.remove_file_bytes(&file).await;
+                    self.hub.files.remove_file_bytes(&file).await;
                 }
                 Ok(AckResult::Done { seq: Some(seq) })
             }
@@ -118,32 +116,6 @@ impl Session {
             .set_pinned(&self.room.meeting, id, pinned, &self.me.id, crate::clock::now_ms())
             .await
             .map_err(map_store)?;
-        let seq = event.as_ref().map(|e| e.envelope.seq);
-        if let Some(event) = event {
-            self.hub.deliver(&self.room, &mut members, event).await;
-        }
-        Ok(AckResult::Done { seq })
-    }
-
-    /// Adds (or takes off) this participant's reaction to a message they can
-    /// see. Reactions count toward the text rate limit, like messages: each
-    /// is stored and reaches everyone who sees the message.
-    pub(super) async fn react(&self, id: &MessageId, emoji: String, add: bool) -> Result<AckResult, DomainError> {
-        rules::check_emoji(&emoji)?;
-        let bucket = RateBucket::Text;
-        self.hub
-            .take_send(bucket, &self.room.meeting, &self.me.id)
-            .await
-            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
-        let mut members = self.room.members.lock().await;
-        // Read under the lock, so two reactions here cannot both pass the limit.
-        let message = self.visible_message(id).await?;
-        if add {
-            rules::check_new_reaction(&message, &emoji, &self.hub.config.limits)?;
-        }
-        let change = ReactionChange { participant: self.me.id.clone(), emoji, add };
-        let stored = self.hub.store.set_reaction(&self.room.meeting, id, change, crate::clock::now_ms()).await;
-        let event = stored.map_err(map_store)?;
         let seq = event.as_ref().map(|e| e.envelope.seq);
         if let Some(event) = event {
             self.hub.deliver(&self.room, &mut members, event).await;

@@ -1,12 +1,12 @@
 //! Reads of stored messages: a page of history and a page of search hits,
 //! each only what this participant may see, with file links signed.
 
-use chat_protocol::{rules, AckResult, Message, RateBucket};
+use chat_protocol::{AckResult, Message};
 
 use super::Session;
 use crate::clock::unix_secs;
 use crate::error::DomainError;
-use crate::store::{MessagePage, PageQuery};
+use crate::store::PageQuery;
 use crate::validation;
 
 impl Session {
@@ -19,16 +19,10 @@ impl Session {
 
     /// The `page` of hits for `query`, newest first.
     pub(super) async fn search(&self, query: &str, page: PageQuery) -> Result<AckResult, DomainError> {
-        rules::check_search_query(query)?;
         self.check_page(&page)?;
-        let (hub, meeting) = (&self.hub, &self.room.meeting);
-        let limited = |retry_after| DomainError::RateLimited { bucket: RateBucket::Search, retry_after };
-        hub.take_send(RateBucket::Search, meeting, &self.me.id).await.map_err(limited)?;
-        // Searches wait their turn on their own connections, so they never hold up sends.
-        let search = hub.store.search(meeting, &self.me.id, query, &page);
-        let found = hub.searching.run(meeting, &self.me.id, search).await;
-        let MessagePage { messages, has_more } = found.map_err(|busy| limited(busy.retry_after))??;
-        Ok(AckResult::Search { messages: self.signed(messages), has_more })
+        let hub = &self.hub;
+        let found = hub.search.run(&hub.send_limits, &self.room.meeting, &self.me.id, query, &page).await?;
+        Ok(AckResult::Search { messages: self.signed(found.messages), has_more: found.has_more })
     }
 
     fn check_page(&self, page: &PageQuery) -> Result<(), DomainError> {
