@@ -1,7 +1,9 @@
 //! The chat state and its reducer: one `apply` with one `match`, and a small
 //! function per input: server frames in [`frames`], the user's intents in
-//! [`intents`]. Reading the list of rows is in `crate::rows`.
+//! [`intents`]. Reading the list of rows is in `crate::rows`; which
+//! conversations there are, in [`conversations`].
 
+mod conversations;
 mod frames;
 mod intents;
 mod presence;
@@ -12,8 +14,8 @@ mod typing;
 use std::collections::HashMap;
 
 use chat_protocol::{
-    rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, MessageId, Participant, ParticipantId,
-    RateBucket, ReadState, RequestId, Seen, Seq,
+    rules, ClientFrame, ClientId, Limits, MeetingId, MeetingSettings, Message, Participant, ParticipantId, RateBucket,
+    ReadState, RequestId, Seen, Seq,
 };
 
 use crate::echo::{LocalEcho, OutboxEntry};
@@ -21,6 +23,8 @@ use crate::effect::{Change, Effect, OpError, OpId};
 use crate::input::Input;
 use crate::rows::MessageKey;
 use crate::timeline::Timeline;
+
+pub use self::conversations::Conversation;
 
 /// The connection as the user should see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,17 +52,6 @@ impl ConnectionState {
             Self::Closed => "closed",
         }
     }
-}
-
-/// A private conversation: the other participants in it and its latest message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Conversation {
-    /// Everyone in it but this participant, sorted.
-    pub peers: Vec<ParticipantId>,
-    /// Its most recent loaded message.
-    pub last_message: MessageId,
-    /// How many of its messages are loaded.
-    pub count: usize,
 }
 
 /// What a request in flight was for.
@@ -212,50 +205,6 @@ impl ChatState {
         self.timeline.pinned()
     }
 
-    /// Private conversations, most recent first: each distinct group of
-    /// other participants this one exchanged private messages with.
-    pub fn private_conversations(&self) -> Vec<Conversation> {
-        let Some(me) = self.me.as_ref() else { return Vec::new() };
-        let mut conversations: Vec<Conversation> = Vec::new();
-        for message in self.timeline.private() {
-            let mut peers: Vec<ParticipantId> = message
-                .targets
-                .iter()
-                .chain(std::iter::once(&message.sender.id))
-                .filter(|p| *p != &me.id)
-                .cloned()
-                .collect();
-            peers.sort();
-            peers.dedup();
-            match conversations.iter_mut().find(|c| c.peers == peers) {
-                Some(conversation) => {
-                    conversation.last_message = message.id.clone();
-                    conversation.count += 1;
-                }
-                None => conversations.push(Conversation { peers, last_message: message.id.clone(), count: 1 }),
-            }
-        }
-        conversations.sort_by_key(|c| std::cmp::Reverse(self.timeline.get(&c.last_message).map_or(0, |m| m.seq)));
-        conversations
-    }
-
-    /// The recipients of a message in `message`'s conversation: none (everyone)
-    /// for a meeting message; for a private one, its sender and recipients
-    /// but this participant, so an answer keeps the same audience.
-    pub fn conversation_targets(&self, message: &Message) -> Vec<ParticipantId> {
-        if message.targets.is_empty() {
-            return Vec::new();
-        }
-        let me = self.me.as_ref().map(|p| &p.id);
-        let mut targets: Vec<ParticipantId> = Vec::with_capacity(message.targets.len() + 1);
-        for id in message.targets.iter().chain(std::iter::once(&message.sender.id)) {
-            if Some(id) != me && !targets.contains(id) {
-                targets.push(id.clone());
-            }
-        }
-        targets
-    }
-
     /// The newest event `seq` applied; the transport resumes from it.
     pub fn last_seq(&self) -> Seq {
         self.last_seq
@@ -281,20 +230,6 @@ impl ChatState {
     /// Whether older messages may exist on the server.
     pub fn has_more(&self) -> bool {
         self.has_more
-    }
-
-    /// Whether older messages of a conversation may exist on the server: the
-    /// private one with `with`, or (with `None`) any.
-    pub fn has_more_in(&self, with: Option<&ParticipantId>) -> bool {
-        match with {
-            None => self.has_more,
-            Some(peer) => self.has_more && self.private_pages(peer).is_none_or(|pages| pages.has_more),
-        }
-    }
-
-    /// The current conversation: the private one with this participant, or the meeting's.
-    pub fn current_conversation(&self) -> Option<&ParticipantId> {
-        self.current.as_ref()
     }
 
     /// Whether a history page is on its way.
