@@ -22,6 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             stop.cancel();
         }
     });
+    // ANCHOR: puppet
     let cat = Puppet { id: ParticipantId::from("meow"), display_name: "Meow".into() };
     let bot = Bot::new(url, token);
     bot.chat().on_message(move |msg| {
@@ -30,6 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             msg.send(Recipient::from(asker), "Meow", MessageOptions::as_puppet(cat.clone()));
         }
     });
+    // ANCHOR_END: puppet
     bot.run(shutdown).await?;
     Ok(())
 }

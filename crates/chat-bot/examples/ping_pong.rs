@@ -23,6 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             stop.cancel();
         }
     });
+    // ANCHOR: bot
     let bot = Bot::new(url, token).with_checkpoints(FileCheckpoints::new(checkpoint));
     let chat = bot.chat();
     chat.on_message(|msg| {
@@ -36,5 +37,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     bot.run(shutdown).await?;
+    // ANCHOR_END: bot
     Ok(())
 }
