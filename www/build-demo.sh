@@ -8,7 +8,7 @@ rm -rf dist
 mkdir -p dist
 cp -r www/pkg dist/pkg
 cp -r www/locales dist/locales
-cp index.html www/meeting-chat.css www/meeting-chat.js www/meeting-chat-element.js www/meeting-chat-headless.js www/loader.js dist/
+cp index.html www/404.html www/meeting-chat.css www/meeting-chat.js www/meeting-chat-element.js www/meeting-chat-headless.js www/loader.js dist/
 # The server's --demo-dir serves these precompressed to browsers that accept
 # them. Not for PROFILE=dev test builds: brotli's best on their 15 MB of wasm
 # takes a minute, and the server's own test covers the serving.

@@ -46,7 +46,7 @@ struct Args {
     /// Largest accepted upload, in bytes.
     #[arg(long, env = "CHAT_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024)]
     max_upload_bytes: u64,
-    /// The message hook: asked before each new message or edit is stored (see the README).
+    /// The message hook: asked before each new message or edit is stored (see the book: docs/src/apps.md).
     #[arg(long, env = "CHAT_HOOK_URL")]
     hook_url: Option<String>,
     /// The secret the hook's requests are signed with (at least 16 characters).

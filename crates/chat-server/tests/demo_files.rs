@@ -1,7 +1,8 @@
 //! The demo page's files as `--demo-dir` serves them: precompressed (brotli,
 //! else gzip) when the build wrote `.br` and `.gz` copies and the browser
 //! accepts them, plain otherwise, with `Vary` for caches between, and
-//! revalidated so a returning visitor downloads nothing that did not change.
+//! revalidated so a returning visitor downloads nothing that did not change;
+//! an address the demo lacks gets its 404 page.
 
 mod support;
 
@@ -14,6 +15,7 @@ async fn the_demo_goes_out_precompressed_and_a_returning_visitor_gets_304() {
     let demo = dir.path().join("demo");
     std::fs::create_dir_all(demo.join("pkg")).unwrap();
     std::fs::write(demo.join("index.html"), "<!doctype html><title>demo</title>").unwrap();
+    std::fs::write(demo.join("404.html"), "<!doctype html><title>Not found</title>").unwrap();
     let wasm = b"\0asm\x01\0\0\0 the module".to_vec();
     std::fs::write(demo.join("pkg/app_bg.wasm"), &wasm).unwrap();
     // Marked contents, so the test sees which copy went out (a real build writes real compressions).
@@ -56,5 +58,9 @@ async fn the_demo_goes_out_precompressed_and_a_returning_visitor_gets_304() {
     assert!(again.bytes().await.unwrap().is_empty());
     let page = client.get(server.http_url("/")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK, "the page itself, with no compressed copy, goes out plain");
+    let missing = client.get(server.http_url("/no/such/page")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(missing.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(missing.text().await.unwrap(), "<!doctype html><title>Not found</title>", "the demo's page saying so");
     server.stop().await;
 }

@@ -16,8 +16,9 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
+use tower_http::set_status::SetStatus;
 use tower_http::timeout::TimeoutLayer;
 
 use super::state::App;
@@ -123,7 +124,9 @@ pub fn build_app(
             // `.gz` beside a file: 761 KiB for a joining person become about
             // 240. Always revalidated: the names carry no hash, and a returning
             // visitor gets 304, no body, for what did not change.
-            let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+            // An address the demo does not have gets its page saying so, still a 404.
+            let not_found = SetStatus::new(ServeFile::new(dir.join("404.html")), StatusCode::NOT_FOUND);
+            let files = ServeDir::new(dir).precompressed_br().precompressed_gzip().not_found_service(not_found);
             let revalidate = HeaderValue::from_static("no-cache");
             router = router.fallback_service(SetResponseHeader::if_not_present(files, CACHE_CONTROL, revalidate));
         } else {

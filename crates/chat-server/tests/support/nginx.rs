@@ -1,5 +1,5 @@
 //! The front of a cluster's tests: Debian's nginx on a free port running
-//! `deploy/nginx-front.conf` (the configuration the README shows) over the
+//! `deploy/nginx-front.conf` (the configuration the book shows) over the
 //! nodes, from a temporary folder. It runs as a single process so that it
 //! dies with the tests.
 
@@ -24,7 +24,7 @@ fn binary() -> PathBuf {
     }
 }
 
-/// The front's configuration as the README shows it, for `nodes` on `port`.
+/// The front's configuration as the book shows it, for `nodes` on `port`.
 pub fn front_config(port: u16, nodes: &[String]) -> String {
     let servers: Vec<String> =
         nodes.iter().map(|node| format!("server {node} max_fails=1 fail_timeout=10s;")).collect();
