@@ -1,5 +1,5 @@
 // Consumer tests: the package as npm delivers it. `npm pack` makes the
-// tarball; a fresh Vite 7 app, a webpack 5 app and a plain HTML page install
+// tarball; a fresh Vite 7 app (with React and Vue pages), a webpack 5 app and a plain HTML page install
 // it, are built and served by the real chat server, and chat with each other
 // in Debian's Chromium, through the panel and through the headless entry; tsc
 // checks the whole API against the installed package's types, and Node
@@ -63,15 +63,15 @@ async function serve(dir) {
   return server;
 }
 
-/** Two people open `url` and chat; returns their pages. */
-async function chatThrough(url, meeting) {
+/** Two people open `path` at `url` and chat; returns their pages. */
+async function chatThrough(url, meeting, path = "/") {
   const pages = [];
   for (const name of ["Ann", "Bob"]) {
     const context = await browser.newContext({ viewport: { width: 800, height: 700 } });
     const page = await context.newPage();
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(`${url}/?name=${name}&meeting=${meeting}`);
+    await page.goto(`${url}${path}?name=${name}&meeting=${meeting}`);
     await page.locator(".mc-input").waitFor({ timeout: 20_000 });
     pages.push({ page, errors });
   }
@@ -126,7 +126,7 @@ async function headlessMeetsPanel(url, path, meeting, dir) {
   await context.close();
 }
 
-test("a fresh Vite 7 app installs the tarball, builds, and chats through it", async () => {
+test("a fresh Vite 7 app installs the tarball, builds, and chats through it, also from React and Vue components", async () => {
   const dir = installConsumer("vite-app");
   execFileSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: dir, stdio: "pipe" });
   const assets = readdirSync(join(dir, "dist/assets"));
@@ -138,6 +138,11 @@ test("a fresh Vite 7 app installs the tarball, builds, and chats through it", as
   assert.equal(await ann.page.locator(".mc-title").innerText(), "Vite chat");
   assert.equal(await ann.page.locator(".mc-input").getAttribute("aria-label"), "Message", "English, built in");
   await headlessMeetsPanel(server.url, "/headless.html", "vite-headless", dir);
+  // The book's React and Vue recipes: the panel as a component of each.
+  for (const [path, title] of [["/react.html", "React chat"], ["/vue.html", "Vue chat"]]) {
+    const [person] = await chatThrough(server.url, `vite${path.replace(/\W/g, "-")}`, path);
+    assert.equal(await person.page.locator(".mc-title").innerText(), title);
+  }
 });
 
 test("a webpack 5 app installs the tarball, builds both entries, and chats through them", async () => {
