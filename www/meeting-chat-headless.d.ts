@@ -289,8 +289,8 @@ export interface ChatEvents {
   connectionStateChange: { state: ConnectionState };
   participantsUpdate: undefined;
   settingsUpdate: undefined;
-  /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`). */
-  typingUpdate: { typists: string[] };
+  /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`), `count` how many in all (see `typingCount`). */
+  typingUpdate: { typists: string[]; count: number };
   /** Someone added (or took off) a reaction; `message` carries the counts now. */
   reactionUpdate: { message: Message; emoji: string; participantId: string; added: boolean };
   /** Unread counts or read positions changed (here, on another of your devices, or others' with read receipts on). */
@@ -318,6 +318,8 @@ export declare class MeetingChat {
   readonly canPin: boolean;
   /** Who is typing in the conversation being viewed, by display name (each shows 6 s unless renewed, or until their message). */
   readonly typists: string[];
+  /** How many are typing there: `typists.length`, or more in a large meeting (above 500 people), where only the first three are named. */
+  readonly typingCount: number;
   /** Unread messages from others, in every conversation together. */
   readonly unreadCount: number;
   /** Unread messages per conversation, the meeting's first; kept by the server, so they follow you across devices. */

@@ -66,8 +66,10 @@ struct ComposerView {
     reply_name: Option<String>,
     editing_text: Option<String>,
     recipient: Option<String>,
-    /// Who is typing in this conversation.
+    /// Who is typing in this conversation, by name.
     typists: Vec<String>,
+    /// How many are, named or not (a large meeting names only a few).
+    typing_count: usize,
 }
 
 /// The message composer.
@@ -92,6 +94,7 @@ pub fn composer() -> Html {
         editing_text,
         recipient,
         typists,
+        typing_count,
     } = use_selector(move |client| {
         let state = client.state();
         ComposerView {
@@ -112,6 +115,7 @@ pub fn composer() -> Html {
                 .current_conversation()
                 .map(|peer| state.name_of(peer).map_or_else(|| peer.0.clone(), str::to_owned)),
             typists: state.typing(client.now()).into_iter().map(str::to_owned).collect(),
+            typing_count: state.typing_count(client.now()),
         }
     });
     let now = use_now(limited_until.is_some() || slow_until.is_some());
@@ -263,7 +267,7 @@ pub fn composer() -> Html {
             }
             if !editing { <AttachmentTray /> }
             { mentions.view(&textarea, &text, t("mentionSomeone")) }
-            <div class="mc-typing">{ typing_line(&chat.locale, &typists) }</div>
+            <div class="mc-typing">{ typing_line(&chat.locale, &typists, typing_count) }</div>
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
                 <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
@@ -284,12 +288,13 @@ pub fn composer() -> Html {
     }
 }
 
-/// "Ada is typing…", "Ada and Bo are typing…", "3 people are typing…", or nothing.
-fn typing_line(locale: &Locale, typists: &[String]) -> String {
+/// "Ada is typing…", "Ada and Bo are typing…", "3 people are typing…", or
+/// nothing; `count` is everyone typing, of whom only some may be named.
+fn typing_line(locale: &Locale, typists: &[String], count: usize) -> String {
     match typists {
-        [] => String::new(),
-        [one] => locale.t_with("typingOne", "name", one),
-        [one, two] => locale.t_with_all("typingTwo", &[("a", one), ("b", two)]),
-        many => locale.t_with("typingMany", "n", &many.len().to_string()),
+        [] if count == 0 => String::new(),
+        [one] if count == 1 => locale.t_with("typingOne", "name", one),
+        [one, two] if count == 2 => locale.t_with_all("typingTwo", &[("a", one), ("b", two)]),
+        _ => locale.t_with("typingMany", "n", &count.to_string()),
     }
 }

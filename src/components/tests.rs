@@ -4,7 +4,9 @@
 use std::rc::Rc;
 
 use chat_core::Input;
-use chat_protocol::{Content, ErrorCode, ErrorFrame, Event, RateBucket, Reaction, ServerFrame, TypingNotice};
+use chat_protocol::{
+    Content, ErrorCode, ErrorFrame, Event, RateBucket, Reaction, ServerFrame, TypingCrowd, TypingNotice, Typist,
+};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -214,6 +216,15 @@ async fn who_is_typing_shows_above_the_composer_until_their_message_and_typing_t
     deliver(&panel.client, 1);
     settle().await;
     assert_eq!(line(), "User 2 is typing…", "User 1's message ends their notice");
+
+    // A large meeting's crowd: the first few named, everyone counted.
+    let named = ["user3", "user4"].map(|id| Typist { participant_id: id.into(), display_name: id.into() });
+    panel.client.feed(Input::Frame(ServerFrame::TypingCrowd(TypingCrowd { named: named.to_vec(), count: 2 })));
+    settle().await;
+    assert_eq!(line(), "user3 and user4 are typing…", "the crowd replaces the meeting's notices");
+    panel.client.feed(Input::Frame(ServerFrame::TypingCrowd(TypingCrowd { named: named.to_vec(), count: 57 })));
+    settle().await;
+    assert_eq!(line(), "57 people are typing…");
 
     assert_eq!(panel.client.state().typing_sent_at(), None);
     let input: web_sys::HtmlTextAreaElement = panel.find(".mc-input").expect("the composer").unchecked_into();

@@ -285,7 +285,13 @@ impl JsFace {
                 self.emit("rateLimited", &[("bucket", bucket.as_str().into()), ("retryAfterMs", wait.into())]);
             }
             Change::RateLimitReset(bucket) => self.emit("rateLimitReset", &[("bucket", bucket.as_str().into())]),
-            Change::Typing => self.emit("typingUpdate", &[("typists", super::typing::typists(client).into())]),
+            Change::Typing => self.emit(
+                "typingUpdate",
+                &[
+                    ("typists", super::typing::typists(client).into()),
+                    ("count", super::typing::typing_count(client).into()),
+                ],
+            ),
             Change::Reads => self.emit("unreadUpdate", &[("counts", super::unread::unread_counts(client).into())]),
         }
     }

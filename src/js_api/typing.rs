@@ -13,6 +13,11 @@ pub(super) fn typists(client: &ChatClient) -> Array {
     client.state().typing(client.now()).into_iter().map(JsValue::from).collect()
 }
 
+/// How many are typing in the conversation being viewed, named or not.
+pub(super) fn typing_count(client: &ChatClient) -> u32 {
+    u32::try_from(client.state().typing_count(client.now())).unwrap_or(u32::MAX)
+}
+
 #[wasm_bindgen]
 impl MeetingChat {
     /// Tells the conversation being viewed that you are typing. Call it on
@@ -26,5 +31,12 @@ impl MeetingChat {
     #[wasm_bindgen(getter)]
     pub fn typists(&self) -> Array {
         typists(self.client_ref())
+    }
+
+    /// How many are typing in the conversation being viewed: `typists.length`,
+    /// or more in a large meeting, where only the first three are named.
+    #[wasm_bindgen(getter, js_name = typingCount)]
+    pub fn typing_count(&self) -> u32 {
+        typing_count(self.client_ref())
     }
 }

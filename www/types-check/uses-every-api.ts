@@ -32,7 +32,7 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   chat.off("deleteMessage", onDelete);
   chat.on("rateLimited", ({ bucket, retryAfterMs }) => console.log(bucket, retryAfterMs));
   chat.on("rateLimitReset", ({ bucket }) => console.log(bucket));
-  chat.on("typingUpdate", ({ typists }) => console.log(typists.join(", ")));
+  chat.on("typingUpdate", ({ typists, count }) => console.log(typists.join(", "), count));
   chat.on("reactionUpdate", ({ message, emoji, participantId, added }) =>
     console.log(message.reactions.find((r) => r.emoji === emoji)?.count, participantId, added));
   chat.on("connectionStateChange", ({ state }) => console.log(state === "reconnecting"));
@@ -104,7 +104,7 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.react(sent.id, "👍");
   await chat.unreact(sent.id, "👍");
   const told: boolean = chat.typing();
-  console.log(told, chat.typists.length);
+  console.log(told, chat.typists.length, chat.typingCount);
   chat.reconnect();
   chat.disconnect();
   chat.free();

@@ -110,6 +110,7 @@ pub struct ChatState {
     requests: HashMap<RequestId, Pending>,
     next_req: RequestId,
     typists: Vec<typing::Typist>,
+    typing_crowd: Option<typing::Crowd>,
     typing_sent: Option<(Option<ParticipantId>, i64)>,
     /// Read positions and unread counts per conversation, the meeting's first.
     reads: Vec<ReadState>,
@@ -151,6 +152,7 @@ impl ChatState {
             requests: HashMap::new(),
             next_req: 1,
             typists: Vec::new(),
+            typing_crowd: None,
             typing_sent: None,
             reads: Vec::new(),
             reads_counted_to: 0,

@@ -38,11 +38,11 @@ pub use message::{conversation_id, Content, FileRef, Message, MessageKind, React
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, SendPolicy, ServerFrame,
-    TypingNotice,
+    TypingCrowd, TypingNotice, Typist,
 };
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {

@@ -27,6 +27,9 @@ pub const TYPING_INTERVAL_MS: i64 = 3_000;
 /// [`TYPING_INTERVAL_MS`] renews it with room for a late one).
 pub const TYPING_SHOWN_MS: i64 = 6_000;
 
+/// How many typists a [`crate::TypingCrowd`] names; the rest are a count.
+pub const TYPING_CROWD_NAMED: usize = 3;
+
 /// The longest display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 

@@ -199,6 +199,10 @@ pub enum ServerFrame {
     Presence(PresenceDelta),
     /// Someone is typing in a conversation this participant is in.
     Typing(TypingNotice),
+    /// In a large meeting (above the presence list limit), who is typing in
+    /// the meeting's own conversation instead of a `typing` frame per typist:
+    /// at most one per presence interval, each replacing the last.
+    TypingCrowd(TypingCrowd),
     /// With read receipts on: someone read a conversation this participant is in further.
     Seen(Seen),
     /// This participant read a conversation further on another connection.
@@ -285,6 +289,30 @@ pub struct TypingNotice {
     /// meeting's own conversation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<ParticipantId>,
+}
+
+/// Who is typing in a large meeting's own conversation: the first few
+/// typists by name and how many in all, the receiver included when typing.
+/// It replaces the previous one and shows for [`crate::rules::TYPING_SHOWN_MS`]
+/// unless renewed; a `count` of 0 says nobody is typing any more.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypingCrowd {
+    /// At most [`crate::rules::TYPING_CROWD_NAMED`] typists, who started first first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub named: Vec<Typist>,
+    /// How many are typing, the named ones included.
+    pub count: u32,
+}
+
+/// A typist named in a [`TypingCrowd`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Typist {
+    /// Who.
+    pub participant_id: ParticipantId,
+    /// Their display name.
+    pub display_name: String,
 }
 
 /// The outcome of a successful request.

@@ -172,7 +172,7 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 3,
+            v: 4,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,
@@ -318,6 +318,13 @@ fn server_frames() {
             participant_id: "u-ada".into(),
             display_name: "Ada".into(),
             targets: vec!["u-bob".into()],
+        }),
+    );
+    golden(
+        "server_typing_crowd",
+        &ServerFrame::TypingCrowd(TypingCrowd {
+            named: vec![Typist { participant_id: "u-ada".into(), display_name: "Ada".into() }],
+            count: 41,
         }),
     );
     golden(

@@ -10,7 +10,8 @@
 //! The hub wires the domain's areas, each a type with its own state and
 //! file: a connection's requests (`session.rs`: what happens on a send in
 //! `session/sending.rs`, edits, deletes and pins in `changes.rs`, reactions,
-//! reads, history and search pages, typing, the webinar settings), presence
+//! reads, history and search pages, typing (a large meeting's coalesced in
+//! `typing_crowd.rs`), the webinar settings), presence
 //! (`presence.rs`, with other nodes' in `remote.rs`), [`Files`], the search
 //! queue (`search.rs`), the send limits (`send_limits.rs`) and the notices
 //! for apps (`notices.rs`: the hook, offline notices, a meeting's chat synced).
@@ -30,6 +31,7 @@ mod search;
 mod send_limits;
 mod session;
 mod synced;
+mod typing_crowd;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -113,6 +115,8 @@ pub(crate) struct Members {
     last_sent: HashMap<ParticipantId, i64>,
     /// When each participant's last typing notice was passed on.
     last_typed: HashMap<ParticipantId, i64>,
+    /// Who typed lately in the meeting's own conversation, when it is large.
+    typing_crowd: typing_crowd::Crowd,
     /// The meeting's members, once read (only when notices are kept).
     roster: Option<HashSet<ParticipantId>>,
     /// The highest `seq` delivered here; read from storage at the first join.

@@ -608,3 +608,26 @@ async fn the_last_people_leaving_two_nodes_at_once_bring_one_chat_synced() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(of_type(&seen, "meeting.chatSynced").len(), 1, "told once, by one node");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_meetings_typing_crowd_counts_typists_on_every_node() {
+    let cluster = TestCluster::start_with(2, &["--presence-list-limit", "2"]).await;
+    let mut watcher = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("watcher", Role::Host), None).await;
+    let mut typists = Vec::new();
+    for (i, id) in [(0, "ada"), (0, "bob"), (1, "cy")] {
+        typists.push(Client::connect_url(&cluster.nodes[i].ws_url(), &token_for(id, Role::Participant), None).await);
+    }
+    until_count(&mut watcher, 4).await;
+    for typist in &mut typists {
+        typist.typing(&[]).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut crowd = watcher.next_typing_crowd().await;
+    while crowd.count < 3 && Instant::now() < deadline {
+        crowd = watcher.next_typing_crowd().await;
+    }
+    let mut named: Vec<&str> = crowd.named.iter().map(|t| t.participant_id.as_str()).collect();
+    named.sort_unstable();
+    assert_eq!((named, crowd.count), (vec!["ada", "bob", "cy"], 3), "node 0's typists counted on node 1");
+    assert!(watcher.typing_so_far().await.is_empty(), "no notice per typist in a large meeting");
+}

@@ -48,6 +48,7 @@ impl ChatState {
             ServerFrame::Error(error) => self.on_error(error, now, fx),
             ServerFrame::Presence(delta) => self.on_presence(delta, fx),
             ServerFrame::Typing(notice) => self.on_typing(notice, now, fx),
+            ServerFrame::TypingCrowd(crowd) => self.on_typing_crowd(crowd, now, fx),
             ServerFrame::Read { with, seq } => self.on_read(with, seq, fx),
             ServerFrame::Seen(seen) => self.on_seen(seen, fx),
             ServerFrame::RateLimitReset { bucket } => {

@@ -2,8 +2,10 @@
 //! server on this machine (spread over a join window, as an all-hands that
 //! starts at a fixed time), each sends text messages at a given rate for a
 //! bounded time, and the run prints deliveries per second, send→receive
-//! latency (p50, p99, max) and how many connections the server closed. A
-//! benchmark, not a test.
+//! latency (p50, p99, max), the frames each participant received and how
+//! many connections the server closed. With `--typists N` the first N also
+//! type all along, one notice per half typing interval (the most the server
+//! passes on). A benchmark, not a test.
 //!
 //! Without `--url` it starts its own server on 127.0.0.1:0 over a temporary
 //! SQLite file, on separate threads, so one command measures the whole path.
@@ -15,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use chat_protocol::{
-    close_code, ClientFrame, MeetingId, NewContent, Participant, ParticipantId, Role, PROTOCOL_VERSION,
+    close_code, rules, ClientFrame, MeetingId, NewContent, Participant, ParticipantId, Role, PROTOCOL_VERSION,
 };
 use chat_server::auth::TokenKeys;
 use clap::Parser;
@@ -44,6 +46,10 @@ struct Args {
     /// starts when all have. Default: 2 s plus 4 ms per participant.
     #[arg(long)]
     join_within: Option<f64>,
+    /// How many of the participants also type in the meeting's conversation
+    /// all along while sending.
+    #[arg(long, default_value_t = 0)]
+    typists: usize,
 }
 
 /// What the generator reads of a frame. At 10,000 participants it receives
@@ -56,6 +62,8 @@ enum Seen<'a> {
     Created(&'a str),
     Ack,
     Error,
+    /// A typing notice or crowd.
+    Typing,
     Other,
 }
 
@@ -65,6 +73,8 @@ fn seen(text: &str) -> Seen<'_> {
         Seen::Ack
     } else if text.starts_with("{\"type\":\"error\"") {
         Seen::Error
+    } else if text.starts_with("{\"type\":\"typing") {
+        Seen::Typing
     } else if text.starts_with("{\"type\":\"event\"") && text.contains("\"kind\":\"messageCreated\"") {
         text.find(CLIENT_ID)
             .map(|at| &text[at + CLIENT_ID.len()..])
@@ -128,16 +138,21 @@ struct Totals {
     slow_closes: AtomicU64,
     /// Connections the server closed for another reason.
     other_closes: AtomicU64,
+    /// Frames received from the start of sending on, and of them typing notices or crowds.
+    frames: AtomicU64,
+    typing_frames: AtomicU64,
 }
 
-/// One participant: joins, sends on a schedule until `stop_sending`, and
-/// records the latency of every message it receives until `stop_reading`.
+/// One participant: joins, sends (and types, if a typist) on a schedule
+/// until `stop_sending`, and records the latency of every message it
+/// receives until `stop_reading`.
 #[allow(clippy::too_many_arguments)]
 async fn participant(
     index: usize,
     url: String,
     token: String,
     rate: f64,
+    typist: bool,
     join_at: Instant,
     epoch: Instant,
     start_sending: Instant,
@@ -156,22 +171,39 @@ async fn participant(
     let phase = period.mul_f64(rand::random::<f64>());
     // Sending and reading run side by side, each with one timer: a timer made
     // per received frame would cost the generator more than the frame.
+    let typing_period = Duration::from_millis(rules::TYPING_INTERVAL_MS.unsigned_abs() / 2);
     let sending = async {
-        let mut next_send = tokio::time::Instant::from_std(start_sending) + phase;
+        let start = tokio::time::Instant::from_std(start_sending);
+        let mut next_send = start + phase;
+        let mut next_typing = typist.then(|| start + typing_period.mul_f64(rand::random::<f64>()));
         let stop = tokio::time::Instant::from_std(stop_sending);
         let mut n = 0u64;
-        while next_send < stop {
-            tokio::time::sleep_until(next_send).await;
-            let sent_at = epoch.elapsed().as_micros();
-            let content = NewContent::Text { text: format!("load message {n} from {index}") };
-            let frame = ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), content);
+        loop {
+            let (due, typing_now) = match next_typing {
+                Some(at) if at < next_send => (at, true),
+                _ => (next_send, false),
+            };
+            if due >= stop {
+                break;
+            }
+            tokio::time::sleep_until(due).await;
+            let frame = if typing_now {
+                next_typing = Some(due + typing_period);
+                ClientFrame::Typing { targets: Vec::new() }
+            } else {
+                let sent_at = epoch.elapsed().as_micros();
+                let content = NewContent::Text { text: format!("load message {n} from {index}") };
+                ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), content)
+            };
             // A socket the server closed ends the sending; the reader counts why.
             if write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await.is_err() {
                 break;
             }
-            totals.sent.fetch_add(1, Ordering::Relaxed);
-            n += 1;
-            next_send += period;
+            if !typing_now {
+                totals.sent.fetch_add(1, Ordering::Relaxed);
+                n += 1;
+                next_send += period;
+            }
         }
         anyhow::Ok(())
     };
@@ -196,7 +228,14 @@ async fn participant(
                 }
                 _ => continue,
             };
-            match seen(&text) {
+            let seen = seen(&text);
+            if Instant::now() >= start_sending {
+                totals.frames.fetch_add(1, Ordering::Relaxed);
+                if seen == Seen::Typing {
+                    totals.typing_frames.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            match seen {
                 Seen::Created(client_id) => {
                     let sent_at: u128 = client_id.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
                     let latency = epoch.elapsed().as_micros().saturating_sub(sent_at);
@@ -209,7 +248,7 @@ async fn participant(
                     totals.errors.fetch_add(1, Ordering::Relaxed);
                     eprintln!("participant {index}: {text}");
                 }
-                Seen::Other => {}
+                Seen::Typing | Seen::Other => {}
             }
         }
         anyhow::Ok(latencies)
@@ -239,6 +278,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.join_within.is_some_and(|secs| !(0.0..=MAX_JOIN_WITHIN_SECS).contains(&secs)) {
         bail!("--join-within must be 0 to {MAX_JOIN_WITHIN_SECS} seconds");
+    }
+    if args.typists > args.participants {
+        bail!("--typists must be at most --participants");
     }
     if !(args.rate > 0.0 && args.rate <= 50.0) {
         bail!("--rate must be above 0 and at most 50 messages per second");
@@ -283,6 +325,7 @@ async fn main() -> anyhow::Result<()> {
             url,
             token,
             args.rate,
+            index < args.typists,
             join_at,
             epoch,
             start_sending,
@@ -315,6 +358,7 @@ async fn main() -> anyhow::Result<()> {
         args.rate * args.participants as f64
     );
     println!("joined              {} within {:.1} s", totals.joined.load(Ordering::Relaxed), join_window.as_secs_f64());
+    println!("typists             {} (a notice every {} ms each)", args.typists, rules::TYPING_INTERVAL_MS / 2);
     println!("duration            {} s (+{} s drain)", args.duration, DRAIN.as_secs());
     println!(
         "closed by server    {} as slow consumers, {} otherwise",
@@ -330,6 +374,12 @@ async fn main() -> anyhow::Result<()> {
         100.0 * delivered as f64 / expected.max(1) as f64
     );
     println!("delivered/s         {:.0}", delivered as f64 / secs);
+    let per_participant = |n: u64| n as f64 / args.participants as f64 / (secs + DRAIN.as_secs_f64());
+    println!(
+        "frames received     {:.1} per participant per second ({:.1} of them typing)",
+        per_participant(totals.frames.load(Ordering::Relaxed)),
+        per_participant(totals.typing_frames.load(Ordering::Relaxed))
+    );
     println!(
         "latency ms          p50 {:.2}  p99 {:.2}  max {:.2}",
         percentile(&latencies, 50.0),
@@ -361,5 +411,11 @@ mod tests {
             event: Event::MessagePinned { id: "m1".into(), by: "ann".into() },
         });
         assert_eq!(seen(&serde_json::to_string(&pin).expect("serializes")), Seen::Other);
+        let notice =
+            chat_protocol::TypingNotice { participant_id: "a".into(), display_name: "A".into(), targets: vec![] };
+        let crowd = chat_protocol::TypingCrowd { named: Vec::new(), count: 3 };
+        for typing in [ServerFrame::Typing(notice), ServerFrame::TypingCrowd(crowd)] {
+            assert_eq!(seen(&serde_json::to_string(&typing).expect("serializes")), Seen::Typing);
+        }
     }
 }

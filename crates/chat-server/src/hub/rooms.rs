@@ -34,6 +34,7 @@ impl Hub {
             settings: None,
             last_sent: HashMap::new(),
             last_typed: HashMap::new(),
+            typing_crowd: Default::default(),
             roster: None,
             delivered: None,
             local: HashMap::new(),

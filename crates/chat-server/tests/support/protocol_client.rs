@@ -256,6 +256,21 @@ impl Client {
         .expect("a typing notice within 5 s")
     }
 
+    /// The next typing crowd of a large meeting, keeping other frames.
+    pub async fn next_typing_crowd(&mut self) -> chat_protocol::TypingCrowd {
+        tokio::time::timeout(WAIT, async {
+            loop {
+                match self.next().await {
+                    ServerFrame::TypingCrowd(crowd) => return crowd,
+                    ServerFrame::Event(envelope) => self.events.push(envelope),
+                    other => self.others.push(other),
+                }
+            }
+        })
+        .await
+        .expect("a typing crowd within 5 s")
+    }
+
     /// The typing notices that arrived so far and before the answer to a ping sent now.
     pub async fn typing_so_far(&mut self) -> Vec<chat_protocol::TypingNotice> {
         self.request(|req_id| ClientFrame::Ping { req_id }).await.ack();

@@ -1,14 +1,16 @@
 //! Typing notices: passed on at once to the other members of the typist's
-//! conversation, here and (through the cluster bus) on the other nodes.
+//! conversation, here and (through the cluster bus) on the other nodes; in
+//! a large meeting's own conversation, coalesced (`typing_crowd.rs`).
 //! Never stored, never answered, at most one per typist per half
 //! [`rules::TYPING_INTERVAL_MS`], and never a reason to close a connection:
 //! a member whose queue is full just misses one.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chat_protocol::{rules, MeetingId, ParticipantId, ServerFrame, TypingNotice};
 
-use super::super::{serialize, Hub, Members};
+use super::super::{serialize, Hub, Members, Room};
 use super::Session;
 use crate::error::DomainError;
 use crate::validation;
@@ -35,7 +37,7 @@ impl Session {
         members.last_typed.insert(self.me.id.clone(), now);
         let notice =
             TypingNotice { participant_id: self.me.id.clone(), display_name: self.me.display_name.clone(), targets };
-        members.tell_typing(&notice);
+        self.room.tell_typing(&mut members, &notice, self.hub.config.presence_interval);
         drop(members);
         if let Some(cluster) = &self.hub.cluster {
             cluster.announce_typing(&self.room.meeting, notice);
@@ -48,8 +50,42 @@ impl Hub {
     /// Passes on a typing notice another node heard.
     pub(in crate::hub) async fn typing_elsewhere(self: &Arc<Self>, meeting: &MeetingId, notice: TypingNotice) {
         if let Some(room) = self.live_room(meeting) {
-            room.members.lock().await.tell_typing(&notice);
+            let mut members = room.members.lock().await;
+            room.tell_typing(&mut members, &notice, self.config.presence_interval);
         }
+    }
+}
+
+impl Room {
+    /// Passes `notice` on to the connections here in its conversation: at
+    /// once, or, in a large meeting's own conversation, in the next crowd.
+    fn tell_typing(self: &Arc<Self>, members: &mut Members, notice: &TypingNotice, interval: Duration) {
+        if !notice.targets.is_empty() || members.presence.is_listed_in_full() {
+            members.tell_typing(notice);
+            return;
+        }
+        members.typing_crowd.typed(notice, crate::clock::now_ms());
+        if members.typing_crowd.flush_due {
+            return;
+        }
+        members.typing_crowd.flush_due = true;
+        let room = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(interval).await;
+                let mut members = room.members.lock().await;
+                if let Some(crowd) = members.typing_crowd.frame(crate::clock::now_ms()) {
+                    let text = serialize(&ServerFrame::TypingCrowd(crowd));
+                    for member in members.conns.values() {
+                        let _ = member.tx.try_send(Arc::clone(&text));
+                    }
+                }
+                if members.typing_crowd.is_quiet() {
+                    members.typing_crowd.flush_due = false;
+                    return;
+                }
+            }
+        });
     }
 }
 
