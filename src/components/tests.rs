@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use chat_core::Input;
 use chat_protocol::{
-    Content, ErrorCode, ErrorFrame, Event, RateBucket, Reaction, ServerFrame, TypingCrowd, TypingNotice, Typist,
+    Content, ErrorCode, ErrorFrame, Event, RateBucket, Reaction, ServerFrame, TypingCrowd, TypingNotice,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -218,7 +218,11 @@ async fn who_is_typing_shows_above_the_composer_until_their_message_and_typing_t
     assert_eq!(line(), "User 2 is typing…", "User 1's message ends their notice");
 
     // A large meeting's crowd: the first few named, everyone counted.
-    let named = ["user3", "user4"].map(|id| Typist { participant_id: id.into(), display_name: id.into() });
+    let named = ["user3", "user4"].map(|id| TypingNotice {
+        participant_id: id.into(),
+        display_name: id.into(),
+        targets: Vec::new(),
+    });
     panel.client.feed(Input::Frame(ServerFrame::TypingCrowd(TypingCrowd { named: named.to_vec(), count: 2 })));
     settle().await;
     assert_eq!(line(), "user3 and user4 are typing…", "the crowd replaces the meeting's notices");

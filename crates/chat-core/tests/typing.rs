@@ -6,7 +6,7 @@
 mod support;
 
 use chat_core::{Change, Effect, Input, Intent};
-use chat_protocol::{rules, ClientFrame, ParticipantId, Role, ServerFrame, TypingCrowd, TypingNotice, Typist};
+use chat_protocol::{rules, ClientFrame, ParticipantId, Role, ServerFrame, TypingCrowd, TypingNotice};
 use support::*;
 
 fn notice(from: &str, targets: &[&str]) -> Input {
@@ -20,7 +20,11 @@ fn notice(from: &str, targets: &[&str]) -> Input {
 fn crowd(named: &[&str], count: u32) -> Input {
     let named = named
         .iter()
-        .map(|id| Typist { participant_id: ParticipantId::from(*id), display_name: format!("{id} name") })
+        .map(|id| TypingNotice {
+            participant_id: ParticipantId::from(*id),
+            display_name: format!("{id} name"),
+            targets: Vec::new(),
+        })
         .collect();
     Input::Frame(ServerFrame::TypingCrowd(TypingCrowd { named, count }))
 }

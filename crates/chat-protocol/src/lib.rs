@@ -38,7 +38,7 @@ pub use message::{conversation_id, Content, FileRef, Message, MessageKind, React
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, SendPolicy, ServerFrame,
-    TypingCrowd, TypingNotice, Typist,
+    TypingCrowd, TypingNotice,
 };
 
 /// The protocol version this crate describes.

@@ -323,7 +323,11 @@ fn server_frames() {
     golden(
         "server_typing_crowd",
         &ServerFrame::TypingCrowd(TypingCrowd {
-            named: vec![Typist { participant_id: "u-ada".into(), display_name: "Ada".into() }],
+            named: vec![TypingNotice {
+                participant_id: "u-ada".into(),
+                display_name: "Ada".into(),
+                targets: Vec::new(),
+            }],
             count: 41,
         }),
     );

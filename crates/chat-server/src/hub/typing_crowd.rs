@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chat_protocol::{rules, ParticipantId, TypingCrowd, TypingNotice, Typist};
+use chat_protocol::{rules, ParticipantId, TypingCrowd, TypingNotice};
 
 /// Who typed in the meeting's own conversation lately, on any node.
 #[derive(Debug, Default)]
@@ -55,7 +55,11 @@ impl Crowd {
         let named = first
             .into_iter()
             .take(rules::TYPING_CROWD_NAMED)
-            .map(|(id, typing)| Typist { participant_id: id.clone(), display_name: typing.name.clone() })
+            .map(|(id, typing)| TypingNotice {
+                participant_id: id.clone(),
+                display_name: typing.name.clone(),
+                targets: Vec::new(),
+            })
             .collect();
         let crowd = TypingCrowd { named, count: u32::try_from(self.typists.len()).unwrap_or(u32::MAX) };
         let unchanged = match &self.told {
