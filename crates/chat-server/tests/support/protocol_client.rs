@@ -243,32 +243,36 @@ impl Client {
 
     /// The next typing notice, keeping other frames.
     pub async fn next_typing(&mut self) -> chat_protocol::TypingNotice {
-        tokio::time::timeout(WAIT, async {
-            loop {
-                match self.next().await {
-                    ServerFrame::Typing(notice) => return notice,
-                    ServerFrame::Event(envelope) => self.events.push(envelope),
-                    other => self.others.push(other),
-                }
-            }
+        self.next_picked("a typing notice", |frame| match frame {
+            ServerFrame::Typing(notice) => Ok(notice),
+            other => Err(other),
         })
         .await
-        .expect("a typing notice within 5 s")
     }
 
     /// The next typing crowd of a large meeting, keeping other frames.
     pub async fn next_typing_crowd(&mut self) -> chat_protocol::TypingCrowd {
-        tokio::time::timeout(WAIT, async {
+        self.next_picked("a typing crowd", |frame| match frame {
+            ServerFrame::TypingCrowd(crowd) => Ok(crowd),
+            other => Err(other),
+        })
+        .await
+    }
+
+    /// The next frame `pick` takes, within 5 s; events and the other frames
+    /// that arrive meanwhile are kept.
+    async fn next_picked<T>(&mut self, what: &str, pick: impl Fn(ServerFrame) -> Result<T, ServerFrame>) -> T {
+        let picked = tokio::time::timeout(WAIT, async {
             loop {
-                match self.next().await {
-                    ServerFrame::TypingCrowd(crowd) => return crowd,
-                    ServerFrame::Event(envelope) => self.events.push(envelope),
-                    other => self.others.push(other),
+                match pick(self.next().await) {
+                    Ok(picked) => return picked,
+                    Err(ServerFrame::Event(envelope)) => self.events.push(envelope),
+                    Err(other) => self.others.push(other),
                 }
             }
         })
-        .await
-        .expect("a typing crowd within 5 s")
+        .await;
+        picked.unwrap_or_else(|_| panic!("{what} within 5 s"))
     }
 
     /// The typing notices that arrived so far and before the answer to a ping sent now.
