@@ -244,8 +244,8 @@ impl Client {
     /// The next typing notice, keeping other frames.
     pub async fn next_typing(&mut self) -> chat_protocol::TypingNotice {
         self.next_picked("a typing notice", |frame| match frame {
-            ServerFrame::Typing(notice) => Ok(notice),
-            other => Err(other),
+            ServerFrame::Typing(notice) => Some(notice.clone()),
+            _ => None,
         })
         .await
     }
@@ -253,21 +253,22 @@ impl Client {
     /// The next typing crowd of a large meeting, keeping other frames.
     pub async fn next_typing_crowd(&mut self) -> chat_protocol::TypingCrowd {
         self.next_picked("a typing crowd", |frame| match frame {
-            ServerFrame::TypingCrowd(crowd) => Ok(crowd),
-            other => Err(other),
+            ServerFrame::TypingCrowd(crowd) => Some(crowd.clone()),
+            _ => None,
         })
         .await
     }
 
     /// The next frame `pick` takes, within 5 s; events and the other frames
     /// that arrive meanwhile are kept.
-    async fn next_picked<T>(&mut self, what: &str, pick: impl Fn(ServerFrame) -> Result<T, ServerFrame>) -> T {
+    async fn next_picked<T>(&mut self, what: &str, pick: impl Fn(&ServerFrame) -> Option<T>) -> T {
         let picked = tokio::time::timeout(WAIT, async {
             loop {
-                match pick(self.next().await) {
-                    Ok(picked) => return picked,
-                    Err(ServerFrame::Event(envelope)) => self.events.push(envelope),
-                    Err(other) => self.others.push(other),
+                let frame = self.next().await;
+                match (pick(&frame), frame) {
+                    (Some(picked), _) => return picked,
+                    (None, ServerFrame::Event(envelope)) => self.events.push(envelope),
+                    (None, other) => self.others.push(other),
                 }
             }
         })
