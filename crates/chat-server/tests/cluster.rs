@@ -630,4 +630,12 @@ async fn a_large_meetings_typing_crowd_counts_typists_on_every_node() {
     named.sort_unstable();
     assert_eq!((named, crowd.count), (vec!["ada", "bob", "cy"], 3), "node 0's typists counted on node 1");
     assert!(watcher.typing_so_far().await.is_empty(), "no notice per typist in a large meeting");
+
+    // Ada's message (stored on node 0) ends her typing on node 1 too, before the others fade.
+    typists[0].send_text("c-ada", "my question").await.ack();
+    while crowd.count == 3 {
+        crowd = watcher.next_typing_crowd().await;
+    }
+    assert_eq!(crowd.count, 2, "{crowd:?}");
+    assert!(crowd.named.iter().all(|t| t.participant_id.as_str() != "ada"));
 }

@@ -69,6 +69,12 @@ impl Hub {
 
     /// Sends an event to the members in its audience.
     fn fan_out(&self, members: &mut Members, event: StoredEvent) {
+        // A message to the meeting ends its sender's typing there, whichever node stored it.
+        if let Event::MessageCreated { message } = &event.envelope.event {
+            if message.targets.is_empty() {
+                members.typing_crowd.stopped(&message.sender.id);
+            }
+        }
         let text = serialize(&self.signed(event.envelope, unix_secs()));
         let queued = members.broadcast(&text, |p| event.audience.includes(&p.id));
         self.metrics.deliveries.inc_by(queued);

@@ -175,9 +175,6 @@ impl Session {
             self.hub.metrics.messages_stored.inc();
             self.hub.deliver(&self.room, &mut members, event).await;
             self.hub.notices.owe_notices(&mut members, &self.room.meeting, &inserted.message).await;
-            if inserted.message.targets.is_empty() {
-                members.typing_crowd.stopped(&self.me.id);
-            }
         }
         let mut ack = self.sent_ack(&inserted.message);
         if let AckResult::Sent { modified: fields, .. } = &mut ack {
