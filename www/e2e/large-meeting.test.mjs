@@ -1,6 +1,7 @@
 // End to end, a large meeting: the real server told that more than two is
 // large, so presence names only hosts and the rest is found by searching the
-// server; the panel's people finder, and webinar settings shown before anyone types.
+// server; the panel's people finder, who is typing as a count, and webinar
+// settings shown before anyone types.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -59,6 +60,33 @@ test("in a large meeting people are counted, found by name on the server, and ta
   assert.deepEqual(await dan.texts(), [], "Bob wrote to Cat alone");
 
   for (const panel of [ann, bob, cat, dan]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});
+
+test("in a large meeting who is typing comes as a count, without oneself", async () => {
+  const meeting = `typing${Date.now()}`;
+  const names = ["Ann", "Bob", "Cat", "Dan", "Eve"];
+  const panels = [];
+  for (const name of names) {
+    panels.push(await ChatPanel.join(browser, server.url, name, { role: name === "Ann" ? "host" : undefined, meeting }));
+  }
+  const [ann, bob] = panels;
+  await ann.page.locator(".mc-online", { hasText: "5" }).waitFor();
+  // Everyone types: the server tells the meeting one crowd (three named, five counted).
+  for (const panel of panels) await panel.input.fill("a thought");
+  const line = (panel) => panel.page.locator(".mc-typing");
+  for (const panel of [ann, bob]) {
+    await line(panel).getByText("4 people are typing…").waitFor();
+  }
+  await ann.page.screenshot({ path: `${shots}large-meeting-typing.png` });
+  assert.equal(
+    await ann.page.evaluate(() => document.querySelector("meeting-chat").chat.typingCount),
+    4,
+    "the JS API counts the others too",
+  );
+  // Bob's message ends his typing: the others see three left.
+  await bob.send("a thought");
+  await line(ann).getByText("3 people are typing…").waitFor();
+  for (const panel of panels) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });
 
 test("a webinar: only hosts send, then slow mode, both shown before anyone types", async () => {
