@@ -299,9 +299,8 @@ pub struct TypingNotice {
 #[serde(rename_all = "camelCase")]
 pub struct TypingCrowd {
     /// At most [`crate::rules::TYPING_CROWD_NAMED`] typists, who started first
-    /// first, as their notices (with no `targets`: the meeting's conversation).
-    /// A notice rather than a type of its own: the client's reader for it is
-    /// already there, and each struct's reader costs the wasm about 2.5 KB.
+    /// first, as their notices (with no `targets`: the meeting's conversation),
+    /// which the client already reads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub named: Vec<TypingNotice>,
     /// How many are typing, the named ones included.

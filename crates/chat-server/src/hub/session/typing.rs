@@ -37,7 +37,7 @@ impl Session {
         members.last_typed.insert(self.me.id.clone(), now);
         let notice =
             TypingNotice { participant_id: self.me.id.clone(), display_name: self.me.display_name.clone(), targets };
-        self.room.tell_typing(&mut members, &notice, self.hub.config.presence_interval);
+        self.room.pass_on_typing(&mut members, &notice, self.hub.config.presence_interval);
         drop(members);
         if let Some(cluster) = &self.hub.cluster {
             cluster.announce_typing(&self.room.meeting, notice);
@@ -51,7 +51,7 @@ impl Hub {
     pub(in crate::hub) async fn typing_elsewhere(self: &Arc<Self>, meeting: &MeetingId, notice: TypingNotice) {
         if let Some(room) = self.live_room(meeting) {
             let mut members = room.members.lock().await;
-            room.tell_typing(&mut members, &notice, self.config.presence_interval);
+            room.pass_on_typing(&mut members, &notice, self.config.presence_interval);
         }
     }
 }
@@ -59,7 +59,7 @@ impl Hub {
 impl Room {
     /// Passes `notice` on to the connections here in its conversation: at
     /// once, or, in a large meeting's own conversation, in the next crowd.
-    fn tell_typing(self: &Arc<Self>, members: &mut Members, notice: &TypingNotice, interval: Duration) {
+    fn pass_on_typing(self: &Arc<Self>, members: &mut Members, notice: &TypingNotice, interval: Duration) {
         if !notice.targets.is_empty() || members.presence.is_listed_in_full() {
             members.tell_typing(notice);
             return;
