@@ -283,7 +283,9 @@ async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
 
     let refused = call_async(&guest, "updateSettings", &[options(&[("whoCanSend", "hosts".into())])]).await;
     assert_eq!(error_code(&refused.unwrap_err()), "forbidden");
-    let bad = call(&host, "updateSettings", &[options(&[("whoCanSend", "nobody".into())])]).unwrap_err();
+    let bad = call(&host, "updateSettings", &[options(&[("whoCanSend", "hostsOnly".into())])]).unwrap_err();
+    assert_eq!(error_code(&bad), "invalid_argument");
+    let bad = call(&host, "updateSettings", &[options(&[("privateChat", "some".into())])]).unwrap_err();
     assert_eq!(error_code(&bad), "invalid_argument");
     call_async(&host, "updateSettings", &[options(&[("whoCanSend", "hosts".into())])]).await.unwrap();
     until("the guest hears of it", || text(&prop(&guest, "settings"), "whoCanSend") == "hosts").await;
@@ -302,4 +304,19 @@ async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
     let slowed = call_async(&guest, "sendTextMessage", &["second".into(), JsValue::UNDEFINED]).await.unwrap_err();
     assert_eq!(error_code(&slowed), "slow_mode");
     call_async(&host, "sendTextMessage", &["hosts are not slowed".into(), JsValue::UNDEFINED]).await.unwrap();
+
+    // The chat off, then private messages to hosts only: each refused before a round trip.
+    call_async(&host, "updateSettings", &[options(&[("whoCanSend", "nobody".into())])]).await.unwrap();
+    until("the chat is off", || text(&prop(&guest, "sendStatus"), "reason") == "chat_off").await;
+    let off = call_async(&guest, "sendTextMessage", &["hello?".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&off), "chat_off");
+    let private =
+        options(&[("whoCanSend", "everyone".into()), ("slowModeSecs", 0.into()), ("privateChat", "hosts".into())]);
+    call_async(&host, "updateSettings", &[private]).await.unwrap();
+    until("only hosts take private messages", || text(&prop(&guest, "settings"), "privateChat") == "hosts").await;
+    let to_gwen = options(&[("targetUserIds", Array::of1(&"dev-gwen".into()).into())]);
+    let refused = call_async(&guest, "sendTextMessage", &["psst".into(), to_gwen]).await.unwrap_err();
+    assert_eq!(error_code(&refused), "private_chat_restricted");
+    let to_hana = options(&[("targetUserIds", Array::of1(&"dev-hana".into()).into())]);
+    call_async(&guest, "sendTextMessage", &["a question".into(), to_hana]).await.unwrap();
 }

@@ -8,7 +8,7 @@
 use std::fs;
 use std::path::Path;
 
-use chat_protocol::{ErrorCode, MeetingSettings, MessageKind, RateBucket, Role, SendPolicy};
+use chat_protocol::{ErrorCode, MeetingSettings, MessageKind, PrivateChatPolicy, RateBucket, Role, SendPolicy};
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
@@ -132,10 +132,11 @@ fn chat_error_code_lists_every_protocol_code_and_only_codes_something_raises() {
 #[test]
 fn the_protocols_lists_are_the_types_lists_exactly() {
     let types = headless_types();
-    let cases: [(&str, Vec<String>, &[&str]); 5] = [
+    let cases: [(&str, Vec<String>, &[&str]); 6] = [
         ("MessageType", union_members(&types, "MessageType"), serde_variants::<MessageKind>()),
         ("Participant.role", field_members(&types, "role"), serde_variants::<Role>()),
         ("MeetingSettings.whoCanSend", field_members(&types, "whoCanSend"), serde_variants::<SendPolicy>()),
+        ("MeetingSettings.privateChat", field_members(&types, "privateChat"), serde_variants::<PrivateChatPolicy>()),
         ("rateLimited.bucket", field_members(&types, "bucket"), serde_variants::<RateBucket>()),
         ("MeetingSettings", interface_members(&types, "MeetingSettings"), serde_variants::<MeetingSettings>()),
     ];

@@ -126,12 +126,17 @@ export interface Participant {
   role: "host" | "participant" | "bot" | "service";
 }
 
-/** A host's settings: who may pin, who may send (a webinar lets only hosts), slow mode (0 is off), read receipts. */
+/**
+ * A host's settings: who may pin; who may send (a webinar lets only hosts; "nobody" turns the chat off for
+ * participants, who then neither send, react nor type, while hosts and apps still may); slow mode (0 is off);
+ * read receipts; whom participants may message privately ("hosts": only hosts who are here).
+ */
 export interface MeetingSettings {
   anyoneCanPin: boolean;
-  whoCanSend: "everyone" | "hosts";
+  whoCanSend: "everyone" | "hosts" | "nobody";
   slowModeSecs: number;
   readReceipts: boolean;
+  privateChat: "everyone" | "hosts" | "nobody";
 }
 
 /** Unread messages from others in one conversation (`addressId` null for the meeting's), mentions of you among them. */
@@ -144,7 +149,7 @@ export interface UnreadCount {
 /** Whether this user may send now; if not, why (`retryAfterMs` for slow mode). */
 export interface SendStatus {
   canSend: boolean;
-  reason?: "hosts_only" | "slow_mode";
+  reason?: "hosts_only" | "chat_off" | "slow_mode";
   retryAfterMs?: number;
 }
 
@@ -161,7 +166,8 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "aut
 export type ChatErrorCode =
   | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
   | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
-  | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "slow_mode" | "rejected" | "hook_unavailable"
+  | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "chat_off" | "private_chat_restricted" | "slow_mode"
+  | "rejected" | "hook_unavailable"
   | "too_many_reactions" | "search_too_broad" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
 

@@ -20,15 +20,16 @@ fn seconds_left(until: Option<i64>, now: i64) -> Option<i64> {
 pub fn banner() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (connection, limited_until, hosts_only, slowed_by, slow_until) = use_selector(|client| {
+    let (connection, limited_until, blocked, slowed_by, slow_until) = use_selector(|client| {
         let state = client.state();
         let limited = [RateBucket::Text, RateBucket::File].iter().filter_map(|b| state.rate_limited_until(*b)).max();
-        (state.connection(), limited, state.hosts_only(), state.slowed_by(), state.slow_mode_until())
+        let blocked = state.write_blocked_here().map(|violation| violation.code());
+        (state.connection(), limited, blocked, state.slowed_by(), state.slow_mode_until())
     });
     let now = use_now(limited_until.is_some() || slow_until.is_some());
     let slow_wait = seconds_left(slow_until, now);
-    let webinar_text = if hosts_only {
-        Some(chat.locale.t("hostsOnly"))
+    let webinar_text = if let Some(code) = blocked {
+        Some(chat.locale.t(&format!("error.{code}")))
     } else if let Some(seconds) = slow_wait {
         Some(chat.locale.t_with("slowModeWait", "s", &seconds.to_string()))
     } else {

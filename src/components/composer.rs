@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::ConnectionState;
-use chat_protocol::{Content, MessageKind, ParticipantId, RateBucket};
+use chat_protocol::{Content, ErrorCode, MessageKind, ParticipantId, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -58,8 +58,9 @@ fn sources(ui: &Ui) -> Vec<(FileSource, MessageKind)> {
 struct ComposerView {
     max_chars: usize,
     limited_until: Option<i64>,
-    /// Only hosts may send, and this user is not one.
-    hosts_only: bool,
+    /// Why this user may not write here (only hosts send, the chat is off, or
+    /// the private chat policy), as the error's code.
+    blocked: Option<ErrorCode>,
     /// When slow mode lets this user send again.
     slow_until: Option<i64>,
     connected: bool,
@@ -87,7 +88,7 @@ pub fn composer() -> Html {
     let ComposerView {
         max_chars,
         limited_until,
-        hosts_only,
+        blocked,
         slow_until,
         connected,
         reply_name,
@@ -100,7 +101,7 @@ pub fn composer() -> Html {
         ComposerView {
             max_chars: state.limits().max_text_chars,
             limited_until: state.rate_limited_until(RateBucket::Text),
-            hosts_only: state.hosts_only(),
+            blocked: state.write_blocked_here().map(|violation| violation.code()),
             slow_until: state.slow_mode_until(),
             connected: state.connection() == ConnectionState::Connected,
             reply_name: reply_to
@@ -270,11 +271,11 @@ pub fn composer() -> Html {
             <div class="mc-typing">{ typing_line(&chat.locale, &typists, typing_count) }</div>
             <div class="mc-recipient">{ format!("{}: {}", t("recipients"), recipient.unwrap_or_else(|| t("everyone"))) }</div>
             <div class="mc-compose-row">
-                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || hosts_only}>{ icons::attach() }</button>
+                <button type="button" class="mc-icon-button" onclick={open_files} aria-label={t("attach")} disabled={!connected || editing || blocked.is_some()}>{ icons::attach() }</button>
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
-                <textarea ref={textarea.clone()} class="mc-input" rows="1" value={(*text).clone()} disabled={hosts_only && !editing}
+                <textarea ref={textarea.clone()} class="mc-input" rows="1" value={(*text).clone()} disabled={blocked.is_some() && !editing}
                     aria-autocomplete="list" aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
-                    placeholder={if hosts_only { t("hostsOnly") } else { t("placeholder") }}
+                    placeholder={blocked.map_or_else(|| t("placeholder"), |code| t(&format!("error.{code}")))}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
                     aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>

@@ -1,10 +1,11 @@
-//! A host's chat settings: who may send (everyone, or hosts only, for a
-//! webinar), slow mode, whether everyone may pin, and read receipts. Shown to hosts only;
+//! A host's chat settings: who may send (everyone, hosts only for a webinar,
+//! or nobody: the chat off), whom participants may message privately, slow
+//! mode, whether everyone may pin, and read receipts. Shown to hosts only;
 //! each change goes to the server and its outcome to the panel. The form
 //! itself is a lazily loaded part; the button is there from the first paint.
 
 use chat_core::SettingsChange;
-use chat_protocol::{rules, MeetingSettings, SendPolicy};
+use chat_protocol::{rules, MeetingSettings, PrivateChatPolicy, SendPolicy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -22,7 +23,8 @@ const SLOW_MODES: [u32; 5] = [0, 10, 30, 60, 300];
 /// One setting changed, the others kept.
 #[derive(Clone, Copy)]
 enum Change {
-    HostsOnly(bool),
+    WhoCanSend(SendPolicy),
+    PrivateChat(PrivateChatPolicy),
     SlowMode(u32),
     AnyoneCanPin(bool),
     ReadReceipts(bool),
@@ -77,9 +79,9 @@ fn settings_form() -> Html {
     let change = {
         let (client, intents) = (chat.client.clone(), intents.clone());
         move |change: Change| {
-            let policy = |on| if on { SendPolicy::Hosts } else { SendPolicy::Everyone };
             let change = match change {
-                Change::HostsOnly(on) => SettingsChange { who_can_send: Some(policy(on)), ..Default::default() },
+                Change::WhoCanSend(policy) => SettingsChange { who_can_send: Some(policy), ..Default::default() },
+                Change::PrivateChat(policy) => SettingsChange { private_chat: Some(policy), ..Default::default() },
                 Change::SlowMode(secs) => SettingsChange { slow_mode_secs: Some(secs), ..Default::default() },
                 Change::AnyoneCanPin(on) => SettingsChange { anyone_can_pin: Some(on), ..Default::default() },
                 Change::ReadReceipts(on) => SettingsChange { read_receipts: Some(on), ..Default::default() },
@@ -102,10 +104,31 @@ fn settings_form() -> Html {
         })
     };
     let t = |key: &str| chat.locale.t(key);
-    let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts } = settings;
+    // A choice of three policies, each option named by the key `{label}.{policy}`.
+    let choice = |label: &str, options: [&'static str; 3], chosen: &str, to_change: fn(&str) -> Option<Change>| {
+        let change = change.clone();
+        let onchange = Callback::from(move |event: Event| {
+            if let Some(picked) = to_change(&event.target_unchecked_into::<HtmlSelectElement>().value()) {
+                change(picked);
+            }
+        });
+        html! {
+            <label class="mc-setting">{ t(label) }
+                <select {onchange}>
+                    { for options.iter().map(|name| html! {
+                        <option value={*name} selected={*name == chosen}>{ t(&format!("{label}.{name}")) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+    let MeetingSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat } = settings;
     html! {
         <>
-        { checkbox(t("onlyHostsSend"), who_can_send == SendPolicy::Hosts, Change::HostsOnly) }
+        { choice("whoCanSend", SendPolicy::ALL.map(SendPolicy::as_str), who_can_send.as_str(),
+            |name| SendPolicy::from_name(name).map(Change::WhoCanSend)) }
+        { choice("privateChat", PrivateChatPolicy::ALL.map(PrivateChatPolicy::as_str), private_chat.as_str(),
+            |name| PrivateChatPolicy::from_name(name).map(Change::PrivateChat)) }
         <label class="mc-setting">{ t("slowMode") }
             <select onchange={on_slow_mode}>
                 { for SLOW_MODES.iter().map(|secs| html! {

@@ -3,7 +3,7 @@
 //! settings (who may send, slow mode) with what they mean for this user now.
 
 use chat_core::SettingsChange;
-use chat_protocol::SendPolicy;
+use chat_protocol::{PrivateChatPolicy, SendPolicy};
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +22,7 @@ impl MeetingChat {
         self.client_ref().state().participant_count()
     }
 
-    /// The meeting's settings: `{ anyoneCanPin, whoCanSend, slowModeSecs, readReceipts }`.
+    /// The meeting's settings: `{ anyoneCanPin, whoCanSend, slowModeSecs, readReceipts, privateChat }`.
     #[wasm_bindgen(getter)]
     pub fn settings(&self) -> JsValue {
         let state = self.client_ref().state();
@@ -32,11 +32,12 @@ impl MeetingChat {
         set(&object, "whoCanSend", settings.who_can_send.as_str());
         set(&object, "slowModeSecs", settings.slow_mode_secs);
         set(&object, "readReceipts", settings.read_receipts);
+        set(&object, "privateChat", settings.private_chat.as_str());
         object.into()
     }
 
-    /// Whether this user may send now; otherwise why (`hosts_only`, or
-    /// `slow_mode` with `retryAfterMs`): `{ canSend, reason?, retryAfterMs? }`.
+    /// Whether this user may send now; otherwise why (`hosts_only`,
+    /// `chat_off`, or `slow_mode` with `retryAfterMs`): `{ canSend, reason?, retryAfterMs? }`.
     #[wasm_bindgen(getter, js_name = sendStatus)]
     pub fn send_status(&self) -> JsValue {
         let blocked = self.client_ref().state().send_blocked(js_sys::Date::now() as i64);
@@ -72,27 +73,33 @@ impl MeetingChat {
         }))
     }
 
-    /// Hosts: changes the settings given, keeping the others:
-    /// `{ anyoneCanPin?, whoCanSend?: "everyone" | "hosts", slowModeSecs?, readReceipts? }`.
+    /// Hosts: changes the settings given, keeping the others: `{ anyoneCanPin?,
+    /// whoCanSend?: "everyone" | "hosts" | "nobody", slowModeSecs?, readReceipts?,
+    /// privateChat?: "everyone" | "hosts" | "nobody" }`.
     #[wasm_bindgen(js_name = updateSettings)]
     pub fn update_settings(&self, settings: JsValue) -> JsResult<Promise> {
         let anyone_can_pin = optional_bool(&settings, "anyoneCanPin")?;
-        let who_can_send = match optional_string(&settings, "whoCanSend")? {
-            None => None,
-            Some(name) => Some(
-                SendPolicy::from_name(&name)
-                    .ok_or_else(|| invalid_argument("`whoCanSend` must be \"everyone\" or \"hosts\""))?,
-            ),
-        };
+        let who_can_send = optional_policy(&settings, "whoCanSend", SendPolicy::from_name)?;
         let slow_mode_secs = optional_whole(&settings, "slowModeSecs", chat_protocol::rules::MAX_SLOW_MODE_SECS)?;
         let read_receipts = optional_bool(&settings, "readReceipts")?;
-        let change = SettingsChange { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts };
+        let private_chat = optional_policy(&settings, "privateChat", PrivateChatPolicy::from_name)?;
+        let change = SettingsChange { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat };
         if change == SettingsChange::default() {
             return Err(invalid_argument(
-                "give at least one of `anyoneCanPin`, `whoCanSend`, `slowModeSecs`, `readReceipts`",
+                "give at least one of `anyoneCanPin`, `whoCanSend`, `slowModeSecs`, `readReceipts`, `privateChat`",
             ));
         }
         let outcome = self.client_ref().update_settings(change);
         Ok(promise(outcome, |()| JsValue::UNDEFINED))
+    }
+}
+
+/// A policy named by `key` of `options`, if given: `"everyone"`, `"hosts"` or `"nobody"`.
+fn optional_policy<P>(options: &JsValue, key: &str, from_name: fn(&str) -> Option<P>) -> JsResult<Option<P>> {
+    match optional_string(options, key)? {
+        None => Ok(None),
+        Some(name) => from_name(&name)
+            .map(Some)
+            .ok_or_else(|| invalid_argument(&format!("`{key}` must be \"everyone\", \"hosts\" or \"nobody\""))),
     }
 }

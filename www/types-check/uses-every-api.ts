@@ -67,10 +67,11 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.unpin(sent.id);
   await chat.updateSettings({ anyoneCanPin: true });
   await chat.updateSettings({ whoCanSend: "hosts", slowModeSecs: 10 });
+  await chat.updateSettings({ whoCanSend: "nobody", privateChat: "hosts" });
   const found = await chat.searchParticipants({ query: "ad", limit: 20 });
   const more = found.next ? await chat.searchParticipants({ query: "ad", after: found.next }) : found;
   const status = chat.sendStatus;
-  console.log(more.participants[0]?.displayName, found.count, chat.participantCount, chat.settings.whoCanSend,
+  console.log(more.participants[0]?.displayName, found.count, chat.participantCount, chat.settings.whoCanSend, chat.settings.privateChat,
     status.canSend, status.reason, status.retryAfterMs);
   await chat.forwardMessage(sent.id, { targetUserIds: ["cat"] });
   try {

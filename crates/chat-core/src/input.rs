@@ -2,7 +2,8 @@
 //! progress, and the local user's intents.
 
 use chat_protocol::{
-    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, Puppet, SendPolicy, Seq, ServerFrame,
+    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, PrivateChatPolicy, Puppet,
+    SendPolicy, Seq, ServerFrame,
 };
 use serde_json::{Map, Value};
 
@@ -244,4 +245,6 @@ pub struct SettingsChange {
     pub slow_mode_secs: Option<u32>,
     /// Whether participants see how far others have read.
     pub read_receipts: Option<bool>,
+    /// Whom participants may message privately.
+    pub private_chat: Option<PrivateChatPolicy>,
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
 use crate::message::MessageKind;
-use crate::server::SendPolicy;
+use crate::server::{PrivateChatPolicy, SendPolicy};
 
 /// A character a service sends as (Moobius' puppets).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +195,9 @@ pub enum ClientFrame {
         /// Whether participants see how far others have read.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         read_receipts: Option<bool>,
+        /// Whom participants may message privately.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        private_chat: Option<PrivateChatPolicy>,
     },
     /// Ask for a page of the participants connected now, ordered by name,
     /// optionally only those whose name contains `query`.

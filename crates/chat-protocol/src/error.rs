@@ -42,6 +42,12 @@ pub enum ErrorCode {
     RateLimited,
     /// Only hosts may send messages in this meeting now.
     HostsOnly,
+    /// The chat is off for participants (`whoCanSend: "nobody"`): they
+    /// neither send, react nor type.
+    ChatOff,
+    /// The meeting lets participants message privately only hosts who are
+    /// here, or nobody (its `privateChat` setting).
+    PrivateChatRestricted,
     /// Slow mode: this participant's next message is accepted after `retryAfterMs`.
     SlowMode,
     /// The meeting's message hook refused the message; the message says why.

@@ -37,12 +37,12 @@ pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use rules::RuleViolation;
 pub use server::{
-    AckResult, MeetingSettings, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, SendPolicy, ServerFrame,
-    TypingCrowd, TypingNotice,
+    AckResult, MeetingSettings, Participant, PresenceDelta, PrivateChatPolicy, RateBucket, ReadState, Role, Seen,
+    SendPolicy, ServerFrame, TypingCrowd, TypingNotice,
 };
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {

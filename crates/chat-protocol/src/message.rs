@@ -278,6 +278,15 @@ impl Message {
         }
     }
 
+    /// The members of this message's conversation besides `viewer`: none for
+    /// the meeting's public conversation, else its sender and recipients.
+    pub fn others_in_conversation(&self, viewer: &ParticipantId) -> Vec<ParticipantId> {
+        if self.targets.is_empty() {
+            return Vec::new();
+        }
+        std::iter::once(&self.sender.id).chain(&self.targets).filter(|id| *id != viewer).cloned().collect()
+    }
+
     /// Whether `viewer` may see this message at all (ignoring "deleted for me").
     pub fn visible_to(&self, viewer: &ParticipantId) -> bool {
         self.targets.is_empty() || &self.sender.id == viewer || self.targets.contains(viewer)

@@ -7,7 +7,10 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::{Content, ErrorCode, Limits, MeetingSettings, Message, Participant, Role, SendPolicy};
+use crate::{
+    Content, ErrorCode, Limits, MeetingSettings, Message, Participant, ParticipantId, PrivateChatPolicy, Role,
+    SendPolicy,
+};
 
 mod reactions;
 mod search;
@@ -81,6 +84,14 @@ pub enum RuleViolation {
     Deleted,
     /// Only hosts (and apps) send in this meeting now.
     HostsOnly,
+    /// The chat is off for participants: no sending, reacting or typing.
+    ChatOff,
+    /// The meeting's private chat policy does not let a participant message
+    /// these people privately.
+    PrivateChat {
+        /// The policy in force (`hosts` or `nobody`).
+        policy: PrivateChatPolicy,
+    },
     /// Slow mode: the participant's next message is accepted later.
     SlowMode {
         /// Milliseconds until it is.
@@ -135,6 +146,8 @@ impl RuleViolation {
             }
             Self::Deleted => ErrorCode::MessageDeleted,
             Self::HostsOnly => ErrorCode::HostsOnly,
+            Self::ChatOff => ErrorCode::ChatOff,
+            Self::PrivateChat { .. } => ErrorCode::PrivateChatRestricted,
             Self::SlowMode { .. } => ErrorCode::SlowMode,
             Self::SlowModeTooLong { .. }
             | Self::InvalidEmoji
@@ -170,6 +183,11 @@ impl fmt::Display for RuleViolation {
             Self::NotService => f.write_str("only a service may send as another sender"),
             Self::Deleted => f.write_str("the message was deleted"),
             Self::HostsOnly => f.write_str("only hosts may send messages in this meeting"),
+            Self::ChatOff => f.write_str("the chat is off: only hosts may send, react or type"),
+            Self::PrivateChat { policy: PrivateChatPolicy::Hosts } => {
+                f.write_str("participants may message only the hosts who are here privately")
+            }
+            Self::PrivateChat { .. } => f.write_str("participants may not message anyone privately in this meeting"),
             Self::SlowMode { wait_ms } => {
                 write!(f, "slow mode is on; your next message is accepted in {} s", wait_ms.div_ceil(1000))
             }
@@ -286,12 +304,44 @@ pub fn may_send_as_puppet(requester: &Participant) -> Result<(), RuleViolation> 
     }
 }
 
-/// Everyone sends, unless the meeting lets only hosts; apps (bots and the
-/// meeting's service) belong to its backend and always may.
+/// Everyone sends (and types), unless the meeting lets only hosts or turned
+/// the chat off; apps (bots and the meeting's service) belong to its backend
+/// and always may.
 pub fn may_send(requester: &Participant, settings: &MeetingSettings) -> Result<(), RuleViolation> {
     match settings.who_can_send {
         SendPolicy::Hosts if requester.role == Role::Participant => Err(RuleViolation::HostsOnly),
-        SendPolicy::Everyone | SendPolicy::Hosts => Ok(()),
+        SendPolicy::Nobody if requester.role == Role::Participant => Err(RuleViolation::ChatOff),
+        SendPolicy::Everyone | SendPolicy::Hosts | SendPolicy::Nobody => Ok(()),
+    }
+}
+
+/// Everyone reacts, unless the chat is off (a webinar's audience that may
+/// not send still reacts).
+pub fn may_react(requester: &Participant, settings: &MeetingSettings) -> Result<(), RuleViolation> {
+    match settings.who_can_send {
+        SendPolicy::Nobody if requester.role == Role::Participant => Err(RuleViolation::ChatOff),
+        SendPolicy::Everyone | SendPolicy::Hosts | SendPolicy::Nobody => Ok(()),
+    }
+}
+
+/// A participant messages, reacts or types privately with `others` (the
+/// conversation's members besides the requester) only as the meeting's
+/// private chat policy allows: anyone, only hosts (`is_host` says who is one
+/// here now), or nobody. Hosts and apps are not held to it.
+pub fn may_chat_privately(
+    requester: &Participant,
+    settings: &MeetingSettings,
+    others: &[ParticipantId],
+    is_host: impl Fn(&ParticipantId) -> bool,
+) -> Result<(), RuleViolation> {
+    if others.is_empty() || requester.role != Role::Participant {
+        return Ok(());
+    }
+    let policy = settings.private_chat;
+    match policy {
+        PrivateChatPolicy::Everyone => Ok(()),
+        PrivateChatPolicy::Hosts if others.iter().all(is_host) => Ok(()),
+        PrivateChatPolicy::Hosts | PrivateChatPolicy::Nobody => Err(RuleViolation::PrivateChat { policy }),
     }
 }
 

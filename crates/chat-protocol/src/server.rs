@@ -72,6 +72,10 @@ pub struct MeetingSettings {
     /// conversations ("seen by 3"). Off unless a host turns them on.
     #[serde(default)]
     pub read_receipts: bool,
+    /// Whom participants may message privately (Zoom's "participants can chat
+    /// with"); hosts and apps message anyone.
+    #[serde(default)]
+    pub private_chat: PrivateChatPolicy,
 }
 
 /// Who may send messages in a meeting.
@@ -81,19 +85,23 @@ pub enum SendPolicy {
     /// Every participant.
     #[default]
     Everyone,
-    /// Hosts, and the meeting's apps (bots and services).
+    /// Hosts, and the meeting's apps (bots and services); participants still react.
     Hosts,
+    /// The chat is off for participants: they neither send, react nor type.
+    /// Hosts and apps still may (an announcement in a closed chat).
+    Nobody,
 }
 
 impl SendPolicy {
     /// Every policy.
-    pub const ALL: [Self; 2] = [Self::Everyone, Self::Hosts];
+    pub const ALL: [Self; 3] = [Self::Everyone, Self::Hosts, Self::Nobody];
 
     /// The lowercase wire name.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Everyone => "everyone",
             Self::Hosts => "hosts",
+            Self::Nobody => "nobody",
         }
     }
 
@@ -103,7 +111,39 @@ impl SendPolicy {
     }
 }
 
-/// The two rate-limit buckets.
+/// Whom participants may message privately.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PrivateChatPolicy {
+    /// Anyone in the meeting.
+    #[default]
+    Everyone,
+    /// Only the meeting's hosts who are here.
+    Hosts,
+    /// Nobody: participants chat in the meeting's conversation only.
+    Nobody,
+}
+
+impl PrivateChatPolicy {
+    /// Every policy.
+    pub const ALL: [Self; 3] = [Self::Everyone, Self::Hosts, Self::Nobody];
+
+    /// The lowercase wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::Hosts => "hosts",
+            Self::Nobody => "nobody",
+        }
+    }
+
+    /// The policy with this wire name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|policy| policy.as_str() == name)
+    }
+}
+
+/// The rate-limit buckets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RateBucket {

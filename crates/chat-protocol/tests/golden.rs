@@ -140,9 +140,10 @@ fn client_frames() {
         &ClientFrame::UpdateSettings {
             req_id: 14,
             anyone_can_pin: Some(true),
-            who_can_send: Some(SendPolicy::Hosts),
+            who_can_send: Some(SendPolicy::Nobody),
             slow_mode_secs: Some(30),
             read_receipts: Some(true),
+            private_chat: Some(PrivateChatPolicy::Hosts),
         },
     );
     golden(
@@ -172,7 +173,7 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 4,
+            v: 5,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,
@@ -274,6 +275,7 @@ fn server_frames() {
                     who_can_send: SendPolicy::Hosts,
                     slow_mode_secs: 30,
                     read_receipts: true,
+                    private_chat: PrivateChatPolicy::Nobody,
                 },
             },
         }),

@@ -1,7 +1,7 @@
 //! Property tests: any frame a client can build survives the wire unchanged,
 //! and no input text makes the parser panic.
 
-use chat_protocol::{parse_client_frame, ClientFrame, DeleteScope, NewContent, SendPolicy};
+use chat_protocol::{parse_client_frame, ClientFrame, DeleteScope, NewContent, PrivateChatPolicy, SendPolicy};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 
@@ -72,13 +72,23 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
         ),
         (any::<u64>(), any::<Option<String>>(), any::<Option<String>>(), any::<u32>())
             .prop_map(|(req_id, query, after, limit)| ClientFrame::Participants { req_id, query, after, limit }),
-        (any::<u64>(), any::<Option<bool>>(), any::<Option<bool>>(), any::<Option<u32>>(), any::<Option<bool>>())
-            .prop_map(|(req_id, anyone_can_pin, hosts, slow_mode_secs, read_receipts)| ClientFrame::UpdateSettings {
-                req_id,
-                anyone_can_pin,
-                who_can_send: hosts.map(|h| if h { SendPolicy::Hosts } else { SendPolicy::Everyone }),
-                slow_mode_secs,
-                read_receipts,
+        (
+            any::<u64>(),
+            any::<Option<bool>>(),
+            proptest::option::of(proptest::sample::select(SendPolicy::ALL.to_vec())),
+            any::<Option<u32>>(),
+            any::<Option<bool>>(),
+            proptest::option::of(proptest::sample::select(PrivateChatPolicy::ALL.to_vec())),
+        )
+            .prop_map(|(req_id, anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat)| {
+                ClientFrame::UpdateSettings {
+                    req_id,
+                    anyone_can_pin,
+                    who_can_send,
+                    slow_mode_secs,
+                    read_receipts,
+                    private_chat,
+                }
             }),
         (any::<u64>(), any::<Option<String>>(), any::<u64>()).prop_map(|(req_id, with, seq)| ClientFrame::MarkRead {
             req_id,
@@ -111,10 +121,15 @@ fn a_roles_name_is_its_wire_name() {
 }
 
 #[test]
-fn a_send_policys_name_is_its_wire_name() {
+fn a_policys_name_is_its_wire_name() {
     for policy in SendPolicy::ALL {
         assert_eq!(serde_json::to_value(policy).expect("serializes"), Value::String(policy.as_str().into()));
         assert_eq!(SendPolicy::from_name(policy.as_str()), Some(policy));
     }
-    assert_eq!(SendPolicy::from_name("nobody"), None);
+    assert_eq!(SendPolicy::from_name("hostsOnly"), None);
+    for policy in PrivateChatPolicy::ALL {
+        assert_eq!(serde_json::to_value(policy).expect("serializes"), Value::String(policy.as_str().into()));
+        assert_eq!(PrivateChatPolicy::from_name(policy.as_str()), Some(policy));
+    }
+    assert_eq!(PrivateChatPolicy::from_name("Everyone"), None);
 }

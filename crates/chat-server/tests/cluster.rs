@@ -213,6 +213,7 @@ async fn rate_limit_and_slow_mode_hold_for_one_participant_on_two_nodes() {
             who_can_send: None,
             slow_mode_secs: Some(30),
             read_receipts: None,
+            private_chat: None,
         })
         .await;
     seq_of(set);

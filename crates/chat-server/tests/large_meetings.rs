@@ -295,6 +295,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
             who_can_send: Some(SendPolicy::Hosts),
             slow_mode_secs: None,
             read_receipts: None,
+            private_chat: None,
         })
         .await
         .error();
@@ -306,6 +307,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
             who_can_send: None,
             slow_mode_secs: Some(3_601),
             read_receipts: None,
+            private_chat: None,
         })
         .await
         .error();
@@ -317,6 +319,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
         who_can_send: Some(SendPolicy::Hosts),
         slow_mode_secs: None,
         read_receipts: None,
+        private_chat: None,
     })
     .await
     .ack();
@@ -335,6 +338,7 @@ async fn a_webinar_lets_only_hosts_send_and_slow_mode_spaces_messages() {
         who_can_send: Some(SendPolicy::Everyone),
         slow_mode_secs: Some(2),
         read_receipts: None,
+        private_chat: None,
     })
     .await
     .ack();

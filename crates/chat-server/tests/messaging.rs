@@ -210,6 +210,7 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
             who_can_send: None,
             slow_mode_secs: None,
             read_receipts: None,
+            private_chat: None,
         })
         .await
         .error();
@@ -220,6 +221,7 @@ async fn hosts_pin_and_unpin_and_participants_may_not_unless_allowed() {
         who_can_send: None,
         slow_mode_secs: None,
         read_receipts: None,
+        private_chat: None,
     })
     .await
     .ack();

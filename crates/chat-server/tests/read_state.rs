@@ -123,6 +123,7 @@ async fn with_read_receipts_on_the_conversations_members_learn_how_far_others_re
         who_can_send: None,
         slow_mode_secs: None,
         read_receipts: Some(true),
+        private_chat: None,
     })
     .await
     .ack();

@@ -6,7 +6,9 @@ mod support;
 
 use std::sync::Arc;
 
-use chat_protocol::{FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, SendPolicy, Sender};
+use chat_protocol::{
+    FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, PrivateChatPolicy, SendPolicy, Sender,
+};
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::postgres::PostgresStore;
 use chat_server::store::sqlite::SqliteStore;
@@ -127,9 +129,17 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         who_can_send: SendPolicy::Hosts,
         slow_mode_secs: 15,
         read_receipts: true,
+        private_chat: PrivateChatPolicy::Hosts,
     };
-    log.push(format!("{:?}", store.update_settings(&meeting, settings, &ann, 27).await.map(|e| e.envelope)));
+    log.push(format!("{:?}", store.update_settings(&meeting, settings.clone(), &ann, 27).await.map(|e| e.envelope)));
     log.push(format!("{:?}", store.settings(&meeting).await));
+    // Every value of each policy is kept as it was set (in a meeting of its own).
+    let policies = MeetingId::from("policies");
+    for (who_can_send, private_chat) in SendPolicy::ALL.into_iter().zip(PrivateChatPolicy::ALL.into_iter().rev()) {
+        let other = MeetingSettings { who_can_send, private_chat, ..settings.clone() };
+        store.update_settings(&policies, other.clone(), &ann, 28).await.expect("settings stored");
+        assert_eq!(store.settings(&policies).await.expect("settings read"), other);
+    }
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
     for viewer in [&ann, &bob, &cat] {
         log.push(format!("{viewer} events {:?}", store.events_after(&meeting, viewer, 0, 100).await));

@@ -72,6 +72,7 @@ async fn bad_targets_and_a_hosts_only_meeting_are_refused_with_typed_errors() {
         who_can_send: Some(SendPolicy::Hosts),
         slow_mode_secs: None,
         read_receipts: None,
+        private_chat: None,
     })
     .await
     .ack();

@@ -51,6 +51,7 @@ impl ChatState {
                         who_can_send: change.who_can_send,
                         slow_mode_secs: change.slow_mode_secs,
                         read_receipts: change.read_receipts,
+                        private_chat: change.private_chat,
                     };
                     self.request(Pending::Op(op), build, fx);
                 }
@@ -142,6 +143,7 @@ impl ChatState {
         if let Err(violation) = checked
             .and_then(|()| rules::check_metadata(&draft.metadata, &draft.details, &self.limits))
             .and_then(|()| rules::check_target_count(draft.targets.len(), &self.limits))
+            .and_then(|()| self.may_chat_privately(&draft.targets))
         {
             return Some(violation.into());
         }

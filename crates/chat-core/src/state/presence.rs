@@ -2,7 +2,7 @@
 //! frames, names of people met in pages, and what the meeting's webinar
 //! settings mean for this participant now.
 
-use chat_protocol::{rules, Participant, ParticipantId, PresenceDelta, RuleViolation};
+use chat_protocol::{rules, Participant, ParticipantId, PresenceDelta, Role, RuleViolation};
 
 use super::ChatState;
 use crate::effect::{Change, Effect};
@@ -38,10 +38,28 @@ impl ChatState {
             .err()
     }
 
-    /// Whether only hosts may send now and this participant is not one:
-    /// what the composer shows before the user types.
-    pub fn hosts_only(&self) -> bool {
-        self.me.as_ref().is_some_and(|me| rules::may_send(me, &self.settings).is_err())
+    /// Why this participant may not write in the conversation being viewed,
+    /// if the meeting's settings say so (only hosts send, the chat is off, or
+    /// its private chat policy): what the composer shows before the user types.
+    pub fn write_blocked_here(&self) -> Option<RuleViolation> {
+        let others: Vec<ParticipantId> = self.current_conversation().into_iter().cloned().collect();
+        self.write_blocked(&others)
+    }
+
+    /// Whether the meeting's private chat policy lets this participant
+    /// message `others` privately (nobody: the meeting's conversation), as
+    /// far as this client knows who the hosts here are (it always lists them).
+    pub fn may_chat_privately(&self, others: &[ParticipantId]) -> Result<(), RuleViolation> {
+        let Some(me) = self.me.as_ref() else { return Ok(()) };
+        let is_host = |id: &ParticipantId| self.participants.iter().any(|p| &p.id == id && p.role == Role::Host);
+        rules::may_chat_privately(me, &self.settings, others, is_host)
+    }
+
+    /// Why this participant may not write in the conversation with `others`
+    /// (everyone when empty) now, if the meeting's settings say so.
+    pub fn write_blocked(&self, others: &[ParticipantId]) -> Option<RuleViolation> {
+        let me = self.me.as_ref()?;
+        rules::may_send(me, &self.settings).and_then(|()| self.may_chat_privately(others)).err()
     }
 
     /// The slow mode's seconds between messages, when it applies to this participant.

@@ -2,7 +2,7 @@
 //! `reactionUpdated` events, and which are this participant's; and the
 //! intents to add or take off one, checked by the server's own rules first.
 
-use chat_protocol::{rules, ClientFrame, Message, MessageId, ParticipantId, Reaction};
+use chat_protocol::{rules, ClientFrame, Message, MessageId, ParticipantId, Reaction, RuleViolation};
 
 use super::{ChatState, Pending};
 use crate::effect::{Change, Effect, OpError, OpId};
@@ -42,6 +42,7 @@ impl ChatState {
             None => Err(OpError::new("not_found", "no such message here", false)),
             Some(message) => rules::check_emoji(&emoji)
                 .and_then(|()| if add { rules::check_new_reaction(message, &emoji, &self.limits) } else { Ok(()) })
+                .and_then(|()| self.may_react_to(message))
                 .map_err(OpError::from),
         };
         if let Err(error) = checked {
@@ -58,6 +59,17 @@ impl ChatState {
             };
             self.request(Pending::Op(op), build, fx);
         }
+    }
+}
+
+impl ChatState {
+    /// Whether the meeting lets this participant react to `message` now: not
+    /// with the chat off, and in a private conversation only as its private
+    /// chat policy allows.
+    fn may_react_to(&self, message: &Message) -> Result<(), RuleViolation> {
+        let Some(me) = self.me.as_ref() else { return Ok(()) };
+        rules::may_react(me, &self.settings)?;
+        self.may_chat_privately(&message.others_in_conversation(&me.id))
     }
 }
 

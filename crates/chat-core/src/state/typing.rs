@@ -99,6 +99,9 @@ impl ChatState {
         if self.connection != ConnectionState::Connected {
             return;
         }
+        if self.write_blocked_here().is_some() {
+            return;
+        }
         let conversation = self.current.clone();
         let recent = |(sent_to, at): &(Option<ParticipantId>, i64)| {
             *sent_to == conversation && now - at < rules::TYPING_INTERVAL_MS

@@ -94,6 +94,43 @@ fn a_webinar_lets_hosts_and_apps_send_and_slows_only_participants() {
 }
 
 #[test]
+fn with_the_chat_off_only_hosts_and_apps_send_react_or_type() {
+    let off = MeetingSettings { who_can_send: SendPolicy::Nobody, ..Default::default() };
+    let webinar = MeetingSettings { who_can_send: SendPolicy::Hosts, ..Default::default() };
+    let bob = person("bob", Role::Participant);
+    assert_eq!(may_send(&bob, &off), Err(RuleViolation::ChatOff));
+    assert_eq!(may_send(&bob, &off).map_err(|v| v.code()), Err(ErrorCode::ChatOff));
+    assert_eq!(may_react(&bob, &off), Err(RuleViolation::ChatOff));
+    assert_eq!(may_react(&bob, &webinar), Ok(()), "a webinar's audience still reacts");
+    for role in [Role::Host, Role::Bot, Role::Service] {
+        assert_eq!(may_send(&person("ann", role), &off), Ok(()));
+        assert_eq!(may_react(&person("ann", role), &off), Ok(()));
+    }
+}
+
+#[test]
+fn the_private_chat_policy_holds_participants_to_hosts_or_to_nobody() {
+    let bob = person("bob", Role::Participant);
+    let hosts = ["ann".into()];
+    let is_host = |id: &ParticipantId| id.as_str() == "ann";
+    let policy = |private_chat| MeetingSettings { private_chat, ..Default::default() };
+    let everyone = policy(PrivateChatPolicy::Everyone);
+    assert_eq!(may_chat_privately(&bob, &everyone, &["cy".into()], is_host), Ok(()));
+    let only_hosts = policy(PrivateChatPolicy::Hosts);
+    assert_eq!(may_chat_privately(&bob, &only_hosts, &hosts, is_host), Ok(()));
+    let refused = may_chat_privately(&bob, &only_hosts, &["ann".into(), "cy".into()], is_host);
+    assert_eq!(refused, Err(RuleViolation::PrivateChat { policy: PrivateChatPolicy::Hosts }));
+    assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::PrivateChatRestricted));
+    let nobody = policy(PrivateChatPolicy::Nobody);
+    let refused = may_chat_privately(&bob, &nobody, &hosts, is_host);
+    assert_eq!(refused, Err(RuleViolation::PrivateChat { policy: PrivateChatPolicy::Nobody }));
+    assert_eq!(may_chat_privately(&bob, &nobody, &[], is_host), Ok(()), "the meeting's conversation is not private");
+    for role in [Role::Host, Role::Bot, Role::Service] {
+        assert_eq!(may_chat_privately(&person("ann", role), &nobody, &["cy".into()], is_host), Ok(()));
+    }
+}
+
+#[test]
 fn a_display_name_is_trimmed_and_one_to_sixty_four_characters() {
     assert_eq!(check_display_name("  Ann  "), Ok("Ann"));
     assert_eq!(check_display_name(&"é".repeat(64)), Ok("é".repeat(64).as_str()), "characters, not bytes");

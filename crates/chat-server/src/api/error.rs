@@ -134,7 +134,9 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::PAYLOAD_TOO_LARGE
         }
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Forbidden | ErrorCode::HostsOnly => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::HostsOnly | ErrorCode::ChatOff | ErrorCode::PrivateChatRestricted => {
+            StatusCode::FORBIDDEN
+        }
         ErrorCode::MessageDeleted => StatusCode::GONE,
         ErrorCode::RateLimited | ErrorCode::SlowMode => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Rejected => StatusCode::UNPROCESSABLE_ENTITY,

@@ -147,6 +147,11 @@ impl Presence {
         self.connections.contains_key(id)
     }
 
+    /// Whether `id` is a host with a connection open.
+    pub(crate) fn is_host(&self, id: &ParticipantId) -> bool {
+        self.hosts.contains_key(id)
+    }
+
     /// A connection of `participant` opened; returns whether it is their first.
     pub(crate) fn connect(&mut self, participant: &Participant) -> bool {
         if participant.role == Role::Service {

@@ -18,6 +18,8 @@ mod sending;
 mod typing;
 mod webinar;
 
+use webinar::SettingsChange;
+
 use super::{serialize, ConnId, Hub, Outbound, PresenceSlot, Room};
 use crate::error::DomainError;
 use crate::store::{PageQuery, StoreError};
@@ -136,8 +138,17 @@ impl Session {
                 self.search(&query, PageQuery { before, limit, with }).await
             }
             ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
-            ClientFrame::UpdateSettings { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, .. } => {
-                self.update_settings(anyone_can_pin, who_can_send, slow_mode_secs, read_receipts).await
+            ClientFrame::UpdateSettings {
+                anyone_can_pin,
+                who_can_send,
+                slow_mode_secs,
+                read_receipts,
+                private_chat,
+                ..
+            } => {
+                let change =
+                    SettingsChange { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat };
+                self.update_settings(change).await
             }
             ClientFrame::Participants { query, after, limit, .. } => {
                 self.participants(query.as_deref(), after.as_deref(), limit).await

@@ -22,6 +22,10 @@ impl Session {
         let mut members = self.room.members.lock().await;
         // Read under the lock, so two reactions here cannot both pass the limit.
         let message = self.visible_message(id).await?;
+        let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
+        rules::may_react(&self.me, &settings)?;
+        let others = message.others_in_conversation(&self.me.id);
+        rules::may_chat_privately(&self.me, &settings, &others, |id| members.presence.is_host(id))?;
         if add {
             rules::check_new_reaction(&message, &emoji, &self.hub.config.limits)?;
         }

@@ -102,7 +102,7 @@ impl Session {
         if let Some(original) = store.message_by_client_id(&self.room.meeting, &sender.id, &client_id).await? {
             return Ok(self.sent_ack(&original));
         }
-        self.may_send_now().await?;
+        self.may_send_now(&targets).await?;
         let bucket = RateBucket::of(content.kind(), attachments.len());
         self.hub
             .send_limits

@@ -26,6 +26,7 @@ impl Session {
         let mut members = self.room.members.lock().await;
         let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
         rules::may_send(&self.me, &settings)?;
+        rules::may_chat_privately(&self.me, &settings, &targets, |id| members.presence.is_host(id))?;
         let now = crate::clock::now_ms();
         let interval = rules::TYPING_INTERVAL_MS / 2;
         if members.last_typed.get(&self.me.id).is_some_and(|at| now - at < interval) {

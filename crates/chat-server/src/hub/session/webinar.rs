@@ -4,25 +4,37 @@
 
 use std::time::Duration;
 
-use chat_protocol::{rules, AckResult, SendPolicy};
+use chat_protocol::{rules, AckResult, ParticipantId, PrivateChatPolicy, SendPolicy};
 
 use super::Session;
 use crate::error::DomainError;
 use crate::permissions;
 use crate::validation;
 
+/// Settings a host changes; those left `None` keep their value.
+pub(super) struct SettingsChange {
+    pub anyone_can_pin: Option<bool>,
+    pub who_can_send: Option<SendPolicy>,
+    pub slow_mode_secs: Option<u32>,
+    pub read_receipts: Option<bool>,
+    pub private_chat: Option<PrivateChatPolicy>,
+}
+
 /// The longest name search accepted, in characters.
 const MAX_QUERY_CHARS: usize = 64;
 
 impl Session {
-    /// Refuses a send the meeting's settings forbid now: only hosts may send,
-    /// or slow mode asks this participant to wait. An accepted send starts the
-    /// participant's slow-mode wait, even if a later check refuses it, so that
-    /// retrying cannot be used to jump the wait.
-    pub(super) async fn may_send_now(&self) -> Result<(), DomainError> {
+    /// Refuses a send to `targets` (everyone when empty) the meeting's
+    /// settings forbid now: only hosts may send, the chat is off, the private
+    /// chat policy does not allow these recipients, or slow mode asks this
+    /// participant to wait. An accepted send starts the participant's
+    /// slow-mode wait, even if a later check refuses it, so that retrying
+    /// cannot be used to jump the wait.
+    pub(super) async fn may_send_now(&self, targets: &[ParticipantId]) -> Result<(), DomainError> {
         let mut members = self.room.members.lock().await;
         let settings = members.settings(self.hub.store.as_ref(), &self.room.meeting).await?;
         rules::may_send(&self.me, &settings)?;
+        rules::may_chat_privately(&self.me, &settings, targets, |id| members.presence.is_host(id))?;
         let now = crate::clock::now_ms();
         if let Some(cluster) = self.hub.cluster.as_ref().filter(|_| rules::is_slowed(&self.me, &settings)) {
             drop(members);
@@ -46,13 +58,8 @@ impl Session {
     }
 
     /// Changes the settings given, keeping the others; hosts only.
-    pub(super) async fn update_settings(
-        &self,
-        anyone_can_pin: Option<bool>,
-        who_can_send: Option<SendPolicy>,
-        slow_mode_secs: Option<u32>,
-        read_receipts: Option<bool>,
-    ) -> Result<AckResult, DomainError> {
+    pub(super) async fn update_settings(&self, change: SettingsChange) -> Result<AckResult, DomainError> {
+        let SettingsChange { anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat } = change;
         permissions::check_update_settings(&self.me)?;
         if let Some(secs) = slow_mode_secs {
             rules::check_slow_mode_secs(secs)?;
@@ -64,6 +71,7 @@ impl Session {
         settings.who_can_send = who_can_send.unwrap_or(current.who_can_send);
         settings.slow_mode_secs = slow_mode_secs.unwrap_or(current.slow_mode_secs);
         settings.read_receipts = read_receipts.unwrap_or(current.read_receipts);
+        settings.private_chat = private_chat.unwrap_or(current.private_chat);
         if settings == current {
             return Ok(AckResult::Done { seq: None });
         }

@@ -2,11 +2,12 @@
 //! are `store::columns`', both engines name the same columns), and the small
 //! reads every write needs (a message with its files, its hiders, a meeting's settings).
 
-use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction, SendPolicy};
+use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction};
 use tokio_postgres::{GenericClient, Row};
 
 pub use crate::store::columns::{corrupt, read_file, read_message};
 use crate::store::columns::{fitting, read_reaction, Columns, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
+use crate::store::settings::read_policies;
 use crate::store::StoreError;
 
 impl Columns for Row {
@@ -106,16 +107,19 @@ pub async fn require_live_message(
 pub async fn load_settings(client: &impl GenericClient, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
     let row = client
         .query_opt(
-            "SELECT anyone_can_pin, hosts_only, slow_mode_secs, read_receipts FROM meetings WHERE id = $1",
+            "SELECT anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat FROM meetings \
+             WHERE id = $1",
             &[&meeting.0],
         )
         .await?;
     let Some(row) = row else { return Ok(MeetingSettings::default()) };
+    let (who_can_send, private_chat) = read_policies(row.try_get("who_can_send")?, row.try_get("private_chat")?)?;
     Ok(MeetingSettings {
         anyone_can_pin: row.try_get("anyone_can_pin")?,
-        who_can_send: if row.try_get("hosts_only")? { SendPolicy::Hosts } else { SendPolicy::Everyone },
+        who_can_send,
         slow_mode_secs: fitting(row.try_get("slow_mode_secs")?)?,
         read_receipts: row.try_get("read_receipts")?,
+        private_chat,
     })
 }
 

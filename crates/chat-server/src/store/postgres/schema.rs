@@ -169,6 +169,13 @@ CREATE TABLE read_marks (
     PRIMARY KEY (meeting_id, participant_id, peer)
 );
 "#,
+    // 6: the send policy of three and the private chat policy, by their wire names (SQLite's 16).
+    r#"
+ALTER TABLE meetings ADD COLUMN who_can_send TEXT NOT NULL DEFAULT 'everyone';
+UPDATE meetings SET who_can_send = 'hosts' WHERE hosts_only;
+ALTER TABLE meetings DROP COLUMN hosts_only;
+ALTER TABLE meetings ADD COLUMN private_chat TEXT NOT NULL DEFAULT 'everyone';
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

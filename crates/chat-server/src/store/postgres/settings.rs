@@ -2,7 +2,7 @@
 //! their event.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MeetingSettings, ParticipantId, SendPolicy};
+use chat_protocol::{MeetingId, MeetingSettings, ParticipantId};
 
 use super::rows::{corrupt, load_settings};
 use super::writes::{lock_meeting, record_event};
@@ -29,14 +29,15 @@ impl Settings for PostgresStore {
         let payload = serde_json::to_string(&settings).map_err(corrupt)?;
         let seq = record_event(&tx, meeting, EventKind::Settings, None, by, at, Some(&payload)).await?;
         tx.execute(
-            "UPDATE meetings SET anyone_can_pin = $2, hosts_only = $3, slow_mode_secs = $4, read_receipts = $5 \
-             WHERE id = $1",
+            "UPDATE meetings SET anyone_can_pin = $2, who_can_send = $3, slow_mode_secs = $4, read_receipts = $5, \
+             private_chat = $6 WHERE id = $1",
             &[
                 &meeting.0,
                 &settings.anyone_can_pin,
-                &(settings.who_can_send == SendPolicy::Hosts),
+                &settings.who_can_send.as_str(),
                 &i64::from(settings.slow_mode_secs),
                 &settings.read_receipts,
+                &settings.private_chat.as_str(),
             ],
         )
         .await?;

@@ -3,11 +3,12 @@
 //! the readers themselves are `store::columns`'), and the small reads every
 //! write needs (a message with its files, its hiders, a meeting's settings).
 
-use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction, SendPolicy};
+use chat_protocol::{Content, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Reaction};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 pub use crate::store::columns::{corrupt, read_file, read_message, FILE_COLUMNS, MESSAGE_COLUMNS, MESSAGE_FROM};
 use crate::store::columns::{read_reaction, Columns};
+use crate::store::settings::read_policies;
 use crate::store::StoreError;
 
 impl Columns for Row<'_> {
@@ -105,13 +106,15 @@ pub fn require_live_message(conn: &Connection, meeting: &MeetingId, id: &Message
 /// Writes a meeting's settings (its row exists: the settings event made it).
 pub fn store_settings(conn: &Connection, meeting: &MeetingId, settings: &MeetingSettings) -> Result<(), StoreError> {
     conn.execute(
-        "UPDATE meetings SET anyone_can_pin = ?2, hosts_only = ?3, slow_mode_secs = ?4, read_receipts = ?5 WHERE id = ?1",
+        "UPDATE meetings SET anyone_can_pin = ?2, who_can_send = ?3, slow_mode_secs = ?4, read_receipts = ?5, \
+         private_chat = ?6 WHERE id = ?1",
         params![
             meeting.0,
             settings.anyone_can_pin,
-            settings.who_can_send == SendPolicy::Hosts,
+            settings.who_can_send.as_str(),
             settings.slow_mode_secs,
-            settings.read_receipts
+            settings.read_receipts,
+            settings.private_chat.as_str()
         ],
     )?;
     Ok(())
@@ -119,21 +122,25 @@ pub fn store_settings(conn: &Connection, meeting: &MeetingId, settings: &Meeting
 
 /// A meeting's settings (the defaults for a meeting never seen).
 pub fn load_settings(conn: &Connection, meeting: &MeetingId) -> Result<MeetingSettings, StoreError> {
-    let settings = conn
+    let row = conn
         .query_row(
-            "SELECT anyone_can_pin, hosts_only, slow_mode_secs, read_receipts FROM meetings WHERE id = ?1",
+            "SELECT anyone_can_pin, who_can_send, slow_mode_secs, read_receipts, private_chat FROM meetings WHERE id = ?1",
             params![meeting.0],
             |r| {
-                Ok(MeetingSettings {
+                let policies: (String, String) = (r.get("who_can_send")?, r.get("private_chat")?);
+                let settings = MeetingSettings {
                     anyone_can_pin: r.get("anyone_can_pin")?,
-                    who_can_send: if r.get("hosts_only")? { SendPolicy::Hosts } else { SendPolicy::Everyone },
                     slow_mode_secs: r.get("slow_mode_secs")?,
                     read_receipts: r.get("read_receipts")?,
-                })
+                    ..MeetingSettings::default()
+                };
+                Ok((settings, policies))
             },
         )
         .optional()?;
-    Ok(settings.unwrap_or_default())
+    let Some((settings, (who_can_send, private_chat))) = row else { return Ok(MeetingSettings::default()) };
+    let (who_can_send, private_chat) = read_policies(&who_can_send, &private_chat)?;
+    Ok(MeetingSettings { who_can_send, private_chat, ..settings })
 }
 
 /// Who hid a message for themselves.

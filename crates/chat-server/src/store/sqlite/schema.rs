@@ -207,6 +207,14 @@ CREATE VIRTUAL TABLE message_search USING fts5(
 );
 INSERT INTO message_search (rowid, text) SELECT d.doc, m.text FROM search_docs d JOIN messages m ON m.id = d.message_id;
 "#,
+    // 16: who may send becomes a policy of three (the chat may be off), and whom participants may
+    // message privately; both kept by their wire names.
+    r#"
+ALTER TABLE meetings ADD COLUMN who_can_send TEXT NOT NULL DEFAULT 'everyone';
+UPDATE meetings SET who_can_send = 'hosts' WHERE hosts_only;
+ALTER TABLE meetings DROP COLUMN hosts_only;
+ALTER TABLE meetings ADD COLUMN private_chat TEXT NOT NULL DEFAULT 'everyone';
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
@@ -234,6 +242,8 @@ pub fn migrate(conn: &mut Connection) -> Result<usize, StoreError> {
 
 #[cfg(test)]
 mod tests {
+    use chat_protocol::MeetingId;
+
     use super::*;
 
     #[test]
@@ -270,6 +280,22 @@ mod tests {
             )
             .expect("the old row is searchable");
         assert_eq!(found, "m1");
+    }
+
+    #[test]
+    fn a_webinar_of_an_older_server_keeps_its_hosts_only_policy() {
+        let mut conn = Connection::open_in_memory().expect("sqlite");
+        for (index, migration) in MIGRATIONS.iter().enumerate().take(15) {
+            conn.execute_batch(migration).expect("an older version");
+            conn.pragma_update(None, "user_version", index as i64 + 1).expect("set");
+        }
+        conn.execute("INSERT INTO meetings (id, hosts_only) VALUES ('webinar', 1), ('standup', 0)", [])
+            .expect("old settings");
+        migrate(&mut conn).expect("migrates");
+        let load = |id: &str| super::super::rows::load_settings(&conn, &MeetingId::from(id)).expect("settings");
+        assert_eq!(load("webinar").who_can_send, chat_protocol::SendPolicy::Hosts);
+        assert_eq!(load("standup").who_can_send, chat_protocol::SendPolicy::Everyone);
+        assert_eq!(load("standup").private_chat, chat_protocol::PrivateChatPolicy::Everyone);
     }
 
     #[test]

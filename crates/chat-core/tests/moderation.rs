@@ -1,0 +1,93 @@
+//! A meeting's moderation settings as the client holds them: with the chat
+//! off, or private messages allowed only to hosts or to nobody, a send, a
+//! reaction or a typing notice the server would refuse is refused at once,
+//! with the server's code, and the composer learns why before the user types.
+
+mod support;
+
+use chat_core::{ChatState, Draft, Effect, Input, Intent};
+use chat_protocol::testing::{participant, text_message};
+use chat_protocol::{
+    ClientFrame, Event, MeetingSettings, Message, PresenceDelta, PrivateChatPolicy, Role, RuleViolation, SendPolicy,
+    ServerFrame,
+};
+use support::*;
+
+/// Ann, a participant, with Hal (a host) and Bob here, and a private message
+/// from each of them in her timeline.
+fn ann_with_a_host_and_bob() -> ChatState {
+    let mut state = joined("ann", Role::Participant, 0);
+    let joined = vec![participant("hal", Role::Host), participant("bob", Role::Participant)];
+    state.apply(Input::Frame(ServerFrame::Presence(PresenceDelta { joined, count: 3, ..Default::default() })), NOW);
+    let private =
+        |id: &str, seq, from: &str| Message { targets: vec!["ann".into()], ..text_message(id, seq, from, "psst") };
+    state.apply(created(private("from-hal", 1, "hal")), NOW);
+    state.apply(created(private("from-bob", 2, "bob")), NOW);
+    state
+}
+
+fn settle(state: &mut ChatState, seq: u64, settings: MeetingSettings) {
+    state.apply(event(seq, Event::SettingsChanged { settings }), NOW);
+}
+
+fn send_to(state: &mut ChatState, op: u64, to: &str) -> Vec<Effect> {
+    let draft = Draft { targets: vec![to.into()], ..Draft::text("hello") };
+    state.apply(Input::Intent(Intent::Send { op, client_id: format!("c{op}").into(), draft }), NOW)
+}
+
+fn react(state: &mut ChatState, op: u64, id: &str) -> Vec<Effect> {
+    state.apply(Input::Intent(Intent::React { op, id: id.into(), emoji: "👍".into(), add: true }), NOW)
+}
+
+fn refused(fx: &[Effect]) -> Option<&str> {
+    match fx {
+        [Effect::Reject { error, .. }] => Some(error.code.as_str()),
+        _ => None,
+    }
+}
+
+fn types(state: &mut ChatState, at: i64) -> bool {
+    let fx = state.apply(Input::Intent(Intent::Typing), at);
+    sent_frames(&fx).iter().any(|frame| matches!(frame, ClientFrame::Typing { .. }))
+}
+
+#[test]
+fn with_private_messages_to_hosts_only_bob_is_out_of_reach_and_the_host_is_not() {
+    let mut state = ann_with_a_host_and_bob();
+    settle(&mut state, 3, MeetingSettings { private_chat: PrivateChatPolicy::Hosts, ..Default::default() });
+
+    assert_eq!(refused(&send_to(&mut state, 1, "bob")), Some("private_chat_restricted"));
+    assert_eq!(refused(&react(&mut state, 2, "from-bob")), Some("private_chat_restricted"));
+    assert!(refused(&send_to(&mut state, 3, "hal")).is_none(), "a host may be messaged");
+    assert!(refused(&react(&mut state, 4, "from-hal")).is_none());
+
+    state.apply(Input::Intent(Intent::Join(Some("bob".into()))), NOW);
+    let blocked = RuleViolation::PrivateChat { policy: PrivateChatPolicy::Hosts };
+    assert_eq!(state.write_blocked_here(), Some(blocked), "the composer says so in Bob's conversation");
+    assert!(!types(&mut state, NOW), "no typing notice where no message may go");
+    state.apply(Input::Intent(Intent::Join(Some("hal".into()))), NOW);
+    assert_eq!(state.write_blocked_here(), None);
+    assert!(types(&mut state, NOW + 1));
+
+    settle(&mut state, 4, MeetingSettings { private_chat: PrivateChatPolicy::Nobody, ..Default::default() });
+    assert_eq!(refused(&send_to(&mut state, 5, "hal")), Some("private_chat_restricted"));
+    state.apply(Input::Intent(Intent::Join(None)), NOW);
+    assert_eq!(state.write_blocked_here(), None, "the meeting's conversation stays open");
+}
+
+#[test]
+fn with_the_chat_off_a_participant_neither_sends_reacts_nor_types_and_a_host_does() {
+    let mut state = ann_with_a_host_and_bob();
+    let off = MeetingSettings { who_can_send: SendPolicy::Nobody, ..Default::default() };
+    settle(&mut state, 3, off.clone());
+    assert_eq!(state.write_blocked_here(), Some(RuleViolation::ChatOff));
+    assert_eq!(refused(&send_text(&mut state, 1, "c1", "hello?")), Some("chat_off"));
+    assert_eq!(refused(&react(&mut state, 2, "from-hal")), Some("chat_off"));
+    assert!(!types(&mut state, NOW));
+
+    let mut host = joined("hal", Role::Host, 0);
+    settle(&mut host, 1, off);
+    assert_eq!(host.write_blocked_here(), None);
+    assert!(refused(&send_text(&mut host, 1, "c1", "back in five")).is_none());
+    assert!(types(&mut host, NOW));
+}
