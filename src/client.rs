@@ -225,6 +225,16 @@ impl ChatClient {
         self.intent(|op| Intent::React { op, id, emoji, add })
     }
 
+    /// Hosts: mutes `participant` in the chat for `minutes`, or until unmuted.
+    pub fn mute(&self, participant: ParticipantId, minutes: Option<u32>) -> OpResult<()> {
+        self.intent(|op| Intent::Mute { op, participant, minutes })
+    }
+
+    /// Hosts: lifts `participant`'s mute.
+    pub fn unmute(&self, participant: ParticipantId) -> OpResult<()> {
+        self.intent(|op| Intent::Unmute { op, participant })
+    }
+
     /// Hosts: changes the settings given (who may pin, who may send, slow
     /// mode, read receipts), keeping the others.
     pub fn update_settings(&self, change: SettingsChange) -> OpResult<()> {

@@ -16,6 +16,7 @@ pub mod image_viewer;
 pub mod lazy;
 pub mod message_item;
 pub mod message_list;
+pub mod mute_list;
 pub mod participant_picker;
 pub mod pinned_bar;
 pub mod reactions;

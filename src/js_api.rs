@@ -11,6 +11,7 @@ pub(crate) mod face;
 mod large_meetings;
 mod message_list;
 mod message_object;
+mod moderation;
 pub(crate) mod options;
 mod paging;
 mod reactions;

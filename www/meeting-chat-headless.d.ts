@@ -149,8 +149,16 @@ export interface UnreadCount {
 /** Whether this user may send now; if not, why (`retryAfterMs` for slow mode). */
 export interface SendStatus {
   canSend: boolean;
-  reason?: "hosts_only" | "chat_off" | "slow_mode";
+  reason?: "hosts_only" | "chat_off" | "muted" | "slow_mode";
   retryAfterMs?: number;
+  /** For `muted`: until when (ms since the epoch); absent while the mute lasts until a host lifts it. */
+  until?: number;
+}
+
+/** A participant a host muted in the chat; `until` in ms since the epoch, absent until a host unmutes them. */
+export interface ChatMute {
+  participantId: string;
+  until?: number;
 }
 
 /** A page of the participants connected now, by name; pass `next` as `after` for more. */
@@ -166,7 +174,8 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "aut
 export type ChatErrorCode =
   | "bad_frame" | "frame_too_large" | "unsupported_version" | "already_authenticated" | "invalid_request"
   | "text_too_long" | "metadata_too_large" | "too_many_targets" | "invalid_attachment" | "too_many_attachments" | "not_found"
-  | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "chat_off" | "private_chat_restricted" | "slow_mode"
+  | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "chat_off" | "private_chat_restricted" | "muted"
+  | "slow_mode"
   | "rejected" | "hook_unavailable"
   | "too_many_reactions" | "search_too_broad" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
@@ -295,6 +304,8 @@ export interface ChatEvents {
   connectionStateChange: { state: ConnectionState };
   participantsUpdate: undefined;
   settingsUpdate: undefined;
+  /** Who is muted in the chat changed (see `mutes`): you were muted or unmuted, or as a host anyone. */
+  mutesUpdate: undefined;
   /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`), `count` how many in all (see `typingCount`). */
   typingUpdate: { typists: string[]; count: number };
   /** Someone added (or took off) a reaction; `message` carries the counts now. */
@@ -319,6 +330,8 @@ export declare class MeetingChat {
   readonly participantCount: number;
   readonly settings: MeetingSettings;
   readonly sendStatus: SendStatus;
+  /** Who is muted in the chat now: you, if a host muted you; for a host, everyone. */
+  readonly mutes: ChatMute[];
   readonly connectionState: ConnectionState;
   readonly meetingId: string | undefined;
   readonly canPin: boolean;
@@ -351,6 +364,13 @@ export declare class MeetingChat {
   unreact(id: string, emoji: string): Promise<void>;
   /** Hosts: changes the settings given, keeping the others. */
   updateSettings(settings: Partial<MeetingSettings>): Promise<void>;
+  /**
+   * Hosts: mutes a participant in the chat for `minutes` (1 to 1440) or, without, until unmuted: their sends,
+   * reactions and typing are refused with `muted`; nobody else is told. Hosts and apps are never muted.
+   */
+  muteInChat(participantId: string, options?: { minutes?: number }): Promise<void>;
+  /** Hosts: lifts a participant's mute in the chat. */
+  unmuteInChat(participantId: string): Promise<void>;
   /** Participants connected now, searched by name on the server, a page at a time. */
   searchParticipants(options?: { query?: string; after?: string; limit?: number }): Promise<ParticipantsPage>;
   forwardMessage(id: string, options?: SendOptions): Promise<Message>;

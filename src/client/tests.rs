@@ -163,6 +163,7 @@ impl Harness {
             limits: Limits::default(),
             reads: Vec::new(),
             seen: Vec::new(),
+            muted: Vec::new(),
         });
         let page = self.request_of("history");
         self.server_says(ServerFrame::Ack {
@@ -421,6 +422,7 @@ fn a_search_hit_far_back_is_reached_page_by_page_at_the_servers_largest_page() {
         limits: Limits { max_page_size: 100, ..Limits::default() },
         reads: Vec::new(),
         seen: Vec::new(),
+        muted: Vec::new(),
     });
     let first = h.request_of("history");
     h.server_says(ServerFrame::Ack {

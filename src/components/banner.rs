@@ -8,6 +8,7 @@ use crate::hooks::use_chat::{use_chat, use_ui};
 use crate::hooks::use_now::use_now;
 use crate::hooks::use_selector::use_selector;
 use crate::store::UiAction;
+use crate::text_format::clock_time;
 
 /// Whole seconds from `now` until `until`, rounded up; none once it has passed.
 fn seconds_left(until: Option<i64>, now: i64) -> Option<i64> {
@@ -20,15 +21,24 @@ fn seconds_left(until: Option<i64>, now: i64) -> Option<i64> {
 pub fn banner() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (connection, limited_until, blocked, slowed_by, slow_until) = use_selector(|client| {
+    let (connection, limited_until, blocked, slowed_by, slow_until, my_mute) = use_selector(|client| {
         let state = client.state();
         let limited = [RateBucket::Text, RateBucket::File].iter().filter_map(|b| state.rate_limited_until(*b)).max();
         let blocked = state.write_blocked_here().map(|violation| violation.code());
-        (state.connection(), limited, blocked, state.slowed_by(), state.slow_mode_until())
+        (state.connection(), limited, blocked, state.slowed_by(), state.slow_mode_until(), state.my_mute().cloned())
     });
-    let now = use_now(limited_until.is_some() || slow_until.is_some());
+    let muted_until = my_mute.as_ref().and_then(|mute| mute.until);
+    let now = use_now(limited_until.is_some() || slow_until.is_some() || muted_until.is_some());
     let slow_wait = seconds_left(slow_until, now);
-    let webinar_text = if let Some(code) = blocked {
+    let webinar_text = if let Some(mute) = my_mute.filter(|mute| mute.holds_at(now)) {
+        Some(match mute.until {
+            Some(until) => {
+                let time = clock_time(until, super::message_item::timezone_offset_minutes());
+                chat.locale.t_with("mutedUntil", "time", &time)
+            }
+            None => chat.locale.t("muted"),
+        })
+    } else if let Some(code) = blocked {
         Some(chat.locale.t(&format!("error.{code}")))
     } else if let Some(seconds) = slow_wait {
         Some(chat.locale.t_with("slowModeWait", "s", &seconds.to_string()))

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use chat_core::ConnectionState;
-use chat_protocol::{Content, ErrorCode, MessageKind, ParticipantId, RateBucket};
+use chat_protocol::{Content, ErrorCode, MessageKind, Mute, ParticipantId, RateBucket};
 use web_sys::{FileList, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -61,6 +61,8 @@ struct ComposerView {
     /// Why this user may not write here (only hosts send, the chat is off, or
     /// the private chat policy), as the error's code.
     blocked: Option<ErrorCode>,
+    /// This user's mute, if a host muted them (it may have ended).
+    mute: Option<Mute>,
     /// When slow mode lets this user send again.
     slow_until: Option<i64>,
     connected: bool,
@@ -89,6 +91,7 @@ pub fn composer() -> Html {
         max_chars,
         limited_until,
         blocked,
+        mute,
         slow_until,
         connected,
         reply_name,
@@ -102,6 +105,7 @@ pub fn composer() -> Html {
             max_chars: state.limits().max_text_chars,
             limited_until: state.rate_limited_until(RateBucket::Text),
             blocked: state.write_blocked_here().map(|violation| violation.code()),
+            mute: state.my_mute().cloned(),
             slow_until: state.slow_mode_until(),
             connected: state.connection() == ConnectionState::Connected,
             reply_name: reply_to
@@ -119,7 +123,9 @@ pub fn composer() -> Html {
             typing_count: state.typing_count(client.now()),
         }
     });
-    let now = use_now(limited_until.is_some() || slow_until.is_some());
+    let now =
+        use_now(limited_until.is_some() || slow_until.is_some() || mute.as_ref().is_some_and(|m| m.until.is_some()));
+    let blocked = blocked.or_else(|| mute.filter(|mute| mute.holds_at(now)).map(|_| ErrorCode::Muted));
     // Held back by the rate limit or slow mode: the send button waits.
     let rate_limited = [limited_until, slow_until].into_iter().flatten().any(|until| until > now);
 

@@ -1,6 +1,7 @@
 //! A host's chat settings: who may send (everyone, hosts only for a webinar,
 //! or nobody: the chat off), whom participants may message privately, slow
-//! mode, whether everyone may pin, and read receipts. Shown to hosts only;
+//! mode, whether everyone may pin, read receipts, and who is muted in the
+//! chat (`mute_list.rs`). Shown to hosts only;
 //! each change goes to the server and its outcome to the panel. The form
 //! itself is a lazily loaded part; the button is there from the first paint.
 
@@ -11,6 +12,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::lazy::{Draw, Lazy};
+use super::mute_list::MuteList;
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_modal::{use_modal, Modal};
@@ -140,6 +142,7 @@ fn settings_form() -> Html {
         </label>
         { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
         { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
+        <MuteList />
         </>
     }
 }

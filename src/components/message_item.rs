@@ -47,7 +47,7 @@ pub struct MessageItemProps {
 
 const GROUP_WINDOW_MS: i64 = 5 * 60 * 1000;
 
-fn timezone_offset_minutes() -> i64 {
+pub(super) fn timezone_offset_minutes() -> i64 {
     -(js_sys::Date::new_0().get_timezone_offset() as i64)
 }
 

@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 14] = [
+pub const EVENTS: [&str; 15] = [
     "chatUpdate",
     "message",
     "conversationChange",
@@ -18,6 +18,7 @@ pub const EVENTS: [&str; 14] = [
     "connectionStateChange",
     "participantsUpdate",
     "settingsUpdate",
+    "mutesUpdate",
     "typingUpdate",
     "reactionUpdate",
     "unreadUpdate",

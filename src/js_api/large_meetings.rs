@@ -37,7 +37,8 @@ impl MeetingChat {
     }
 
     /// Whether this user may send now; otherwise why (`hosts_only`,
-    /// `chat_off`, or `slow_mode` with `retryAfterMs`): `{ canSend, reason?, retryAfterMs? }`.
+    /// `chat_off`, `muted` with `until` unless until unmuted, or `slow_mode`
+    /// with `retryAfterMs`): `{ canSend, reason?, retryAfterMs?, until? }`.
     #[wasm_bindgen(getter, js_name = sendStatus)]
     pub fn send_status(&self) -> JsValue {
         let blocked = self.client_ref().state().send_blocked(js_sys::Date::now() as i64);
@@ -47,6 +48,9 @@ impl MeetingChat {
             set(&object, "reason", violation.code().to_string());
             if let Some(wait) = violation.retry_after_ms() {
                 set(&object, "retryAfterMs", wait as f64);
+            }
+            if let Some(until) = violation.until() {
+                set(&object, "until", until as f64);
             }
         }
         object.into()

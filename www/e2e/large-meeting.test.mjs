@@ -89,14 +89,14 @@ test("in a large meeting who is typing comes as a count, without oneself", async
   for (const panel of panels) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });
 
-test("a webinar: only hosts send, then slow mode, both shown before anyone types", async () => {
+test("a webinar: only hosts send, then slow mode, then the chat off, each shown before anyone types", async () => {
   const meeting = `web${Date.now()}`;
   const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
   const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
 
   assert.equal(await bob.page.getByRole("button", { name: "Chat settings" }).count(), 0, "for hosts only");
   const settings = await openSettings(ann);
-  await settings.getByLabel("Only hosts can send messages").check();
+  await settings.getByLabel("Who can send messages").selectOption("hosts");
   await ann.page.screenshot({ path: `${shots}webinar-host-settings.png` });
   await ann.page.keyboard.press("Escape");
   await bob.banner().getByText("Only hosts can send messages right now.").waitFor();
@@ -108,7 +108,7 @@ test("a webinar: only hosts send, then slow mode, both shown before anyone types
   // Through the JS API this time: the panel follows whatever changed them.
   await hostSays(ann, { whoCanSend: "everyone" });
   const again = await openSettings(ann);
-  assert.equal(await again.getByLabel("Only hosts can send messages").isChecked(), false);
+  assert.equal(await again.getByLabel("Who can send messages").inputValue(), "everyone");
   await again.getByLabel("Slow mode").selectOption("30");
   await ann.page.keyboard.press("Escape");
   await bob.banner().getByText("Slow mode: one message every 30 s.").waitFor();
@@ -118,5 +118,21 @@ test("a webinar: only hosts send, then slow mode, both shown before anyone types
   await bob.input.fill("another");
   assert.equal(await bob.page.locator(".mc-send").isDisabled(), true, "sending waits for slow mode");
   await bob.page.screenshot({ path: `${shots}webinar-slow-mode.png` });
+
+  // The chat off: Bob neither writes nor reacts; Ann still speaks.
+  const off = await openSettings(ann);
+  await off.getByLabel("Slow mode").selectOption("0");
+  await off.getByLabel("Who can send messages").selectOption("nobody");
+  await off.getByLabel("Participants can message privately").selectOption("hosts");
+  await ann.page.screenshot({ path: `${shots}chat-off-host-settings.png` });
+  await ann.page.keyboard.press("Escape");
+  await bob.banner().getByText("The chat is off. Only hosts can write.").waitFor();
+  assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
+  assert.equal(await bob.input.getAttribute("placeholder"), "The chat is off. Only hosts can write.");
+  await ann.send("Back in five minutes");
+  await bob.waitFor("Back in five minutes");
+  const state = await bob.page.evaluate(() => document.querySelector("meeting-chat").chat.settings);
+  assert.deepEqual([state.whoCanSend, state.privateChat], ["nobody", "hosts"]);
+  await bob.page.screenshot({ path: `${shots}chat-off.png` });
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });

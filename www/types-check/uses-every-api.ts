@@ -7,6 +7,7 @@ import {
   mountChatPanel,
   protocolVersion,
   type ChatError,
+  type ChatMute,
   type Message,
   type MountedPanel,
   type Page,
@@ -68,6 +69,12 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.updateSettings({ anyoneCanPin: true });
   await chat.updateSettings({ whoCanSend: "hosts", slowModeSecs: 10 });
   await chat.updateSettings({ whoCanSend: "nobody", privateChat: "hosts" });
+  await chat.muteInChat("bob", { minutes: 10 });
+  await chat.muteInChat("bob");
+  await chat.unmuteInChat("bob");
+  const mute: ChatMute | undefined = chat.mutes[0];
+  console.log(mute?.participantId, mute?.until, chat.sendStatus.until);
+  chat.on("mutesUpdate", () => console.log(chat.mutes.length));
   const found = await chat.searchParticipants({ query: "ad", limit: 20 });
   const more = found.next ? await chat.searchParticipants({ query: "ad", after: found.next }) : found;
   const status = chat.sendStatus;

@@ -160,6 +160,8 @@ pub enum Change {
     Participants,
     /// The meeting's settings changed.
     Settings,
+    /// Who is muted changed (see `ChatState::mutes`).
+    Mutes,
     /// A rate-limit bucket refused a send until the given time.
     RateLimited {
         /// The bucket.

@@ -119,6 +119,22 @@ pub enum Intent {
         /// The echo.
         client_id: ClientId,
     },
+    /// Mute a participant for `minutes`, or until unmuted (hosts).
+    Mute {
+        /// The operation.
+        op: OpId,
+        /// Who.
+        participant: ParticipantId,
+        /// For how long; `None` until unmuted.
+        minutes: Option<u32>,
+    },
+    /// Lift a participant's mute (hosts).
+    Unmute {
+        /// The operation.
+        op: OpId,
+        /// Who.
+        participant: ParticipantId,
+    },
     /// Change the meeting's settings (hosts).
     UpdateSettings {
         /// The operation.

@@ -6,6 +6,7 @@
 mod conversations;
 mod frames;
 mod intents;
+mod moderation;
 mod presence;
 mod reactions;
 mod reads;
@@ -118,6 +119,8 @@ pub struct ChatState {
     reads_counted_to: Seq,
     /// With read receipts on: how far the others have read, per conversation.
     seen: Vec<Seen>,
+    /// Who is muted: this participant if they are; for a host, everyone.
+    mutes: Vec<chat_protocol::Mute>,
 }
 
 impl Default for ChatState {
@@ -157,6 +160,7 @@ impl ChatState {
             reads: Vec::new(),
             reads_counted_to: 0,
             seen: Vec::new(),
+            mutes: Vec::new(),
         }
     }
 

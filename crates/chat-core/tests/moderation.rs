@@ -8,8 +8,8 @@ mod support;
 use chat_core::{ChatState, Draft, Effect, Input, Intent};
 use chat_protocol::testing::{participant, text_message};
 use chat_protocol::{
-    ClientFrame, Event, MeetingSettings, Message, PresenceDelta, PrivateChatPolicy, Role, RuleViolation, SendPolicy,
-    ServerFrame,
+    ClientFrame, Event, MeetingSettings, Message, Mute, PresenceDelta, PrivateChatPolicy, Role, RuleViolation,
+    SendPolicy, ServerFrame,
 };
 use support::*;
 
@@ -90,4 +90,59 @@ fn with_the_chat_off_a_participant_neither_sends_reacts_nor_types_and_a_host_doe
     assert_eq!(host.write_blocked_here(), None);
     assert!(refused(&send_text(&mut host, 1, "c1", "back in five")).is_none());
     assert!(types(&mut host, NOW));
+}
+
+fn muted(seq: u64, who: &str, until: Option<i64>) -> Input {
+    event(seq, Event::ParticipantMuted { participant_id: who.into(), until, by: "hal".into() })
+}
+
+#[test]
+fn a_muted_participant_is_refused_at_once_with_until_and_free_again_when_it_ends_or_is_lifted() {
+    let mut state = ann_with_a_host_and_bob();
+    let fx = state.apply(muted(3, "ann", Some(NOW + 60_000)), NOW);
+    assert!(fx.contains(&Effect::Changed(chat_core::Change::Mutes)));
+    assert_eq!(state.muted_now(NOW), Some(RuleViolation::Muted { until: Some(NOW + 60_000) }));
+    assert_eq!(state.send_blocked(NOW), Some(RuleViolation::Muted { until: Some(NOW + 60_000) }));
+    assert_eq!(refused(&send_text(&mut state, 1, "c1", "hello?")), Some("muted"));
+    assert_eq!(refused(&send_to(&mut state, 2, "hal")), Some("muted"));
+    assert_eq!(refused(&react(&mut state, 3, "from-hal")), Some("muted"));
+    assert!(!types(&mut state, NOW));
+
+    assert_eq!(state.muted_now(NOW + 60_000), None, "a mute for a time ends by itself");
+    assert!(types(&mut state, NOW + 60_000));
+
+    state.apply(muted(4, "ann", None), NOW);
+    assert_eq!(state.muted_now(i64::MAX), Some(RuleViolation::Muted { until: None }));
+    let fx = state.apply(event(5, Event::ParticipantUnmuted { participant_id: "ann".into(), by: "hal".into() }), NOW);
+    assert!(fx.contains(&Effect::Changed(chat_core::Change::Mutes)));
+    assert_eq!(state.muted_now(NOW), None);
+    assert!(refused(&send_text(&mut state, 5, "c5", "thanks")).is_none());
+}
+
+#[test]
+fn a_hosts_welcome_lists_everyone_muted_and_only_hosts_mute_participants() {
+    let mut host = ChatState::new();
+    let mut frame = welcome("hal", Role::Host, 0);
+    if let ServerFrame::Welcome { participants, participant_count, muted, .. } = &mut frame {
+        participants.extend([participant("bob", Role::Participant), participant("hugo", Role::Host)]);
+        *participant_count = 3;
+        *muted = vec![Mute { participant_id: "bob".into(), until: None }];
+    }
+    host.apply(Input::Frame(frame), NOW);
+    assert_eq!(host.mutes(), [Mute { participant_id: "bob".into(), until: None }]);
+    assert_eq!(host.muted_now(NOW), None, "someone else's mute is not the host's");
+
+    let mute = |state: &mut ChatState, op, who: &str, minutes| {
+        state.apply(Input::Intent(Intent::Mute { op, participant: who.into(), minutes }), NOW)
+    };
+    assert_eq!(refused(&mute(&mut host, 1, "hugo", None)), Some("forbidden"), "never a host");
+    assert_eq!(refused(&mute(&mut host, 2, "bob", Some(0))), Some("invalid_request"));
+    let fx = mute(&mut host, 3, "bob", Some(10));
+    let frames = sent_frames(&fx);
+    assert!(matches!(frames[..], [ClientFrame::Mute { minutes: Some(10), .. }]), "{frames:?}");
+    let fx = host.apply(Input::Intent(Intent::Unmute { op: 4, participant: "bob".into() }), NOW);
+    assert!(matches!(sent_frames(&fx)[..], [ClientFrame::Unmute { .. }]));
+
+    let mut ann = ann_with_a_host_and_bob();
+    assert_eq!(refused(&mute(&mut ann, 1, "bob", None)), Some("forbidden"), "participants do not mute");
 }

@@ -199,6 +199,28 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         private_chat: Option<PrivateChatPolicy>,
     },
+    /// Mute a participant in the chat: their sends, reactions and typing are
+    /// refused with [`crate::ErrorCode::Muted`] for `minutes`, or until
+    /// unmuted when `None`; hosts only, and hosts are never muted. Muting
+    /// again replaces the time.
+    #[serde(rename_all = "camelCase")]
+    Mute {
+        /// Request id.
+        req_id: RequestId,
+        /// Who.
+        participant_id: ParticipantId,
+        /// For how long, 1 to [`crate::rules::MAX_MUTE_MINUTES`]; `None` until unmuted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<u32>,
+    },
+    /// Lift a participant's mute; hosts only.
+    #[serde(rename_all = "camelCase")]
+    Unmute {
+        /// Request id.
+        req_id: RequestId,
+        /// Who.
+        participant_id: ParticipantId,
+    },
     /// Ask for a page of the participants connected now, ordered by name,
     /// optionally only those whose name contains `query`.
     #[serde(rename_all = "camelCase")]
@@ -264,6 +286,8 @@ impl ClientFrame {
             | Self::Search { req_id, .. }
             | Self::MarkRead { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
+            | Self::Mute { req_id, .. }
+            | Self::Unmute { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),
         }

@@ -48,6 +48,9 @@ pub enum ErrorCode {
     /// The meeting lets participants message privately only hosts who are
     /// here, or nobody (its `privateChat` setting).
     PrivateChatRestricted,
+    /// A host muted this participant in the chat; `until` says until when
+    /// (absent: until a host unmutes them).
+    Muted,
     /// Slow mode: this participant's next message is accepted after `retryAfterMs`.
     SlowMode,
     /// The meeting's message hook refused the message; the message says why.
@@ -94,11 +97,15 @@ pub struct ErrorFrame {
     /// For `rate_limited`: which bucket is exhausted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bucket: Option<RateBucket>,
+    /// For `muted`: until when (milliseconds since the Unix epoch); absent
+    /// while the mute lasts until a host lifts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
 }
 
 impl ErrorFrame {
     /// An error with no retry hint.
     pub fn new(req_id: Option<RequestId>, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { req_id, code, message: message.into(), retry_after_ms: None, bucket: None }
+        Self { req_id, code, message: message.into(), retry_after_ms: None, bucket: None, until: None }
     }
 }

@@ -81,4 +81,23 @@ pub enum Event {
         /// The new settings.
         settings: MeetingSettings,
     },
+    /// A host muted a participant in the chat. Only they and the hosts are told.
+    #[serde(rename_all = "camelCase")]
+    ParticipantMuted {
+        /// Who is muted.
+        participant_id: ParticipantId,
+        /// Until when (milliseconds since the Unix epoch); `None` until unmuted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        until: Option<i64>,
+        /// The host who muted them.
+        by: ParticipantId,
+    },
+    /// A host lifted a participant's mute. Only they and the hosts are told.
+    #[serde(rename_all = "camelCase")]
+    ParticipantUnmuted {
+        /// Who may chat again.
+        participant_id: ParticipantId,
+        /// The host who unmuted them.
+        by: ParticipantId,
+    },
 }

@@ -37,7 +37,7 @@ pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use rules::RuleViolation;
 pub use server::{
-    AckResult, MeetingSettings, Participant, PresenceDelta, PrivateChatPolicy, RateBucket, ReadState, Role, Seen,
+    AckResult, MeetingSettings, Mute, Participant, PresenceDelta, PrivateChatPolicy, RateBucket, ReadState, Role, Seen,
     SendPolicy, ServerFrame, TypingCrowd, TypingNotice,
 };
 

@@ -8,7 +8,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::{
-    Content, ErrorCode, Limits, MeetingSettings, Message, Participant, ParticipantId, PrivateChatPolicy, Role,
+    Content, ErrorCode, Limits, MeetingSettings, Message, Mute, Participant, ParticipantId, PrivateChatPolicy, Role,
     SendPolicy,
 };
 
@@ -32,6 +32,9 @@ pub const TYPING_SHOWN_MS: i64 = 6_000;
 
 /// How many typists a [`crate::TypingCrowd`] names; the rest are a count.
 pub const TYPING_CROWD_NAMED: usize = 3;
+
+/// The longest mute for a time, in minutes (a day); longer lasts until unmuted.
+pub const MAX_MUTE_MINUTES: u32 = 1_440;
 
 /// The longest display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
@@ -86,6 +89,20 @@ pub enum RuleViolation {
     HostsOnly,
     /// The chat is off for participants: no sending, reacting or typing.
     ChatOff,
+    /// A host muted the participant: no sending, reacting or typing.
+    Muted {
+        /// Until when; `None` until a host unmutes them.
+        until: Option<i64>,
+    },
+    /// Only hosts mute and unmute, and never a host.
+    NotModerator,
+    /// Hosts and apps are never muted.
+    CannotMute,
+    /// A mute for a time of 0 minutes or more than [`MAX_MUTE_MINUTES`].
+    MuteTooLong {
+        /// The minutes asked for.
+        minutes: u32,
+    },
     /// The meeting's private chat policy does not let a participant message
     /// these people privately.
     PrivateChat {
@@ -147,6 +164,9 @@ impl RuleViolation {
             Self::Deleted => ErrorCode::MessageDeleted,
             Self::HostsOnly => ErrorCode::HostsOnly,
             Self::ChatOff => ErrorCode::ChatOff,
+            Self::Muted { .. } => ErrorCode::Muted,
+            Self::NotModerator | Self::CannotMute => ErrorCode::Forbidden,
+            Self::MuteTooLong { .. } => ErrorCode::InvalidRequest,
             Self::PrivateChat { .. } => ErrorCode::PrivateChatRestricted,
             Self::SlowMode { .. } => ErrorCode::SlowMode,
             Self::SlowModeTooLong { .. }
@@ -156,6 +176,14 @@ impl RuleViolation {
             | Self::TooManySearchWords { .. }
             | Self::DisplayName { .. } => ErrorCode::InvalidRequest,
             Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
+        }
+    }
+
+    /// Until when a mute for a time holds (milliseconds since the Unix epoch).
+    pub fn until(&self) -> Option<i64> {
+        match self {
+            Self::Muted { until } => *until,
+            _ => None,
         }
     }
 
@@ -184,6 +212,13 @@ impl fmt::Display for RuleViolation {
             Self::Deleted => f.write_str("the message was deleted"),
             Self::HostsOnly => f.write_str("only hosts may send messages in this meeting"),
             Self::ChatOff => f.write_str("the chat is off: only hosts may send, react or type"),
+            Self::Muted { until: Some(_) } => f.write_str("a host muted you in the chat for a while"),
+            Self::Muted { until: None } => f.write_str("a host muted you in the chat until they unmute you"),
+            Self::NotModerator => f.write_str("only hosts may mute and unmute participants"),
+            Self::CannotMute => f.write_str("hosts and apps cannot be muted"),
+            Self::MuteTooLong { minutes } => {
+                write!(f, "a mute for {minutes} minutes; give 1 to {MAX_MUTE_MINUTES}, or none until unmuted")
+            }
             Self::PrivateChat { policy: PrivateChatPolicy::Hosts } => {
                 f.write_str("participants may message only the hosts who are here privately")
             }
@@ -342,6 +377,43 @@ pub fn may_chat_privately(
         PrivateChatPolicy::Everyone => Ok(()),
         PrivateChatPolicy::Hosts if others.iter().all(is_host) => Ok(()),
         PrivateChatPolicy::Hosts | PrivateChatPolicy::Nobody => Err(RuleViolation::PrivateChat { policy }),
+    }
+}
+
+/// A participant muted by a host (`mute`, if any, still holding at `now`)
+/// neither sends, reacts nor types; hosts and apps are never held by one.
+pub fn check_not_muted(requester: &Participant, mute: Option<&Mute>, now: i64) -> Result<(), RuleViolation> {
+    match mute {
+        Some(mute) if requester.role == Role::Participant && mute.holds_at(now) => {
+            Err(RuleViolation::Muted { until: mute.until })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Hosts mute participants, for 1 to [`MAX_MUTE_MINUTES`] minutes or until
+/// unmuted; `subject_role` is the participant's, when known here.
+pub fn may_mute(
+    requester: &Participant,
+    subject_role: Option<Role>,
+    minutes: Option<u32>,
+) -> Result<(), RuleViolation> {
+    may_unmute(requester)?;
+    if subject_role.is_some_and(|role| role != Role::Participant) {
+        return Err(RuleViolation::CannotMute);
+    }
+    match minutes {
+        Some(minutes) if minutes == 0 || minutes > MAX_MUTE_MINUTES => Err(RuleViolation::MuteTooLong { minutes }),
+        _ => Ok(()),
+    }
+}
+
+/// Hosts lift mutes.
+pub fn may_unmute(requester: &Participant) -> Result<(), RuleViolation> {
+    if requester.role == Role::Host {
+        Ok(())
+    } else {
+        Err(RuleViolation::NotModerator)
     }
 }
 

@@ -213,6 +213,10 @@ pub enum ServerFrame {
         /// conversations this participant is in.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         seen: Vec<Seen>,
+        /// Who is muted in the chat now: this participant, if they are; for a
+        /// host, everyone who is.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        muted: Vec<Mute>,
     },
     /// A meeting event.
     Event(EventEnvelope),
@@ -259,6 +263,24 @@ pub enum ServerFrame {
         /// The bucket.
         bucket: RateBucket,
     },
+}
+
+/// A participant muted in the chat.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mute {
+    /// Who.
+    pub participant_id: ParticipantId,
+    /// Until when (milliseconds since the Unix epoch); `None` until a host unmutes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+}
+
+impl Mute {
+    /// Whether the mute still holds at `now`.
+    pub fn holds_at(&self, now: i64) -> bool {
+        self.until.is_none_or(|until| until > now)
+    }
 }
 
 /// Joins and leaves since the previous presence frame. A participant is in

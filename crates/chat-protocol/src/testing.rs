@@ -67,5 +67,6 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         limits: Limits::default(),
         reads: Vec::new(),
         seen: Vec::new(),
+        muted: Vec::new(),
     }
 }

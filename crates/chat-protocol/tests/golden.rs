@@ -146,6 +146,8 @@ fn client_frames() {
             private_chat: Some(PrivateChatPolicy::Hosts),
         },
     );
+    golden("client_mute", &ClientFrame::Mute { req_id: 19, participant_id: "u-cy".into(), minutes: Some(10) });
+    golden("client_unmute", &ClientFrame::Unmute { req_id: 20, participant_id: "u-cy".into() });
     golden(
         "client_participants",
         &ClientFrame::Participants {
@@ -189,7 +191,38 @@ fn server_frames() {
                 Seen { by: "u-bob".into(), private: false, seq: 41 },
                 Seen { by: "u-bob".into(), private: true, seq: 12 },
             ],
+            muted: vec![
+                Mute { participant_id: "u-cy".into(), until: Some(1_795_420_600_000) },
+                Mute { participant_id: "u-dan".into(), until: None },
+            ],
         },
+    );
+    golden(
+        "server_event_muted",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 49,
+            time: 1_795_420_000_000,
+            event: Event::ParticipantMuted {
+                participant_id: "u-cy".into(),
+                until: Some(1_795_420_600_000),
+                by: "u-ada".into(),
+            },
+        }),
+    );
+    golden(
+        "server_event_unmuted",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 50,
+            time: 1_795_420_060_000,
+            event: Event::ParticipantUnmuted { participant_id: "u-cy".into(), by: "u-ada".into() },
+        }),
+    );
+    golden(
+        "server_error_muted",
+        &ServerFrame::Error(ErrorFrame {
+            until: Some(1_795_420_600_000),
+            ..ErrorFrame::new(Some(9), ErrorCode::Muted, "a host muted you in the chat for a while")
+        }),
     );
     golden("server_seen", &ServerFrame::Seen(Seen { by: "u-cy".into(), private: false, seq: 42 }));
     golden("server_read", &ServerFrame::Read { with: Some("u-bob".into()), seq: 42 });
@@ -312,6 +345,7 @@ fn server_frames() {
             message: "too many text messages; retry in 1500 ms".into(),
             retry_after_ms: Some(1500),
             bucket: Some(RateBucket::Text),
+            until: None,
         }),
     );
     golden(
@@ -358,6 +392,7 @@ fn server_frames() {
             message: "slow mode is on; your next message is accepted in 7 s".into(),
             retry_after_ms: Some(7_000),
             bucket: None,
+            until: None,
         }),
     );
     golden("server_rate_limit_reset", &ServerFrame::RateLimitReset { bucket: RateBucket::File });

@@ -95,6 +95,13 @@ fn frame() -> impl Strategy<Value = ClientFrame> {
             with: with.map(Into::into),
             seq
         }),
+        (any::<u64>(), any::<String>(), any::<Option<u32>>()).prop_map(|(req_id, who, minutes)| ClientFrame::Mute {
+            req_id,
+            participant_id: who.into(),
+            minutes
+        }),
+        (any::<u64>(), any::<String>())
+            .prop_map(|(req_id, who)| ClientFrame::Unmute { req_id, participant_id: who.into() }),
         any::<u64>().prop_map(|req_id| ClientFrame::Ping { req_id }),
     ]
 }

@@ -81,7 +81,10 @@ impl DomainError {
                 frame.retry_after_ms = Some(u64::try_from(retry_after.as_millis()).unwrap_or(u64::MAX).max(1));
                 frame.bucket = Some(*bucket);
             }
-            Self::Rule(violation) => frame.retry_after_ms = violation.retry_after_ms(),
+            Self::Rule(violation) => {
+                frame.retry_after_ms = violation.retry_after_ms();
+                frame.until = violation.until();
+            }
             _ => {}
         }
         frame

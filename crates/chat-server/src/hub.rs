@@ -20,6 +20,7 @@ mod bounded;
 mod dump;
 mod files;
 pub mod hook;
+mod mutes;
 mod notices;
 mod offline;
 mod order;
@@ -111,6 +112,8 @@ pub(crate) struct Members {
     presence: Presence,
     /// The meeting's settings, once read; every change passes through here.
     settings: Option<MeetingSettings>,
+    /// Who is muted, once read (`mutes.rs`); every change passes through here.
+    mutes: Option<HashMap<ParticipantId, chat_protocol::Mute>>,
     /// When each participant last had a message accepted, for slow mode.
     last_sent: HashMap<ParticipantId, i64>,
     /// When each participant's last typing notice was passed on.
@@ -282,6 +285,7 @@ impl Hub {
                 self.sync_presence_now(&room, &mut members).await;
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
+            let muted = members.mutes_shown_to(self.store.as_ref(), &room.meeting, &me, crate::clock::now_ms()).await?;
             let reads = self.store.read_states(&room.meeting, &me.id, head_seq).await?;
             let seen = match settings.read_receipts {
                 true => self.store.seen_by_others(&room.meeting, &me.id).await?,
@@ -296,7 +300,7 @@ impl Hub {
                 }
                 Some(last_seq) => {
                     let events =
-                        self.store.events_after(&room.meeting, &me.id, last_seq, self.config.resume_window).await?;
+                        self.store.events_after(&room.meeting, &me, last_seq, self.config.resume_window).await?;
                     let now = crate::clock::unix_secs();
                     let known = events.into_iter().filter(|envelope| envelope.seq <= head_seq);
                     known.map(|envelope| serialize(&self.signed(envelope, now))).collect()
@@ -317,6 +321,7 @@ impl Hub {
                 limits: self.config.limits.clone(),
                 reads,
                 seen,
+                muted,
             });
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {

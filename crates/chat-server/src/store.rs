@@ -13,6 +13,7 @@ pub mod events;
 pub mod files;
 pub mod memory;
 pub mod messages;
+pub mod moderation;
 pub mod outbox;
 pub mod pages;
 pub mod postgres;
@@ -25,6 +26,7 @@ pub mod sqlite;
 pub mod uploads;
 
 pub use messages::Messages;
+pub use moderation::Moderation;
 pub use pages::{MessagePage, PageQuery};
 pub use reactions::Reactions;
 pub use read_states::ReadMarks;
@@ -33,7 +35,8 @@ pub use settings::Settings;
 pub use uploads::UploadRecords;
 
 use chat_protocol::{
-    ClientId, EventEnvelope, FileId, FileRef, MeetingId, Message, MessageId, MessageKind, ParticipantId, Sender,
+    ClientId, EventEnvelope, FileId, FileRef, MeetingId, Message, MessageId, MessageKind, Participant, ParticipantId,
+    Role, Sender,
 };
 use serde_json::{Map, Value};
 
@@ -142,6 +145,8 @@ pub struct NewMessage {
 pub struct Audience {
     /// Only these participants, or everyone in the meeting when `None`.
     pub only: Option<Vec<ParticipantId>>,
+    /// With `only`: every host of the meeting too (moderation is theirs to see).
+    pub hosts: bool,
     /// Never these participants (those who deleted the message for themselves).
     pub except: Vec<ParticipantId>,
 }
@@ -154,7 +159,12 @@ impl Audience {
 
     /// Just these participants.
     pub fn only(ids: Vec<ParticipantId>) -> Self {
-        Self { only: Some(ids), except: Vec::new() }
+        Self { only: Some(ids), ..Self::default() }
+    }
+
+    /// `subject` and the meeting's hosts: who hears of a moderation step.
+    pub fn subject_and_hosts(subject: ParticipantId) -> Self {
+        Self { only: Some(vec![subject]), hosts: true, except: Vec::new() }
     }
 
     /// The audience of events about `message`: everyone, or for a private
@@ -165,12 +175,13 @@ impl Audience {
             ids.push(message.sender.id.clone());
             ids
         });
-        Self { only, except: hidden_by }
+        Self { only, hosts: false, except: hidden_by }
     }
 
-    /// Whether `participant` is in it.
-    pub fn includes(&self, participant: &ParticipantId) -> bool {
-        self.only.as_ref().is_none_or(|ids| ids.contains(participant)) && !self.except.contains(participant)
+    /// Whether `viewer` is in it.
+    pub fn includes(&self, viewer: &Participant) -> bool {
+        let listed = |ids: &Vec<ParticipantId>| ids.contains(&viewer.id) || (self.hosts && viewer.role == Role::Host);
+        self.only.as_ref().is_none_or(listed) && !self.except.contains(&viewer.id)
     }
 }
 
@@ -269,6 +280,6 @@ pub struct Deleted {
 /// area ([`Messages`], [`Reactions`], [`MessageSearch`], [`ReadMarks`],
 /// [`Settings`], [`UploadRecords`]), which every engine implements; the
 /// domain holds a `dyn Store`.
-pub trait Store: Messages + Reactions + MessageSearch + ReadMarks + Settings + UploadRecords {}
+pub trait Store: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + UploadRecords {}
 
-impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + UploadRecords> Store for T {}
+impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + UploadRecords> Store for T {}

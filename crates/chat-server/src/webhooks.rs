@@ -84,6 +84,8 @@ pub fn payload(item: &OutboxItem, signer: &UrlSigner) -> Option<(String, Value)>
                 Event::MessageDeleted { .. } => "message.deleted",
                 Event::MessagePinned { .. } => "message.pinned",
                 Event::MessageUnpinned { .. } => "message.unpinned",
+                Event::ParticipantMuted { .. } => "participant.muted",
+                Event::ParticipantUnmuted { .. } => "participant.unmuted",
                 _ => return None,
             };
             let data = serde_json::to_value(&event).ok()?;
@@ -97,7 +99,8 @@ pub fn payload(item: &OutboxItem, signer: &UrlSigner) -> Option<(String, Value)>
         "meetingId": item.meeting,
         "createdAt": item.created_at,
         "seq": seq,
-        // Who may see it: `null` for the whole meeting, else the sender and recipients.
+        // Who may see it: `null` for the whole meeting, else the sender and recipients (for a
+        // mute, the participant; the hosts see it too).
         "audience": audience,
         "data": data,
     });

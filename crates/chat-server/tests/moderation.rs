@@ -119,3 +119,81 @@ async fn the_private_chat_policy_lets_participants_message_hosts_only_or_nobody(
     assert!(ivy.all_history().await.iter().all(|m| m.client_id.as_str() != "p2"), "nothing refused was stored");
     server.stop().await;
 }
+
+async fn mute(host: &mut Client, who: &str, minutes: Option<u32>) -> Answer {
+    host.request(|req_id| ClientFrame::Mute { req_id, participant_id: who.into(), minutes }).await
+}
+
+async fn unmute(host: &mut Client, who: &str) -> Answer {
+    host.request(|req_id| ClientFrame::Unmute { req_id, participant_id: who.into() }).await
+}
+
+#[tokio::test]
+async fn a_muted_participant_is_refused_with_until_others_are_not_told_and_an_unmute_lets_them_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut hana = Client::connect(&server, "hana", Role::Host).await;
+    let mut hugo = Client::connect(&server, "hugo", Role::Host).await;
+    let mut gus = Client::connect(&server, "gus", Role::Participant).await;
+    let mut ivy = Client::connect(&server, "ivy", Role::Participant).await;
+    let before = sent_id(&hana.send_text("h0", "welcome").await.ack());
+    for client in [&mut hugo, &mut gus, &mut ivy] {
+        client.next_event().await;
+    }
+
+    assert_eq!(mute(&mut gus, "ivy", None).await.error().code, ErrorCode::Forbidden, "hosts only");
+    assert_eq!(mute(&mut hana, "hugo", None).await.error().code, ErrorCode::Forbidden, "never a host");
+    assert_eq!(mute(&mut hana, "gus", Some(0)).await.error().code, ErrorCode::InvalidRequest);
+    let started = chat_server::clock::now_ms();
+    let AckResult::Done { seq: Some(seq) } = mute(&mut hana, "gus", Some(10)).await.ack() else { panic!("a seq") };
+
+    let told = gus.next_event().await;
+    let Event::ParticipantMuted { participant_id, until: Some(until), by } = told.event else { panic!("{told:?}") };
+    assert_eq!((told.seq, participant_id.as_str(), by.as_str()), (seq, "gus", "hana"));
+    assert!((started + 600_000..started + 605_000).contains(&until), "{until}");
+    assert!(matches!(hugo.next_event().await.event, Event::ParticipantMuted { .. }), "every host is told");
+    ivy.assert_no_event().await;
+
+    let refused = gus.send_text("g1", "let me speak").await.error();
+    assert_eq!((refused.code, refused.until), (ErrorCode::Muted, Some(until)));
+    assert_eq!(react(&mut gus, &before).await.error().code, ErrorCode::Muted);
+    gus.typing(&[]).await;
+    assert_eq!(gus.answer_to(None).await.error().code, ErrorCode::Muted);
+    let private = gus.send("g2", text("to the host then"), vec!["hana"]).await.error();
+    assert_eq!(private.code, ErrorCode::Muted);
+    ivy.send_text("i1", "others talk on").await.ack();
+
+    // A reconnect is told in its welcome; a host's lists everyone muted; a resume replays it to gus only.
+    let again = Client::connect(&server, "gus", Role::Participant).await;
+    let ServerFrame::Welcome { muted, .. } = &again.welcome else { panic!("a welcome") };
+    assert_eq!(muted.as_slice(), [chat_protocol::Mute { participant_id: "gus".into(), until: Some(until) }]);
+    let host_again = Client::connect(&server, "hugo", Role::Host).await;
+    let ServerFrame::Welcome { muted, .. } = &host_again.welcome else { panic!("a welcome") };
+    assert_eq!(muted.len(), 1);
+    let ivy_again = Client::connect(&server, "ivy", Role::Participant).await;
+    let ServerFrame::Welcome { muted, .. } = &ivy_again.welcome else { panic!("a welcome") };
+    assert!(muted.is_empty(), "others are not told");
+    let token = token_for("ivy", Role::Participant);
+    let mut resumed = Client::connect_token(&server, &token, Some(seq - 1)).await;
+    let replayed = resumed.next_event().await;
+    assert!(!matches!(replayed.event, Event::ParticipantMuted { .. }), "{replayed:?}");
+
+    // The mute outlasts a restart; an unmute lifts it, and a second unmute changes nothing.
+    server.stop().await;
+    let server = TestServer::start(dir.path()).await;
+    let mut gus = Client::connect(&server, "gus", Role::Participant).await;
+    assert_eq!(gus.send_text("g3", "after the restart?").await.error().code, ErrorCode::Muted);
+    let mut hana = Client::connect(&server, "hana", Role::Host).await;
+    assert!(matches!(unmute(&mut hana, "gus").await.ack(), AckResult::Done { seq: Some(_) }));
+    let Event::ParticipantUnmuted { participant_id, by } = gus.next_event().await.event else { panic!("unmuted") };
+    assert_eq!((participant_id.as_str(), by.as_str()), ("gus", "hana"));
+    gus.send_text("g4", "thank you").await.ack();
+    assert_eq!(unmute(&mut hana, "gus").await.ack(), AckResult::Done { seq: None });
+    assert_eq!(unmute(&mut gus, "ivy").await.error().code, ErrorCode::Forbidden);
+
+    // Until unmuted: no `until`, and muting again replaces a mute for a time.
+    mute(&mut hana, "gus", None).await.ack();
+    let refused = gus.send_text("g5", "again?").await.error();
+    assert_eq!((refused.code, refused.until), (ErrorCode::Muted, None));
+    server.stop().await;
+}

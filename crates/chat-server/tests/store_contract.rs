@@ -7,7 +7,8 @@ mod support;
 use std::sync::Arc;
 
 use chat_protocol::{
-    FileId, MeetingId, MeetingSettings, MessageId, MessageKind, ParticipantId, PrivateChatPolicy, SendPolicy, Sender,
+    FileId, MeetingId, MeetingSettings, MessageId, MessageKind, Mute, Participant, ParticipantId, PrivateChatPolicy,
+    Role, SendPolicy, Sender,
 };
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::postgres::PostgresStore;
@@ -140,10 +141,21 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         store.update_settings(&policies, other.clone(), &ann, 28).await.expect("settings stored");
         assert_eq!(store.settings(&policies).await.expect("settings read"), other);
     }
+    // Mutes: one for a time, one until unmuted and lifted, a lift of nothing; only the muted and hosts hear.
+    let muted_bob = Mute { participant_id: bob.clone(), until: Some(99_000) };
+    log.push(format!("{:?}", store.mute(&meeting, muted_bob, &ann, 29).await.map(|e| (e.envelope, e.audience))));
+    let muted_cat = Mute { participant_id: cat.clone(), until: None };
+    log.push(format!("{:?}", store.mute(&meeting, muted_cat, &ann, 30).await.map(|e| e.envelope)));
+    log.push(format!("{:?}", store.mutes(&meeting).await));
+    log.push(format!("{:?}", store.unmute(&meeting, &cat, &ann, 31).await.map(|e| e.map(|e| e.envelope))));
+    log.push(format!("{:?}", store.unmute(&meeting, &cat, &ann, 32).await.map(|e| e.map(|e| e.envelope))));
+    log.push(format!("{:?}", store.mutes(&meeting).await));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
-    for viewer in [&ann, &bob, &cat] {
-        log.push(format!("{viewer} events {:?}", store.events_after(&meeting, viewer, 0, 100).await));
-        log.push(format!("{viewer} events after 3, 2 {:?}", store.events_after(&meeting, viewer, 3, 2).await));
+    let as_viewer = |id: &ParticipantId, role| Participant { id: id.clone(), display_name: id.to_string(), role };
+    let viewers = [as_viewer(&ann, Role::Host), as_viewer(&bob, Role::Participant), as_viewer(&cat, Role::Participant)];
+    for (viewer, person) in [&ann, &bob, &cat].into_iter().zip(&viewers) {
+        log.push(format!("{viewer} events {:?}", store.events_after(&meeting, person, 0, 100).await));
+        log.push(format!("{viewer} events after 3, 2 {:?}", store.events_after(&meeting, person, 3, 2).await));
         log.push(format!(
             "{viewer} history {:?}",
             store

@@ -35,12 +35,14 @@ impl ChatState {
                 limits,
                 reads,
                 seen,
+                muted,
                 ..
             } => {
                 self.participant_count = participant_count;
                 self.on_welcome(me, meeting_id, head_seq, settings, participants, limits, fx);
                 self.on_reads(reads, head_seq, fx);
                 self.seen = seen;
+                self.on_mutes(muted, fx);
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
@@ -172,6 +174,8 @@ impl ChatState {
                 self.settings = settings;
                 fx.push(Effect::Changed(Change::Settings));
             }
+            Event::ParticipantMuted { participant_id, until, .. } => self.on_muted(participant_id, until, fx),
+            Event::ParticipantUnmuted { participant_id, .. } => self.on_unmuted(&participant_id, fx),
         }
     }
 

@@ -43,6 +43,8 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
+            Intent::Mute { op, participant, minutes } => self.on_moderate(op, participant, Some(minutes), fx),
+            Intent::Unmute { op, participant } => self.on_moderate(op, participant, None, fx),
             Intent::UpdateSettings { op, change } => {
                 if self.require_connected(op, fx) {
                     let build = |req_id| ClientFrame::UpdateSettings {
@@ -71,7 +73,7 @@ impl ChatState {
             Intent::MarkRead { op, with } => self.on_mark_read(op, with, fx),
             Intent::LoadOlder { op, limit, with } => self.on_load_older(op, limit, with, fx),
             Intent::Typing => self.on_typing_intent(now, fx),
-            Intent::React { op, id, emoji, add } => self.on_react(op, id, emoji, add, fx),
+            Intent::React { op, id, emoji, add } => self.on_react(op, id, emoji, add, now, fx),
             Intent::Join(conversation) => {
                 if self.current != conversation {
                     self.current = conversation;

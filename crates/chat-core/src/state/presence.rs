@@ -29,11 +29,12 @@ impl ChatState {
     }
 
     /// Why this participant may not send now, if the meeting's settings say
-    /// so: only hosts send, or slow mode has them wait (until `now` + its
-    /// `retry_after_ms`).
+    /// so: only hosts send, the chat is off, a host muted them, or slow mode
+    /// has them wait (until `now` + its `retry_after_ms`).
     pub fn send_blocked(&self, now: i64) -> Option<RuleViolation> {
         let me = self.me.as_ref()?;
         rules::may_send(me, &self.settings)
+            .and_then(|()| self.muted_now(now).map_or(Ok(()), Err))
             .and_then(|()| rules::check_slow_mode(me, &self.settings, self.last_sent_at, now))
             .err()
     }

@@ -37,12 +37,20 @@ impl ChatState {
         }
     }
 
-    pub(super) fn on_react(&mut self, op: OpId, id: MessageId, emoji: String, add: bool, fx: &mut Vec<Effect>) {
+    pub(super) fn on_react(
+        &mut self,
+        op: OpId,
+        id: MessageId,
+        emoji: String,
+        add: bool,
+        now: i64,
+        fx: &mut Vec<Effect>,
+    ) {
         let checked = match self.timeline.get(&id) {
             None => Err(OpError::new("not_found", "no such message here", false)),
             Some(message) => rules::check_emoji(&emoji)
                 .and_then(|()| if add { rules::check_new_reaction(message, &emoji, &self.limits) } else { Ok(()) })
-                .and_then(|()| self.may_react_to(message))
+                .and_then(|()| self.may_react_to(message, now))
                 .map_err(OpError::from),
         };
         if let Err(error) = checked {
@@ -63,11 +71,12 @@ impl ChatState {
 }
 
 impl ChatState {
-    /// Whether the meeting lets this participant react to `message` now: not
-    /// with the chat off, and in a private conversation only as its private
-    /// chat policy allows.
-    fn may_react_to(&self, message: &Message) -> Result<(), RuleViolation> {
+    /// Whether the meeting lets this participant react to `message` at `now`:
+    /// not muted, not with the chat off, and in a private conversation only
+    /// as its private chat policy allows.
+    fn may_react_to(&self, message: &Message, now: i64) -> Result<(), RuleViolation> {
         let Some(me) = self.me.as_ref() else { return Ok(()) };
+        self.muted_now(now).map_or(Ok(()), Err)?;
         rules::may_react(me, &self.settings)?;
         self.may_chat_privately(&message.others_in_conversation(&me.id))
     }

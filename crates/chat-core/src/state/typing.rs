@@ -99,7 +99,7 @@ impl ChatState {
         if self.connection != ConnectionState::Connected {
             return;
         }
-        if self.write_blocked_here().is_some() {
+        if self.write_blocked_here().is_some() || self.muted_now(now).is_some() {
             return;
         }
         let conversation = self.current.clone();

@@ -109,6 +109,30 @@ fn with_the_chat_off_only_hosts_and_apps_send_react_or_type() {
 }
 
 #[test]
+fn a_muted_participant_is_held_until_the_mute_ends_and_only_hosts_mute_participants() {
+    let bob = person("bob", Role::Participant);
+    let for_a_while = Mute { participant_id: "bob".into(), until: Some(5_000) };
+    let refused = check_not_muted(&bob, Some(&for_a_while), 4_999);
+    assert_eq!(refused, Err(RuleViolation::Muted { until: Some(5_000) }));
+    assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::Muted));
+    assert_eq!(check_not_muted(&bob, Some(&for_a_while), 5_000), Ok(()), "a mute for a time ends");
+    let until_unmuted = Mute { participant_id: "bob".into(), until: None };
+    assert_eq!(check_not_muted(&bob, Some(&until_unmuted), i64::MAX), Err(RuleViolation::Muted { until: None }));
+    assert_eq!(check_not_muted(&person("ann", Role::Host), Some(&until_unmuted), 0), Ok(()));
+
+    let host = person("ann", Role::Host);
+    assert_eq!(may_mute(&host, Some(Role::Participant), Some(10)), Ok(()));
+    assert_eq!(may_mute(&host, None, None), Ok(()), "someone not here now may be muted");
+    assert_eq!(may_mute(&bob, Some(Role::Participant), None), Err(RuleViolation::NotModerator));
+    assert_eq!(may_mute(&host, Some(Role::Host), None), Err(RuleViolation::CannotMute));
+    assert_eq!(may_mute(&host, Some(Role::Bot), None).map_err(|v| v.code()), Err(ErrorCode::Forbidden));
+    assert_eq!(may_mute(&host, None, Some(0)), Err(RuleViolation::MuteTooLong { minutes: 0 }));
+    let too_long = may_mute(&host, None, Some(MAX_MUTE_MINUTES + 1));
+    assert_eq!(too_long.map_err(|v| v.code()), Err(ErrorCode::InvalidRequest));
+    assert_eq!(may_unmute(&bob), Err(RuleViolation::NotModerator));
+}
+
+#[test]
 fn the_private_chat_policy_holds_participants_to_hosts_or_to_nobody() {
     let bob = person("bob", Role::Participant);
     let hosts = ["ann".into()];

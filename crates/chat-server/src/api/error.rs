@@ -134,9 +134,11 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
             StatusCode::PAYLOAD_TOO_LARGE
         }
         ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Forbidden | ErrorCode::HostsOnly | ErrorCode::ChatOff | ErrorCode::PrivateChatRestricted => {
-            StatusCode::FORBIDDEN
-        }
+        ErrorCode::Forbidden
+        | ErrorCode::HostsOnly
+        | ErrorCode::ChatOff
+        | ErrorCode::PrivateChatRestricted
+        | ErrorCode::Muted => StatusCode::FORBIDDEN,
         ErrorCode::MessageDeleted => StatusCode::GONE,
         ErrorCode::RateLimited | ErrorCode::SlowMode => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Rejected => StatusCode::UNPROCESSABLE_ENTITY,

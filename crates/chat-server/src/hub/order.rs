@@ -69,6 +69,7 @@ impl Hub {
 
     /// Sends an event to the members in its audience.
     fn fan_out(&self, members: &mut Members, event: StoredEvent) {
+        members.remember_mutes(&event.envelope.event);
         // A message to the meeting ends its sender's typing there, whichever node stored it.
         if let Event::MessageCreated { message } = &event.envelope.event {
             if message.targets.is_empty() {
@@ -76,7 +77,7 @@ impl Hub {
             }
         }
         let text = serialize(&self.signed(event.envelope, unix_secs()));
-        let queued = members.broadcast(&text, |p| event.audience.includes(&p.id));
+        let queued = members.broadcast(&text, |p| event.audience.includes(p));
         self.metrics.deliveries.inc_by(queued);
     }
 

@@ -147,6 +147,11 @@ impl Presence {
         self.connections.contains_key(id)
     }
 
+    /// The role of `id`, if they have a connection open.
+    pub(crate) fn role_of(&self, id: &ParticipantId) -> Option<Role> {
+        self.connections.get(id).map(|(_, participant)| participant.role)
+    }
+
     /// Whether `id` is a host with a connection open.
     pub(crate) fn is_host(&self, id: &ParticipantId) -> bool {
         self.hosts.contains_key(id)

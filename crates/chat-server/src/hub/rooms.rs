@@ -32,6 +32,7 @@ impl Hub {
             conns: HashMap::new(),
             presence: Presence::new(self.config.presence_list_limit),
             settings: None,
+            mutes: None,
             last_sent: HashMap::new(),
             last_typed: HashMap::new(),
             typing_crowd: Default::default(),

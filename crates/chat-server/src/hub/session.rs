@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 mod changes;
+mod moderation;
 mod reactions;
 mod read_marks;
 mod reading;
@@ -138,6 +139,8 @@ impl Session {
                 self.search(&query, PageQuery { before, limit, with }).await
             }
             ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
+            ClientFrame::Mute { participant_id, minutes, .. } => self.mute(participant_id, minutes).await,
+            ClientFrame::Unmute { participant_id, .. } => self.unmute(&participant_id).await,
             ClientFrame::UpdateSettings {
                 anyone_can_pin,
                 who_can_send,

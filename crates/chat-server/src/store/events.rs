@@ -3,7 +3,7 @@
 //! bodies; [`build_event`] makes the deliverable event from the message's
 //! current state, so a body deleted for everyone is gone from every event.
 
-use chat_protocol::{Event, EventEnvelope, Message, ParticipantId, Seq};
+use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Seq};
 
 use super::{Audience, StoreError, StoredEvent};
 
@@ -28,10 +28,14 @@ pub enum EventKind {
     Reacted,
     /// Someone took a reaction off (the payload holds the emoji).
     Unreacted,
+    /// A host muted a participant (the payload holds whom, until when).
+    Muted,
+    /// A host lifted a participant's mute (the payload holds whom).
+    Unmuted,
 }
 
 impl EventKind {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 11] = [
         Self::Created,
         Self::Edited,
         Self::Deleted,
@@ -41,6 +45,8 @@ impl EventKind {
         Self::Settings,
         Self::Reacted,
         Self::Unreacted,
+        Self::Muted,
+        Self::Unmuted,
     ];
 
     /// The name stored.
@@ -55,6 +61,8 @@ impl EventKind {
             Self::Settings => "settings",
             Self::Reacted => "reacted",
             Self::Unreacted => "unreacted",
+            Self::Muted => "muted",
+            Self::Unmuted => "unmuted",
         }
     }
 
@@ -77,7 +85,8 @@ pub struct EventRecord {
     pub kind: EventKind,
     /// Who did it.
     pub actor: ParticipantId,
-    /// Settings, for a settings event; the emoji, for a reaction.
+    /// Settings, for a settings event; the emoji, for a reaction; whom and
+    /// until when, for a mute or unmute.
     pub payload: Option<String>,
 }
 
@@ -97,6 +106,17 @@ pub fn build_event(
             (Event::SettingsChanged { settings }, Audience::everyone())
         }
         EventKind::Hidden => (Event::MessageHidden { id: message_or_corrupt()?.id }, Audience::only(vec![actor])),
+        EventKind::Muted | EventKind::Unmuted => {
+            let Mute { participant_id, until } = serde_json::from_str(payload.as_deref().unwrap_or_default())
+                .map_err(|e| StoreError::Corrupt(format!("mute {seq}: {e}")))?;
+            let audience = Audience::subject_and_hosts(participant_id.clone());
+            let event = if kind == EventKind::Muted {
+                Event::ParticipantMuted { participant_id, until, by: actor }
+            } else {
+                Event::ParticipantUnmuted { participant_id, by: actor }
+            };
+            (event, audience)
+        }
         kind => {
             let message = message_or_corrupt()?;
             let audience = Audience::of_message(&message, hidden_by);

@@ -3,6 +3,7 @@
 //! tombstones, hiding, audiences), kept in maps under one lock.
 
 mod messages;
+mod moderation;
 mod reactions;
 mod read_marks;
 mod search;

@@ -2,7 +2,7 @@
 //! messages, and the events each change records, whatever the engine.
 
 use async_trait::async_trait;
-use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, ParticipantId, Seq};
+use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq};
 
 use super::{
     Deleted, DumpedMessage, Inserted, MessagePage, NewMessage, PageQuery, StoreError, StoredContent, StoredEvent,
@@ -62,11 +62,12 @@ pub trait Messages: Send + Sync + 'static {
         by: &ParticipantId,
         at: i64,
     ) -> Result<Option<StoredEvent>, StoreError>;
-    /// Events after `after`, at most `limit`, that `viewer` may receive, oldest first.
+    /// Events after `after`, at most `limit`, that `viewer` may receive (hosts
+    /// also hear of moderation), oldest first.
     async fn events_after(
         &self,
         meeting: &MeetingId,
-        viewer: &ParticipantId,
+        viewer: &Participant,
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError>;

@@ -9,6 +9,7 @@
 //! reads ([`reads`]).
 
 mod messages;
+mod moderation;
 mod outbox;
 mod reactions;
 mod read_marks;

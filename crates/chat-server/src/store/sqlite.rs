@@ -11,6 +11,7 @@ mod attachments;
 mod events;
 mod inserts;
 mod messages;
+mod moderation;
 mod outbox;
 mod reactions;
 mod read_marks;

@@ -26,6 +26,7 @@ impl Session {
         rules::may_react(&self.me, &settings)?;
         let others = message.others_in_conversation(&self.me.id);
         rules::may_chat_privately(&self.me, &settings, &others, |id| members.presence.is_host(id))?;
+        self.check_not_muted(&mut members, crate::clock::now_ms()).await?;
         if add {
             rules::check_new_reaction(&message, &emoji, &self.hub.config.limits)?;
         }

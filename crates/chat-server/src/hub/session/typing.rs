@@ -28,6 +28,7 @@ impl Session {
         rules::may_send(&self.me, &settings)?;
         rules::may_chat_privately(&self.me, &settings, &targets, |id| members.presence.is_host(id))?;
         let now = crate::clock::now_ms();
+        self.check_not_muted(&mut members, now).await?;
         let interval = rules::TYPING_INTERVAL_MS / 2;
         if members.last_typed.get(&self.me.id).is_some_and(|at| now - at < interval) {
             return Ok(());

@@ -36,6 +36,7 @@ impl Session {
         rules::may_send(&self.me, &settings)?;
         rules::may_chat_privately(&self.me, &settings, targets, |id| members.presence.is_host(id))?;
         let now = crate::clock::now_ms();
+        self.check_not_muted(&mut members, now).await?;
         if let Some(cluster) = self.hub.cluster.as_ref().filter(|_| rules::is_slowed(&self.me, &settings)) {
             drop(members);
             let wait = Duration::from_secs(u64::from(settings.slow_mode_secs));

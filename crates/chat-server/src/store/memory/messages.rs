@@ -3,7 +3,9 @@
 //! history, the chat dump).
 
 use async_trait::async_trait;
-use chat_protocol::{ClientId, Content, EventEnvelope, FileId, MeetingId, Message, MessageId, ParticipantId, Seq};
+use chat_protocol::{
+    ClientId, Content, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq,
+};
 
 use super::search::PageOf;
 use super::MemoryStore;
@@ -183,7 +185,7 @@ impl Messages for MemoryStore {
     async fn events_after(
         &self,
         meeting: &MeetingId,
-        viewer: &ParticipantId,
+        viewer: &Participant,
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError> {
@@ -194,7 +196,7 @@ impl Messages for MemoryStore {
             // are checked, as the SQL engines' LIMIT does.
             let hidden = |stored: &&super::state::StoredRecord| {
                 let id = stored.message.as_ref();
-                id.is_some_and(|id| s.hidden.contains(&(id.clone(), viewer.clone())))
+                id.is_some_and(|id| s.hidden.contains(&(id.clone(), viewer.id.clone())))
                     && stored.record.kind != EventKind::Hidden
             };
             let considered = events.iter().filter(|e| e.record.seq > after).filter(|e| !hidden(e));
@@ -202,7 +204,7 @@ impl Messages for MemoryStore {
             for stored in considered.take(usize::try_from(limit).unwrap_or(usize::MAX)) {
                 let mut event = s.deliverable(stored, Vec::new())?;
                 if event.audience.includes(viewer) {
-                    s.mark_mine(&mut event.envelope.event, viewer);
+                    s.mark_mine(&mut event.envelope.event, &viewer.id);
                     out.push(event.envelope);
                 }
             }

@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chat_protocol::{ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, ParticipantId, Seq};
+use chat_protocol::{
+    ClientId, Content, FileId, MeetingId, MeetingSettings, Message, MessageId, Mute, ParticipantId, Seq,
+};
 
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::{StoreError, StoredContent, StoredEvent, StoredFile};
@@ -17,6 +19,8 @@ pub(super) struct StoredRecord {
 pub(super) struct Meeting {
     pub(super) settings: MeetingSettings,
     pub(super) events: Vec<StoredRecord>,
+    /// Who is muted, by id (a `BTreeMap`, so they list in the SQL engines' order).
+    pub(super) mutes: std::collections::BTreeMap<ParticipantId, Mute>,
 }
 
 #[derive(Default)]

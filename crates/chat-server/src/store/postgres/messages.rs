@@ -3,7 +3,7 @@
 //! history, the chat dump).
 
 use async_trait::async_trait;
-use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, ParticipantId, Seq};
+use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq};
 
 use super::rows::{corrupt, load_message, require_live_message};
 use super::writes::{lock_meeting, message_event, orphans, record, record_event, take_attachments};
@@ -170,7 +170,7 @@ impl Messages for PostgresStore {
     async fn events_after(
         &self,
         meeting: &MeetingId,
-        viewer: &ParticipantId,
+        viewer: &Participant,
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError> {

@@ -2,7 +2,7 @@
 //! their audiences for a node's fan-out), a page of history, and the chat
 //! dump, filtered for privacy and hiding as SQLite does.
 
-use chat_protocol::{EventEnvelope, MeetingId, ParticipantId, Seq};
+use chat_protocol::{EventEnvelope, MeetingId, Participant, ParticipantId, Seq};
 use tokio_postgres::{GenericClient, Row};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message};
@@ -38,7 +38,7 @@ async fn event(
 pub async fn events_after(
     client: &impl GenericClient,
     meeting: &MeetingId,
-    viewer: &ParticipantId,
+    viewer: &Participant,
     after: Seq,
     limit: u64,
 ) -> Result<Vec<EventEnvelope>, StoreError> {
@@ -50,10 +50,10 @@ pub async fn events_after(
               (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = $3)) \
          ORDER BY e.seq LIMIT $4"
     );
-    let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &viewer.0, &limit]).await?;
+    let rows = client.query(&sql, &[&meeting.0, &seq_param(after)?, &viewer.id.0, &limit]).await?;
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
-        let stored = event(client, meeting, row, Some(viewer)).await?;
+        let stored = event(client, meeting, row, Some(&viewer.id)).await?;
         if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }

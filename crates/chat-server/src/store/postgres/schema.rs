@@ -176,6 +176,25 @@ UPDATE meetings SET who_can_send = 'hosts' WHERE hosts_only;
 ALTER TABLE meetings DROP COLUMN hosts_only;
 ALTER TABLE meetings ADD COLUMN private_chat TEXT NOT NULL DEFAULT 'everyone';
 "#,
+    // 7: mutes, and their events for the webhooks (SQLite's 17).
+    r#"
+CREATE TABLE mutes (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    until BIGINT,
+    PRIMARY KEY (meeting_id, participant_id)
+);
+CREATE OR REPLACE FUNCTION events_to_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted') THEN
+        PERFORM pg_advisory_xact_lock(OUTBOX_LOCK_ID);
+        INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at)
+        VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
+    END IF;
+    RETURN NULL;
+END
+$$;
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

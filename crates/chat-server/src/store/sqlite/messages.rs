@@ -3,7 +3,7 @@
 //! history, the chat dump).
 
 use async_trait::async_trait;
-use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, ParticipantId, Seq};
+use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq};
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 
 use super::events::{message_event, record_event};
@@ -191,7 +191,7 @@ impl Messages for SqliteStore {
     async fn events_after(
         &self,
         meeting: &MeetingId,
-        viewer: &ParticipantId,
+        viewer: &Participant,
         after: Seq,
         limit: u64,
     ) -> Result<Vec<EventEnvelope>, StoreError> {

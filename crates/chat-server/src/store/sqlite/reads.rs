@@ -1,7 +1,7 @@
 //! The SQLite engine's longer reads: the events after a `seq` (for one
 //! viewer, or with their audiences), a page of history and the chat dump, both filtered for privacy and hiding.
 
-use chat_protocol::{EventEnvelope, MeetingId, MessageId, ParticipantId, Seq};
+use chat_protocol::{EventEnvelope, MeetingId, MessageId, Participant, ParticipantId, Seq};
 use rusqlite::{params, Connection, Params, Statement};
 
 use super::rows::{complete, corrupt, hidden_by, load_message_for, read_message, MESSAGE_COLUMNS, MESSAGE_FROM};
@@ -13,7 +13,7 @@ use crate::store::{DumpedMessage, MessagePage, PageQuery, StoreError, StoredEven
 pub fn events_after(
     conn: &Connection,
     meeting: &MeetingId,
-    viewer: &ParticipantId,
+    viewer: &Participant,
     after: Seq,
     limit: u64,
 ) -> Result<Vec<EventEnvelope>, StoreError> {
@@ -27,11 +27,11 @@ pub fn events_after(
               (SELECT 1 FROM hidden h WHERE h.message_id = e.message_id AND h.participant_id = ?3)) \
          ORDER BY e.seq LIMIT ?4"
     ))?;
-    let rows = read_events(&mut stmt, params![meeting.0, after, viewer.0, limit])?;
+    let rows = read_events(&mut stmt, params![meeting.0, after, viewer.id.0, limit])?;
     let mut events = Vec::with_capacity(rows.len());
     for row in rows {
         // Hidden messages were filtered out in SQL already.
-        let stored = stored_event(conn, meeting, row, Some(viewer))?;
+        let stored = stored_event(conn, meeting, row, Some(&viewer.id))?;
         if stored.audience.includes(viewer) {
             events.push(stored.envelope);
         }

@@ -215,6 +215,21 @@ UPDATE meetings SET who_can_send = 'hosts' WHERE hosts_only;
 ALTER TABLE meetings DROP COLUMN hosts_only;
 ALTER TABLE meetings ADD COLUMN private_chat TEXT NOT NULL DEFAULT 'everyone';
 "#,
+    // 17: who hosts muted, until when (NULL: until unmuted); mutes and unmutes reach the webhooks.
+    r#"
+CREATE TABLE mutes (
+    meeting_id TEXT NOT NULL,
+    participant_id TEXT NOT NULL,
+    until INTEGER,
+    PRIMARY KEY (meeting_id, participant_id)
+);
+DROP TRIGGER events_to_webhook_outbox;
+CREATE TRIGGER events_to_webhook_outbox AFTER INSERT ON events
+WHEN NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted')
+BEGIN
+    INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
+END;
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.

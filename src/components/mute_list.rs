@@ -1,0 +1,89 @@
+//! A host's mutes, in the chat settings dialog: who is muted in the chat and
+//! until when, each with an Unmute button, and muting someone found with the
+//! participant finder for a chosen time. It belongs to the settings form's
+//! lazily loaded part; the finder is a part of its own.
+
+use chat_protocol::{Participant, ParticipantId};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use super::lazy::Lazy;
+use super::participant_picker::{self, ParticipantPickerProps};
+use crate::hooks::use_chat::use_chat;
+use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_selector::use_selector;
+use crate::text_format::clock_time;
+
+/// The times a host mutes for, in minutes (`None`: until unmuted), each
+/// named by the key `muteFor.{minutes}` (`muteFor.always`).
+const MUTE_CHOICES: [Option<u32>; 4] = [Some(10), Some(60), Some(1_440), None];
+
+fn choice_key(minutes: Option<u32>) -> String {
+    minutes.map_or_else(|| "muteFor.always".to_owned(), |m| format!("muteFor.{m}"))
+}
+
+/// Who is muted now, and muting someone else.
+#[function_component(MuteList)]
+pub fn mute_list() -> Html {
+    let chat = use_chat();
+    let intents = use_intent();
+    let minutes = use_state(|| MUTE_CHOICES[0]);
+    let muted: Vec<(ParticipantId, String, Option<i64>)> = use_selector(|client| {
+        let (state, now) = (client.state(), client.now());
+        let holding = state.mutes().iter().filter(|mute| mute.holds_at(now));
+        holding
+            .map(|mute| {
+                let id = &mute.participant_id;
+                (id.clone(), state.name_of(id).unwrap_or(id.as_str()).to_owned(), mute.until)
+            })
+            .collect()
+    });
+    let t = |key: &str| chat.locale.t(key);
+    let on_minutes = {
+        let minutes = minutes.clone();
+        Callback::from(move |event: Event| {
+            let picked = event.target_unchecked_into::<HtmlSelectElement>().value();
+            minutes.set(MUTE_CHOICES.into_iter().find(|choice| choice_key(*choice) == picked).flatten());
+        })
+    };
+    let on_pick = {
+        let (client, intents, minutes) = (chat.client.clone(), intents.clone(), *minutes);
+        Callback::from(move |participant: Participant| intents.run(client.mute(participant.id, minutes)))
+    };
+    let offset = super::message_item::timezone_offset_minutes();
+    html! {
+        <section class="mc-mutes" aria-labelledby="mc-mutes-title">
+            <h3 id="mc-mutes-title" class="mc-setting-heading">{ t("mutedInChat") }</h3>
+            if muted.is_empty() {
+                <p class="mc-setting-note">{ t("nobodyMuted") }</p>
+            } else {
+                <ul class="mc-muted-list">
+                    { for muted.into_iter().map(|(id, name, until)| {
+                        let (client, intents) = (chat.client.clone(), intents.clone());
+                        let onclick = Callback::from(move |_: MouseEvent| intents.run(client.unmute(id.clone())));
+                        let until = until.map_or_else(
+                            || t("muteFor.always"),
+                            |until| chat.locale.t_with("untilTime", "time", &clock_time(until, offset)),
+                        );
+                        html! {
+                            <li>
+                                <span>{ format!("{name} · {until}") }</span>
+                                <button type="button" class="mc-link-button" {onclick}
+                                    aria-label={chat.locale.t_with("unmuteName", "name", &name)}>{ t("unmute") }</button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+            <label class="mc-setting">{ t("muteFor") }
+                <select onchange={on_minutes}>
+                    { for MUTE_CHOICES.into_iter().map(|choice| html! {
+                        <option value={choice_key(choice)} selected={choice == *minutes}>{ t(&choice_key(choice)) }</option>
+                    }) }
+                </select>
+            </label>
+            <Lazy<ParticipantPickerProps> part={&participant_picker::PART} wanted=true
+                props={ParticipantPickerProps { on_pick, label: t("mute").into() }} />
+        </section>
+    }
+}

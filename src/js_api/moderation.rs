@@ -1,0 +1,51 @@
+//! Moderation from the JS API: hosts mute a participant in the chat (for a
+//! while or until unmuted) and lift it; everyone reads who is muted (themselves
+//! when they are; hosts, everyone), and hears `mutesUpdate` when it changes.
+
+use js_sys::{Array, Object, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::errors::JsResult;
+use super::options::optional_whole;
+use super::{promise, set, MeetingChat};
+
+#[wasm_bindgen]
+impl MeetingChat {
+    /// Who is muted in the chat now: `[{ participantId, until? }]` (`until`
+    /// in ms since the epoch; absent until a host unmutes them). A participant
+    /// sees only their own mute; a host, everyone's.
+    #[wasm_bindgen(getter)]
+    pub fn mutes(&self) -> Array {
+        let state = self.client_ref().state();
+        let now = js_sys::Date::now() as i64;
+        state
+            .mutes()
+            .iter()
+            .filter(|mute| mute.holds_at(now))
+            .map(|mute| {
+                let object = Object::new();
+                set(&object, "participantId", mute.participant_id.as_str());
+                if let Some(until) = mute.until {
+                    set(&object, "until", until as f64);
+                }
+                JsValue::from(object)
+            })
+            .collect()
+    }
+
+    /// Hosts: mutes `participantId` in the chat, `{ minutes? }` (1 to 1,440;
+    /// none: until unmuted). Their sends, reactions and typing are refused
+    /// with `muted`; nobody else is told. Muting again replaces the time.
+    #[wasm_bindgen(js_name = muteInChat)]
+    pub fn mute_in_chat(&self, participant_id: String, options: JsValue) -> JsResult<Promise> {
+        let minutes = optional_whole(&options, "minutes", chat_protocol::rules::MAX_MUTE_MINUTES)?;
+        let outcome = self.client_ref().mute(participant_id.into(), minutes);
+        Ok(promise(outcome, |()| JsValue::UNDEFINED))
+    }
+
+    /// Hosts: lifts `participantId`'s mute in the chat.
+    #[wasm_bindgen(js_name = unmuteInChat)]
+    pub fn unmute_in_chat(&self, participant_id: String) -> Promise {
+        promise(self.client_ref().unmute(participant_id.into()), |()| JsValue::UNDEFINED)
+    }
+}
