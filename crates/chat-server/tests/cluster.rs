@@ -7,7 +7,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use chat_protocol::{AckResult, ClientFrame, DeleteScope, ErrorCode, Event, NewContent, Role, Seq};
+use chat_protocol::{AckResult, ClientFrame, DeleteScope, ErrorCode, Event, NewContent, Role, Seq, ServerFrame};
 use futures_util::{SinkExt, StreamExt};
 use support::cluster::TestCluster;
 use support::*;
@@ -224,6 +224,36 @@ async fn rate_limit_and_slow_mode_hold_for_one_participant_on_two_nodes() {
     let slowed = sam_1.send_text("s2", "too soon, on the other node").await.error();
     assert_eq!(slowed.code, ErrorCode::SlowMode, "{slowed:?}");
     assert!(slowed.retry_after_ms.is_some_and(|ms| ms > 25_000 && ms <= 30_000), "{slowed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mute_on_one_node_holds_on_the_others_and_only_the_muted_and_hosts_hear_of_it() {
+    let cluster = TestCluster::start(2).await;
+    let mut host = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("host", Role::Host), None).await;
+    let mut mo = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("mo", Role::Participant), None).await;
+    let mut cosmo = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("cosmo", Role::Host), None).await;
+    let mut ivy = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("ivy", Role::Participant), None).await;
+    mo.send_text("m0", "before").await.ack();
+
+    let muted = host.request(|req_id| ClientFrame::Mute { req_id, participant_id: "mo".into(), minutes: None }).await;
+    seq_of(muted);
+    while !matches!(mo.next_event().await.event, Event::ParticipantMuted { .. }) {}
+    while !matches!(cosmo.next_event().await.event, Event::ParticipantMuted { .. }) {}
+    let refused = mo.send_text("m1", "on the other node").await.error();
+    assert_eq!(refused.code, ErrorCode::Muted, "{refused:?}");
+    let again = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("mo", Role::Participant), None).await;
+    let ServerFrame::Welcome { muted, .. } = &again.welcome else { panic!("a welcome") };
+    assert_eq!(muted.len(), 1, "a reconnect on any node is told");
+
+    let lifted = host.request(|req_id| ClientFrame::Unmute { req_id, participant_id: "mo".into() }).await;
+    seq_of(lifted);
+    while !matches!(mo.next_event().await.event, Event::ParticipantUnmuted { .. }) {}
+    mo.send_text("m2", "free again").await.ack();
+    while !matches!(ivy.next_event().await.event, Event::MessageCreated { ref message } if message.client_id.as_str() == "m2")
+    {
+    }
+    let told: Vec<_> = ivy.events.iter().filter(|e| !matches!(e.event, Event::MessageCreated { .. })).collect();
+    assert!(told.is_empty(), "others are not told: {told:?}");
 }
 
 /// Three nodes; a watcher on node 1 sees two participants on node 0 and one on node 2.

@@ -137,8 +137,11 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     ann.send("c2", NewContent::Text { text: "just you".into() }, vec!["bob"]).await.ack();
     let photo = upload_ok(&server, &token_for("ann", Role::Host), "cat.png", "image", png(4, 4)).await;
     ann.send("c3", NewContent::with_file(chat_protocol::MessageKind::Image, photo.id), Vec::new()).await.ack();
+    let bob = chat_protocol::ParticipantId::from("bob");
+    ann.request(|req_id| ClientFrame::Mute { req_id, participant_id: bob.clone(), minutes: Some(5) }).await.ack();
+    ann.request(|req_id| ClientFrame::Unmute { req_id, participant_id: bob.clone() }).await.ack();
 
-    let got = receiver.wait_for(7).await;
+    let got = receiver.wait_for(9).await;
     assert_eq!(
         kinds(&got),
         [
@@ -148,9 +151,15 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
             "message.unpinned",
             "message.deleted",
             "message.created",
-            "message.created"
+            "message.created",
+            "participant.muted",
+            "participant.unmuted"
         ]
     );
+    let muted = &got[7].body;
+    assert_eq!((muted["data"]["participantId"].as_str(), muted["data"]["by"].as_str()), (Some("bob"), Some("ann")));
+    assert!(muted["data"]["until"].as_i64().is_some(), "the audit trail says until when: {muted}");
+    assert_eq!(muted["audience"], serde_json::json!(["bob"]), "a mute is for the muted participant (and the hosts)");
     let link = got[6].body["data"]["message"]["file"]["url"].as_str().unwrap();
     assert_eq!(reqwest::get(server.http_url(link)).await.unwrap().status(), 200, "file links are signed: {link}");
     assert!(got.iter().all(|d| d.signed), "every delivery verifies");
@@ -165,7 +174,7 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     assert_eq!(got[5].body["data"]["message"]["targets"][0], "bob");
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(receiver.taken.lock().unwrap().len(), 7, "nothing more, nothing twice");
+    assert_eq!(receiver.taken.lock().unwrap().len(), 9, "nothing more, nothing twice");
     server.stop().await;
 }
 
