@@ -320,3 +320,37 @@ async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
     let to_hana = options(&[("targetUserIds", Array::of1(&"dev-hana".into()).into())]);
     call_async(&guest, "sendTextMessage", &["a question".into(), to_hana]).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_host_mutes_a_participant_who_hears_of_it_and_is_refused_until_unmuted() {
+    let meeting = unique_meeting("mute");
+    let host = connect("Hana", &meeting, "host").await;
+    let guest = connect("Gus", &meeting, "participant").await;
+    let other = connect("Gwen", &meeting, "participant").await;
+    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    let heard = record(&guest, "mutesUpdate");
+
+    let refused = call_async(&guest, "muteInChat", &["dev-gwen".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&refused), "forbidden");
+    let too_long = call(&host, "muteInChat", &["dev-gus".into(), options(&[("minutes", 1441.into())])]).unwrap_err();
+    assert_eq!(error_code(&too_long), "invalid_argument");
+    call_async(&host, "muteInChat", &["dev-gus".into(), options(&[("minutes", 10.into())])]).await.unwrap();
+    until("gus hears of it", || heard.borrow().len() == 1).await;
+    let mutes = Array::from(&prop(&guest, "mutes"));
+    assert_eq!((mutes.length(), text(&mutes.get(0), "participantId")), (1, "dev-gus".to_owned()));
+    let until_ms = prop(&mutes.get(0), "until").as_f64().expect("a mute for a time says until when");
+    assert!(until_ms > js_sys::Date::now() + 590_000.0, "{until_ms}");
+    until("the host lists it", || Array::from(&prop(&host, "mutes")).length() == 1).await;
+    assert_eq!(Array::from(&prop(&other, "mutes")).length(), 0, "others are not told");
+
+    let status = prop(&guest, "sendStatus");
+    assert_eq!((text(&status, "reason"), prop(&status, "until").as_f64()), ("muted".to_owned(), Some(until_ms)));
+    let hushed = call_async(&guest, "sendTextMessage", &["let me in".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&hushed), "muted");
+    assert!(messages(&guest).is_empty(), "nothing was queued");
+
+    call_async(&host, "unmuteInChat", &["dev-gus".into()]).await.unwrap();
+    until("gus is free again", || Array::from(&prop(&guest, "mutes")).length() == 0).await;
+    assert_eq!(heard.borrow().len(), 2);
+    call_async(&guest, "sendTextMessage", &["thank you".into(), JsValue::UNDEFINED]).await.unwrap();
+}

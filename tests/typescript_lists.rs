@@ -8,46 +8,18 @@
 use std::fs;
 use std::path::Path;
 
+use chat_protocol::wire_name::names;
 use chat_protocol::{ErrorCode, MeetingSettings, MessageKind, PrivateChatPolicy, RateBucket, Role, SendPolicy};
-use serde::de::{self, Deserialize, Deserializer, Visitor};
-use serde::forward_to_deserialize_any;
 
-/// The names serde reads an enum's variants (or a struct's fields) by, its
-/// renames applied, taken from the derived `Deserialize` itself rather than
-/// written out again here.
-fn serde_variants<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
-    struct Capture<'a>(&'a mut &'static [&'static str]);
-    impl<'de> Deserializer<'de> for Capture<'_> {
-        fn deserialize_struct<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            fields: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(de::Error::custom("fields captured"))
-        }
-        type Error = de::value::Error;
-        fn deserialize_enum<V: Visitor<'de>>(
-            self,
-            _name: &'static str,
-            variants: &'static [&'static str],
-            _visitor: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = variants;
-            Err(de::Error::custom("variants captured"))
-        }
-        fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
-            Err(de::Error::custom("not an enum"))
-        }
-        forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map identifier ignored_any
-        }
-    }
-    let mut variants: &'static [&'static str] = &[];
-    let _ = T::deserialize(Capture(&mut variants));
-    variants
+/// The keys a meeting's settings are written with (every field is, whatever its value).
+fn settings_keys() -> Vec<String> {
+    let written = serde_json::to_value(MeetingSettings::default()).expect("settings serialize");
+    written.as_object().expect("an object").keys().cloned().collect()
+}
+
+/// The wire names of `T`, owned.
+fn wire_names<T: chat_protocol::wire_name::WireName>() -> Vec<String> {
+    names::<T>().into_iter().map(str::to_owned).collect()
 }
 
 /// The string members of `export type NAME = "a" | "b" ...;` in a `.d.ts` file.
@@ -86,12 +58,6 @@ fn headless_types() -> String {
         .expect("the headless types")
 }
 
-fn sorted(list: &[&str]) -> Vec<String> {
-    let mut list: Vec<String> = list.iter().map(|s| (*s).to_owned()).collect();
-    list.sort();
-    list
-}
-
 fn sorted_owned(mut list: Vec<String>) -> Vec<String> {
     list.sort();
     list
@@ -116,7 +82,7 @@ fn chat_error_code_lists_every_protocol_code_and_only_codes_something_raises() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let types = headless_types();
     let typed = union_members(&types, "ChatErrorCode");
-    let protocol = serde_variants::<ErrorCode>();
+    let protocol = names::<ErrorCode>();
     assert!(protocol.len() > 10, "the protocol's codes were read: {protocol:?}");
     let missing: Vec<_> = protocol.iter().filter(|code| !typed.iter().any(|t| t == *code)).collect();
     assert!(missing.is_empty(), "ChatErrorCode lacks the protocol's {missing:?}");
@@ -132,16 +98,16 @@ fn chat_error_code_lists_every_protocol_code_and_only_codes_something_raises() {
 #[test]
 fn the_protocols_lists_are_the_types_lists_exactly() {
     let types = headless_types();
-    let cases: [(&str, Vec<String>, &[&str]); 6] = [
-        ("MessageType", union_members(&types, "MessageType"), serde_variants::<MessageKind>()),
-        ("Participant.role", field_members(&types, "role"), serde_variants::<Role>()),
-        ("MeetingSettings.whoCanSend", field_members(&types, "whoCanSend"), serde_variants::<SendPolicy>()),
-        ("MeetingSettings.privateChat", field_members(&types, "privateChat"), serde_variants::<PrivateChatPolicy>()),
-        ("rateLimited.bucket", field_members(&types, "bucket"), serde_variants::<RateBucket>()),
-        ("MeetingSettings", interface_members(&types, "MeetingSettings"), serde_variants::<MeetingSettings>()),
+    let cases: [(&str, Vec<String>, Vec<String>); 6] = [
+        ("MessageType", union_members(&types, "MessageType"), wire_names::<MessageKind>()),
+        ("Participant.role", field_members(&types, "role"), wire_names::<Role>()),
+        ("MeetingSettings.whoCanSend", field_members(&types, "whoCanSend"), wire_names::<SendPolicy>()),
+        ("MeetingSettings.privateChat", field_members(&types, "privateChat"), wire_names::<PrivateChatPolicy>()),
+        ("rateLimited.bucket", field_members(&types, "bucket"), wire_names::<RateBucket>()),
+        ("MeetingSettings", interface_members(&types, "MeetingSettings"), settings_keys()),
     ];
     for (name, typed, protocol) in cases {
         assert!(!protocol.is_empty(), "{name}: the protocol's list was read");
-        assert_eq!(sorted_owned(typed), sorted(protocol), "{name} in the types against the protocol");
+        assert_eq!(sorted_owned(typed), sorted_owned(protocol), "{name} in the types against the protocol");
     }
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use super::icons;
 use super::lazy::{Draw, Lazy};
-use super::mute_list::MuteList;
+use super::mute_list::{mute_list, use_mutes};
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_modal::{use_modal, Modal};
@@ -78,6 +78,7 @@ fn settings_form() -> Html {
     let chat = use_chat();
     let intents = use_intent();
     let settings = use_selector(|client| client.state().settings().clone());
+    let mutes = use_mutes();
     let change = {
         let (client, intents) = (chat.client.clone(), intents.clone());
         move |change: Change| {
@@ -142,7 +143,7 @@ fn settings_form() -> Html {
         </label>
         { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
         { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
-        <MuteList />
+        { mute_list(&chat, &intents, mutes) }
         </>
     }
 }

@@ -1,7 +1,9 @@
 //! A host's mutes, in the chat settings dialog: who is muted in the chat and
 //! until when, each with an Unmute button, and muting someone found with the
 //! participant finder for a chosen time. It belongs to the settings form's
-//! lazily loaded part; the finder is a part of its own.
+//! lazily loaded part (a hook and a view the form calls, not a component of
+//! its own, whose machinery would weigh more than the list); the finder is a
+//! part of its own.
 
 use chat_protocol::{Participant, ParticipantId};
 use web_sys::HtmlSelectElement;
@@ -9,9 +11,9 @@ use yew::prelude::*;
 
 use super::lazy::Lazy;
 use super::participant_picker::{self, ParticipantPickerProps};
-use crate::hooks::use_chat::use_chat;
-use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_intent::Intents;
 use crate::hooks::use_selector::use_selector;
+use crate::store::ChatContext;
 use crate::text_format::clock_time;
 
 /// The times a host mutes for, in minutes (`None`: until unmuted), each
@@ -22,13 +24,17 @@ fn choice_key(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "muteFor.always".to_owned(), |m| format!("muteFor.{m}"))
 }
 
-/// Who is muted now, and muting someone else.
-#[function_component(MuteList)]
-pub fn mute_list() -> Html {
-    let chat = use_chat();
-    let intents = use_intent();
+/// Who is muted now (id, name, until when), and the time the next mute lasts.
+pub(super) struct Mutes {
+    muted: Vec<(ParticipantId, String, Option<i64>)>,
+    minutes: UseStateHandle<Option<u32>>,
+}
+
+/// What the mute list shows and keeps, for the settings form to draw with [`mute_list`].
+#[hook]
+pub(super) fn use_mutes() -> Mutes {
     let minutes = use_state(|| MUTE_CHOICES[0]);
-    let muted: Vec<(ParticipantId, String, Option<i64>)> = use_selector(|client| {
+    let muted = use_selector(|client| {
         let (state, now) = (client.state(), client.now());
         let holding = state.mutes().iter().filter(|mute| mute.holds_at(now));
         holding
@@ -38,6 +44,12 @@ pub fn mute_list() -> Html {
             })
             .collect()
     });
+    Mutes { muted, minutes }
+}
+
+/// Who is muted now, and muting someone else.
+pub(super) fn mute_list(chat: &ChatContext, intents: &Intents, mutes: Mutes) -> Html {
+    let Mutes { muted, minutes } = mutes;
     let t = |key: &str| chat.locale.t(key);
     let on_minutes = {
         let minutes = minutes.clone();

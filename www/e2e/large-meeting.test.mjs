@@ -136,3 +136,36 @@ test("a webinar: only hosts send, then slow mode, then the chat off, each shown 
   await bob.page.screenshot({ path: `${shots}chat-off.png` });
   for (const panel of [ann, bob]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });
+
+test("a host mutes one participant from the settings dialog: only they are told, and an unmute lets them back", async () => {
+  const meeting = `mute${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cy = await ChatPanel.join(browser, server.url, "Cy", { meeting });
+
+  const settings = await openSettings(ann);
+  await settings.getByText("Nobody is muted.").waitFor();
+  await settings.getByLabel("Mute for").selectOption("muteFor.10");
+  await settings.getByPlaceholder("Search by name").fill("bo");
+  await settings.getByRole("button", { name: "Mute Bob" }).click();
+  const listed = settings.locator(".mc-muted-list li");
+  await listed.getByText(/^Bob · until \d\d:\d\d$/).waitFor();
+  assert.deepEqual(await ann.accessibilityViolations(), [], "the settings dialog with its mute list");
+  await ann.page.screenshot({ path: `${shots}mute-host-list.png` });
+
+  await bob.banner().getByText(/^A host muted you in the chat until \d\d:\d\d\.$/).waitFor();
+  assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
+  assert.equal(await bob.input.getAttribute("placeholder"), "A host muted you in the chat.");
+  await bob.page.screenshot({ path: `${shots}mute-muted.png` });
+  await cy.send("Cy talks on");
+  await ann.waitFor("Cy talks on");
+  assert.equal(await cy.banner().getByText(/muted/).count(), 0, "others are not told");
+
+  await listed.getByRole("button", { name: "Unmute Bob" }).click();
+  await settings.getByText("Nobody is muted.").waitFor();
+  await ann.page.keyboard.press("Escape");
+  await bob.page.locator(".mc-input:not([disabled])").waitFor();
+  await bob.send("Thank you");
+  await ann.waitFor("Thank you");
+  for (const panel of [ann, bob, cy]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});

@@ -1,8 +1,9 @@
 //! Local echoes: messages this client sent that the server has not confirmed.
 
+use chat_protocol::as_object::AsObject;
 use chat_protocol::tag_first::TagFirst;
 use chat_protocol::{ClientId, FileRef, MessageId, MessageKind, NewContent, ParticipantId, Puppet};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// What a local message carries.
@@ -50,7 +51,7 @@ impl DraftContent {
 }
 
 /// A file a text message carries, uploading until `file` is set.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// The file's name.
@@ -99,7 +100,7 @@ pub enum EchoStatus {
 }
 
 /// A message sent from here and not yet confirmed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct LocalEcho {
     /// The id the server will deduplicate by.

@@ -36,6 +36,49 @@ pub fn derive_tag_first(input: TokenStream) -> TokenStream {
     expand(input).unwrap_or_else(Error::into_compile_error).into()
 }
 
+/// Derives a `Deserialize` for a struct that reads it from a JSON object only
+/// (`chat_protocol::as_object`): serde's own would also build a reader of an
+/// array of its fields, which our frames never hold.
+#[proc_macro_derive(AsObject, attributes(serde))]
+pub fn derive_as_object(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand_as_object(input).unwrap_or_else(Error::into_compile_error).into()
+}
+
+fn expand_as_object(input: DeriveInput) -> syn::Result<TokenStream2> {
+    let Data::Struct(DataStruct { fields: Fields::Named(fields), .. }) = &input.data else {
+        return Err(Error::new_spanned(&input.ident, "AsObject is for structs with named fields"));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(Error::new_spanned(&input.generics, "AsObject does not take generic types"));
+    }
+    let name = &input.ident;
+    let remote = name.to_string();
+    let mirror = format_ident!("__AsObject{}", name);
+    let container = input.attrs.iter().filter(|attr| is_serde(attr));
+    let copies = fields.named.iter().map(|field| {
+        let mut field = field.clone();
+        field.attrs.retain(is_serde);
+        field
+    });
+    Ok(quote! {
+        const _: () = {
+            // Only ever used through its `deserialize`, which builds the real struct.
+            #[allow(dead_code)]
+            #[derive(::serde::Deserialize)]
+            #[serde(remote = #remote)]
+            #(#container)*
+            struct #mirror { #(#copies),* }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    #mirror::deserialize(::chat_protocol::as_object::AsObject(deserializer))
+                }
+            }
+        };
+    })
+}
+
 fn expand(input: DeriveInput) -> syn::Result<TokenStream2> {
     if !input.generics.params.is_empty() {
         return Err(Error::new_spanned(&input.generics, "TagFirst does not take generic types"));

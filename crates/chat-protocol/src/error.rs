@@ -1,15 +1,16 @@
 //! Typed errors the server answers requests with.
 
+use crate::as_object::AsObject;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ids::RequestId;
 use crate::server::RateBucket;
+use crate::wire_name::wire_names;
 
 /// Why a request or frame was refused. The connection stays open for all of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorCode {
     /// The frame was not valid JSON, or not a known frame type, or missed fields.
@@ -67,21 +68,80 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code.
+    pub const ALL: [Self; 24] = [
+        Self::BadFrame,
+        Self::FrameTooLarge,
+        Self::UnsupportedVersion,
+        Self::AlreadyAuthenticated,
+        Self::InvalidRequest,
+        Self::TextTooLong,
+        Self::MetadataTooLarge,
+        Self::TooManyTargets,
+        Self::InvalidAttachment,
+        Self::TooManyAttachments,
+        Self::NotFound,
+        Self::Forbidden,
+        Self::MessageDeleted,
+        Self::RateLimited,
+        Self::HostsOnly,
+        Self::ChatOff,
+        Self::PrivateChatRestricted,
+        Self::Muted,
+        Self::SlowMode,
+        Self::Rejected,
+        Self::HookUnavailable,
+        Self::TooManyReactions,
+        Self::SearchTooBroad,
+        Self::Internal,
+    ];
+
+    /// The snake_case wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadFrame => "bad_frame",
+            Self::FrameTooLarge => "frame_too_large",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::AlreadyAuthenticated => "already_authenticated",
+            Self::InvalidRequest => "invalid_request",
+            Self::TextTooLong => "text_too_long",
+            Self::MetadataTooLarge => "metadata_too_large",
+            Self::TooManyTargets => "too_many_targets",
+            Self::InvalidAttachment => "invalid_attachment",
+            Self::TooManyAttachments => "too_many_attachments",
+            Self::NotFound => "not_found",
+            Self::Forbidden => "forbidden",
+            Self::MessageDeleted => "message_deleted",
+            Self::RateLimited => "rate_limited",
+            Self::HostsOnly => "hosts_only",
+            Self::ChatOff => "chat_off",
+            Self::PrivateChatRestricted => "private_chat_restricted",
+            Self::Muted => "muted",
+            Self::SlowMode => "slow_mode",
+            Self::Rejected => "rejected",
+            Self::HookUnavailable => "hook_unavailable",
+            Self::TooManyReactions => "too_many_reactions",
+            Self::SearchTooBroad => "search_too_broad",
+            Self::Internal => "internal",
+        }
+    }
+
     /// Whether retrying the same request later can succeed.
     pub fn is_retryable(self) -> bool {
         matches!(self, Self::RateLimited | Self::SlowMode | Self::Internal | Self::HookUnavailable)
     }
 }
 
+wire_names!(ErrorCode: "error code");
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let value = serde_json::to_value(self).map_err(|_| fmt::Error)?;
-        f.write_str(value.as_str().unwrap_or("unknown"))
+        f.write_str(self.as_str())
     }
 }
 
 /// An error answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorFrame {
     /// The request refused, when the frame could be read far enough to know it.

@@ -1,6 +1,7 @@
 //! Sequenced meeting events: each stored change to a meeting, in order.
 
-use serde::{Deserialize, Serialize};
+use crate::as_object::AsObject;
+use serde::Serialize;
 
 use crate::ids::{MessageId, ParticipantId, Seq};
 use crate::message::Message;
@@ -8,7 +9,7 @@ use crate::server::MeetingSettings;
 use crate::tag_first::TagFirst;
 
 /// An event with its place in the meeting's order.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct EventEnvelope {
     /// The event's per-meeting sequence number; strictly increasing.

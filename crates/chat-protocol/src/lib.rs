@@ -16,6 +16,7 @@
 // `#[derive(TagFirst)]` names this crate by path, from inside it too.
 extern crate self as chat_protocol;
 
+pub mod as_object;
 pub mod chat_dump;
 mod client;
 mod error;
@@ -28,6 +29,7 @@ mod server;
 pub mod tag_first;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod wire_name;
 
 pub use client::{ClientFrame, DeleteScope, NewContent, Puppet};
 pub use error::{ErrorCode, ErrorFrame};

@@ -1,10 +1,11 @@
 //! Limits the server enforces, announced in the welcome frame so a client can
 //! check input before sending it.
 
-use serde::{Deserialize, Serialize};
+use crate::as_object::AsObject;
+use serde::Serialize;
 
 /// The limits in force on a connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Limits {
     /// Largest accepted frame, in bytes.

@@ -1,13 +1,15 @@
 //! A chat message as the server stores and delivers it.
 
-use serde::{Deserialize, Serialize};
+use crate::as_object::AsObject;
+use crate::wire_name::wire_names;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, Seq};
 use crate::tag_first::TagFirst;
 
 /// Who sent a message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Sender {
     /// The sender's participant id.
@@ -20,8 +22,7 @@ pub struct Sender {
 }
 
 /// The kind of a message, as the seeds name them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MessageKind {
     /// Plain text.
     Text,
@@ -59,6 +60,8 @@ impl MessageKind {
     pub const ALL: [Self; 4] = [Self::Text, Self::Image, Self::File, Self::Audio];
 }
 
+wire_names!(MessageKind: "message kind");
+
 /// A message kind name that is not `text`, `image`, `file` or `audio`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownKind(pub String);
@@ -80,7 +83,7 @@ impl std::str::FromStr for MessageKind {
 }
 
 /// A stored file as a message refers to it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct FileRef {
     /// The file's id.
@@ -238,7 +241,7 @@ pub struct Message {
 }
 
 /// One emoji's reactions to a message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Reaction {
     /// The emoji (see [`crate::rules::check_emoji`]).

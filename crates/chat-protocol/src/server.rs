@@ -1,6 +1,7 @@
 //! Frames the server sends.
 
-use serde::{Deserialize, Serialize};
+use crate::as_object::AsObject;
+use serde::Serialize;
 
 use crate::error::ErrorFrame;
 use crate::event::EventEnvelope;
@@ -8,10 +9,10 @@ use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 use crate::limits::Limits;
 use crate::message::{Message, MessageKind};
 use crate::tag_first::TagFirst;
+use crate::wire_name::wire_names;
 
 /// A participant's role in a meeting, from their token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     /// May moderate: delete anyone's messages, pin, change settings.
     Host,
@@ -26,6 +27,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role.
+    pub const ALL: [Self; 4] = [Self::Host, Self::Participant, Self::Bot, Self::Service];
+
     /// The lowercase wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -43,8 +47,10 @@ impl Role {
     }
 }
 
+wire_names!(Role: "role", SendPolicy: "send policy", PrivateChatPolicy: "private chat policy", RateBucket: "rate bucket");
+
 /// A participant as others see them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// Their id.
@@ -56,7 +62,7 @@ pub struct Participant {
 }
 
 /// Per-meeting settings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct MeetingSettings {
     /// Whether every participant, not only hosts, may pin and unpin.
@@ -79,8 +85,7 @@ pub struct MeetingSettings {
 }
 
 /// Who may send messages in a meeting.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum SendPolicy {
     /// Every participant.
     #[default]
@@ -107,13 +112,12 @@ impl SendPolicy {
 
     /// The policy with this wire name.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|policy| policy.as_str() == name)
+        crate::wire_name::lookup(name)
     }
 }
 
 /// Whom participants may message privately.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum PrivateChatPolicy {
     /// Anyone in the meeting.
     #[default]
@@ -139,13 +143,12 @@ impl PrivateChatPolicy {
 
     /// The policy with this wire name.
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|policy| policy.as_str() == name)
+        crate::wire_name::lookup(name)
     }
 }
 
 /// The rate-limit buckets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RateBucket {
     /// Text messages.
     Text,
@@ -156,6 +159,9 @@ pub enum RateBucket {
 }
 
 impl RateBucket {
+    /// Every bucket.
+    pub const ALL: [Self; 3] = [Self::Text, Self::File, Self::Search];
+
     /// The bucket a message of `kind` with `attachments` counts against: a
     /// message carrying files counts as a file message.
     pub fn of(kind: MessageKind, attachments: usize) -> Self {
@@ -266,7 +272,7 @@ pub enum ServerFrame {
 }
 
 /// A participant muted in the chat.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Mute {
     /// Who.
@@ -286,7 +292,7 @@ impl Mute {
 /// Joins and leaves since the previous presence frame. A participant is in
 /// at most one of the two lists; applying `left`, then `joined`, in either
 /// order gives the same list.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceDelta {
     /// Participants now connected who were not (or whose name changed).
@@ -305,7 +311,7 @@ pub struct PresenceDelta {
 
 /// How far a participant has read one conversation, and what is left.
 /// Conversations are split as [`crate::Message::read_in`] says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct ReadState {
     /// The private conversation with this participant; `None` for the meeting's.
@@ -326,7 +332,7 @@ fn is_zero(n: &u32) -> bool {
 }
 
 /// How far another participant has read a conversation the receiver is in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct Seen {
     /// Who read.
@@ -340,7 +346,7 @@ pub struct Seen {
 
 /// Who is typing, and where: shown for [`crate::rules::TYPING_SHOWN_MS`]
 /// unless renewed, and no longer once their message arrives.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct TypingNotice {
     /// The typist.
@@ -357,7 +363,7 @@ pub struct TypingNotice {
 /// typists by name and how many in all, the receiver included when typing.
 /// It replaces the previous one and shows for [`crate::rules::TYPING_SHOWN_MS`]
 /// unless renewed; a `count` of 0 says nobody is typing any more.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct TypingCrowd {
     /// At most [`crate::rules::TYPING_CROWD_NAMED`] typists, who started first

@@ -118,25 +118,3 @@ proptest! {
         let _ = parse_client_frame(&text);
     }
 }
-
-#[test]
-fn a_roles_name_is_its_wire_name() {
-    use chat_protocol::Role;
-    for role in [Role::Host, Role::Participant, Role::Bot, Role::Service] {
-        assert_eq!(serde_json::to_value(role).expect("serialize"), Value::from(role.as_str()));
-    }
-}
-
-#[test]
-fn a_policys_name_is_its_wire_name() {
-    for policy in SendPolicy::ALL {
-        assert_eq!(serde_json::to_value(policy).expect("serializes"), Value::String(policy.as_str().into()));
-        assert_eq!(SendPolicy::from_name(policy.as_str()), Some(policy));
-    }
-    assert_eq!(SendPolicy::from_name("hostsOnly"), None);
-    for policy in PrivateChatPolicy::ALL {
-        assert_eq!(serde_json::to_value(policy).expect("serializes"), Value::String(policy.as_str().into()));
-        assert_eq!(PrivateChatPolicy::from_name(policy.as_str()), Some(policy));
-    }
-    assert_eq!(PrivateChatPolicy::from_name("Everyone"), None);
-}

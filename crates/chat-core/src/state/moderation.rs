@@ -37,15 +37,16 @@ impl ChatState {
     }
 
     pub(super) fn on_muted(&mut self, participant_id: ParticipantId, until: Option<i64>, fx: &mut Vec<Effect>) {
-        self.mutes.retain(|mute| mute.participant_id != participant_id);
-        self.mutes.push(Mute { participant_id, until });
+        match self.mutes.iter_mut().find(|mute| mute.participant_id == participant_id) {
+            Some(mute) => mute.until = until,
+            None => self.mutes.push(Mute { participant_id, until }),
+        }
         fx.push(Effect::Changed(Change::Mutes));
     }
 
     pub(super) fn on_unmuted(&mut self, participant_id: &ParticipantId, fx: &mut Vec<Effect>) {
-        let before = self.mutes.len();
-        self.mutes.retain(|mute| &mute.participant_id != participant_id);
-        if self.mutes.len() != before {
+        if let Some(at) = self.mutes.iter().position(|mute| &mute.participant_id == participant_id) {
+            self.mutes.swap_remove(at);
             fx.push(Effect::Changed(Change::Mutes));
         }
     }

@@ -43,8 +43,7 @@ impl ChatState {
     /// if the meeting's settings say so (only hosts send, the chat is off, or
     /// its private chat policy): what the composer shows before the user types.
     pub fn write_blocked_here(&self) -> Option<RuleViolation> {
-        let others: Vec<ParticipantId> = self.current_conversation().into_iter().cloned().collect();
-        self.write_blocked(&others)
+        self.write_blocked(self.current_conversation().map(std::slice::from_ref).unwrap_or_default())
     }
 
     /// Whether the meeting's private chat policy lets this participant
