@@ -283,7 +283,7 @@ pub fn composer() -> Html {
                     aria-autocomplete="list" aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
                     placeholder={blocked.map_or_else(|| t("placeholder"), |code| t(&format!("error.{code}")))}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
-                <button type="submit" class="mc-send" disabled={rate_limited || over || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
+                <button type="submit" class="mc-send" disabled={rate_limited || over || (blocked.is_some() && !editing) || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
                     aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>
             </div>
             if length + COUNTER_MARGIN > max_chars {

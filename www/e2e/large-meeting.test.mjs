@@ -129,6 +129,7 @@ test("a webinar: only hosts send, then slow mode, then the chat off, each shown 
   await bob.banner().getByText("The chat is off. Only hosts can write.").waitFor();
   assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
   assert.equal(await bob.input.getAttribute("placeholder"), "The chat is off. Only hosts can write.");
+  assert.equal(await bob.page.locator(".mc-send").isDisabled(), true, "nothing typed before can be sent");
   await ann.send("Back in five minutes");
   await bob.waitFor("Back in five minutes");
   const state = await bob.page.evaluate(() => document.querySelector("meeting-chat").chat.settings);
@@ -156,6 +157,7 @@ test("a host mutes one participant from the settings dialog: only they are told,
   await bob.banner().getByText(/^A host muted you in the chat until \d\d:\d\d\.$/).waitFor();
   assert.equal(await bob.input.isDisabled(), true, "the composer is closed to Bob");
   assert.equal(await bob.input.getAttribute("placeholder"), "A host muted you in the chat.");
+  assert.equal(await bob.page.locator(".mc-send").isDisabled(), true);
   await bob.page.screenshot({ path: `${shots}mute-muted.png` });
   await cy.send("Cy talks on");
   await ann.waitFor("Cy talks on");
