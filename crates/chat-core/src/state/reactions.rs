@@ -68,9 +68,7 @@ impl ChatState {
             self.request(Pending::Op(op), build, fx);
         }
     }
-}
 
-impl ChatState {
     /// Whether the meeting lets this participant react to `message` at `now`:
     /// not muted, not with the chat off, and in a private conversation only
     /// as its private chat policy allows.

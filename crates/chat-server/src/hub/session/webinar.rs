@@ -26,8 +26,8 @@ const MAX_QUERY_CHARS: usize = 64;
 impl Session {
     /// Refuses a send to `targets` (everyone when empty) the meeting's
     /// settings forbid now: only hosts may send, the chat is off, the private
-    /// chat policy does not allow these recipients, or slow mode asks this
-    /// participant to wait. An accepted send starts the participant's
+    /// chat policy does not allow these recipients, a host muted this
+    /// participant, or slow mode asks them to wait. An accepted send starts the participant's
     /// slow-mode wait, even if a later check refuses it, so that retrying
     /// cannot be used to jump the wait.
     pub(super) async fn may_send_now(&self, targets: &[ParticipantId]) -> Result<(), DomainError> {
