@@ -98,6 +98,7 @@ const EN: &[(&str, &str)] = &[
     ("muteFor.1440", "1 day"),
     ("muteFor.always", "Until unmuted"),
     ("mute", "Mute"),
+    ("muteSender", "Mute in the chat for 10 minutes"),
     ("slowMode", "Slow mode"),
     ("off", "Off"),
     ("everyNSeconds", "One message every {s} s"),

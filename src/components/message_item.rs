@@ -115,6 +115,8 @@ struct Rights {
     edit: bool,
     delete_for_everyone: bool,
     pin: bool,
+    /// A host may mute the sender (a participant) from here.
+    mute_sender: bool,
 }
 
 /// One message row.
@@ -143,6 +145,7 @@ pub fn message_item(props: &MessageItemProps) -> Html {
             edit: state.can_edit(m) && matches!(m.content, Content::Text { .. }),
             delete_for_everyone: state.can_delete_for_everyone(m),
             pin: state.can_pin() && m.content != Content::Deleted,
+            mute_sender: !m.sender.bot && state.can_mute(&m.sender.id),
         })
     });
     let (sender_id, sender_name, time) = match &props.row {
@@ -214,6 +217,9 @@ fn marks(chat: &ChatContext, message: &Message) -> Html {
     }
 }
 
+/// How long a host's "mute" in a message's menu lasts (the settings dialog offers other times).
+const SENDER_MUTE_MINUTES: u32 = 10;
+
 /// What building a message's menu needs.
 struct Actions<'a> {
     chat: &'a ChatContext,
@@ -255,6 +261,11 @@ fn menu_items(actions: &Actions<'_>, message: &Message) -> Vec<MenuItem> {
     if let Content::Text { text } = &message.content {
         let text = text.clone();
         items.push(item("copy", FocusAfter::Button, Callback::from(move |()| copy_to_clipboard(&text))));
+    }
+    if rights.mute_sender {
+        let (client, intents, sender) = (chat.client.clone(), (*intents).clone(), message.sender.id.clone());
+        let mute = Callback::from(move |()| intents.run(client.mute(sender.clone(), Some(SENDER_MUTE_MINUTES))));
+        items.push(item("muteSender", FocusAfter::Button, mute));
     }
     items.push(item("deleteForMe", FocusAfter::List, delete(DeleteScope::Me)));
     if rights.delete_for_everyone {

@@ -169,5 +169,14 @@ test("a host mutes one participant from the settings dialog: only they are told,
   await bob.page.locator(".mc-input:not([disabled])").waitFor();
   await bob.send("Thank you");
   await ann.waitFor("Thank you");
+
+  // From a message's menu: a host mutes its sender for 10 minutes; a participant's menu has no such item.
+  await cy.waitFor("Thank you");
+  await cy.message("Thank you").locator(".mc-menu-button").click();
+  await cy.page.getByRole("menuitem", { name: "Reply" }).waitFor();
+  assert.equal(await cy.page.getByRole("menuitem", { name: "Mute in the chat for 10 minutes" }).count(), 0);
+  await cy.page.keyboard.press("Escape");
+  await ann.action("Thank you", "Mute in the chat for 10 minutes");
+  await bob.banner().getByText(/^A host muted you in the chat until \d\d:\d\d\.$/).waitFor();
   for (const panel of [ann, bob, cy]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });

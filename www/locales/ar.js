@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "يوم واحد",
   "muteFor.always": "حتى إلغاء الكتم",
   "mute": "كتم",
+  "muteSender": "كتم في الدردشة لمدة 10 دقائق",
   "slowMode": "الوضع البطيء",
   "off": "إيقاف",
   "everyNSeconds": "رسالة واحدة كل {s} ث",

@@ -93,6 +93,7 @@ export default {
   "muteFor.1440": "1 Tag",
   "muteFor.always": "Bis zur Aufhebung",
   "mute": "Stummschalten",
+  "muteSender": "Im Chat für 10 Minuten stummschalten",
   "slowMode": "Langsamer Modus",
   "off": "Aus",
   "everyNSeconds": "Eine Nachricht alle {s} s",

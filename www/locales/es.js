@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 día",
   "muteFor.always": "Hasta quitar el silencio",
   "mute": "Silenciar",
+  "muteSender": "Silenciar en el chat durante 10 minutos",
   "slowMode": "Modo lento",
   "off": "Desactivado",
   "everyNSeconds": "Un mensaje cada {s} s",

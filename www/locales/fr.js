@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 jour",
   "muteFor.always": "Jusqu’à rétablissement",
   "mute": "Rendre muet",
+  "muteSender": "Rendre muet dans le chat pendant 10 minutes",
   "slowMode": "Mode lent",
   "off": "Désactivé",
   "everyNSeconds": "Un message toutes les {s} s",

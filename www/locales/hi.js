@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 दिन",
   "muteFor.always": "अनम्यूट होने तक",
   "mute": "म्यूट करें",
+  "muteSender": "चैट में 10 मिनट के लिए म्यूट करें",
   "slowMode": "धीमा मोड",
   "off": "बंद",
   "everyNSeconds": "हर {s} सेकंड में एक संदेश",

@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 giorno",
   "muteFor.always": "Fino alla riattivazione",
   "mute": "Silenzia",
+  "muteSender": "Silenzia nella chat per 10 minuti",
   "slowMode": "Modalità lenta",
   "off": "Disattivata",
   "everyNSeconds": "Un messaggio ogni {s} s",

@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 日",
   "muteFor.always": "解除するまで",
   "mute": "ミュート",
+  "muteSender": "チャットで 10 分間ミュート",
   "slowMode": "スローモード",
   "off": "オフ",
   "everyNSeconds": "{s} 秒ごとに 1 件",

@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 dia",
   "muteFor.always": "Até reativar",
   "mute": "Silenciar",
+  "muteSender": "Silenciar no chat por 10 minutos",
   "slowMode": "Modo lento",
   "off": "Desligado",
   "everyNSeconds": "Uma mensagem a cada {s} s",

@@ -92,6 +92,7 @@ export default {
   "muteFor.1440": "1 天",
   "muteFor.always": "直到取消静音",
   "mute": "静音",
+  "muteSender": "在聊天中静音 10 分钟",
   "slowMode": "慢速模式",
   "off": "关闭",
   "everyNSeconds": "每 {s} 秒一条消息",

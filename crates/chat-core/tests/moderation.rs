@@ -131,6 +131,9 @@ fn a_hosts_welcome_lists_everyone_muted_and_only_hosts_mute_participants() {
     host.apply(Input::Frame(frame), NOW);
     assert_eq!(host.mutes(), [Mute { participant_id: "bob".into(), until: None }]);
     assert_eq!(host.muted_now(NOW), None, "someone else's mute is not the host's");
+    assert!(host.can_mute(&"bob".into()));
+    assert!(!host.can_mute(&"hugo".into()), "never a host");
+    assert!(!host.can_mute(&"hal".into()), "nor oneself");
 
     let mute = |state: &mut ChatState, op, who: &str, minutes| {
         state.apply(Input::Intent(Intent::Mute { op, participant: who.into(), minutes }), NOW)
@@ -144,5 +147,6 @@ fn a_hosts_welcome_lists_everyone_muted_and_only_hosts_mute_participants() {
     assert!(matches!(sent_frames(&fx)[..], [ClientFrame::Unmute { .. }]));
 
     let mut ann = ann_with_a_host_and_bob();
+    assert!(!ann.can_mute(&"bob".into()));
     assert_eq!(refused(&mute(&mut ann, 1, "bob", None)), Some("forbidden"), "participants do not mute");
 }

@@ -29,6 +29,13 @@ impl ChatState {
         rules::check_not_muted(self.me.as_ref()?, self.my_mute(), now).err()
     }
 
+    /// Whether this participant may mute `who` (a host muting a participant, not themselves).
+    pub fn can_mute(&self, who: &ParticipantId) -> bool {
+        let Some(me) = self.me.as_ref() else { return false };
+        let role = self.participants.iter().find(|p| &p.id == who).map(|p| p.role);
+        &me.id != who && rules::may_mute(me, role, None).is_ok()
+    }
+
     pub(super) fn on_mutes(&mut self, mutes: Vec<Mute>, fx: &mut Vec<Effect>) {
         if self.mutes != mutes {
             self.mutes = mutes;
@@ -52,6 +59,7 @@ impl ChatState {
     }
 
     /// Mutes (`minutes` or until unmuted, `Some`) or unmutes (`None`) `participant`.
+    /// The role check is [`Self::can_mute`]'s, with the time's limits.
     pub(super) fn on_moderate(
         &mut self,
         op: OpId,
