@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
 use crate::message::MessageKind;
-use crate::server::{PrivateChatPolicy, SendPolicy};
+use crate::moderation::{PrivateChatPolicy, SendPolicy};
 
 /// A character a service sends as (Moobius' puppets).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

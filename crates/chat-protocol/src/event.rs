@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::ids::{MessageId, ParticipantId, Seq};
 use crate::message::Message;
-use crate::server::MeetingSettings;
+use crate::moderation::MeetingSettings;
 use crate::tag_first::TagFirst;
 
 /// An event with its place in the meeting's order.

@@ -24,6 +24,7 @@ mod event;
 mod ids;
 mod limits;
 mod message;
+mod moderation;
 pub mod rules;
 mod server;
 pub mod tag_first;
@@ -37,10 +38,10 @@ pub use event::{Event, EventEnvelope};
 pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
+pub use moderation::{MeetingSettings, Mute, PrivateChatPolicy, SendPolicy};
 pub use rules::RuleViolation;
 pub use server::{
-    AckResult, MeetingSettings, Mute, Participant, PresenceDelta, PrivateChatPolicy, RateBucket, ReadState, Role, Seen,
-    SendPolicy, ServerFrame, TypingCrowd, TypingNotice,
+    AckResult, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, ServerFrame, TypingCrowd, TypingNotice,
 };
 
 /// The protocol version this crate describes.

@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::*;
+use crate::{Mute, ParticipantId, SendPolicy};
 
 fn person(id: &str, role: Role) -> Participant {
     Participant { id: id.into(), display_name: id.into(), role }
