@@ -128,7 +128,17 @@ pub enum Intent {
         /// For how long; `None` until unmuted.
         minutes: Option<u32>,
     },
-    /// Lift a participant's mute (hosts).
+    /// Remove a participant from the chat (hosts), optionally with every
+    /// message they sent.
+    Remove {
+        /// The operation.
+        op: OpId,
+        /// Who.
+        participant: ParticipantId,
+        /// Whether their messages are deleted for everyone too.
+        delete_messages: bool,
+    },
+    /// Lift a participant's mute or removal (hosts).
     Unmute {
         /// The operation.
         op: OpId,

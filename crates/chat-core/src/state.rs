@@ -38,6 +38,9 @@ pub enum ConnectionState {
     Reconnecting,
     /// The token was refused; reconnecting will not help.
     AuthFailed,
+    /// A host removed this participant from the meeting's chat; reconnecting
+    /// is refused until a host lets them back.
+    Removed,
     /// Closed on purpose; nothing reconnects.
     Closed,
 }
@@ -50,6 +53,7 @@ impl ConnectionState {
             Self::Connected => "connected",
             Self::Reconnecting => "reconnecting",
             Self::AuthFailed => "authFailed",
+            Self::Removed => "removed",
             Self::Closed => "closed",
         }
     }

@@ -126,10 +126,10 @@ fn a_hosts_welcome_lists_everyone_muted_and_only_hosts_mute_participants() {
     if let ServerFrame::Welcome { participants, participant_count, muted, .. } = &mut frame {
         participants.extend([participant("bob", Role::Participant), participant("hugo", Role::Host)]);
         *participant_count = 3;
-        *muted = vec![Mute { participant_id: "bob".into(), until: None }];
+        *muted = vec![Mute { participant_id: "bob".into(), until: None, removed: false }];
     }
     host.apply(Input::Frame(frame), NOW);
-    assert_eq!(host.mutes(), [Mute { participant_id: "bob".into(), until: None }]);
+    assert_eq!(host.mutes(), [Mute { participant_id: "bob".into(), until: None, removed: false }]);
     assert_eq!(host.muted_now(NOW), None, "someone else's mute is not the host's");
     assert!(host.can_mute(&"bob".into()));
     assert!(!host.can_mute(&"hugo".into()), "never a host");
@@ -149,4 +149,36 @@ fn a_hosts_welcome_lists_everyone_muted_and_only_hosts_mute_participants() {
     let mut ann = ann_with_a_host_and_bob();
     assert!(!ann.can_mute(&"bob".into()));
     assert_eq!(refused(&mute(&mut ann, 1, "bob", None)), Some("forbidden"), "participants do not mute");
+}
+
+#[test]
+fn a_removal_with_messages_leaves_tombstones_of_theirs_only_and_a_removed_client_stays_away() {
+    let mut state = ann_with_a_host_and_bob();
+    state.apply(created(text_message("bob-1", 3, "bob", "spam")), NOW);
+    state.apply(created(text_message("hal-1", 4, "hal", "stop that")), NOW);
+    let removed = Event::ParticipantRemoved { participant_id: "bob".into(), by: "hal".into(), messages_deleted: true };
+    let fx = state.apply(event(5, removed), NOW);
+    let deleted = fx.iter().filter(|e| matches!(e, Effect::Changed(chat_core::Change::MessageDeleted { .. }))).count();
+    assert_eq!(deleted, 2, "bob's private message and his message to everyone");
+    let content = |id: &str| state.timeline().get(&id.into()).map(|m| m.content.clone());
+    assert_eq!(content("bob-1"), Some(chat_protocol::Content::Deleted));
+    assert_eq!(content("from-bob"), Some(chat_protocol::Content::Deleted));
+    assert!(matches!(content("hal-1"), Some(chat_protocol::Content::Text { .. })));
+    assert_eq!(state.mutes(), [Mute { participant_id: "bob".into(), until: None, removed: true }]);
+
+    // Removed herself, Ann's client learns it from the close and does not come back.
+    state.apply(Input::Disconnected { code: Some(chat_protocol::close_code::REMOVED) }, NOW);
+    assert_eq!(state.connection(), chat_core::ConnectionState::Removed);
+    assert_eq!(state.connection().as_str(), "removed");
+
+    let mut host = joined("hal", Role::Host, 0);
+    let remove = |state: &mut ChatState, op, who: &str| {
+        state.apply(Input::Intent(Intent::Remove { op, participant: who.into(), delete_messages: true }), NOW)
+    };
+    assert!(matches!(
+        sent_frames(&remove(&mut host, 1, "bob"))[..],
+        [ClientFrame::Remove { delete_messages: true, .. }]
+    ));
+    let mut bob = joined("bob", Role::Participant, 0);
+    assert_eq!(refused(&remove(&mut bob, 1, "ann")), Some("forbidden"), "participants do not remove");
 }

@@ -213,7 +213,22 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         minutes: Option<u32>,
     },
-    /// Lift a participant's mute; hosts only.
+    /// Remove a participant from the chat: muted for the rest of the meeting
+    /// and their connections to it closed with [`crate::close_code::REMOVED`]
+    /// (and refused so) until a host unmutes them, which lets them back;
+    /// optionally every message they sent deleted for everyone at once.
+    /// Hosts only, and hosts are never removed.
+    #[serde(rename_all = "camelCase")]
+    Remove {
+        /// Request id.
+        req_id: RequestId,
+        /// Who.
+        participant_id: ParticipantId,
+        /// Whether every message they sent is deleted for everyone too.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        delete_messages: bool,
+    },
+    /// Lift a participant's mute or removal (letting them back); hosts only.
     #[serde(rename_all = "camelCase")]
     Unmute {
         /// Request id.
@@ -287,6 +302,7 @@ impl ClientFrame {
             | Self::MarkRead { req_id, .. }
             | Self::UpdateSettings { req_id, .. }
             | Self::Mute { req_id, .. }
+            | Self::Remove { req_id, .. }
             | Self::Unmute { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),

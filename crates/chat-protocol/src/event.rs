@@ -93,7 +93,21 @@ pub enum Event {
         /// The host who muted them.
         by: ParticipantId,
     },
-    /// A host lifted a participant's mute. Only they and the hosts are told.
+    /// A host removed a participant from the chat: muted for the rest of the
+    /// meeting, their connections closed until a host lets them back. Only
+    /// they and the hosts are told, unless their messages were deleted too:
+    /// then everyone, who drops every message they sent.
+    #[serde(rename_all = "camelCase")]
+    ParticipantRemoved {
+        /// Who is removed.
+        participant_id: ParticipantId,
+        /// The host who removed them.
+        by: ParticipantId,
+        /// Whether every message they sent was deleted for everyone.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        messages_deleted: bool,
+    },
+    /// A host lifted a participant's mute or removal. Only they and the hosts are told.
     #[serde(rename_all = "camelCase")]
     ParticipantUnmuted {
         /// Who may chat again.

@@ -45,7 +45,7 @@ pub use server::{
 };
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 5;
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {
@@ -55,6 +55,9 @@ pub mod close_code {
     /// The client speaks a protocol version the server does not; an error
     /// frame with the server's version precedes the close.
     pub const UNSUPPORTED_VERSION: u16 = 4002;
+    /// A host removed this participant from the meeting's chat: do not
+    /// reconnect; every connection is refused so until a host lets them back.
+    pub const REMOVED: u16 = 4003;
     /// The client did not drain its send queue fast enough. It should
     /// reconnect and resume from its last seen `seq`.
     pub const SLOW_CONSUMER: u16 = 4008;

@@ -105,6 +105,10 @@ pub struct Mute {
     /// Until when (milliseconds since the Unix epoch); `None` until a host unmutes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<i64>,
+    /// Whether a host removed them from the chat (muted until let back, and
+    /// their connections refused meanwhile).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub removed: bool,
 }
 
 impl Mute {

@@ -13,7 +13,7 @@ mod moderation;
 mod reactions;
 mod search;
 
-pub use moderation::{check_not_muted, may_chat_privately, may_mute, may_react, may_send, may_unmute};
+pub use moderation::{check_not_muted, may_chat_privately, may_mute, may_react, may_remove, may_send, may_unmute};
 pub use reactions::{check_emoji, check_new_reaction};
 pub use search::{
     check_search_query, search_words, SearchWord, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_WORDS, MIN_PREFIX_CHARS,
@@ -93,9 +93,9 @@ pub enum RuleViolation {
         /// Until when; `None` until a host unmutes them.
         until: Option<i64>,
     },
-    /// Only hosts mute and unmute, and never a host.
+    /// Only hosts mute, remove and let back, and never a host.
     NotModerator,
-    /// Hosts and apps are never muted.
+    /// Hosts and apps are never muted or removed.
     CannotMute,
     /// A mute for a time of 0 minutes or more than [`MAX_MUTE_MINUTES`].
     MuteTooLong {
@@ -213,8 +213,8 @@ impl fmt::Display for RuleViolation {
             Self::ChatOff => f.write_str("the chat is off: only hosts may send, react or type"),
             Self::Muted { until: Some(_) } => f.write_str("a host muted you in the chat for a while"),
             Self::Muted { until: None } => f.write_str("a host muted you in the chat until they unmute you"),
-            Self::NotModerator => f.write_str("only hosts may mute and unmute participants"),
-            Self::CannotMute => f.write_str("hosts and apps cannot be muted"),
+            Self::NotModerator => f.write_str("only hosts may mute, remove and let back participants"),
+            Self::CannotMute => f.write_str("hosts and apps cannot be muted or removed"),
             Self::MuteTooLong { minutes } => {
                 write!(f, "a mute for {minutes} minutes; give 1 to {MAX_MUTE_MINUTES}, or none until unmuted")
             }

@@ -147,6 +147,7 @@ fn client_frames() {
         },
     );
     golden("client_mute", &ClientFrame::Mute { req_id: 19, participant_id: "u-cy".into(), minutes: Some(10) });
+    golden("client_remove", &ClientFrame::Remove { req_id: 21, participant_id: "u-dan".into(), delete_messages: true });
     golden("client_unmute", &ClientFrame::Unmute { req_id: 20, participant_id: "u-cy".into() });
     golden(
         "client_participants",
@@ -175,7 +176,7 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 5,
+            v: 6,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,
@@ -192,8 +193,8 @@ fn server_frames() {
                 Seen { by: "u-bob".into(), private: true, seq: 12 },
             ],
             muted: vec![
-                Mute { participant_id: "u-cy".into(), until: Some(1_795_420_600_000) },
-                Mute { participant_id: "u-dan".into(), until: None },
+                Mute { participant_id: "u-cy".into(), until: Some(1_795_420_600_000), removed: false },
+                Mute { participant_id: "u-dan".into(), until: None, removed: true },
             ],
         },
     );
@@ -206,6 +207,18 @@ fn server_frames() {
                 participant_id: "u-cy".into(),
                 until: Some(1_795_420_600_000),
                 by: "u-ada".into(),
+            },
+        }),
+    );
+    golden(
+        "server_event_removed",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 51,
+            time: 1_795_420_090_000,
+            event: Event::ParticipantRemoved {
+                participant_id: "u-dan".into(),
+                by: "u-ada".into(),
+                messages_deleted: true,
             },
         }),
     );

@@ -42,6 +42,10 @@ pub enum DomainError {
     /// A search the store stopped past its budget.
     #[error("the search is too broad to answer quickly; use fewer or longer words")]
     SearchTooBroad,
+    /// A host removed the participant from the meeting's chat: they may not
+    /// connect until a host lets them back.
+    #[error("a host removed you from this meeting's chat")]
+    Removed,
     /// Storage failed.
     #[error("storage failed")]
     Storage(#[source] StoreError),
@@ -70,6 +74,7 @@ impl DomainError {
             Self::Rejected(_) => ErrorCode::Rejected,
             Self::HookUnavailable => ErrorCode::HookUnavailable,
             Self::SearchTooBroad => ErrorCode::SearchTooBroad,
+            Self::Removed => ErrorCode::Forbidden,
             Self::Storage(e) => {
                 tracing::error!(error = %e, "storage error");
                 ErrorCode::Internal

@@ -20,6 +20,7 @@ mod bounded;
 mod dump;
 mod files;
 pub mod hook;
+mod kick;
 mod mutes;
 mod notices;
 mod offline;
@@ -43,10 +44,10 @@ use chat_protocol::{
     EventEnvelope, MeetingId, MeetingSettings, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION,
 };
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 pub use self::dump::{absolute, DumpError, LINK_TTL};
 pub use self::files::{Download, FileError, Files, Upload};
+pub use self::kick::Kick;
 pub use self::notices::Notices;
 use self::presence::Presence;
 pub use self::presence::PresenceSlot;
@@ -138,7 +139,7 @@ struct Member {
     participant: Participant,
     tx: mpsc::Sender<Outbound>,
     presence: Arc<PresenceSlot>,
-    kick: CancellationToken,
+    kick: Kick,
 }
 
 impl Members {
@@ -176,7 +177,7 @@ impl Members {
             if let Some(member) = self.conns.remove(&id) {
                 tracing::info!(participant = %member.participant.id, "closing a slow consumer");
                 self.metrics.slow_consumer_closes.inc();
-                member.kick.cancel();
+                member.kick.slow_consumer();
             }
         }
         queued
@@ -270,7 +271,7 @@ impl Hub {
     ) -> Result<(Session, mpsc::Receiver<Outbound>), DomainError> {
         let room = self.room(&identity.meeting);
         let (tx, rx) = mpsc::channel(self.config.send_queue_frames);
-        let kick = CancellationToken::new();
+        let kick = Kick::default();
         let presence = Arc::new(PresenceSlot::default());
         let me = identity.participant;
         let conn_id = self.next_conn.fetch_add(1, Ordering::Relaxed);
@@ -283,6 +284,9 @@ impl Hub {
             let head_seq = members.delivered.unwrap_or_default();
             if first_here {
                 self.sync_presence_now(&room, &mut members).await;
+            }
+            if members.is_removed(self.store.as_ref(), &room.meeting, &me.id).await? {
+                return Err(DomainError::Removed);
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
             let muted = members.mutes_shown_to(self.store.as_ref(), &room.meeting, &me, crate::clock::now_ms()).await?;
@@ -326,7 +330,7 @@ impl Hub {
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {
                 if tx.try_send(frame).is_err() {
-                    kick.cancel();
+                    kick.slow_consumer();
                     break;
                 }
             }

@@ -86,6 +86,7 @@ pub fn payload(item: &OutboxItem, signer: &UrlSigner) -> Option<(String, Value)>
                 Event::MessageUnpinned { .. } => "message.unpinned",
                 Event::ParticipantMuted { .. } => "participant.muted",
                 Event::ParticipantUnmuted { .. } => "participant.unmuted",
+                Event::ParticipantRemoved { .. } => "participant.removed",
                 _ => return None,
             };
             let data = serde_json::to_value(&event).ok()?;

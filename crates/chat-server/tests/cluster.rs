@@ -227,7 +227,7 @@ async fn rate_limit_and_slow_mode_hold_for_one_participant_on_two_nodes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_mute_on_one_node_holds_on_the_others_and_only_the_muted_and_hosts_hear_of_it() {
+async fn a_mute_or_removal_on_one_node_holds_on_the_others_and_only_the_muted_and_hosts_hear_of_a_mute() {
     let cluster = TestCluster::start(2).await;
     let mut host = Client::connect_url(&cluster.nodes[0].ws_url(), &token_for("host", Role::Host), None).await;
     let mut mo = Client::connect_url(&cluster.nodes[1].ws_url(), &token_for("mo", Role::Participant), None).await;
@@ -254,6 +254,30 @@ async fn a_mute_on_one_node_holds_on_the_others_and_only_the_muted_and_hosts_hea
     }
     let told: Vec<_> = ivy.events.iter().filter(|e| !matches!(e.event, Event::MessageCreated { .. })).collect();
     assert!(told.is_empty(), "others are not told: {told:?}");
+
+    // Removed on node 0: mo's connections on node 1 close, every node refuses mo, and everyone
+    // there drops mo's messages at the one event.
+    let removed =
+        host.request(|req_id| ClientFrame::Remove { req_id, participant_id: "mo".into(), delete_messages: true });
+    seq_of(removed.await);
+    assert_eq!(expect_close(&mut mo.socket).await, Some(chat_protocol::close_code::REMOVED));
+    let mut again = again;
+    assert_eq!(expect_close(&mut again.socket).await, Some(chat_protocol::close_code::REMOVED));
+    let token = token_for("mo", Role::Participant);
+    for node in &cluster.nodes {
+        assert_eq!(refused_at(&node.ws_url(), &token).await, Some(chat_protocol::close_code::REMOVED));
+    }
+    let gone = loop {
+        if let Event::ParticipantRemoved { messages_deleted, .. } = ivy.next_event().await.event {
+            break messages_deleted;
+        }
+    };
+    assert!(gone, "ivy is told, since mo's messages went for everyone");
+    let history = ivy.all_history().await;
+    assert!(history
+        .iter()
+        .filter(|m| m.sender.id.as_str() == "mo")
+        .all(|m| m.content == chat_protocol::Content::Deleted));
 }
 
 /// Three nodes; a watcher on node 1 sees two participants on node 0 and one on node 2.

@@ -1,7 +1,8 @@
 //! Moderation over real sockets: a host turns the chat off (hosts and apps
 //! still speak) and chooses whom participants may message privately; each
 //! refusal is a typed error for sends, reactions and typing alike, and the
-//! settings outlast a restart.
+//! settings outlast a restart; muted and removed participants are refused
+//! (removed ones at the door, with a typed close) until a host lets them back.
 
 mod support;
 
@@ -166,7 +167,10 @@ async fn a_muted_participant_is_refused_with_until_others_are_not_told_and_an_un
     // A reconnect is told in its welcome; a host's lists everyone muted; a resume replays it to gus only.
     let again = Client::connect(&server, "gus", Role::Participant).await;
     let ServerFrame::Welcome { muted, .. } = &again.welcome else { panic!("a welcome") };
-    assert_eq!(muted.as_slice(), [chat_protocol::Mute { participant_id: "gus".into(), until: Some(until) }]);
+    assert_eq!(
+        muted.as_slice(),
+        [chat_protocol::Mute { participant_id: "gus".into(), until: Some(until), removed: false }]
+    );
     let host_again = Client::connect(&server, "hugo", Role::Host).await;
     let ServerFrame::Welcome { muted, .. } = &host_again.welcome else { panic!("a welcome") };
     assert_eq!(muted.len(), 1);
@@ -195,5 +199,80 @@ async fn a_muted_participant_is_refused_with_until_others_are_not_told_and_an_un
     mute(&mut hana, "gus", None).await.ack();
     let refused = gus.send_text("g5", "again?").await.error();
     assert_eq!((refused.code, refused.until), (ErrorCode::Muted, None));
+    server.stop().await;
+}
+
+async fn remove(host: &mut Client, who: &str, delete_messages: bool) -> Answer {
+    host.request(|req_id| ClientFrame::Remove { req_id, participant_id: who.into(), delete_messages }).await
+}
+
+/// The close code `who` is refused with, if refused.
+async fn refused_at_the_door(server: &TestServer, who: &str) -> Option<u16> {
+    refused_at(&server.ws_url(), &token_for(who, Role::Participant)).await
+}
+
+#[tokio::test]
+async fn a_removed_participant_is_closed_refused_on_every_reconnect_and_their_messages_go_in_one_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = TestServer::start(dir.path()).await;
+    let mut hana = Client::connect(&server, "hana", Role::Host).await;
+    let mut gus = Client::connect(&server, "gus", Role::Participant).await;
+    let mut gus_phone = Client::connect(&server, "gus", Role::Participant).await;
+    let mut ivy = Client::connect(&server, "ivy", Role::Participant).await;
+    let token = token_for("gus", Role::Participant);
+    let picture = upload_ok(&server, &token, "spam.png", "image", png(8, 8)).await;
+    gus.send("g1", NewContent::Image { file_id: picture.id.clone() }, vec![]).await.ack();
+    gus.send_text("g2", "buy now").await.ack();
+    gus.send("g3", text("psst, buy now"), vec!["ivy"]).await.ack();
+    ivy.send_text("i1", "please stop").await.ack();
+    let http = reqwest::Client::new();
+    assert!(http.get(server.http_url(&picture.url)).send().await.unwrap().status().is_success());
+
+    assert_eq!(remove(&mut ivy, "gus", true).await.error().code, ErrorCode::Forbidden, "hosts only");
+    assert_eq!(remove(&mut hana, "hana", false).await.error().code, ErrorCode::Forbidden, "never a host");
+    let AckResult::Done { seq: Some(seq) } = remove(&mut hana, "gus", true).await.ack() else { panic!("a seq") };
+
+    // Both of gus's connections close with the removal's code.
+    assert_eq!(expect_close(&mut gus.socket).await, Some(chat_protocol::close_code::REMOVED));
+    assert_eq!(expect_close(&mut gus_phone.socket).await, Some(chat_protocol::close_code::REMOVED));
+    // Everyone is told in one event, since the messages went for everyone.
+    let told = loop {
+        let envelope = ivy.next_event().await;
+        if matches!(envelope.event, Event::ParticipantRemoved { .. }) {
+            break envelope;
+        }
+    };
+    let Event::ParticipantRemoved { participant_id, by, messages_deleted } = told.event else { unreachable!() };
+    assert_eq!((told.seq, participant_id.as_str(), by.as_str(), messages_deleted), (seq, "gus", "hana", true));
+    assert_eq!(ivy.events.len(), 5, "three messages, ivy's, the removal: no event per deleted message");
+    let history = ivy.all_history().await;
+    let of_gus: Vec<_> = history.iter().filter(|m| m.sender.id.as_str() == "gus").collect();
+    assert_eq!(of_gus.len(), 3, "the private one to ivy too");
+    assert!(of_gus.iter().all(|m| m.content == chat_protocol::Content::Deleted), "{of_gus:?}");
+    assert!(history.iter().any(|m| m.client_id.as_str() == "i1" && text_of(m) == "please stop"));
+    assert!(!http.get(server.http_url(&picture.url)).send().await.unwrap().status().is_success(), "its bytes went");
+
+    // Refused at every reconnect, across a restart; a host's welcome lists the removal.
+    assert_eq!(refused_at_the_door(&server, "gus").await, Some(chat_protocol::close_code::REMOVED));
+    server.stop().await;
+    let server = TestServer::start(dir.path()).await;
+    assert_eq!(refused_at_the_door(&server, "gus").await, Some(chat_protocol::close_code::REMOVED));
+    let mut hana = Client::connect(&server, "hana", Role::Host).await;
+    let ServerFrame::Welcome { muted, .. } = &hana.welcome else { panic!("a welcome") };
+    let removed = chat_protocol::Mute { participant_id: "gus".into(), until: None, removed: true };
+    assert_eq!(muted.as_slice(), [removed]);
+
+    // Letting back is an unmute: gus connects and speaks again.
+    assert!(matches!(unmute(&mut hana, "gus").await.ack(), AckResult::Done { seq: Some(_) }));
+    assert_eq!(refused_at_the_door(&server, "gus").await, None);
+    let mut gus = Client::connect(&server, "gus", Role::Participant).await;
+    gus.send_text("g4", "sorry").await.ack();
+
+    // Removed without their messages: only gus and the hosts hear of it, and the messages stay.
+    let mut ivy = Client::connect(&server, "ivy", Role::Participant).await;
+    remove(&mut hana, "gus", false).await.ack();
+    assert_eq!(expect_close(&mut gus.socket).await, Some(chat_protocol::close_code::REMOVED));
+    ivy.assert_no_event().await;
+    assert!(ivy.all_history().await.iter().any(|m| m.client_id.as_str() == "g4" && text_of(m) == "sorry"));
     server.stop().await;
 }

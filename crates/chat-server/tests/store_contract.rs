@@ -11,6 +11,7 @@ use chat_protocol::{
     Role, SendPolicy, Sender,
 };
 use chat_server::store::memory::MemoryStore;
+use chat_server::store::moderation::Removal;
 use chat_server::store::postgres::PostgresStore;
 use chat_server::store::sqlite::SqliteStore;
 use chat_server::store::{NewMessage, PageQuery, ReactionChange, Store, StoredContent, StoredFile};
@@ -142,14 +143,43 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         assert_eq!(store.settings(&policies).await.expect("settings read"), other);
     }
     // Mutes: one for a time, one until unmuted and lifted, a lift of nothing; only the muted and hosts hear.
-    let muted_bob = Mute { participant_id: bob.clone(), until: Some(99_000) };
+    let muted_bob = Mute { participant_id: bob.clone(), until: Some(99_000), removed: false };
     log.push(format!("{:?}", store.mute(&meeting, muted_bob, &ann, 29).await.map(|e| (e.envelope, e.audience))));
-    let muted_cat = Mute { participant_id: cat.clone(), until: None };
+    let muted_cat = Mute { participant_id: cat.clone(), until: None, removed: false };
     log.push(format!("{:?}", store.mute(&meeting, muted_cat, &ann, 30).await.map(|e| e.envelope)));
     log.push(format!("{:?}", store.mutes(&meeting).await));
     log.push(format!("{:?}", store.unmute(&meeting, &cat, &ann, 31).await.map(|e| e.map(|e| e.envelope))));
     log.push(format!("{:?}", store.unmute(&meeting, &cat, &ann, 32).await.map(|e| e.map(|e| e.envelope))));
     log.push(format!("{:?}", store.mutes(&meeting).await));
+    // Removals (in a meeting of their own): with every message of theirs, in one event told to
+    // everyone, their files orphaned; without, told to them and the hosts; replaced by a let back.
+    let removals = MeetingId::from("removals");
+    let file = StoredFile { id: FileId::from("f9"), meeting: removals.clone(), ..shared_file.clone() };
+    store.insert_file(file).await.expect("file");
+    for (id, from, content) in [
+        ("r1", "dan", text("spam")),
+        ("r2", "ann", text("stop")),
+        ("r3", "dan", StoredContent::File(MessageKind::Image, "f9".into())),
+    ] {
+        let message = NewMessage { meeting: removals.clone(), ..new_message(id, id, from, 40, content, &[]) };
+        store.insert_message(message).await.expect("stored");
+    }
+    let dan = ParticipantId::from("dan");
+    let with_messages = Removal { participant_id: dan.clone(), messages_deleted: true };
+    let removed = store.remove(&removals, with_messages, &ann, 41).await.expect("removed");
+    log.push(format!("removed {:?} {:?} {:?}", removed.event.envelope, removed.event.audience, removed.orphaned_files));
+    log.push(format!("removed {:?}", store.mutes(&removals).await));
+    let page = store.history(&removals, &ann, &PageQuery { before: None, limit: 10, with: None }).await;
+    log.push(format!("after removal {:?}", page.map(|p| p.messages)));
+    log.push(format!(
+        "removal search {:?}",
+        store.search(&removals, &ann, "spam", &PageQuery { before: None, limit: 10, with: None }).await
+    ));
+    let without = Removal { participant_id: dan.clone(), messages_deleted: false };
+    let again = store.remove(&removals, without, &ann, 42).await.expect("removed again");
+    log.push(format!("removed again {:?} {:?}", again.event.envelope, again.event.audience));
+    log.push(format!("let back {:?}", store.unmute(&removals, &dan, &ann, 43).await.map(|e| e.map(|e| e.envelope))));
+    log.push(format!("let back {:?}", store.mutes(&removals).await));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
     let as_viewer = |id: &ParticipantId, role| Participant { id: id.clone(), display_name: id.to_string(), role };
     let viewers = [as_viewer(&ann, Role::Host), as_viewer(&bob, Role::Participant), as_viewer(&cat, Role::Participant)];

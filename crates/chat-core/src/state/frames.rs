@@ -140,22 +140,7 @@ impl ChatState {
                     }
                 }
             }
-            Event::MessageDeleted { id, .. } => {
-                self.uncount_unread(&id, fx);
-                let mut was_pinned = false;
-                self.timeline.update(&id, |m| {
-                    was_pinned = m.pinned;
-                    m.content = Content::Deleted;
-                    m.pinned = false;
-                    m.metadata.clear();
-                });
-                if let Some((key, index)) = self.located(&id) {
-                    if was_pinned {
-                        fx.push(Effect::Changed(Change::Unpinned { key: key.clone(), index }));
-                    }
-                    fx.push(Effect::Changed(Change::MessageDeleted { key, index }));
-                }
-            }
+            Event::MessageDeleted { id, .. } => self.on_deleted(&id, fx),
             Event::MessageHidden { id } => {
                 self.uncount_unread(&id, fx);
                 let Some((key, index)) = self.located(&id) else { return };
@@ -176,6 +161,27 @@ impl ChatState {
             }
             Event::ParticipantMuted { participant_id, until, .. } => self.on_muted(participant_id, until, fx),
             Event::ParticipantUnmuted { participant_id, .. } => self.on_unmuted(&participant_id, fx),
+            Event::ParticipantRemoved { participant_id, messages_deleted, .. } => {
+                self.on_removed(participant_id, messages_deleted, fx)
+            }
+        }
+    }
+
+    /// A message deleted for everyone: its tombstone stays, unpinned and bare.
+    pub(super) fn on_deleted(&mut self, id: &MessageId, fx: &mut Vec<Effect>) {
+        self.uncount_unread(id, fx);
+        let mut was_pinned = false;
+        self.timeline.update(id, |m| {
+            was_pinned = m.pinned;
+            m.content = Content::Deleted;
+            m.pinned = false;
+            m.metadata.clear();
+        });
+        if let Some((key, index)) = self.located(id) {
+            if was_pinned {
+                fx.push(Effect::Changed(Change::Unpinned { key: key.clone(), index }));
+            }
+            fx.push(Effect::Changed(Change::MessageDeleted { key, index }));
         }
     }
 
@@ -353,10 +359,10 @@ impl ChatState {
     }
 
     pub(super) fn on_disconnected(&mut self, code: Option<u16>, fx: &mut Vec<Effect>) {
-        let state = if code == Some(chat_protocol::close_code::AUTH_FAILED) {
-            ConnectionState::AuthFailed
-        } else {
-            ConnectionState::Reconnecting
+        let state = match code {
+            Some(chat_protocol::close_code::AUTH_FAILED) => ConnectionState::AuthFailed,
+            Some(chat_protocol::close_code::REMOVED) => ConnectionState::Removed,
+            _ => ConnectionState::Reconnecting,
         };
         self.set_connection(state, fx);
         self.loading_page = false;

@@ -3,6 +3,7 @@
 
 use chat_protocol::{rules, ClientFrame, ClientId, FileRef, ParticipantId, RateBucket};
 
+use super::moderation::Moderation;
 use super::{ChatState, ConnectionState, Pending};
 use crate::echo::{DraftContent, EchoStatus, LocalEcho};
 use crate::effect::{Change, Effect, OpError, OpId, Outcome};
@@ -43,8 +44,13 @@ impl ChatState {
                     self.request(Pending::Op(op), build, fx);
                 }
             }
-            Intent::Mute { op, participant, minutes } => self.on_moderate(op, participant, Some(minutes), fx),
-            Intent::Unmute { op, participant } => self.on_moderate(op, participant, None, fx),
+            Intent::Mute { op, participant, minutes } => {
+                self.on_moderate(op, participant, Moderation::Mute { minutes }, fx)
+            }
+            Intent::Remove { op, participant, delete_messages } => {
+                self.on_moderate(op, participant, Moderation::Remove { delete_messages }, fx)
+            }
+            Intent::Unmute { op, participant } => self.on_moderate(op, participant, Moderation::LetBack, fx),
             Intent::UpdateSettings { op, change } => {
                 if self.require_connected(op, fx) {
                     let build = |req_id| ClientFrame::UpdateSettings {

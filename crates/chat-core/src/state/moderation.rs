@@ -1,9 +1,10 @@
-//! The reducer's view of moderation: who is muted (this participant, or for
-//! a host everyone), kept from the welcome and each mute and unmute event,
-//! and what a mute means for this participant now; the host's intents to
-//! mute and unmute, checked by the server's own rules first.
+//! The reducer's view of moderation: who is muted or removed (this
+//! participant, or for a host everyone), kept from the welcome and each mute,
+//! removal and unmute event, with a removal's messages dropped; what a mute
+//! means for this participant now; the host's intents to mute, remove and
+//! unmute, checked by the server's own rules first.
 
-use chat_protocol::{rules, ClientFrame, Mute, ParticipantId, RuleViolation};
+use chat_protocol::{rules, ClientFrame, Content, Mute, ParticipantId, RuleViolation};
 
 use super::{ChatState, Pending};
 use crate::effect::{Change, Effect, OpError, OpId};
@@ -44,9 +45,30 @@ impl ChatState {
     }
 
     pub(super) fn on_muted(&mut self, participant_id: ParticipantId, until: Option<i64>, fx: &mut Vec<Effect>) {
-        match self.mutes.iter_mut().find(|mute| mute.participant_id == participant_id) {
-            Some(mute) => mute.until = until,
-            None => self.mutes.push(Mute { participant_id, until }),
+        self.keep_mute(Mute { participant_id, until, removed: false }, fx);
+    }
+
+    /// A removal: kept as a mute until let back (a host's list shows it), and
+    /// with `messages_deleted`, every message of theirs here becomes a tombstone.
+    pub(super) fn on_removed(&mut self, participant_id: ParticipantId, messages_deleted: bool, fx: &mut Vec<Effect>) {
+        if messages_deleted {
+            let sent: Vec<_> = self
+                .timeline
+                .iter()
+                .filter(|m| m.sender.id == participant_id && m.content != Content::Deleted)
+                .map(|m| m.id.clone())
+                .collect();
+            for id in sent {
+                self.on_deleted(&id, fx);
+            }
+        }
+        self.keep_mute(Mute { participant_id, until: None, removed: true }, fx);
+    }
+
+    fn keep_mute(&mut self, mute: Mute, fx: &mut Vec<Effect>) {
+        match self.mutes.iter_mut().find(|kept| kept.participant_id == mute.participant_id) {
+            Some(kept) => *kept = mute,
+            None => self.mutes.push(mute),
         }
         fx.push(Effect::Changed(Change::Mutes));
     }
@@ -58,31 +80,40 @@ impl ChatState {
         }
     }
 
-    /// Mutes (`minutes` or until unmuted, `Some`) or unmutes (`None`) `participant`.
-    /// The role check is [`Self::can_mute`]'s, with the time's limits.
-    pub(super) fn on_moderate(
-        &mut self,
-        op: OpId,
-        participant: ParticipantId,
-        mute: Option<Option<u32>>,
-        fx: &mut Vec<Effect>,
-    ) {
+    /// Mutes, removes or lets back `participant`, as `step` says. The role
+    /// check is [`Self::can_mute`]'s, with a mute's time limits.
+    pub(super) fn on_moderate(&mut self, op: OpId, participant: ParticipantId, step: Moderation, fx: &mut Vec<Effect>) {
         let role = self.participants.iter().find(|p| p.id == participant).map(|p| p.role);
-        let checked = match (self.me.as_ref(), mute) {
+        let checked = match (self.me.as_ref(), step) {
             (None, _) => Ok(()),
-            (Some(me), Some(minutes)) => rules::may_mute(me, role, minutes),
-            (Some(me), None) => rules::may_unmute(me),
+            (Some(me), Moderation::Mute { minutes }) => rules::may_mute(me, role, minutes),
+            (Some(me), Moderation::Remove { .. }) => rules::may_remove(me, role),
+            (Some(me), Moderation::LetBack) => rules::may_unmute(me),
         };
         if let Err(violation) = checked {
             fx.push(Effect::Reject { op, error: OpError::from(violation) });
             return;
         }
         if self.require_connected(op, fx) {
-            let build = |req_id| match mute {
-                Some(minutes) => ClientFrame::Mute { req_id, participant_id: participant, minutes },
-                None => ClientFrame::Unmute { req_id, participant_id: participant },
+            let build = |req_id| match step {
+                Moderation::Mute { minutes } => ClientFrame::Mute { req_id, participant_id: participant, minutes },
+                Moderation::Remove { delete_messages } => {
+                    ClientFrame::Remove { req_id, participant_id: participant, delete_messages }
+                }
+                Moderation::LetBack => ClientFrame::Unmute { req_id, participant_id: participant },
             };
             self.request(Pending::Op(op), build, fx);
         }
     }
+}
+
+/// A host's moderation step on one participant.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Moderation {
+    /// Mute for `minutes`, or until let back.
+    Mute { minutes: Option<u32> },
+    /// Remove from the chat, with every message they sent if `delete_messages`.
+    Remove { delete_messages: bool },
+    /// Lift a mute or removal.
+    LetBack,
 }

@@ -74,7 +74,12 @@ pub fn may_mute(
     }
 }
 
-/// Hosts lift mutes.
+/// Hosts remove participants (never a host or an app) from the chat.
+pub fn may_remove(requester: &Participant, subject_role: Option<Role>) -> Result<(), RuleViolation> {
+    may_mute(requester, subject_role, None)
+}
+
+/// Hosts lift mutes and removals.
 pub fn may_unmute(requester: &Participant) -> Result<(), RuleViolation> {
     if requester.role == Role::Host {
         Ok(())

@@ -112,12 +112,12 @@ fn with_the_chat_off_only_hosts_and_apps_send_react_or_type() {
 #[test]
 fn a_muted_participant_is_held_until_the_mute_ends_and_only_hosts_mute_participants() {
     let bob = person("bob", Role::Participant);
-    let for_a_while = Mute { participant_id: "bob".into(), until: Some(5_000) };
+    let for_a_while = Mute { participant_id: "bob".into(), until: Some(5_000), removed: false };
     let refused = check_not_muted(&bob, Some(&for_a_while), 4_999);
     assert_eq!(refused, Err(RuleViolation::Muted { until: Some(5_000) }));
     assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::Muted));
     assert_eq!(check_not_muted(&bob, Some(&for_a_while), 5_000), Ok(()), "a mute for a time ends");
-    let until_unmuted = Mute { participant_id: "bob".into(), until: None };
+    let until_unmuted = Mute { participant_id: "bob".into(), until: None, removed: false };
     assert_eq!(check_not_muted(&bob, Some(&until_unmuted), i64::MAX), Err(RuleViolation::Muted { until: None }));
     assert_eq!(check_not_muted(&person("ann", Role::Host), Some(&until_unmuted), 0), Ok(()));
 
@@ -131,6 +131,9 @@ fn a_muted_participant_is_held_until_the_mute_ends_and_only_hosts_mute_participa
     let too_long = may_mute(&host, None, Some(MAX_MUTE_MINUTES + 1));
     assert_eq!(too_long.map_err(|v| v.code()), Err(ErrorCode::InvalidRequest));
     assert_eq!(may_unmute(&bob), Err(RuleViolation::NotModerator));
+    assert_eq!(may_remove(&host, Some(Role::Participant)), Ok(()));
+    assert_eq!(may_remove(&host, Some(Role::Service)), Err(RuleViolation::CannotMute));
+    assert_eq!(may_remove(&bob, None), Err(RuleViolation::NotModerator));
 }
 
 #[test]

@@ -21,7 +21,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::state::App;
 use crate::auth::{Identity, TokenError};
-use crate::hub::{Outbound, PresenceSlot};
+use crate::error::DomainError;
+use crate::hub::{Kick, Outbound, PresenceSlot};
 
 /// Frames larger than this are refused by the WebSocket layer itself (the
 /// connection closes with 1009); frames between the protocol limit and this
@@ -132,6 +133,10 @@ where
     };
     let (session, queue) = match app.hub.join(identity, last_seq).await {
         Ok(joined) => joined,
+        Err(DomainError::Removed) => {
+            let _ = write.send(close(close_code::REMOVED, "a host removed you from this meeting's chat")).await;
+            return;
+        }
         Err(e) => {
             tracing::error!(error = %e, "could not join a meeting");
             let _ = write.send(close(1011, "the server could not load the meeting")).await;
@@ -242,8 +247,8 @@ impl Batching {
 
 /// What ends a connection's writer, and how long its close frame may wait.
 struct Closing {
-    /// Set when the connection is a slow consumer.
-    kicked: CancellationToken,
+    /// Set when the server ends the connection (slow, or removed by a host).
+    kicked: Kick,
     /// Set when the server shuts down.
     shutdown: CancellationToken,
     /// Set when the client's side has gone.
@@ -312,7 +317,9 @@ async fn write_frames<W>(
             break;
         }
     }
-    let closing = if kicked.is_cancelled() {
+    let closing = if kicked.removed() {
+        Some((close(close_code::REMOVED, "a host removed you from this meeting's chat"), CLOSE_TIMEOUT))
+    } else if kicked.is_kicked() {
         Some((close(close_code::SLOW_CONSUMER, "too slow to receive; resume to catch up"), slow_consumer_wait))
     } else if shutdown.is_cancelled() {
         Some((close(close_code::GOING_AWAY, "server shutting down"), CLOSE_TIMEOUT))

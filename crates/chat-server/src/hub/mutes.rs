@@ -1,6 +1,7 @@
-//! Who is muted in a meeting's chat, as a room keeps it: read from storage
-//! once, then kept current by every mute and unmute event the room delivers,
-//! whichever node stored it.
+//! Who is muted or removed in a meeting's chat, as a room keeps it: read
+//! from storage once, then kept current by every mute, removal and unmute
+//! event the room delivers, whichever node stored it; a removal also ends the
+//! participant's connections to this node.
 
 use std::collections::HashMap;
 
@@ -25,6 +26,16 @@ impl Members {
         Ok(self.mutes.get_or_insert_default())
     }
 
+    /// Whether a host removed `who` from the chat (and has not let them back).
+    pub(super) async fn is_removed(
+        &mut self,
+        store: &dyn Store,
+        meeting: &MeetingId,
+        who: &ParticipantId,
+    ) -> Result<bool, DomainError> {
+        Ok(self.mutes(store, meeting).await?.get(who).is_some_and(|mute| mute.removed))
+    }
+
     /// The mutes a joiner is told of: their own, or for a host every one that holds at `now`.
     pub(super) async fn mutes_shown_to(
         &mut self,
@@ -41,17 +52,32 @@ impl Members {
         Ok(shown)
     }
 
-    /// Keeps the cached mutes current with an event being delivered.
+    /// Keeps the cached mutes current with an event being delivered, and
+    /// ends a removed participant's connections here.
     pub(super) fn remember_mutes(&mut self, event: &Event) {
+        if let Event::ParticipantRemoved { participant_id, .. } = event {
+            self.conns.retain(|_, member| {
+                let removed = &member.participant.id == participant_id;
+                if removed {
+                    member.kick.removed_by_host();
+                }
+                !removed
+            });
+        }
         let Some(mutes) = self.mutes.as_mut() else { return };
-        match event {
+        let mute = match event {
             Event::ParticipantMuted { participant_id, until, .. } => {
-                mutes.insert(participant_id.clone(), Mute { participant_id: participant_id.clone(), until: *until });
+                Mute { participant_id: participant_id.clone(), until: *until, removed: false }
+            }
+            Event::ParticipantRemoved { participant_id, .. } => {
+                Mute { participant_id: participant_id.clone(), until: None, removed: true }
             }
             Event::ParticipantUnmuted { participant_id, .. } => {
                 mutes.remove(participant_id);
+                return;
             }
-            _ => {}
-        }
+            _ => return,
+        };
+        mutes.insert(mute.participant_id.clone(), mute);
     }
 }

@@ -8,7 +8,6 @@ use chat_protocol::{
     AckResult, ClientFrame, ErrorCode, ErrorFrame, Message, MessageId, Participant, RateBucket, ServerFrame,
 };
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 mod changes;
 mod moderation;
@@ -21,7 +20,7 @@ mod webinar;
 
 use webinar::SettingsChange;
 
-use super::{serialize, ConnId, Hub, Outbound, PresenceSlot, Room};
+use super::{serialize, ConnId, Hub, Kick, Outbound, PresenceSlot, Room};
 use crate::error::DomainError;
 use crate::store::{PageQuery, StoreError};
 
@@ -33,7 +32,7 @@ pub struct Session {
     me: Participant,
     tx: mpsc::Sender<Outbound>,
     presence: Arc<PresenceSlot>,
-    kick: CancellationToken,
+    kick: Kick,
     reset_notice_pending: Arc<[AtomicBool; 3]>,
     /// Names this connection in the chat dump (RealtimeKit's `sessionId`).
     session_id: String,
@@ -63,7 +62,7 @@ impl Session {
         me: Participant,
         tx: mpsc::Sender<Outbound>,
         presence: Arc<PresenceSlot>,
-        kick: CancellationToken,
+        kick: Kick,
     ) -> Self {
         Self {
             hub,
@@ -78,8 +77,9 @@ impl Session {
         }
     }
 
-    /// Cancelled when the server drops this connection as a slow consumer.
-    pub fn kicked(&self) -> &CancellationToken {
+    /// Set when the server ends this connection: a slow consumer, or a
+    /// participant a host removed from the chat.
+    pub fn kicked(&self) -> &Kick {
         &self.kick
     }
 
@@ -104,7 +104,7 @@ impl Session {
     /// Queues a frame for this connection only.
     pub fn send_frame(&self, frame: &ServerFrame) {
         if self.tx.try_send(serialize(frame)).is_err() {
-            self.kick.cancel();
+            self.kick.slow_consumer();
         }
     }
 
@@ -140,6 +140,9 @@ impl Session {
             }
             ClientFrame::MarkRead { with, seq, .. } => self.mark_read(with, seq).await,
             ClientFrame::Mute { participant_id, minutes, .. } => self.mute(participant_id, minutes).await,
+            ClientFrame::Remove { participant_id, delete_messages, .. } => {
+                self.remove(participant_id, delete_messages).await
+            }
             ClientFrame::Unmute { participant_id, .. } => self.unmute(&participant_id).await,
             ClientFrame::UpdateSettings {
                 anyone_can_pin,

@@ -5,6 +5,7 @@
 
 use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Seq};
 
+use super::moderation::Removal;
 use super::{Audience, StoreError, StoredEvent};
 
 /// What a stored event records.
@@ -30,12 +31,15 @@ pub enum EventKind {
     Unreacted,
     /// A host muted a participant (the payload holds whom, until when).
     Muted,
-    /// A host lifted a participant's mute (the payload holds whom).
+    /// A host lifted a participant's mute or removal (the payload holds whom).
     Unmuted,
+    /// A host removed a participant from the chat (the payload holds whom,
+    /// and whether their messages went too).
+    Removed,
 }
 
 impl EventKind {
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 12] = [
         Self::Created,
         Self::Edited,
         Self::Deleted,
@@ -47,6 +51,7 @@ impl EventKind {
         Self::Unreacted,
         Self::Muted,
         Self::Unmuted,
+        Self::Removed,
     ];
 
     /// The name stored.
@@ -63,6 +68,7 @@ impl EventKind {
             Self::Unreacted => "unreacted",
             Self::Muted => "muted",
             Self::Unmuted => "unmuted",
+            Self::Removed => "removed",
         }
     }
 
@@ -86,7 +92,7 @@ pub struct EventRecord {
     /// Who did it.
     pub actor: ParticipantId,
     /// Settings, for a settings event; the emoji, for a reaction; whom and
-    /// until when, for a mute or unmute.
+    /// until when, for a mute or unmute; whom and with what, for a removal.
     pub payload: Option<String>,
 }
 
@@ -106,8 +112,19 @@ pub fn build_event(
             (Event::SettingsChanged { settings }, Audience::everyone())
         }
         EventKind::Hidden => (Event::MessageHidden { id: message_or_corrupt()?.id }, Audience::only(vec![actor])),
+        EventKind::Removed => {
+            let Removal { participant_id, messages_deleted } =
+                serde_json::from_str(payload.as_deref().unwrap_or_default())
+                    .map_err(|e| StoreError::Corrupt(format!("removal {seq}: {e}")))?;
+            // Everyone drops the messages that went; otherwise it is the hosts' business.
+            let audience = match messages_deleted {
+                true => Audience::everyone(),
+                false => Audience::subject_and_hosts(participant_id.clone()),
+            };
+            (Event::ParticipantRemoved { participant_id, by: actor, messages_deleted }, audience)
+        }
         EventKind::Muted | EventKind::Unmuted => {
-            let Mute { participant_id, until } = serde_json::from_str(payload.as_deref().unwrap_or_default())
+            let Mute { participant_id, until, .. } = serde_json::from_str(payload.as_deref().unwrap_or_default())
                 .map_err(|e| StoreError::Corrupt(format!("mute {seq}: {e}")))?;
             let audience = Audience::subject_and_hosts(participant_id.clone());
             let event = if kind == EventKind::Muted {

@@ -1,10 +1,12 @@
-//! Who hosts muted in each meeting's chat, whatever the engine: each mute and
-//! unmute is kept with its event (the audit trail: who, whom, when, until when).
+//! Who hosts muted or removed in each meeting's chat, whatever the engine:
+//! each mute, removal and unmute is kept with its event (the audit trail: who,
+//! whom, when, until when, with or without their messages).
 
 use async_trait::async_trait;
 use chat_protocol::{MeetingId, Mute, ParticipantId};
+use serde::{Deserialize, Serialize};
 
-use super::{StoreError, StoredEvent};
+use super::{Deleted, StoreError, StoredEvent};
 
 /// A meeting's mutes.
 #[async_trait]
@@ -21,7 +23,18 @@ pub trait Moderation: Send + Sync + 'static {
         by: &ParticipantId,
         at: i64,
     ) -> Result<StoredEvent, StoreError>;
-    /// Lifts `participant`'s mute with its event; `None` when there was none.
+    /// Removes `removal.participant_id` from the chat (muted until let back,
+    /// replacing any mute of theirs), with its event; with
+    /// `removal.messages_deleted`, every message they sent is deleted for
+    /// everyone in the same step, under that one event.
+    async fn remove(
+        &self,
+        meeting: &MeetingId,
+        removal: Removal,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Deleted, StoreError>;
+    /// Lifts `participant`'s mute or removal with its event; `None` when there was none.
     async fn unmute(
         &self,
         meeting: &MeetingId,
@@ -31,7 +44,25 @@ pub trait Moderation: Send + Sync + 'static {
     ) -> Result<Option<StoredEvent>, StoreError>;
 }
 
-/// A mute or unmute event's payload: whom, and until when.
-pub fn mute_payload(mute: &Mute) -> Result<String, StoreError> {
-    serde_json::to_string(mute).map_err(|e| StoreError::Corrupt(e.to_string()))
+/// A removal from the chat, as its event's payload keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Removal {
+    /// Who.
+    pub participant_id: ParticipantId,
+    /// Whether every message they sent was deleted for everyone with it.
+    #[serde(default)]
+    pub messages_deleted: bool,
+}
+
+impl Removal {
+    /// The mute it stands for: until a host lets them back.
+    pub fn mute(&self) -> Mute {
+        Mute { participant_id: self.participant_id.clone(), until: None, removed: true }
+    }
+}
+
+/// An event's payload, for a mute, unmute or removal.
+pub fn payload(value: &impl Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

@@ -92,6 +92,18 @@ pub fn auth_frame(token: &str, last_seq: Option<Seq>) -> String {
         .expect("serialize")
 }
 
+/// Connects to `url` with `token` and returns the close code the server
+/// answers with, or `None` when it welcomes the connection.
+pub async fn refused_at(url: &str, token: &str) -> Option<u16> {
+    let (mut socket, _) = tokio_tungstenite::connect_async(url).await.expect("websocket connects");
+    socket.send(WsMessage::Text(auth_frame(token, None).into())).await.expect("send auth");
+    match next_frame(&mut socket).await {
+        Ok(ServerFrame::Welcome { .. }) => None,
+        Ok(other) => panic!("a welcome or a close, not {other:?}"),
+        Err(code) => code,
+    }
+}
+
 /// Reads the next text frame as a server frame, or `Err(close code)` when the
 /// socket closes.
 pub async fn next_frame(socket: &mut Socket) -> Result<ServerFrame, Option<u16>> {

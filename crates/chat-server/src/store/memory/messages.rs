@@ -3,9 +3,7 @@
 //! history, the chat dump).
 
 use async_trait::async_trait;
-use chat_protocol::{
-    ClientId, Content, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq,
-};
+use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq};
 
 use super::search::PageOf;
 use super::MemoryStore;
@@ -124,22 +122,8 @@ impl Messages for MemoryStore {
         at: i64,
     ) -> Result<Deleted, StoreError> {
         self.with(|s| {
-            let message = s.live(meeting, id)?;
-            message.content = Content::Deleted;
-            message.metadata.clear();
-            message.details.clear();
-            message.pinned = false;
-            message.attachments.clear();
-            message.reactions.clear();
-            let mut files = s.attachments_of.remove(id).unwrap_or_default();
-            files.extend(s.file_of.remove(id));
-            let mut orphaned_files: Vec<FileId> = Vec::new();
-            for file in files {
-                if !orphaned_files.contains(&file) && !s.is_used(&file) {
-                    s.files.remove(&file);
-                    orphaned_files.push(file);
-                }
-            }
+            let files = s.erase(meeting, id)?;
+            let orphaned_files = s.orphans(files);
             s.record(meeting, EventKind::Deleted, Some(id), by, at, None);
             Ok(Deleted { event: s.last_event(meeting)?, orphaned_files })
         })

@@ -1,12 +1,12 @@
-//! Mutes in memory, each change with its event.
+//! Mutes and removals in memory, each change with its event.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, Mute, ParticipantId};
+use chat_protocol::{Content, MeetingId, MessageId, Mute, ParticipantId};
 
 use super::MemoryStore;
 use crate::store::events::EventKind;
-use crate::store::moderation::mute_payload;
-use crate::store::{Moderation, StoreError, StoredEvent};
+use crate::store::moderation::{payload, Removal};
+use crate::store::{Deleted, Moderation, StoreError, StoredEvent};
 
 #[async_trait]
 impl Moderation for MemoryStore {
@@ -22,10 +22,39 @@ impl Moderation for MemoryStore {
         at: i64,
     ) -> Result<StoredEvent, StoreError> {
         self.with(|s| {
-            let payload = mute_payload(&mute)?;
+            let payload = payload(&mute)?;
             s.meeting(meeting).mutes.insert(mute.participant_id.clone(), mute);
             s.record(meeting, EventKind::Muted, None, by, at, Some(payload));
             s.last_event(meeting)
+        })
+    }
+
+    async fn remove(
+        &self,
+        meeting: &MeetingId,
+        removal: Removal,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Deleted, StoreError> {
+        self.with(|s| {
+            let payload = payload(&removal)?;
+            s.meeting(meeting).mutes.insert(removal.participant_id.clone(), removal.mute());
+            let mut files = Vec::new();
+            if removal.messages_deleted {
+                let sent: Vec<MessageId> = s
+                    .messages
+                    .values()
+                    .filter(|m| m.sender.id == removal.participant_id && m.content != Content::Deleted)
+                    .map(|m| m.id.clone())
+                    .filter(|id| s.meeting_of.get(id) == Some(meeting))
+                    .collect();
+                for id in sent {
+                    files.extend(s.erase(meeting, &id)?);
+                }
+            }
+            let orphaned_files = s.orphans(files);
+            s.record(meeting, EventKind::Removed, None, by, at, Some(payload));
+            Ok(Deleted { event: s.last_event(meeting)?, orphaned_files })
         })
     }
 
@@ -40,7 +69,7 @@ impl Moderation for MemoryStore {
             if s.meeting(meeting).mutes.remove(participant).is_none() {
                 return Ok(None);
             }
-            let payload = mute_payload(&Mute { participant_id: participant.clone(), until: None })?;
+            let payload = payload(&Mute { participant_id: participant.clone(), until: None, removed: false })?;
             s.record(meeting, EventKind::Unmuted, None, by, at, Some(payload));
             s.last_event(meeting).map(Some)
         })

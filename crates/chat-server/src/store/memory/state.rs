@@ -109,6 +109,33 @@ impl State {
         Ok(message)
     }
 
+    /// Erases a live message's body, leaving a tombstone; returns the files
+    /// it held (its own, its attachments) for [`Self::orphans`].
+    pub(super) fn erase(&mut self, meeting: &MeetingId, id: &MessageId) -> Result<Vec<FileId>, StoreError> {
+        let message = self.live(meeting, id)?;
+        message.content = Content::Deleted;
+        message.metadata.clear();
+        message.details.clear();
+        message.pinned = false;
+        message.attachments.clear();
+        message.reactions.clear();
+        let mut files = self.attachments_of.remove(id).unwrap_or_default();
+        files.extend(self.file_of.remove(id));
+        Ok(files)
+    }
+
+    /// Forgets those of `files` no message refers to any more; returns them.
+    pub(super) fn orphans(&mut self, files: Vec<FileId>) -> Vec<FileId> {
+        let mut orphaned: Vec<FileId> = Vec::new();
+        for file in files {
+            if !orphaned.contains(&file) && !self.is_used(&file) {
+                self.files.remove(&file);
+                orphaned.push(file);
+            }
+        }
+        orphaned
+    }
+
     pub(super) fn file_ref(&self, id: &FileId) -> Result<chat_protocol::FileRef, StoreError> {
         Ok(self.files.get(id).ok_or_else(|| StoreError::Corrupt(format!("no file {id}")))?.to_ref())
     }

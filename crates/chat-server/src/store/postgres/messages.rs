@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chat_protocol::{ClientId, EventEnvelope, FileId, MeetingId, Message, MessageId, Participant, ParticipantId, Seq};
 
 use super::rows::{corrupt, load_message, require_live_message};
-use super::writes::{lock_meeting, message_event, orphans, record, record_event, take_attachments};
+use super::writes::{erase, lock_meeting, message_event, orphans, record, record_event, take_attachments};
 use super::PostgresStore;
 use crate::store::events::EventKind;
 use crate::store::{
@@ -100,17 +100,8 @@ impl Messages for PostgresStore {
         let tx = super::raw(&mut client).transaction().await?;
         lock_meeting(&tx, meeting).await?;
         require_live_message(&tx, meeting, id).await?;
-        let file_id: Option<String> =
-            tx.query_one("SELECT file_id FROM messages WHERE id = $1", &[&id.0]).await?.try_get("file_id")?;
         let seq = record_event(&tx, meeting, EventKind::Deleted, Some(id), by, at, None).await?;
-        tx.execute(
-            "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', details = '{}', pinned = FALSE, \
-             deleted = TRUE WHERE meeting_id = $1 AND id = $2",
-            &[&meeting.0, &id.0],
-        )
-        .await?;
-        let mut files = take_attachments(&tx, id).await?;
-        files.extend(file_id.map(FileId));
+        let files = erase(&tx, meeting, id).await?;
         let orphaned_files = orphans(&tx, files).await?;
         let event = message_event(&tx, meeting, id, record(seq, at, EventKind::Deleted, by)).await?;
         tx.commit().await?;

@@ -195,6 +195,20 @@ BEGIN
 END
 $$;
 "#,
+    // 8: removals from the chat, and their events for the webhooks (SQLite's 18).
+    r#"
+ALTER TABLE mutes ADD COLUMN removed BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE OR REPLACE FUNCTION events_to_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed') THEN
+        PERFORM pg_advisory_xact_lock(OUTBOX_LOCK_ID);
+        INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at)
+        VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
+    END IF;
+    RETURN NULL;
+END
+$$;
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

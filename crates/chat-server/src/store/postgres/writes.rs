@@ -68,6 +68,22 @@ pub async fn insert_attachments(tx: &Transaction<'_>, message: &MessageId, files
     Ok(())
 }
 
+/// Erases a message's body, leaving a tombstone; returns the files it held
+/// (its own, its attachments) for [`orphans`].
+pub async fn erase(tx: &Transaction<'_>, meeting: &MeetingId, id: &MessageId) -> Result<Vec<FileId>, StoreError> {
+    let file_id: Option<String> =
+        tx.query_one("SELECT file_id FROM messages WHERE id = $1", &[&id.0]).await?.try_get("file_id")?;
+    tx.execute(
+        "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', details = '{}', pinned = FALSE, \
+         deleted = TRUE WHERE meeting_id = $1 AND id = $2",
+        &[&meeting.0, &id.0],
+    )
+    .await?;
+    let mut files = take_attachments(tx, id).await?;
+    files.extend(file_id.map(FileId));
+    Ok(files)
+}
+
 /// Removes every attachment of `message`; returns their files.
 pub async fn take_attachments(tx: &Transaction<'_>, message: &MessageId) -> Result<Vec<FileId>, StoreError> {
     let rows = tx

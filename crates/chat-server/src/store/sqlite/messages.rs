@@ -116,16 +116,8 @@ impl Messages for SqliteStore {
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             require_live_message(&tx, &meeting, &id)?;
-            let file_id: Option<String> =
-                tx.query_row("SELECT file_id FROM messages WHERE id = ?1", params![id.0], |r| r.get("file_id"))?;
             let seq = record_event(&tx, &meeting, EventKind::Deleted, Some(&id), &by, at, None)?;
-            tx.execute(
-                "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', details = '{}', pinned = 0, deleted = 1 \
-                 WHERE meeting_id = ?1 AND id = ?2",
-                params![meeting.0, id.0],
-            )?;
-            let mut files = super::attachments::take(&tx, &id)?;
-            files.extend(file_id.map(FileId));
+            let files = erase(&tx, &meeting, &id)?;
             let orphaned_files = super::attachments::orphans(&tx, files)?;
             let event = message_event(&tx, &meeting, &id, super::record(seq, at, EventKind::Deleted, &by))?;
             tx.commit()?;
@@ -218,4 +210,23 @@ impl Messages for SqliteStore {
         let meeting = meeting.clone();
         self.run(move |conn| super::reads::dump_page(conn, &meeting, after, limit)).await
     }
+}
+
+/// Erases a message's body, leaving a tombstone; returns the files it held
+/// (its own, its attachments) for the caller to forget if orphaned.
+pub(super) fn erase(
+    conn: &rusqlite::Connection,
+    meeting: &MeetingId,
+    id: &MessageId,
+) -> Result<Vec<FileId>, StoreError> {
+    let file_id: Option<String> =
+        conn.query_row("SELECT file_id FROM messages WHERE id = ?1", params![id.0], |r| r.get("file_id"))?;
+    conn.execute(
+        "UPDATE messages SET text = NULL, file_id = NULL, metadata = '{}', details = '{}', pinned = 0, deleted = 1 \
+         WHERE meeting_id = ?1 AND id = ?2",
+        params![meeting.0, id.0],
+    )?;
+    let mut files = super::attachments::take(conn, id)?;
+    files.extend(file_id.map(FileId));
+    Ok(files)
 }

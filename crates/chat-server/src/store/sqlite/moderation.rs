@@ -1,14 +1,15 @@
-//! Mutes in SQLite: who is muted until when, each change with its event.
+//! Mutes and removals in SQLite: who is muted until when or removed, each
+//! change with its event.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, Mute, ParticipantId};
+use chat_protocol::{MeetingId, MessageId, Mute, ParticipantId};
 use rusqlite::{params, TransactionBehavior};
 
 use super::events::record_event;
 use super::SqliteStore;
 use crate::store::events::{build_event, EventKind, EventRecord};
-use crate::store::moderation::mute_payload;
-use crate::store::{Moderation, StoreError, StoredEvent};
+use crate::store::moderation::{payload, Removal};
+use crate::store::{Deleted, Moderation, StoreError, StoredEvent};
 
 #[async_trait]
 impl Moderation for SqliteStore {
@@ -16,10 +17,14 @@ impl Moderation for SqliteStore {
         let meeting = meeting.clone();
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT participant_id, until FROM mutes WHERE meeting_id = ?1 ORDER BY participant_id",
+                "SELECT participant_id, until, removed FROM mutes WHERE meeting_id = ?1 ORDER BY participant_id",
             )?;
             let rows = stmt.query_map(params![meeting.0], |r| {
-                Ok(Mute { participant_id: ParticipantId(r.get("participant_id")?), until: r.get("until")? })
+                Ok(Mute {
+                    participant_id: ParticipantId(r.get("participant_id")?),
+                    until: r.get("until")?,
+                    removed: r.get("removed")?,
+                })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
@@ -36,16 +41,43 @@ impl Moderation for SqliteStore {
         let (meeting, by) = (meeting.clone(), by.clone());
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let payload = mute_payload(&mute)?;
+            let payload = payload(&mute)?;
             let seq = record_event(&tx, &meeting, EventKind::Muted, None, &by, at, Some(&payload))?;
-            tx.execute(
-                "INSERT INTO mutes (meeting_id, participant_id, until) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (meeting_id, participant_id) DO UPDATE SET until = excluded.until",
-                params![meeting.0, mute.participant_id.0, mute.until],
-            )?;
+            keep_mute(&tx, &meeting, &mute)?;
             tx.commit()?;
             let record = EventRecord { seq, time: at, kind: EventKind::Muted, actor: by, payload: Some(payload) };
             build_event(record, None, Vec::new())
+        })
+        .await
+    }
+
+    async fn remove(
+        &self,
+        meeting: &MeetingId,
+        removal: Removal,
+        by: &ParticipantId,
+        at: i64,
+    ) -> Result<Deleted, StoreError> {
+        let (meeting, by) = (meeting.clone(), by.clone());
+        self.run(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let payload = payload(&removal)?;
+            let seq = record_event(&tx, &meeting, EventKind::Removed, None, &by, at, Some(&payload))?;
+            keep_mute(&tx, &meeting, &removal.mute())?;
+            let mut files = Vec::new();
+            if removal.messages_deleted {
+                let sent: Vec<String> = tx
+                    .prepare_cached("SELECT id FROM messages WHERE meeting_id = ?1 AND sender_id = ?2 AND NOT deleted")?
+                    .query_map(params![meeting.0, removal.participant_id.0], |r| r.get("id"))?
+                    .collect::<Result<_, _>>()?;
+                for id in sent {
+                    files.extend(super::messages::erase(&tx, &meeting, &MessageId(id))?);
+                }
+            }
+            let orphaned_files = super::attachments::orphans(&tx, files)?;
+            tx.commit()?;
+            let record = EventRecord { seq, time: at, kind: EventKind::Removed, actor: by, payload: Some(payload) };
+            Ok(Deleted { event: build_event(record, None, Vec::new())?, orphaned_files })
         })
         .await
     }
@@ -67,7 +99,7 @@ impl Moderation for SqliteStore {
             if lifted == 0 {
                 return Ok(None);
             }
-            let payload = mute_payload(&Mute { participant_id: participant, until: None })?;
+            let payload = payload(&Mute { participant_id: participant, until: None, removed: false })?;
             let seq = record_event(&tx, &meeting, EventKind::Unmuted, None, &by, at, Some(&payload))?;
             tx.commit()?;
             let record = EventRecord { seq, time: at, kind: EventKind::Unmuted, actor: by, payload: Some(payload) };
@@ -75,4 +107,14 @@ impl Moderation for SqliteStore {
         })
         .await
     }
+}
+
+/// Keeps `mute` as the participant's one mute in `meeting`, replacing any.
+fn keep_mute(conn: &rusqlite::Connection, meeting: &MeetingId, mute: &Mute) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO mutes (meeting_id, participant_id, until, removed) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (meeting_id, participant_id) DO UPDATE SET until = excluded.until, removed = excluded.removed",
+        params![meeting.0, mute.participant_id.0, mute.until, mute.removed],
+    )?;
+    Ok(())
 }

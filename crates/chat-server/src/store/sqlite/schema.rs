@@ -230,6 +230,17 @@ BEGIN
     INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
 END;
 "#,
+    // 18: hosts remove participants from the chat (a mute until let back, connections refused),
+    // and removals reach the webhooks.
+    r#"
+ALTER TABLE mutes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER events_to_webhook_outbox;
+CREATE TRIGGER events_to_webhook_outbox AFTER INSERT ON events
+WHEN NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed')
+BEGIN
+    INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
+END;
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
