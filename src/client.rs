@@ -230,7 +230,13 @@ impl ChatClient {
         self.intent(|op| Intent::Mute { op, participant, minutes })
     }
 
-    /// Hosts: lifts `participant`'s mute.
+    /// Hosts: removes `participant` from the chat (their connections closed
+    /// and refused until let back), with every message they sent if `delete_messages`.
+    pub fn remove(&self, participant: ParticipantId, delete_messages: bool) -> OpResult<()> {
+        self.intent(|op| Intent::Remove { op, participant, delete_messages })
+    }
+
+    /// Hosts: lifts `participant`'s mute or removal (letting them back).
     pub fn unmute(&self, participant: ParticipantId) -> OpResult<()> {
         self.intent(|op| Intent::Unmute { op, participant })
     }

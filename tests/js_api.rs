@@ -354,3 +354,29 @@ async fn a_host_mutes_a_participant_who_hears_of_it_and_is_refused_until_unmuted
     assert_eq!(heard.borrow().len(), 2);
     call_async(&guest, "sendTextMessage", &["thank you".into(), JsValue::UNDEFINED]).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_host_removes_a_participant_whose_messages_go_everywhere_and_who_stays_out_until_let_back() {
+    let meeting = unique_meeting("remove");
+    let host = connect("Hana", &meeting, "host").await;
+    let guest = connect("Gus", &meeting, "participant").await;
+    let other = connect("Gwen", &meeting, "participant").await;
+    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    call_async(&guest, "sendTextMessage", &["buy now".into(), JsValue::UNDEFINED]).await.unwrap();
+    until("gwen sees it", || messages(&other).len() == 1).await;
+
+    let refused = call_async(&guest, "removeFromChat", &["dev-gwen".into(), JsValue::UNDEFINED]).await.unwrap_err();
+    assert_eq!(error_code(&refused), "forbidden");
+    let delete = options(&[("deleteMessages", true.into())]);
+    call_async(&host, "removeFromChat", &["dev-gus".into(), delete]).await.unwrap();
+    until("gus is out", || text(&guest, "connectionState") == "removed").await;
+    until("gwen sees a tombstone", || prop(&messages(&other)[0], "isDeleted").as_bool() == Some(true)).await;
+    until("the host lists the removal", || Array::from(&prop(&host, "mutes")).length() == 1).await;
+    assert_eq!(prop(&Array::from(&prop(&host, "mutes")).get(0), "removed").as_bool(), Some(true));
+    let dropped = call_async(&guest, "sendTextMessage", &["still here?".into(), JsValue::UNDEFINED]).await;
+    assert!(dropped.is_err(), "a removed participant's client sends nothing");
+
+    call_async(&host, "unmuteInChat", &["dev-gus".into()]).await.unwrap();
+    let back = connect("Gus", &meeting, "participant").await;
+    call_async(&back, "sendTextMessage", &["sorry".into(), JsValue::UNDEFINED]).await.unwrap();
+}

@@ -155,10 +155,14 @@ export interface SendStatus {
   until?: number;
 }
 
-/** A participant a host muted in the chat; `until` in ms since the epoch, absent until a host unmutes them. */
+/**
+ * A participant a host muted in the chat; `until` in ms since the epoch, absent until a host unmutes them;
+ * `removed` when a host removed them from the chat (their connections refused until let back).
+ */
 export interface ChatMute {
   participantId: string;
   until?: number;
+  removed?: boolean;
 }
 
 /** A page of the participants connected now, by name; pass `next` as `after` for more. */
@@ -168,7 +172,7 @@ export interface ParticipantsPage {
   count: number;
 }
 
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "closed";
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "authFailed" | "removed" | "closed";
 
 /** Error codes: the server's, plus the client's own. */
 export type ChatErrorCode =
@@ -369,7 +373,13 @@ export declare class MeetingChat {
    * reactions and typing are refused with `muted`; nobody else is told. Hosts and apps are never muted.
    */
   muteInChat(participantId: string, options?: { minutes?: number }): Promise<void>;
-  /** Hosts: lifts a participant's mute in the chat. */
+  /**
+   * Hosts: removes a participant from the chat: their connections close (`connectionState` `"removed"` on their
+   * side) and are refused until a host lets them back with `unmuteInChat`; with `deleteMessages`, every message they
+   * sent is deleted for everyone, in one event. Hosts and apps are never removed.
+   */
+  removeFromChat(participantId: string, options?: { deleteMessages?: boolean }): Promise<void>;
+  /** Hosts: lifts a participant's mute in the chat, or lets them back after a removal. */
   unmuteInChat(participantId: string): Promise<void>;
   /** Participants connected now, searched by name on the server, a page at a time. */
   searchParticipants(options?: { query?: string; after?: string; limit?: number }): Promise<ParticipantsPage>;

@@ -38,6 +38,9 @@ impl ChatClient {
             Change::Connection if self.state().connection() == ConnectionState::AuthFailed => {
                 self.settle_ready(Err(OpError::new("auth_failed", "the server refused the token", false)))
             }
+            Change::Connection if self.state().connection() == ConnectionState::Removed => {
+                self.settle_ready(Err(OpError::new("removed", "a host removed you from this meeting's chat", false)))
+            }
             Change::RateLimited { until, .. } => self.tick_at(*until),
             Change::Typing => {
                 if let Some(until) = self.state().typing_expires_at() {

@@ -50,6 +50,7 @@ pub fn banner() -> Html {
         ConnectionState::Connecting => Some(chat.locale.t("connecting")),
         ConnectionState::Reconnecting => Some(chat.locale.t("reconnecting")),
         ConnectionState::AuthFailed => Some(chat.locale.t("authFailed")),
+        ConnectionState::Removed => Some(chat.locale.t("removed")),
         ConnectionState::Closed => Some(chat.locale.t("closed")),
     };
     let seconds = seconds_left(limited_until, now);
@@ -67,7 +68,7 @@ pub fn banner() -> Html {
         }
         <div class="mc-banners" role="status" aria-live="polite">
             if let Some(text) = connection_text {
-                <p class={classes!("mc-banner", (connection == ConnectionState::AuthFailed).then_some("mc-banner-error"))}>{ text }</p>
+                <p class={classes!("mc-banner", matches!(connection, ConnectionState::AuthFailed | ConnectionState::Removed).then_some("mc-banner-error"))}>{ text }</p>
             }
             if let Some(seconds) = seconds {
                 <p class="mc-banner mc-banner-warning">{ chat.locale.t_with("rateLimited", "s", &seconds.to_string()) }</p>

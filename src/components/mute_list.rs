@@ -40,7 +40,7 @@ pub(super) fn use_mutes() -> Mutes {
         holding
             .map(|mute| {
                 let id = &mute.participant_id;
-                (id.clone(), state.name_of(id).unwrap_or(id.as_str()).to_owned(), mute.until)
+                (id.clone(), state.name_of(id).unwrap_or(id.as_str()).to_owned(), mute.until, mute.removed)
             })
             .collect()
     });
@@ -70,18 +70,20 @@ pub(super) fn mute_list(chat: &ChatContext, intents: &Intents, mutes: Mutes) -> 
                 <p class="mc-setting-note">{ t("nobodyMuted") }</p>
             } else {
                 <ul class="mc-muted-list">
-                    { for muted.into_iter().map(|(id, name, until)| {
+                    { for muted.into_iter().map(|(id, name, until, removed)| {
                         let (client, intents) = (chat.client.clone(), intents.clone());
                         let onclick = Callback::from(move |_: MouseEvent| intents.run(client.unmute(id.clone())));
-                        let until = until.map_or_else(
-                            || t("muteFor.always"),
-                            |until| chat.locale.t_with("untilTime", "time", &clock_time(until, offset)),
-                        );
+                        let until = match (removed, until) {
+                            (true, _) => t("removedFromChat"),
+                            (false, None) => t("muteFor.always"),
+                            (false, Some(until)) => chat.locale.t_with("untilTime", "time", &clock_time(until, offset)),
+                        };
+                        let (action, label) = if removed { ("letBack", "letBackName") } else { ("unmute", "unmuteName") };
                         html! {
                             <li>
                                 <span>{ format!("{name} · {until}") }</span>
                                 <button type="button" class="mc-link-button" {onclick}
-                                    aria-label={chat.locale.t_with("unmuteName", "name", &name)}>{ t("unmute") }</button>
+                                    aria-label={chat.locale.t_with(label, "name", &name)}>{ t(action) }</button>
                             </li>
                         }
                     }) }

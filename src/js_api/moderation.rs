@@ -1,19 +1,22 @@
 //! Moderation from the JS API: hosts mute a participant in the chat (for a
-//! while or until unmuted) and lift it; everyone reads who is muted (themselves
-//! when they are; hosts, everyone), and hears `mutesUpdate` when it changes.
+//! while or until unmuted) or remove them (optionally with every message they
+//! sent), and lift either; everyone reads who is muted (themselves when they
+//! are; hosts, everyone, the removed marked), and hears `mutesUpdate` when it
+//! changes.
 
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::errors::JsResult;
-use super::options::optional_whole;
+use super::options::{optional_bool, optional_whole};
 use super::{promise, set, MeetingChat};
 
 #[wasm_bindgen]
 impl MeetingChat {
-    /// Who is muted in the chat now: `[{ participantId, until? }]` (`until`
-    /// in ms since the epoch; absent until a host unmutes them). A participant
-    /// sees only their own mute; a host, everyone's.
+    /// Who is muted in the chat now: `[{ participantId, until?, removed? }]`
+    /// (`until` in ms since the epoch; absent until a host unmutes them;
+    /// `removed: true` for those removed from the chat). A participant sees
+    /// only their own mute; a host, everyone's.
     #[wasm_bindgen(getter)]
     pub fn mutes(&self) -> Array {
         let state = self.client_ref().state();
@@ -27,6 +30,9 @@ impl MeetingChat {
                 set(&object, "participantId", mute.participant_id.as_str());
                 if let Some(until) = mute.until {
                     set(&object, "until", until as f64);
+                }
+                if mute.removed {
+                    set(&object, "removed", true);
                 }
                 JsValue::from(object)
             })
@@ -43,7 +49,18 @@ impl MeetingChat {
         Ok(promise(outcome, |()| JsValue::UNDEFINED))
     }
 
-    /// Hosts: lifts `participantId`'s mute in the chat.
+    /// Hosts: removes `participantId` from the chat, `{ deleteMessages? }`:
+    /// their connections close (`connectionState` `"removed"` on their side)
+    /// and are refused until a host lets them back with `unmuteInChat`; with
+    /// `deleteMessages`, every message they sent is deleted for everyone.
+    #[wasm_bindgen(js_name = removeFromChat)]
+    pub fn remove_from_chat(&self, participant_id: String, options: JsValue) -> JsResult<Promise> {
+        let delete_messages = optional_bool(&options, "deleteMessages")?.unwrap_or(false);
+        let outcome = self.client_ref().remove(participant_id.into(), delete_messages);
+        Ok(promise(outcome, |()| JsValue::UNDEFINED))
+    }
+
+    /// Hosts: lifts `participantId`'s mute in the chat, or lets them back after a removal.
     #[wasm_bindgen(js_name = unmuteInChat)]
     pub fn unmute_in_chat(&self, participant_id: String) -> Promise {
         promise(self.client_ref().unmute(participant_id.into()), |()| JsValue::UNDEFINED)

@@ -118,7 +118,7 @@ impl Peer for Session {
     fn ended(&self, code: Option<u16>, _reason: &str) -> Next {
         self.apply(Input::Disconnected { code });
         match self.state().connection() {
-            ConnectionState::AuthFailed => Next::Stop,
+            ConnectionState::AuthFailed | ConnectionState::Removed => Next::Stop,
             _ => Next::Retry,
         }
     }

@@ -166,10 +166,14 @@ fn a_removal_with_messages_leaves_tombstones_of_theirs_only_and_a_removed_client
     assert!(matches!(content("hal-1"), Some(chat_protocol::Content::Text { .. })));
     assert_eq!(state.mutes(), [Mute { participant_id: "bob".into(), until: None, removed: true }]);
 
-    // Removed herself, Ann's client learns it from the close and does not come back.
-    state.apply(Input::Disconnected { code: Some(chat_protocol::close_code::REMOVED) }, NOW);
+    // Removed herself, Ann's client learns it from the close, fails what waited and does not come back.
+    state.apply(Input::Disconnected { code: None }, NOW);
+    send_text(&mut state, 9, "c9", "written offline");
+    let fx = state.apply(Input::Disconnected { code: Some(chat_protocol::close_code::REMOVED) }, NOW);
     assert_eq!(state.connection(), chat_core::ConnectionState::Removed);
     assert_eq!(state.connection().as_str(), "removed");
+    assert_eq!(refused(&fx[fx.len() - 1..]), Some("removed"), "the waiting send fails: {fx:?}");
+    assert_eq!(refused(&send_text(&mut state, 10, "c10", "hello?")), Some("muted"), "and so does a new one");
 
     let mut host = joined("hal", Role::Host, 0);
     let remove = |state: &mut ChatState, op, who: &str| {

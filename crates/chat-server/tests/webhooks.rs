@@ -140,8 +140,10 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     let bob = chat_protocol::ParticipantId::from("bob");
     ann.request(|req_id| ClientFrame::Mute { req_id, participant_id: bob.clone(), minutes: Some(5) }).await.ack();
     ann.request(|req_id| ClientFrame::Unmute { req_id, participant_id: bob.clone() }).await.ack();
+    let remove = |req_id| ClientFrame::Remove { req_id, participant_id: bob.clone(), delete_messages: true };
+    ann.request(remove).await.ack();
 
-    let got = receiver.wait_for(9).await;
+    let got = receiver.wait_for(10).await;
     assert_eq!(
         kinds(&got),
         [
@@ -153,9 +155,14 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
             "message.created",
             "message.created",
             "participant.muted",
-            "participant.unmuted"
+            "participant.unmuted",
+            "participant.removed"
         ]
     );
+    let removed = &got[9].body;
+    assert_eq!((removed["data"]["participantId"].as_str(), removed["data"]["by"].as_str()), (Some("bob"), Some("ann")));
+    assert_eq!(removed["data"]["messagesDeleted"], true);
+    assert_eq!(removed["audience"], Value::Null, "everyone drops the removed participant's messages");
     let muted = &got[7].body;
     assert_eq!((muted["data"]["participantId"].as_str(), muted["data"]["by"].as_str()), (Some("bob"), Some("ann")));
     assert!(muted["data"]["until"].as_i64().is_some(), "the audit trail says until when: {muted}");
@@ -174,7 +181,7 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     assert_eq!(got[5].body["data"]["message"]["targets"][0], "bob");
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(receiver.taken.lock().unwrap().len(), 9, "nothing more, nothing twice");
+    assert_eq!(receiver.taken.lock().unwrap().len(), 10, "nothing more, nothing twice");
     server.stop().await;
 }
 

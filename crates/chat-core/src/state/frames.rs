@@ -365,6 +365,9 @@ impl ChatState {
             _ => ConnectionState::Reconnecting,
         };
         self.set_connection(state, fx);
+        if state == ConnectionState::Removed {
+            self.removed_here(fx);
+        }
         self.loading_page = false;
         self.forget_typists(fx);
         // Sends stay pending and go again after the welcome; other requests'

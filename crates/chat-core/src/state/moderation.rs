@@ -7,6 +7,7 @@
 use chat_protocol::{rules, ClientFrame, Content, Mute, ParticipantId, RuleViolation};
 
 use super::{ChatState, Pending};
+use crate::echo::EchoStatus;
 use crate::effect::{Change, Effect, OpError, OpId};
 
 impl ChatState {
@@ -63,6 +64,24 @@ impl ChatState {
             }
         }
         self.keep_mute(Mute { participant_id, until: None, removed: true }, fx);
+    }
+
+    /// This participant was removed (the server closed with its code): they
+    /// are held as removed, and what waits to be sent fails now, since
+    /// nothing reconnects to send it.
+    pub(super) fn removed_here(&mut self, fx: &mut Vec<Effect>) {
+        let Some(me) = self.me.as_ref().map(|me| me.id.clone()) else { return };
+        self.keep_mute(Mute { participant_id: me, until: None, removed: true }, fx);
+        let waiting: Vec<_> = self
+            .echoes
+            .iter()
+            .filter(|echo| matches!(echo.status, EchoStatus::Pending | EchoStatus::Uploading { .. }))
+            .map(|echo| echo.client_id.clone())
+            .collect();
+        for client_id in waiting {
+            let error = OpError::new("removed", "a host removed you from this meeting's chat", false);
+            self.fail_echo(&client_id, error, fx);
+        }
     }
 
     fn keep_mute(&mut self, mute: Mute, fx: &mut Vec<Effect>) {
