@@ -264,9 +264,11 @@ fn menu_items(actions: &Actions<'_>, message: &Message) -> Vec<MenuItem> {
     }
     if rights.mute_sender {
         let (client, intents, sender) = (chat.client.clone(), (*intents).clone(), message.sender.id.clone());
-        let mute = Callback::from(move |()| intents.run(client.mute(sender.clone(), Some(SENDER_MUTE_MINUTES))));
+        let mute = {
+            let (client, intents, sender) = (client.clone(), intents.clone(), sender.clone());
+            Callback::from(move |()| intents.run(client.mute(sender.clone(), Some(SENDER_MUTE_MINUTES))))
+        };
         items.push(item("muteSender", FocusAfter::Button, mute));
-        let (client, intents, sender) = (chat.client.clone(), (*intents).clone(), message.sender.id.clone());
         let remove = Callback::from(move |()| intents.run(client.remove(sender.clone(), true)));
         items.push(MenuItem { danger: true, ..item("removeSender", FocusAfter::List, remove) });
     }

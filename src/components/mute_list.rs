@@ -1,5 +1,5 @@
 //! A host's mutes, in the chat settings dialog: who is muted in the chat and
-//! until when, each with an Unmute button, and muting someone found with the
+//! until when, or removed from it, each with an Unmute (or Let back) button, and muting someone found with the
 //! participant finder for a chosen time. It belongs to the settings form's
 //! lazily loaded part (a hook and a view the form calls, not a component of
 //! its own, whose machinery would weigh more than the list); the finder is a
@@ -24,9 +24,9 @@ fn choice_key(minutes: Option<u32>) -> String {
     minutes.map_or_else(|| "muteFor.always".to_owned(), |m| format!("muteFor.{m}"))
 }
 
-/// Who is muted now (id, name, until when), and the time the next mute lasts.
+/// Who is muted now (id, name, until when, whether removed), and the time the next mute lasts.
 pub(super) struct Mutes {
-    muted: Vec<(ParticipantId, String, Option<i64>)>,
+    muted: Vec<(ParticipantId, String, Option<i64>, bool)>,
     minutes: UseStateHandle<Option<u32>>,
 }
 
