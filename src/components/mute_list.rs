@@ -1,6 +1,7 @@
 //! A host's mutes, in the chat settings dialog: who is muted in the chat and
-//! until when, or removed from it, each with an Unmute (or Let back) button, and muting someone found with the
-//! participant finder for a chosen time. It belongs to the settings form's
+//! until when, or removed from it, each with an Unmute (or Let back) button,
+//! and muting someone found with the participant finder for a chosen time.
+//! It belongs to the settings form's
 //! lazily loaded part (a hook and a view the form calls, not a component of
 //! its own, whose machinery would weigh more than the list); the finder is a
 //! part of its own.
