@@ -162,6 +162,8 @@ pub enum Change {
     Settings,
     /// Who is muted changed (see `ChatState::mutes`).
     Mutes,
+    /// The open reports changed (see `ChatState::reports`).
+    Reports,
     /// A rate-limit bucket refused a send until the given time.
     RateLimited {
         /// The bucket.

@@ -138,6 +138,22 @@ pub enum Intent {
         /// Whether their messages are deleted for everyone too.
         delete_messages: bool,
     },
+    /// Report a message to the hosts, with a reason.
+    Report {
+        /// The operation.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+        /// Why.
+        reason: String,
+    },
+    /// Close a message's open reports (hosts).
+    DismissReports {
+        /// The operation.
+        op: OpId,
+        /// The message.
+        id: MessageId,
+    },
     /// Lift a participant's mute or removal (hosts).
     Unmute {
         /// The operation.

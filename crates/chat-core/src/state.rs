@@ -10,6 +10,7 @@ mod moderation;
 mod presence;
 mod reactions;
 mod reads;
+mod reports;
 mod typing;
 
 use std::collections::HashMap;
@@ -125,6 +126,8 @@ pub struct ChatState {
     seen: Vec<Seen>,
     /// Who is muted: this participant if they are; for a host, everyone.
     mutes: Vec<chat_protocol::Mute>,
+    /// Open reports: this participant's own; for a host, everyone's.
+    reports: Vec<chat_protocol::Report>,
 }
 
 impl Default for ChatState {
@@ -165,6 +168,7 @@ impl ChatState {
             reads_counted_to: 0,
             seen: Vec::new(),
             mutes: Vec::new(),
+            reports: Vec::new(),
         }
     }
 

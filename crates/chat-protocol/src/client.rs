@@ -228,6 +228,26 @@ pub enum ClientFrame {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         delete_messages: bool,
     },
+    /// Report a message to the meeting's hosts, with a reason (1 to
+    /// [`crate::rules::MAX_REPORT_REASON_CHARS`] characters); once per person
+    /// per message, and never one's own.
+    #[serde(rename_all = "camelCase")]
+    Report {
+        /// Request id.
+        req_id: RequestId,
+        /// The message.
+        id: MessageId,
+        /// Why.
+        reason: String,
+    },
+    /// Close a message's open reports, keeping the message; hosts and apps.
+    #[serde(rename_all = "camelCase")]
+    DismissReports {
+        /// Request id.
+        req_id: RequestId,
+        /// The message.
+        id: MessageId,
+    },
     /// Lift a participant's mute or removal (letting them back); hosts only.
     #[serde(rename_all = "camelCase")]
     Unmute {
@@ -303,6 +323,8 @@ impl ClientFrame {
             | Self::UpdateSettings { req_id, .. }
             | Self::Mute { req_id, .. }
             | Self::Remove { req_id, .. }
+            | Self::Report { req_id, .. }
+            | Self::DismissReports { req_id, .. }
             | Self::Unmute { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),

@@ -107,6 +107,24 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         messages_deleted: bool,
     },
+    /// Someone reported a message. Only they and the hosts are told.
+    #[serde(rename_all = "camelCase")]
+    MessageReported {
+        /// The message.
+        id: MessageId,
+        /// Who reported it.
+        by: ParticipantId,
+        /// Why.
+        reason: String,
+    },
+    /// A host dismissed a message's open reports. Only the hosts are told.
+    #[serde(rename_all = "camelCase")]
+    ReportsDismissed {
+        /// The message.
+        id: MessageId,
+        /// The host who dismissed them.
+        by: ParticipantId,
+    },
     /// A host lifted a participant's mute or removal. Only they and the hosts are told.
     #[serde(rename_all = "camelCase")]
     ParticipantUnmuted {

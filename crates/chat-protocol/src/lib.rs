@@ -38,7 +38,7 @@ pub use event::{Event, EventEnvelope};
 pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
-pub use moderation::{MeetingSettings, Mute, PrivateChatPolicy, SendPolicy};
+pub use moderation::{MeetingSettings, Mute, PrivateChatPolicy, Report, SendPolicy};
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, ServerFrame, TypingCrowd, TypingNotice,

@@ -1,11 +1,11 @@
 //! What hosts decide about a meeting's chat: its settings (who may pin and
 //! send, whom participants may message privately, slow mode, read receipts),
-//! and who is muted. The rules that apply them are `rules/moderation.rs`.
+//! who is muted or removed, and the reports they look into. The rules that apply them are `rules/moderation.rs`.
 
 use serde::Serialize;
 
 use crate::as_object::AsObject;
-use crate::ids::ParticipantId;
+use crate::ids::{MessageId, ParticipantId};
 use crate::wire_name::wire_names;
 
 /// Per-meeting settings.
@@ -116,4 +116,19 @@ impl Mute {
     pub fn holds_at(&self, now: i64) -> bool {
         self.until.is_none_or(|until| until > now)
     }
+}
+
+/// A participant's report of a message to the hosts, open until a host
+/// dismisses it or the message is deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, AsObject)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The message reported.
+    pub message_id: MessageId,
+    /// Who reported it.
+    pub by: ParticipantId,
+    /// Why, in their words.
+    pub reason: String,
+    /// When (milliseconds since the Unix epoch).
+    pub time: i64,
 }

@@ -13,7 +13,10 @@ mod moderation;
 mod reactions;
 mod search;
 
-pub use moderation::{check_not_muted, may_chat_privately, may_mute, may_react, may_remove, may_send, may_unmute};
+pub use moderation::{
+    check_not_muted, check_report, may_chat_privately, may_moderate, may_mute, may_react, may_remove, may_send,
+    may_unmute,
+};
 pub use reactions::{check_emoji, check_new_reaction};
 pub use search::{
     check_search_query, search_words, SearchWord, MAX_SEARCH_QUERY_CHARS, MAX_SEARCH_WORDS, MIN_PREFIX_CHARS,
@@ -34,6 +37,9 @@ pub const TYPING_CROWD_NAMED: usize = 3;
 
 /// The longest mute for a time, in minutes (a day); longer lasts until unmuted.
 pub const MAX_MUTE_MINUTES: u32 = 1_440;
+
+/// The longest reason a report gives, in characters.
+pub const MAX_REPORT_REASON_CHARS: usize = 500;
 
 /// The longest display name, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
@@ -93,10 +99,17 @@ pub enum RuleViolation {
         /// Until when; `None` until a host unmutes them.
         until: Option<i64>,
     },
-    /// Only hosts mute, remove and let back, and never a host.
+    /// Only hosts (and apps) mute, remove, let back and dismiss reports.
     NotModerator,
     /// Hosts and apps are never muted or removed.
     CannotMute,
+    /// A report's reason that is empty or longer than [`MAX_REPORT_REASON_CHARS`] (trimmed).
+    ReportReason {
+        /// Its length in characters, trimmed.
+        len: usize,
+    },
+    /// A participant reporting their own message.
+    OwnMessage,
     /// A mute for a time of 0 minutes or more than [`MAX_MUTE_MINUTES`].
     MuteTooLong {
         /// The minutes asked for.
@@ -165,7 +178,7 @@ impl RuleViolation {
             Self::ChatOff => ErrorCode::ChatOff,
             Self::Muted { .. } => ErrorCode::Muted,
             Self::NotModerator | Self::CannotMute => ErrorCode::Forbidden,
-            Self::MuteTooLong { .. } => ErrorCode::InvalidRequest,
+            Self::MuteTooLong { .. } | Self::ReportReason { .. } | Self::OwnMessage => ErrorCode::InvalidRequest,
             Self::PrivateChat { .. } => ErrorCode::PrivateChatRestricted,
             Self::SlowMode { .. } => ErrorCode::SlowMode,
             Self::SlowModeTooLong { .. }
@@ -213,8 +226,14 @@ impl fmt::Display for RuleViolation {
             Self::ChatOff => f.write_str("the chat is off: only hosts may send, react or type"),
             Self::Muted { until: Some(_) } => f.write_str("a host muted you in the chat for a while"),
             Self::Muted { until: None } => f.write_str("a host muted you in the chat until they unmute you"),
-            Self::NotModerator => f.write_str("only hosts may mute, remove and let back participants"),
+            Self::NotModerator => {
+                f.write_str("only hosts may mute, remove and let back participants or dismiss reports")
+            }
             Self::CannotMute => f.write_str("hosts and apps cannot be muted or removed"),
+            Self::ReportReason { len } => {
+                write!(f, "a report's reason is {len} characters; give 1 to {MAX_REPORT_REASON_CHARS}")
+            }
+            Self::OwnMessage => f.write_str("you cannot report your own message"),
             Self::MuteTooLong { minutes } => {
                 write!(f, "a mute for {minutes} minutes; give 1 to {MAX_MUTE_MINUTES}, or none until unmuted")
             }

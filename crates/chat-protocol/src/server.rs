@@ -8,7 +8,7 @@ use crate::event::EventEnvelope;
 use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 use crate::limits::Limits;
 use crate::message::{Message, MessageKind};
-use crate::moderation::{MeetingSettings, Mute};
+use crate::moderation::{MeetingSettings, Mute, Report};
 use crate::tag_first::TagFirst;
 use crate::wire_name::wire_names;
 
@@ -138,6 +138,9 @@ pub enum ServerFrame {
         /// host, everyone who is.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         muted: Vec<Mute>,
+        /// Open reports: this participant's own; for a host or an app, everyone's.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reports: Vec<Report>,
     },
     /// A meeting event.
     Event(EventEnvelope),

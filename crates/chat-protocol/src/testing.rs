@@ -68,5 +68,6 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         reads: Vec::new(),
         seen: Vec::new(),
         muted: Vec::new(),
+        reports: Vec::new(),
     }
 }

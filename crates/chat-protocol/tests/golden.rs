@@ -148,6 +148,8 @@ fn client_frames() {
     );
     golden("client_mute", &ClientFrame::Mute { req_id: 19, participant_id: "u-cy".into(), minutes: Some(10) });
     golden("client_remove", &ClientFrame::Remove { req_id: 21, participant_id: "u-dan".into(), delete_messages: true });
+    golden("client_report", &ClientFrame::Report { req_id: 22, id: "9b1d".into(), reason: "spam link".into() });
+    golden("client_dismiss_reports", &ClientFrame::DismissReports { req_id: 23, id: "9b1d".into() });
     golden("client_unmute", &ClientFrame::Unmute { req_id: 20, participant_id: "u-cy".into() });
     golden(
         "client_participants",
@@ -196,6 +198,12 @@ fn server_frames() {
                 Mute { participant_id: "u-cy".into(), until: Some(1_795_420_600_000), removed: false },
                 Mute { participant_id: "u-dan".into(), until: None, removed: true },
             ],
+            reports: vec![Report {
+                message_id: "9b1d".into(),
+                by: "u-bob".into(),
+                reason: "spam link".into(),
+                time: 1_795_420_100_000,
+            }],
         },
     );
     golden(
@@ -220,6 +228,22 @@ fn server_frames() {
                 by: "u-ada".into(),
                 messages_deleted: true,
             },
+        }),
+    );
+    golden(
+        "server_event_reported",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 52,
+            time: 1_795_420_100_000,
+            event: Event::MessageReported { id: "9b1d".into(), by: "u-bob".into(), reason: "spam link".into() },
+        }),
+    );
+    golden(
+        "server_event_reports_dismissed",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 53,
+            time: 1_795_420_110_000,
+            event: Event::ReportsDismissed { id: "9b1d".into(), by: "u-ada".into() },
         }),
     );
     golden(

@@ -27,6 +27,7 @@ mod offline;
 mod order;
 mod presence;
 mod remote;
+mod reports;
 mod requests;
 mod rooms;
 mod search;
@@ -115,6 +116,8 @@ pub(crate) struct Members {
     settings: Option<MeetingSettings>,
     /// Who is muted, once read (`mutes.rs`); every change passes through here.
     mutes: Option<HashMap<ParticipantId, chat_protocol::Mute>>,
+    /// The meeting's open reports, once read (kept current from its events).
+    reports: Option<Vec<chat_protocol::Report>>,
     /// When each participant last had a message accepted, for slow mode.
     last_sent: HashMap<ParticipantId, i64>,
     /// When each participant's last typing notice was passed on.
@@ -290,6 +293,7 @@ impl Hub {
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
             let muted = members.mutes_shown_to(self.store.as_ref(), &room.meeting, &me, crate::clock::now_ms()).await?;
+            let reports = members.reports_shown_to(self.store.as_ref(), &room.meeting, &me).await?;
             let reads = self.store.read_states(&room.meeting, &me.id, head_seq).await?;
             let seen = match settings.read_receipts {
                 true => self.store.seen_by_others(&room.meeting, &me.id).await?,
@@ -326,6 +330,7 @@ impl Hub {
                 reads,
                 seen,
                 muted,
+                reports,
             });
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {

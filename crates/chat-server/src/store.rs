@@ -19,6 +19,7 @@ pub mod pages;
 pub mod postgres;
 pub mod reactions;
 pub mod read_states;
+pub mod reports;
 pub mod roster;
 pub mod search;
 pub mod settings;
@@ -30,6 +31,7 @@ pub use moderation::Moderation;
 pub use pages::{MessagePage, PageQuery};
 pub use reactions::Reactions;
 pub use read_states::ReadMarks;
+pub use reports::Reports;
 pub use search::MessageSearch;
 pub use settings::Settings;
 pub use uploads::UploadRecords;
@@ -162,6 +164,11 @@ impl Audience {
         Self { only: Some(ids), ..Self::default() }
     }
 
+    /// The meeting's hosts only.
+    pub fn hosts() -> Self {
+        Self { only: Some(Vec::new()), hosts: true, except: Vec::new() }
+    }
+
     /// `subject` and the meeting's hosts: who hears of a moderation step.
     pub fn subject_and_hosts(subject: ParticipantId) -> Self {
         Self { only: Some(vec![subject]), hosts: true, except: Vec::new() }
@@ -280,6 +287,12 @@ pub struct Deleted {
 /// area ([`Messages`], [`Reactions`], [`MessageSearch`], [`ReadMarks`],
 /// [`Settings`], [`UploadRecords`]), which every engine implements; the
 /// domain holds a `dyn Store`.
-pub trait Store: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + UploadRecords {}
+pub trait Store:
+    Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + UploadRecords
+{
+}
 
-impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + UploadRecords> Store for T {}
+impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + UploadRecords> Store
+    for T
+{
+}

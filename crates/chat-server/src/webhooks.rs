@@ -87,6 +87,8 @@ pub fn payload(item: &OutboxItem, signer: &UrlSigner) -> Option<(String, Value)>
                 Event::ParticipantMuted { .. } => "participant.muted",
                 Event::ParticipantUnmuted { .. } => "participant.unmuted",
                 Event::ParticipantRemoved { .. } => "participant.removed",
+                Event::MessageReported { .. } => "message.reported",
+                Event::ReportsDismissed { .. } => "message.reportsDismissed",
                 _ => return None,
             };
             let data = serde_json::to_value(&event).ok()?;

@@ -1,6 +1,7 @@
 //! The message hook over real sockets, with a real HTTP receiver on
 //! 127.0.0.1:0 that checks every request's signature and answers by the
-//! text it is shown: accept, reject, rewrite, take too long, or babble.
+//! text it is shown: accept, reject, rewrite, take too long, or babble; and
+//! by a report's reason: accept or reject.
 
 mod support;
 
@@ -35,6 +36,11 @@ async fn receiver() -> (String, Seen) {
                 let draft: Value = serde_json::from_slice(&body).unwrap_or_default();
                 log.lock().unwrap().push((draft.clone(), signed));
                 let text = draft["text"].as_str().unwrap_or_default().to_owned();
+                if draft["type"] == "message.report"
+                    && draft["reason"].as_str().is_some_and(|r| r.starts_with("reject"))
+                {
+                    return json!({ "action": "reject", "reason": "that report is not one" }).to_string();
+                }
                 if text.starts_with("slow") {
                     tokio::time::sleep(Duration::from_secs(3)).await;
                 }
@@ -200,4 +206,30 @@ async fn hook_latency_over_a_thousand_sends() {
     );
     plain.stop().await;
     hooked.stop().await;
+}
+
+#[tokio::test]
+async fn the_hook_sees_who_reported_what_and_why_and_may_refuse_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, seen) = receiver().await;
+    let server = server_with_hook(dir.path(), &url, HookPolicy::Closed).await;
+    let mut ann = Client::connect(&server, "ann", Role::Participant).await;
+    let mut bob = Client::connect(&server, "bob", Role::Participant).await;
+    let id = sent_id(&ann.send_text("a1", "buy cheap watches").await.ack());
+    let report = |reason: &str| {
+        let (id, reason) = (id.clone(), reason.to_owned());
+        move |req_id| chat_protocol::ClientFrame::Report { req_id, id, reason }
+    };
+
+    let refused = bob.request(report("reject me")).await.error();
+    assert_eq!((refused.code, refused.message.as_str()), (ErrorCode::Rejected, "that report is not one"));
+    assert!(matches!(bob.request(report("spam")).await.ack(), AckResult::Done { seq: Some(_) }));
+    let shown: Vec<Value> = seen.lock().unwrap().iter().map(|(draft, _)| draft.clone()).collect();
+    let last = shown.last().expect("the hook saw the report");
+    assert_eq!(last["type"], "message.report");
+    assert_eq!((last["messageId"].as_str(), last["reporter"].as_str()), (Some(id.as_str()), Some("bob")));
+    assert_eq!((last["reason"].as_str(), last["text"].as_str()), (Some("spam"), Some("buy cheap watches")));
+    assert_eq!(last["sender"]["id"], "ann");
+    assert!(seen.lock().unwrap().iter().all(|(_, signed)| *signed));
+    server.stop().await;
 }

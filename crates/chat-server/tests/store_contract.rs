@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chat_protocol::{
     FileId, MeetingId, MeetingSettings, MessageId, MessageKind, Mute, Participant, ParticipantId, PrivateChatPolicy,
-    Role, SendPolicy, Sender,
+    Report, Role, SendPolicy, Sender,
 };
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::moderation::Removal;
@@ -165,12 +165,35 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
         store.insert_message(message).await.expect("stored");
     }
     let dan = ParticipantId::from("dan");
+    // Reports: once per reporter and message, told to the reporter and the hosts; a dismissal, to the hosts.
+    for (message, by, reason) in
+        [("r1", &ann, "spam"), ("r1", &ann, "twice"), ("r2", &dan, "rude"), ("r1", &cat, "ads")]
+    {
+        let report = Report { message_id: message.into(), by: by.clone(), reason: reason.into(), time: 40 };
+        let stored = store.report(&removals, report).await.map(|e| e.map(|e| (e.envelope, e.audience)));
+        log.push(format!("report {stored:?}"));
+    }
+    log.push(format!(
+        "reported {:?}",
+        store
+            .report(&removals, Report { message_id: "none".into(), by: ann.clone(), reason: "x".into(), time: 40 })
+            .await
+            .map(|e| e.is_some())
+    ));
+    let dismissed = store.dismiss_reports(&removals, &"r2".into(), &ann, 40).await;
+    log.push(format!("dismissed {:?}", dismissed.map(|e| e.map(|e| (e.envelope, e.audience)))));
+    log.push(format!(
+        "dismissed again {:?}",
+        store.dismiss_reports(&removals, &"r2".into(), &ann, 40).await.map(|e| e.is_none())
+    ));
+    log.push(format!("open reports {:?}", store.open_reports(&removals).await));
     let with_messages = Removal { participant_id: dan.clone(), messages_deleted: true };
     let removed = store.remove(&removals, with_messages, &ann, 41).await.expect("removed");
     log.push(format!("removed {:?} {:?} {:?}", removed.event.envelope, removed.event.audience, removed.orphaned_files));
     log.push(format!("removed {:?}", store.mutes(&removals).await));
     let page = store.history(&removals, &ann, &PageQuery { before: None, limit: 10, with: None }).await;
     log.push(format!("after removal {:?}", page.map(|p| p.messages)));
+    log.push(format!("open reports after removal {:?}", store.open_reports(&removals).await));
     log.push(format!(
         "removal search {:?}",
         store.search(&removals, &ann, "spam", &PageQuery { before: None, limit: 10, with: None }).await

@@ -36,6 +36,7 @@ impl ChatState {
                 reads,
                 seen,
                 muted,
+                reports,
                 ..
             } => {
                 self.participant_count = participant_count;
@@ -43,6 +44,7 @@ impl ChatState {
                 self.on_reads(reads, head_seq, fx);
                 self.seen = seen;
                 self.on_mutes(muted, fx);
+                self.on_reports(reports, fx);
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
@@ -164,12 +166,17 @@ impl ChatState {
             Event::ParticipantRemoved { participant_id, messages_deleted, .. } => {
                 self.on_removed(participant_id, messages_deleted, fx)
             }
+            Event::MessageReported { id, by, reason } => {
+                self.on_reported(chat_protocol::Report { message_id: id, by, reason, time: envelope.time }, fx)
+            }
+            Event::ReportsDismissed { id, .. } => self.close_reports(&id, fx),
         }
     }
 
     /// A message deleted for everyone: its tombstone stays, unpinned and bare.
     pub(super) fn on_deleted(&mut self, id: &MessageId, fx: &mut Vec<Effect>) {
         self.uncount_unread(id, fx);
+        self.close_reports(id, fx);
         let mut was_pinned = false;
         self.timeline.update(id, |m| {
             was_pinned = m.pinned;

@@ -50,6 +50,8 @@ impl ChatState {
             Intent::Remove { op, participant, delete_messages } => {
                 self.on_moderate(op, participant, Moderation::Remove { delete_messages }, fx)
             }
+            Intent::Report { op, id, reason } => self.on_report(op, id, &reason, fx),
+            Intent::DismissReports { op, id } => self.on_dismiss_reports(op, id, fx),
             Intent::Unmute { op, participant } => self.on_moderate(op, participant, Moderation::LetBack, fx),
             Intent::UpdateSettings { op, change } => {
                 if self.require_connected(op, fx) {

@@ -1,8 +1,9 @@
 //! Who may write under a meeting's settings and a host's moderation: who
 //! sends and reacts (everyone, hosts, or nobody with the chat off), whom
-//! participants may message privately, who is muted, and who mutes.
+//! participants may message privately, who is muted, who moderates, and
+//! what a report must say.
 
-use super::{RuleViolation, MAX_MUTE_MINUTES};
+use super::{RuleViolation, MAX_MUTE_MINUTES, MAX_REPORT_REASON_CHARS};
 use crate::{MeetingSettings, Mute, Participant, ParticipantId, PrivateChatPolicy, Role, SendPolicy};
 
 /// Everyone sends (and types), unless the meeting lets only hosts or turned
@@ -81,9 +82,33 @@ pub fn may_remove(requester: &Participant, subject_role: Option<Role>) -> Result
 
 /// Hosts lift mutes and removals.
 pub fn may_unmute(requester: &Participant) -> Result<(), RuleViolation> {
-    if requester.role == Role::Host {
+    may_moderate(requester)
+}
+
+/// Hosts moderate (mute, remove, let back, dismiss reports), and so do the
+/// meeting's apps, which belong to its backend (an auto-moderating bot).
+pub fn may_moderate(requester: &Participant) -> Result<(), RuleViolation> {
+    if requester.role == Role::Host || requester.role.is_app() {
         Ok(())
     } else {
         Err(RuleViolation::NotModerator)
     }
+}
+
+/// Anyone reports a message that is not their own, with a reason of 1 to
+/// [`MAX_REPORT_REASON_CHARS`] characters; returns the reason trimmed.
+pub fn check_report<'a>(
+    requester: &Participant,
+    sender: &ParticipantId,
+    reason: &'a str,
+) -> Result<&'a str, RuleViolation> {
+    if &requester.id == sender {
+        return Err(RuleViolation::OwnMessage);
+    }
+    let reason = reason.trim();
+    let len = reason.chars().count();
+    if len == 0 || len > MAX_REPORT_REASON_CHARS {
+        return Err(RuleViolation::ReportReason { len });
+    }
+    Ok(reason)
 }

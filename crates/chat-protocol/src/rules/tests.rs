@@ -134,6 +134,19 @@ fn a_muted_participant_is_held_until_the_mute_ends_and_only_hosts_mute_participa
     assert_eq!(may_remove(&host, Some(Role::Participant)), Ok(()));
     assert_eq!(may_remove(&host, Some(Role::Service)), Err(RuleViolation::CannotMute));
     assert_eq!(may_remove(&bob, None), Err(RuleViolation::NotModerator));
+    assert_eq!(may_remove(&person("modbot", Role::Bot), Some(Role::Participant)), Ok(()), "apps moderate too");
+}
+
+#[test]
+fn a_report_names_a_reason_of_someone_elses_message() {
+    let bob = person("bob", Role::Participant);
+    assert_eq!(check_report(&bob, &"ann".into(), "  spam link "), Ok("spam link"));
+    assert_eq!(check_report(&bob, &"bob".into(), "mine"), Err(RuleViolation::OwnMessage));
+    assert_eq!(check_report(&bob, &"ann".into(), " "), Err(RuleViolation::ReportReason { len: 0 }));
+    let long = "x".repeat(MAX_REPORT_REASON_CHARS + 1);
+    let refused = check_report(&bob, &"ann".into(), &long).map_err(|v| v.code());
+    assert_eq!(refused, Err(ErrorCode::InvalidRequest));
+    assert_eq!(may_moderate(&bob), Err(RuleViolation::NotModerator));
 }
 
 #[test]

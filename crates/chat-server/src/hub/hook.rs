@@ -1,7 +1,9 @@
 //! The message hook (Moobius' service, SAMA's modify): before a message or
 //! an edit is stored, the server POSTs the draft, signed ([`crate::signing`]),
 //! to the configured app, and waits up to a deadline for its verdict: accept,
-//! reject with a reason, or rewrite the text, recipients or metadata. A hook
+//! reject with a reason, or rewrite the text, recipients or metadata. A
+//! report of a message is shown to it the same way (who reported what, and
+//! why), so an app can moderate by itself; it accepts or rejects a report. A hook
 //! that is slow, down or unreadable is handled by the configured policy.
 //! It is asked before the room's lock is taken, so it never holds up other
 //! messages of the meeting, let alone other meetings.
@@ -48,6 +50,28 @@ pub struct HookDraft<'a> {
     pub forwarded_from: Option<&'a MessageId>,
     /// Application data.
     pub metadata: &'a Map<String, Value>,
+}
+
+/// What the hook is shown of a report: who reported which message, and why.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HookReport<'a> {
+    /// `message.report`.
+    #[serde(rename = "type")]
+    pub event: &'static str,
+    /// The meeting.
+    pub meeting: &'a MeetingId,
+    /// The message reported.
+    pub message_id: &'a MessageId,
+    /// Its sender.
+    pub sender: &'a Sender,
+    /// Its text, for a text message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<&'a str>,
+    /// Who reported it.
+    pub reporter: &'a ParticipantId,
+    /// Why.
+    pub reason: &'a str,
 }
 
 /// What the hook answered.
@@ -109,6 +133,17 @@ impl MessageHook {
         }
     }
 
+    /// The hook's verdict on a report: accepted (or no usable answer under
+    /// the open policy), or rejected with the hook's reason.
+    pub async fn check_report(&self, report: &HookReport<'_>) -> Result<(), DomainError> {
+        match self.ask(report).await {
+            Ok(Verdict::Accept) => Ok(()),
+            Ok(Verdict::Reject { reason }) => Err(DomainError::Rejected(reason)),
+            Ok(Verdict::Rewrite { .. }) => self.unusable("a report cannot be rewritten", report.meeting),
+            Err(why) => self.unusable(&why.to_string(), report.meeting),
+        }
+    }
+
     /// The policy's answer when the hook gave nothing usable: go on as sent
     /// (open, logged) or a retryable `hook_unavailable` error (closed).
     pub fn unusable(&self, why: &str, meeting: &MeetingId) -> Result<(), DomainError> {
@@ -124,8 +159,8 @@ impl MessageHook {
         }
     }
 
-    async fn ask(&self, draft: &HookDraft<'_>) -> Result<Verdict, Unusable> {
-        let body = serde_json::to_vec(draft).map_err(|e| Unusable::Garbled(e.to_string()))?;
+    async fn ask(&self, shown: &impl Serialize) -> Result<Verdict, Unusable> {
+        let body = serde_json::to_vec(shown).map_err(|e| Unusable::Garbled(e.to_string()))?;
         let signature = sign(&self.config.secret, crate::clock::unix_secs(), &body);
         let request = self
             .client

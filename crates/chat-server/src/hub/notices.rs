@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use chat_protocol::{MeetingId, ParticipantId};
 
-use super::hook::{HookDraft, MessageHook, Rewritable};
+use super::hook::{HookDraft, HookReport, MessageHook, Rewritable};
 use super::offline;
 use crate::cluster::Cluster;
 use crate::config::Config;
@@ -94,5 +94,15 @@ impl AppNotices {
             Err(broken) => message_hook.unusable(&broken.to_string(), draft.meeting).map(|()| Vec::new()),
             Ok(modified) => Ok(modified),
         }
+    }
+
+    /// Shows the message hook (when there is one) a report about to be stored;
+    /// its rejection refuses the report.
+    pub(crate) async fn consult_hook_on_report(&self, report: HookReport<'_>) -> Result<(), DomainError> {
+        let Some(message_hook) = &self.hook else { return Ok(()) };
+        let asked = std::time::Instant::now();
+        let verdict = message_hook.check_report(&report).await;
+        self.metrics.hook_latency.observe(asked.elapsed().as_secs_f64());
+        verdict
     }
 }

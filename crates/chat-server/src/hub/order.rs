@@ -70,6 +70,7 @@ impl Hub {
     /// Sends an event to the members in its audience.
     fn fan_out(&self, members: &mut Members, event: StoredEvent) {
         members.remember_mutes(&event.envelope.event);
+        members.remember_reports(&event.envelope);
         // A message to the meeting ends its sender's typing there, whichever node stored it.
         if let Event::MessageCreated { message } = &event.envelope.event {
             if message.targets.is_empty() {

@@ -33,6 +33,7 @@ impl Hub {
             presence: Presence::new(self.config.presence_list_limit),
             settings: None,
             mutes: None,
+            reports: None,
             last_sent: HashMap::new(),
             last_typed: HashMap::new(),
             typing_crowd: Default::default(),

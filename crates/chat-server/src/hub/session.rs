@@ -14,6 +14,7 @@ mod moderation;
 mod reactions;
 mod read_marks;
 mod reading;
+mod reporting;
 mod sending;
 mod typing;
 mod webinar;
@@ -143,6 +144,8 @@ impl Session {
             ClientFrame::Remove { participant_id, delete_messages, .. } => {
                 self.remove(participant_id, delete_messages).await
             }
+            ClientFrame::Report { id, reason, .. } => self.report(id, &reason).await,
+            ClientFrame::DismissReports { id, .. } => self.dismiss_reports(&id).await,
             ClientFrame::Unmute { participant_id, .. } => self.unmute(&participant_id).await,
             ClientFrame::UpdateSettings {
                 anyone_can_pin,

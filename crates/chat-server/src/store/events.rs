@@ -36,10 +36,14 @@ pub enum EventKind {
     /// A host removed a participant from the chat (the payload holds whom,
     /// and whether their messages went too).
     Removed,
+    /// Someone reported a message (the payload holds why).
+    Reported,
+    /// A host dismissed a message's reports.
+    Dismissed,
 }
 
 impl EventKind {
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 14] = [
         Self::Created,
         Self::Edited,
         Self::Deleted,
@@ -52,6 +56,8 @@ impl EventKind {
         Self::Muted,
         Self::Unmuted,
         Self::Removed,
+        Self::Reported,
+        Self::Dismissed,
     ];
 
     /// The name stored.
@@ -69,6 +75,8 @@ impl EventKind {
             Self::Muted => "muted",
             Self::Unmuted => "unmuted",
             Self::Removed => "removed",
+            Self::Reported => "reported",
+            Self::Dismissed => "dismissed",
         }
     }
 
@@ -92,7 +100,8 @@ pub struct EventRecord {
     /// Who did it.
     pub actor: ParticipantId,
     /// Settings, for a settings event; the emoji, for a reaction; whom and
-    /// until when, for a mute or unmute; whom and with what, for a removal.
+    /// until when, for a mute or unmute; whom and with what, for a removal;
+    /// why, for a report.
     pub payload: Option<String>,
 }
 
@@ -122,6 +131,15 @@ pub fn build_event(
                 false => Audience::subject_and_hosts(participant_id.clone()),
             };
             (Event::ParticipantRemoved { participant_id, by: actor, messages_deleted }, audience)
+        }
+        EventKind::Reported => {
+            let id = message_or_corrupt()?.id;
+            let reason = payload.ok_or_else(|| StoreError::Corrupt(format!("report {seq} lost its reason")))?;
+            let audience = Audience::subject_and_hosts(actor.clone());
+            (Event::MessageReported { id, by: actor, reason }, audience)
+        }
+        EventKind::Dismissed => {
+            (Event::ReportsDismissed { id: message_or_corrupt()?.id, by: actor }, Audience::hosts())
         }
         EventKind::Muted | EventKind::Unmuted => {
             let Mute { participant_id, until, .. } = serde_json::from_str(payload.as_deref().unwrap_or_default())

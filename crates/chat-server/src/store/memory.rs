@@ -6,6 +6,7 @@ mod messages;
 mod moderation;
 mod reactions;
 mod read_marks;
+mod reports;
 mod search;
 mod settings;
 mod state;

@@ -16,6 +16,7 @@ mod outbox;
 mod reactions;
 mod read_marks;
 mod reads;
+mod reports;
 mod roster;
 mod rows;
 mod schema;

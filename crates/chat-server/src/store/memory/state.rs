@@ -21,6 +21,8 @@ pub(super) struct Meeting {
     pub(super) events: Vec<StoredRecord>,
     /// Who is muted, by id (a `BTreeMap`, so they list in the SQL engines' order).
     pub(super) mutes: std::collections::BTreeMap<ParticipantId, Mute>,
+    /// Open reports, as made.
+    pub(super) reports: Vec<chat_protocol::Report>,
 }
 
 #[derive(Default)]

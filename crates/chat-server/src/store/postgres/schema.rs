@@ -195,12 +195,22 @@ BEGIN
 END
 $$;
 "#,
-    // 8: removals from the chat, and their events for the webhooks (SQLite's 18).
+    // 8: removals from the chat, reports of messages, and their events for the webhooks (SQLite's 18).
     r#"
 ALTER TABLE mutes ADD COLUMN removed BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE reports (
+    meeting_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    reporter_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time BIGINT NOT NULL,
+    PRIMARY KEY (message_id, reporter_id)
+);
+CREATE INDEX reports_by_meeting ON reports (meeting_id, time);
 CREATE OR REPLACE FUNCTION events_to_webhook_outbox() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed') THEN
+    IF NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed', 'reported',
+                    'dismissed') THEN
         PERFORM pg_advisory_xact_lock(OUTBOX_LOCK_ID);
         INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at)
         VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);

@@ -230,13 +230,23 @@ BEGIN
     INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
 END;
 "#,
-    // 18: hosts remove participants from the chat (a mute until let back, connections refused),
-    // and removals reach the webhooks.
+    // 18: hosts remove participants from the chat (a mute until let back, connections refused);
+    // participants report messages to the hosts (one open report per reporter and message);
+    // removals, reports and dismissals reach the webhooks.
     r#"
 ALTER TABLE mutes ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE reports (
+    meeting_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    reporter_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (message_id, reporter_id)
+);
+CREATE INDEX reports_by_meeting ON reports (meeting_id, time);
 DROP TRIGGER events_to_webhook_outbox;
 CREATE TRIGGER events_to_webhook_outbox AFTER INSERT ON events
-WHEN NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed')
+WHEN NEW.kind IN ('created', 'edited', 'deleted', 'pinned', 'unpinned', 'muted', 'unmuted', 'removed', 'reported', 'dismissed')
 BEGIN
     INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
 END;
