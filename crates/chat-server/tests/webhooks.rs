@@ -120,7 +120,7 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     let receiver = Receiver::start(true).await;
     let server = TestServer::start_with(with_webhooks(dir.path(), vec![receiver.url.clone()])).await;
     let mut ann = Client::connect(&server, "ann", Role::Host).await;
-    let _bob = Client::connect(&server, "bob", Role::Participant).await;
+    let mut bob_here = Client::connect(&server, "bob", Role::Participant).await;
 
     let id = sent_id(&ann.send_text("c1", "hello").await.ack());
     ann.request(|req_id| ClientFrame::Edit {
@@ -136,14 +136,18 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     ann.request(|req_id| ClientFrame::Delete { req_id, id: id.clone(), scope: DeleteScope::Everyone }).await.ack();
     ann.send("c2", NewContent::Text { text: "just you".into() }, vec!["bob"]).await.ack();
     let photo = upload_ok(&server, &token_for("ann", Role::Host), "cat.png", "image", png(4, 4)).await;
-    ann.send("c3", NewContent::with_file(chat_protocol::MessageKind::Image, photo.id), Vec::new()).await.ack();
+    let image = NewContent::with_file(chat_protocol::MessageKind::Image, photo.id);
+    let reported = sent_id(&ann.send("c3", image, Vec::new()).await.ack());
     let bob = chat_protocol::ParticipantId::from("bob");
     ann.request(|req_id| ClientFrame::Mute { req_id, participant_id: bob.clone(), minutes: Some(5) }).await.ack();
     ann.request(|req_id| ClientFrame::Unmute { req_id, participant_id: bob.clone() }).await.ack();
+    let report = |req_id| ClientFrame::Report { req_id, id: reported.clone(), reason: "not a cat".into() };
+    bob_here.request(report).await.ack();
+    ann.request(|req_id| ClientFrame::DismissReports { req_id, id: reported.clone() }).await.ack();
     let remove = |req_id| ClientFrame::Remove { req_id, participant_id: bob.clone(), delete_messages: true };
     ann.request(remove).await.ack();
 
-    let got = receiver.wait_for(10).await;
+    let got = receiver.wait_for(12).await;
     assert_eq!(
         kinds(&got),
         [
@@ -156,10 +160,16 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
             "message.created",
             "participant.muted",
             "participant.unmuted",
+            "message.reported",
+            "message.reportsDismissed",
             "participant.removed"
         ]
     );
-    let removed = &got[9].body;
+    let report = &got[9].body;
+    assert_eq!((report["data"]["by"].as_str(), report["data"]["reason"].as_str()), (Some("bob"), Some("not a cat")));
+    assert_eq!(report["audience"], serde_json::json!(["bob"]), "a report is for its reporter (and the hosts)");
+    assert_eq!(got[10].body["data"]["by"], "ann", "who dismissed it, in the audit trail");
+    let removed = &got[11].body;
     assert_eq!((removed["data"]["participantId"].as_str(), removed["data"]["by"].as_str()), (Some("bob"), Some("ann")));
     assert_eq!(removed["data"]["messagesDeleted"], true);
     assert_eq!(removed["audience"], Value::Null, "everyone drops the removed participant's messages");
@@ -181,7 +191,7 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
     assert_eq!(got[5].body["data"]["message"]["targets"][0], "bob");
 
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(receiver.taken.lock().unwrap().len(), 10, "nothing more, nothing twice");
+    assert_eq!(receiver.taken.lock().unwrap().len(), 12, "nothing more, nothing twice");
     server.stop().await;
 }
 
