@@ -236,6 +236,16 @@ impl ChatClient {
         self.intent(|op| Intent::Remove { op, participant, delete_messages })
     }
 
+    /// Reports message `id` to the hosts with `reason`.
+    pub fn report(&self, id: MessageId, reason: String) -> OpResult<()> {
+        self.intent(|op| Intent::Report { op, id, reason })
+    }
+
+    /// Hosts: closes message `id`'s open reports, keeping the message.
+    pub fn dismiss_reports(&self, id: MessageId) -> OpResult<()> {
+        self.intent(|op| Intent::DismissReports { op, id })
+    }
+
     /// Hosts: lifts `participant`'s mute or removal (letting them back).
     pub fn unmute(&self, participant: ParticipantId) -> OpResult<()> {
         self.intent(|op| Intent::Unmute { op, participant })

@@ -380,3 +380,31 @@ async fn a_host_removes_a_participant_whose_messages_go_everywhere_and_who_stays
     let back = connect("Gus", &meeting, "participant").await;
     call_async(&back, "sendTextMessage", &["sorry".into(), JsValue::UNDEFINED]).await.unwrap();
 }
+
+#[wasm_bindgen_test]
+async fn a_participant_reports_a_message_that_the_host_sees_and_dismisses() {
+    let meeting = unique_meeting("report");
+    let host = connect("Hana", &meeting, "host").await;
+    let guest = connect("Gus", &meeting, "participant").await;
+    let other = connect("Gwen", &meeting, "participant").await;
+    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    call_async(&guest, "sendTextMessage", &["buy now".into(), JsValue::UNDEFINED]).await.unwrap();
+    until("gwen sees it", || messages(&other).len() == 1).await;
+    let id = text(&messages(&other)[0], "id");
+    let heard = record(&host, "reportsUpdate");
+
+    let own = call_async(&guest, "reportMessage", &[id.clone().into(), "mine".into()]).await.unwrap_err();
+    assert_eq!(error_code(&own), "invalid_request");
+    call_async(&other, "reportMessage", &[id.clone().into(), "spam".into()]).await.unwrap();
+    until("the host hears of it", || heard.borrow().len() == 1).await;
+    let reports = Array::from(&prop(&host, "reports"));
+    assert_eq!((text(&reports.get(0), "messageId"), text(&reports.get(0), "by")), (id.clone(), "dev-gwen".to_owned()));
+    assert_eq!(text(&reports.get(0), "reason"), "spam");
+    until("gwen has hers", || Array::from(&prop(&other, "reports")).length() == 1).await;
+    assert_eq!(Array::from(&prop(&guest, "reports")).length(), 0, "the reported is not told");
+
+    let refused = call_async(&other, "dismissReports", &[id.clone().into()]).await.unwrap_err();
+    assert_eq!(error_code(&refused), "forbidden");
+    call_async(&host, "dismissReports", &[id.into()]).await.unwrap();
+    until("the host's list empties", || Array::from(&prop(&host, "reports")).length() == 0).await;
+}

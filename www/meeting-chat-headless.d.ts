@@ -165,6 +165,14 @@ export interface ChatMute {
   removed?: boolean;
 }
 
+/** An open report of a message to the hosts; `time` in ms since the epoch. */
+export interface ChatReport {
+  messageId: string;
+  by: string;
+  reason: string;
+  time: number;
+}
+
 /** A page of the participants connected now, by name; pass `next` as `after` for more. */
 export interface ParticipantsPage {
   participants: Participant[];
@@ -310,6 +318,7 @@ export interface ChatEvents {
   settingsUpdate: undefined;
   /** Who is muted in the chat changed (see `mutes`): you were muted or unmuted, or as a host anyone. */
   mutesUpdate: undefined;
+  reportsUpdate: undefined;
   /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`), `count` how many in all (see `typingCount`). */
   typingUpdate: { typists: string[]; count: number };
   /** Someone added (or took off) a reaction; `message` carries the counts now. */
@@ -336,6 +345,8 @@ export declare class MeetingChat {
   readonly sendStatus: SendStatus;
   /** Who is muted in the chat now: you, if a host muted you; for a host, everyone. */
   readonly mutes: ChatMute[];
+  /** Open reports: your own, or for a host everyone's, oldest first. */
+  readonly reports: ChatReport[];
   readonly connectionState: ConnectionState;
   readonly meetingId: string | undefined;
   readonly canPin: boolean;
@@ -379,6 +390,10 @@ export declare class MeetingChat {
    * sent is deleted for everyone, in one event. Hosts and apps are never removed.
    */
   removeFromChat(participantId: string, options?: { deleteMessages?: boolean }): Promise<void>;
+  /** Reports someone else's message to the hosts with a reason (1 to 500 characters), once per message. */
+  reportMessage(id: string, reason: string): Promise<void>;
+  /** Hosts: closes a message's open reports, keeping the message. */
+  dismissReports(messageId: string): Promise<void>;
   /** Hosts: lifts a participant's mute in the chat, or lets them back after a removal. */
   unmuteInChat(participantId: string): Promise<void>;
   /** Participants connected now, searched by name on the server, a page at a time. */

@@ -164,6 +164,7 @@ impl Harness {
             reads: Vec::new(),
             seen: Vec::new(),
             muted: Vec::new(),
+            reports: Vec::new(),
         });
         let page = self.request_of("history");
         self.server_says(ServerFrame::Ack {
@@ -423,6 +424,7 @@ fn a_search_hit_far_back_is_reached_page_by_page_at_the_servers_largest_page() {
         reads: Vec::new(),
         seen: Vec::new(),
         muted: Vec::new(),
+        reports: Vec::new(),
     });
     let first = h.request_of("history");
     h.server_says(ServerFrame::Ack {

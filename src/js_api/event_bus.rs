@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 15] = [
+pub const EVENTS: [&str; 16] = [
     "chatUpdate",
     "message",
     "conversationChange",
@@ -19,6 +19,7 @@ pub const EVENTS: [&str; 15] = [
     "participantsUpdate",
     "settingsUpdate",
     "mutesUpdate",
+    "reportsUpdate",
     "typingUpdate",
     "reactionUpdate",
     "unreadUpdate",

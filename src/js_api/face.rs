@@ -281,6 +281,7 @@ impl JsFace {
             Change::Participants => self.bus.emit("participantsUpdate", &JsValue::UNDEFINED),
             Change::Settings => self.bus.emit("settingsUpdate", &JsValue::UNDEFINED),
             Change::Mutes => self.bus.emit("mutesUpdate", &JsValue::UNDEFINED),
+            Change::Reports => self.bus.emit("reportsUpdate", &JsValue::UNDEFINED),
             Change::RateLimited { bucket, until } => {
                 let wait = (until - client.now()).max(0) as f64;
                 self.emit("rateLimited", &[("bucket", bucket.as_str().into()), ("retryAfterMs", wait.into())]);

@@ -2,7 +2,8 @@
 //! while or until unmuted) or remove them (optionally with every message they
 //! sent), and lift either; everyone reads who is muted (themselves when they
 //! are; hosts, everyone, the removed marked), and hears `mutesUpdate` when it
-//! changes.
+//! changes. Anyone reports a message to the hosts; hosts read the open
+//! reports (`reportsUpdate`) and dismiss them.
 
 use js_sys::{Array, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -58,6 +59,38 @@ impl MeetingChat {
         let delete_messages = optional_bool(&options, "deleteMessages")?.unwrap_or(false);
         let outcome = self.client_ref().remove(participant_id.into(), delete_messages);
         Ok(promise(outcome, |()| JsValue::UNDEFINED))
+    }
+
+    /// Open reports: `[{ messageId, by, reason, time }]`, oldest first; your
+    /// own, or for a host everyone's.
+    #[wasm_bindgen(getter)]
+    pub fn reports(&self) -> Array {
+        let state = self.client_ref().state();
+        state
+            .reports()
+            .iter()
+            .map(|report| {
+                let object = Object::new();
+                set(&object, "messageId", report.message_id.as_str());
+                set(&object, "by", report.by.as_str());
+                set(&object, "reason", report.reason.as_str());
+                set(&object, "time", report.time as f64);
+                JsValue::from(object)
+            })
+            .collect()
+    }
+
+    /// Reports message `id` to the hosts with `reason` (1 to 500 characters);
+    /// never your own, once per message.
+    #[wasm_bindgen(js_name = reportMessage)]
+    pub fn report_message(&self, id: String, reason: String) -> Promise {
+        promise(self.client_ref().report(id.into(), reason), |()| JsValue::UNDEFINED)
+    }
+
+    /// Hosts: closes message `id`'s open reports, keeping the message.
+    #[wasm_bindgen(js_name = dismissReports)]
+    pub fn dismiss_reports(&self, id: String) -> Promise {
+        promise(self.client_ref().dismiss_reports(id.into()), |()| JsValue::UNDEFINED)
     }
 
     /// Hosts: lifts `participantId`'s mute in the chat, or lets them back after a removal.

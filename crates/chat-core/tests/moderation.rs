@@ -1,7 +1,9 @@
-//! A meeting's moderation settings as the client holds them: with the chat
-//! off, or private messages allowed only to hosts or to nobody, a send, a
-//! reaction or a typing notice the server would refuse is refused at once,
-//! with the server's code, and the composer learns why before the user types.
+//! A meeting's moderation as the client holds it: with the chat off, private
+//! messages allowed only to hosts or to nobody, or a mute, a send, a reaction
+//! or a typing notice the server would refuse is refused at once, with the
+//! server's code, and the composer learns why before the user types; a
+//! removal drops the removed person's messages (or, for them, ends the
+//! connection for good); reports open and close with their events.
 
 mod support;
 
@@ -185,4 +187,37 @@ fn a_removal_with_messages_leaves_tombstones_of_theirs_only_and_a_removed_client
     ));
     let mut bob = joined("bob", Role::Participant, 0);
     assert_eq!(refused(&remove(&mut bob, 1, "ann")), Some("forbidden"), "participants do not remove");
+}
+
+#[test]
+fn reports_are_checked_before_a_round_trip_and_closed_by_a_dismissal_or_a_deletion() {
+    let mut state = ann_with_a_host_and_bob();
+    state.apply(created(text_message("mine", 3, "ann", "my own")), NOW);
+    let report = |state: &mut ChatState, op, id: &str, reason: &str| {
+        state.apply(Input::Intent(Intent::Report { op, id: id.into(), reason: reason.into() }), NOW)
+    };
+    assert_eq!(refused(&report(&mut state, 1, "mine", "spam")), Some("invalid_request"), "never one's own");
+    assert_eq!(refused(&report(&mut state, 2, "from-bob", " ")), Some("invalid_request"), "a reason is needed");
+    let frames = report(&mut state, 3, "from-bob", " rude ");
+    assert!(matches!(sent_frames(&frames)[..], [ClientFrame::Report { reason, .. }] if reason == "rude"));
+    let dismiss = state.apply(Input::Intent(Intent::DismissReports { op: 4, id: "from-bob".into() }), NOW);
+    assert_eq!(refused(&dismiss), Some("forbidden"), "participants do not dismiss");
+
+    let reported = Event::MessageReported { id: "from-bob".into(), by: "ann".into(), reason: "rude".into() };
+    let fx = state.apply(event(4, reported), NOW);
+    assert!(fx.contains(&Effect::Changed(chat_core::Change::Reports)));
+    assert!(state.reported_by_me(&"from-bob".into()));
+    assert_eq!(state.reports()[0].time, NOW, "a report's time is its event's");
+    state.apply(event(5, Event::MessageDeleted { id: "from-bob".into(), by: "bob".into() }), NOW);
+    assert!(state.reports().is_empty(), "a deleted message's reports close");
+
+    let mut host = joined("hal", Role::Host, 0);
+    host.apply(created(text_message("m1", 1, "bob", "spam")), NOW);
+    let reported = Event::MessageReported { id: "m1".into(), by: "ann".into(), reason: "spam".into() };
+    host.apply(event(2, reported), NOW);
+    assert_eq!(host.reports().len(), 1);
+    let dismiss = host.apply(Input::Intent(Intent::DismissReports { op: 1, id: "m1".into() }), NOW);
+    assert!(matches!(sent_frames(&dismiss)[..], [ClientFrame::DismissReports { .. }]));
+    host.apply(event(3, Event::ReportsDismissed { id: "m1".into(), by: "hal".into() }), NOW);
+    assert!(host.reports().is_empty());
 }
