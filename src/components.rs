@@ -20,6 +20,8 @@ pub mod mute_list;
 pub mod participant_picker;
 pub mod pinned_bar;
 pub mod reactions;
+pub mod report_dialog;
+pub mod report_list;
 pub mod rich_text;
 pub mod search_box;
 

@@ -37,6 +37,8 @@ pub struct UiState {
     pub viewing: Option<ViewedImage>,
     /// The message whose forwarding destination is being chosen.
     pub forwarding: Option<MessageId>,
+    /// The message being reported to the hosts.
+    pub reporting: Option<MessageId>,
     /// Whether the search box is open.
     pub searching: bool,
     /// The message (by `seq`) the list should scroll to and focus: a search hit.
@@ -85,6 +87,8 @@ pub enum UiAction {
     View(Option<ViewedImage>),
     /// Choose where to forward a message, or stop choosing.
     Forward(Option<MessageId>),
+    /// Report a message to the hosts, or stop.
+    Report(Option<MessageId>),
     /// Show a notice, or dismiss it.
     Notice(Option<String>),
     /// Open or close the search box.
@@ -131,6 +135,7 @@ impl Reducible for UiState {
             UiAction::Picker(key) => next.picker = key,
             UiAction::View(image) => next.viewing = image,
             UiAction::Forward(id) => next.forwarding = id,
+            UiAction::Report(id) => next.reporting = id,
             UiAction::Notice(notice) => next.notice = notice,
             UiAction::ToggleSearch => next.searching = !next.searching,
             UiAction::Reveal(seq) => {

@@ -1,7 +1,8 @@
 //! A host's chat settings: who may send (everyone, hosts only for a webinar,
 //! or nobody: the chat off), whom participants may message privately, slow
-//! mode, whether everyone may pin, read receipts, and who is muted in the
-//! chat (`mute_list.rs`). Shown to hosts only;
+//! mode, whether everyone may pin, read receipts, who is muted in the chat
+//! (`mute_list.rs`) and the open reports (`report_list.rs`: their count shows
+//! on the button). Shown to hosts only;
 //! each change goes to the server and its outcome to the panel. The form
 //! itself is a lazily loaded part; the button is there from the first paint.
 
@@ -13,6 +14,7 @@ use yew::prelude::*;
 use super::icons;
 use super::lazy::{Draw, Lazy};
 use super::mute_list::{mute_list, use_mutes};
+use super::report_list::{report_list, use_reports};
 use crate::hooks::use_chat::use_chat;
 use crate::hooks::use_intent::use_intent;
 use crate::hooks::use_modal::{use_modal, Modal};
@@ -43,6 +45,13 @@ pub fn host_settings() -> Html {
     let chat = use_chat();
     let may_change =
         use_selector(|client| client.state().me().is_some_and(|me| rules::may_update_settings(me).is_ok()));
+    let reported = use_selector(|client| {
+        let state = client.state();
+        let mut ids: Vec<_> = state.reports().iter().map(|report| &report.message_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    });
     let open = use_state(|| false);
     let Modal { dialog, close, onclose } = use_modal(*open, {
         let open = open.clone();
@@ -58,7 +67,13 @@ pub fn host_settings() -> Html {
     };
     html! {
         <>
-        <button type="button" class="mc-icon-button" onclick={open_dialog} aria-label={t("chatSettings")}>{ icons::sliders() }</button>
+        <button type="button" class="mc-icon-button" onclick={open_dialog} aria-label={match reported {
+            0 => t("chatSettings"),
+            count => chat.locale.t_with("chatSettingsReports", "n", &count.to_string()),
+        }}>
+            { icons::sliders() }
+            if reported > 0 { <span class="mc-badge" aria-hidden="true">{ reported }</span> }
+        </button>
         if *open {
             <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-settings-title" {onclose}>
                 <div class="mc-dialog-bar">
@@ -79,6 +94,7 @@ fn settings_form() -> Html {
     let intents = use_intent();
     let settings = use_selector(|client| client.state().settings().clone());
     let mutes = use_mutes();
+    let reported = use_reports(&chat);
     let change = {
         let (client, intents) = (chat.client.clone(), intents.clone());
         move |change: Change| {
@@ -143,6 +159,7 @@ fn settings_form() -> Html {
         </label>
         { checkbox(t("everyoneMayPin"), anyone_can_pin, Change::AnyoneCanPin) }
         { checkbox(t("readReceipts"), read_receipts, Change::ReadReceipts) }
+        { report_list(&chat, &intents, reported) }
         { mute_list(&chat, &intents, mutes) }
         </>
     }

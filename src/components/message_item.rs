@@ -117,6 +117,8 @@ struct Rights {
     pin: bool,
     /// A host may mute the sender (a participant) from here.
     mute_sender: bool,
+    /// A participant may report it to the hosts.
+    report: bool,
 }
 
 /// One message row.
@@ -146,6 +148,7 @@ pub fn message_item(props: &MessageItemProps) -> Html {
             delete_for_everyone: state.can_delete_for_everyone(m),
             pin: state.can_pin() && m.content != Content::Deleted,
             mute_sender: !m.sender.bot && state.can_mute(&m.sender.id),
+            report: state.can_report(m),
         })
     });
     let (sender_id, sender_name, time) = match &props.row {
@@ -271,6 +274,10 @@ fn menu_items(actions: &Actions<'_>, message: &Message) -> Vec<MenuItem> {
         items.push(item("muteSender", FocusAfter::Button, mute));
         let remove = Callback::from(move |()| intents.run(client.remove(sender.clone(), true)));
         items.push(MenuItem { danger: true, ..item("removeSender", FocusAfter::List, remove) });
+    }
+    if rights.report {
+        // Focus goes back to the button first, so the dialog returns it there.
+        items.push(item("report", FocusAfter::Button, dispatch(UiAction::Report(Some(id.clone())))));
     }
     items.push(item("deleteForMe", FocusAfter::List, delete(DeleteScope::Me)));
     if rights.delete_for_everyone {

@@ -20,6 +20,16 @@ impl ChatState {
         self.reports.iter().any(|report| &report.message_id == id && report.by == me.id)
     }
 
+    /// Whether this participant may report `message`: someone else's, not
+    /// deleted, not reported by them yet. Hosts act on messages instead.
+    pub fn can_report(&self, message: &chat_protocol::Message) -> bool {
+        let Some(me) = self.me.as_ref() else { return false };
+        me.role == chat_protocol::Role::Participant
+            && message.sender.id != me.id
+            && message.content != chat_protocol::Content::Deleted
+            && !self.reported_by_me(&message.id)
+    }
+
     pub(super) fn on_reports(&mut self, reports: Vec<Report>, fx: &mut Vec<Effect>) {
         if self.reports != reports {
             self.reports = reports;
