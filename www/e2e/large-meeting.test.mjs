@@ -1,7 +1,7 @@
 // End to end, a large meeting: the real server told that more than two is
 // large, so presence names only hosts and the rest is found by searching the
 // server; the panel's people finder, who is typing as a count, and webinar
-// settings shown before anyone types.
+// settings shown before anyone types; moderation: mutes, reports, removal.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -179,4 +179,47 @@ test("a host mutes one participant from the settings dialog: only they are told,
   await ann.action("Thank you", "Mute in the chat for 10 minutes");
   await bob.banner().getByText(/^A host muted you in the chat until \d\d:\d\d\.$/).waitFor();
   for (const panel of [ann, bob, cy]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});
+
+test("a participant reports a message; the host sees it, removes its sender with their messages, then lets them back", async () => {
+  const meeting = `report${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cy = await ChatPanel.join(browser, server.url, "Cy", { meeting });
+  await bob.send("Cheap watches at example.com");
+  await cy.waitFor("Cheap watches at example.com");
+
+  await cy.action("Cheap watches at example.com", "Report to the hosts");
+  const dialog = cy.page.locator("dialog[open]");
+  await dialog.getByLabel("Why?").selectOption("spam");
+  await dialog.getByLabel("Details (optional)").fill("the same link every minute");
+  assert.deepEqual(await cy.accessibilityViolations(), [], "the report dialog");
+  await cy.page.screenshot({ path: `${shots}report-dialog.png` });
+  await dialog.getByRole("button", { name: "Report", exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+  await cy.message("Cheap watches at example.com").locator(".mc-menu-button").click();
+  await cy.page.getByRole("menuitem", { name: "Reply" }).waitFor();
+  assert.equal(await cy.page.getByRole("menuitem", { name: "Report to the hosts" }).count(), 0, "reported once");
+  await cy.page.keyboard.press("Escape");
+
+  await ann.page.getByRole("button", { name: "Chat settings, 1 reported messages" }).waitFor();
+  const settings = await openSettings(ann);
+  const report = settings.locator(".mc-report");
+  await report.getByText("Cy: Spam or advertising: the same link every minute").waitFor();
+  assert.deepEqual(await ann.accessibilityViolations(), [], "the settings dialog with a report");
+  await ann.page.screenshot({ path: `${shots}report-host.png` });
+
+  await report.getByRole("button", { name: "Remove Bob from the chat and delete their messages" }).click();
+  await bob.banner().getByText("A host removed you from this meeting's chat.").waitFor();
+  await bob.page.screenshot({ path: `${shots}removed.png` });
+  await settings.getByText("No open reports.").waitFor();
+  await cy.page.getByText("Cheap watches at example.com").waitFor({ state: "detached" });
+  const listed = settings.locator(".mc-muted-list li");
+  await listed.getByText("Bob · Removed from the chat").waitFor();
+  await listed.getByRole("button", { name: "Let Bob back" }).click();
+  await settings.getByText("Nobody is muted.").waitFor();
+  const back = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  await back.send("Sorry about that");
+  await cy.waitFor("Sorry about that");
+  for (const panel of [ann, cy, back]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });

@@ -8,6 +8,7 @@ import {
   protocolVersion,
   type ChatError,
   type ChatMute,
+  type ChatReport,
   type Message,
   type MountedPanel,
   type Page,
@@ -75,6 +76,14 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   const mute: ChatMute | undefined = chat.mutes[0];
   console.log(mute?.participantId, mute?.until, chat.sendStatus.until);
   chat.on("mutesUpdate", () => console.log(chat.mutes.length));
+  await chat.removeFromChat("bob", { deleteMessages: true });
+  await chat.removeFromChat("bob");
+  console.log(chat.mutes[0]?.removed === true, chat.connectionState === "removed");
+  await chat.reportMessage("m1", "spam");
+  await chat.dismissReports("m1");
+  const report: ChatReport | undefined = chat.reports[0];
+  console.log(report?.messageId, report?.by, report?.reason, report?.time);
+  chat.on("reportsUpdate", () => console.log(chat.reports.length));
   const found = await chat.searchParticipants({ query: "ad", limit: 20 });
   const more = found.next ? await chat.searchParticipants({ query: "ad", after: found.next }) : found;
   const status = chat.sendStatus;
