@@ -103,7 +103,7 @@ const EN: &[(&str, &str)] = &[
     ("removeSender", "Remove from the chat and delete their messages"),
     ("removedFromChat", "Removed from the chat"),
     ("letBack", "Let back"),
-    ("letBackName", "Let {name} back"),
+    ("letBackName", "Let back {name}"),
     ("removeName", "Remove {name} from the chat and delete their messages"),
     ("report", "Report to the hosts"),
     ("reportTitle", "Report this message to the hosts"),

@@ -169,6 +169,7 @@ export interface ChatMute {
 export interface ChatReport {
   messageId: string;
   by: string;
+  byName: string;
   reason: string;
   time: number;
 }

@@ -30,7 +30,8 @@ pub fn banner() -> Html {
     let muted_until = my_mute.as_ref().and_then(|mute| mute.until);
     let now = use_now(limited_until.is_some() || slow_until.is_some() || muted_until.is_some());
     let slow_wait = seconds_left(slow_until, now);
-    let webinar_text = if let Some(mute) = my_mute.filter(|mute| mute.holds_at(now)) {
+    // A removal says so in the connection's banner.
+    let webinar_text = if let Some(mute) = my_mute.filter(|mute| mute.holds_at(now) && !mute.removed) {
         Some(match mute.until {
             Some(until) => {
                 let time = clock_time(until, super::message_item::timezone_offset_minutes());

@@ -125,6 +125,7 @@ pub fn composer() -> Html {
     });
     let now =
         use_now(limited_until.is_some() || slow_until.is_some() || mute.as_ref().is_some_and(|m| m.until.is_some()));
+    let removed = mute.as_ref().is_some_and(|mute| mute.removed);
     let blocked = blocked.or_else(|| mute.filter(|mute| mute.holds_at(now)).map(|_| ErrorCode::Muted));
     // Held back by the rate limit or slow mode: the send button waits.
     let rate_limited = [limited_until, slow_until].into_iter().flatten().any(|until| until > now);
@@ -281,7 +282,11 @@ pub fn composer() -> Html {
                 <input ref={file_input} type="file" multiple=true class="mc-visually-hidden" tabindex="-1" aria-hidden="true" onchange={on_files} />
                 <textarea ref={textarea.clone()} class="mc-input" rows="1" value={(*text).clone()} disabled={blocked.is_some() && !editing}
                     aria-autocomplete="list" aria-controls={mentions.list_id()} aria-activedescendant={mentions.active_id()}
-                    placeholder={blocked.map_or_else(|| t("placeholder"), |code| t(&format!("error.{code}")))}
+                    placeholder={match blocked {
+                        _ if removed => t("removed"),
+                        Some(code) => t(&format!("error.{code}")),
+                        None => t("placeholder"),
+                    }}
                     aria-label={t("composer")} {oninput} {onkeydown} {onpaste} aria-invalid={over.to_string()} />
                 <button type="submit" class="mc-send" disabled={rate_limited || over || (blocked.is_some() && !editing) || (text.trim().is_empty() && (ui.pending.is_empty() || editing))}
                     aria-label={if editing { t("save") } else { t("send") }}>{ if editing { icons::check() } else { icons::send() } }</button>

@@ -31,7 +31,7 @@ pub(super) fn use_reports(chat: &ChatContext) -> Vec<Reported> {
         let state = client.state();
         let mut reported: Vec<Reported> = Vec::new();
         for report in state.reports() {
-            let said = format!("{}: {}", state.name_of(&report.by).unwrap_or(report.by.as_str()), report.reason);
+            let said = format!("{}: {}", report.by_name, report.reason);
             if let Some(entry) = reported.iter_mut().find(|entry| entry.id == report.message_id) {
                 entry.reasons.push(said);
                 continue;
@@ -84,8 +84,9 @@ pub(super) fn report_list(chat: &ChatContext, intents: &Intents, reported: Vec<R
                                     <button type="button" class="mc-link-button" onclick={dismiss}>{ t("dismissReports") }</button>
                                     <button type="button" class="mc-link-button" onclick={delete}>{ t("deleteForEveryone") }</button>
                                     if let Some((onclick, name)) = remove {
-                                        <button type="button" class="mc-link-button mc-danger" {onclick}
-                                            aria-label={chat.locale.t_with("removeName", "name", &name)}>{ t("removeSender") }</button>
+                                        <button type="button" class="mc-link-button mc-danger" {onclick}>
+                                            { chat.locale.t_with("removeName", "name", &name) }
+                                        </button>
                                     }
                                 </div>
                             </li>

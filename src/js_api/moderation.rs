@@ -61,7 +61,7 @@ impl MeetingChat {
         Ok(promise(outcome, |()| JsValue::UNDEFINED))
     }
 
-    /// Open reports: `[{ messageId, by, reason, time }]`, oldest first; your
+    /// Open reports: `[{ messageId, by, byName, reason, time }]`, oldest first; your
     /// own, or for a host everyone's.
     #[wasm_bindgen(getter)]
     pub fn reports(&self) -> Array {
@@ -73,6 +73,7 @@ impl MeetingChat {
                 let object = Object::new();
                 set(&object, "messageId", report.message_id.as_str());
                 set(&object, "by", report.by.as_str());
+                set(&object, "byName", report.by_name.as_str());
                 set(&object, "reason", report.reason.as_str());
                 set(&object, "time", report.time as f64);
                 JsValue::from(object)

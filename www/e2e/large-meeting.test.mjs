@@ -216,7 +216,7 @@ test("a participant reports a message; the host sees it, removes its sender with
   await cy.page.getByText("Cheap watches at example.com").waitFor({ state: "detached" });
   const listed = settings.locator(".mc-muted-list li");
   await listed.getByText("Bob · Removed from the chat").waitFor();
-  await listed.getByRole("button", { name: "Let Bob back" }).click();
+  await listed.getByRole("button", { name: "Let back Bob" }).click();
   await settings.getByText("Nobody is muted.").waitFor();
   const back = await ChatPanel.join(browser, server.url, "Bob", { meeting });
   await back.send("Sorry about that");

@@ -97,7 +97,7 @@ export default {
   "removeSender": "إزالة من الدردشة وحذف رسائله",
   "removedFromChat": "أُزيل من الدردشة",
   "letBack": "السماح بالعودة",
-  "letBackName": "السماح لـ {name} بالعودة",
+  "letBackName": "السماح بالعودة لـ {name}",
   "removeName": "إزالة {name} من الدردشة وحذف رسائله",
   "report": "إبلاغ المضيفين",
   "reportTitle": "إبلاغ المضيفين عن هذه الرسالة",

@@ -98,7 +98,7 @@ export default {
   "removeSender": "Aus dem Chat entfernen und Nachrichten löschen",
   "removedFromChat": "Aus dem Chat entfernt",
   "letBack": "Wieder zulassen",
-  "letBackName": "{name} wieder zulassen",
+  "letBackName": "Wieder zulassen: {name}",
   "removeName": "{name} aus dem Chat entfernen und Nachrichten löschen",
   "report": "Den Gastgebern melden",
   "reportTitle": "Diese Nachricht den Gastgebern melden",

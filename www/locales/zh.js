@@ -97,7 +97,7 @@ export default {
   "removeSender": "移出聊天并删除其消息",
   "removedFromChat": "已移出聊天",
   "letBack": "允许回来",
-  "letBackName": "允许 {name} 回来",
+  "letBackName": "允许回来：{name}",
   "removeName": "将 {name} 移出聊天并删除其消息",
   "report": "向主持人举报",
   "reportTitle": "向主持人举报这条消息",

@@ -82,7 +82,7 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   await chat.reportMessage("m1", "spam");
   await chat.dismissReports("m1");
   const report: ChatReport | undefined = chat.reports[0];
-  console.log(report?.messageId, report?.by, report?.reason, report?.time);
+  console.log(report?.messageId, report?.by, report?.byName, report?.reason, report?.time);
   chat.on("reportsUpdate", () => console.log(chat.reports.length));
   const found = await chat.searchParticipants({ query: "ad", limit: 20 });
   const more = found.next ? await chat.searchParticipants({ query: "ad", after: found.next }) : found;

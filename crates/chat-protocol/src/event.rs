@@ -114,6 +114,8 @@ pub enum Event {
         id: MessageId,
         /// Who reported it.
         by: ParticipantId,
+        /// Their display name.
+        by_name: String,
         /// Why.
         reason: String,
     },

@@ -127,6 +127,9 @@ pub struct Report {
     pub message_id: MessageId,
     /// Who reported it.
     pub by: ParticipantId,
+    /// Their display name then (in a large meeting, the hosts may not have
+    /// them in their participant list).
+    pub by_name: String,
     /// Why, in their words.
     pub reason: String,
     /// When (milliseconds since the Unix epoch).

@@ -201,6 +201,7 @@ fn server_frames() {
             reports: vec![Report {
                 message_id: "9b1d".into(),
                 by: "u-bob".into(),
+                by_name: "Bob".into(),
                 reason: "spam link".into(),
                 time: 1_795_420_100_000,
             }],
@@ -235,7 +236,12 @@ fn server_frames() {
         &ServerFrame::Event(EventEnvelope {
             seq: 52,
             time: 1_795_420_100_000,
-            event: Event::MessageReported { id: "9b1d".into(), by: "u-bob".into(), reason: "spam link".into() },
+            event: Event::MessageReported {
+                id: "9b1d".into(),
+                by: "u-bob".into(),
+                by_name: "Bob".into(),
+                reason: "spam link".into(),
+            },
         }),
     );
     golden(

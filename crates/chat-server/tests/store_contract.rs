@@ -169,14 +169,24 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     for (message, by, reason) in
         [("r1", &ann, "spam"), ("r1", &ann, "twice"), ("r2", &dan, "rude"), ("r1", &cat, "ads")]
     {
-        let report = Report { message_id: message.into(), by: by.clone(), reason: reason.into(), time: 40 };
+        let by_name = by.to_string();
+        let report = Report { message_id: message.into(), by: by.clone(), by_name, reason: reason.into(), time: 40 };
         let stored = store.report(&removals, report).await.map(|e| e.map(|e| (e.envelope, e.audience)));
         log.push(format!("report {stored:?}"));
     }
     log.push(format!(
         "reported {:?}",
         store
-            .report(&removals, Report { message_id: "none".into(), by: ann.clone(), reason: "x".into(), time: 40 })
+            .report(
+                &removals,
+                Report {
+                    message_id: "none".into(),
+                    by: ann.clone(),
+                    by_name: "Ann".into(),
+                    reason: "x".into(),
+                    time: 40,
+                }
+            )
             .await
             .map(|e| e.is_some())
     ));

@@ -6,6 +6,7 @@
 use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Seq};
 
 use super::moderation::Removal;
+use super::reports::Reported;
 use super::{Audience, StoreError, StoredEvent};
 
 /// What a stored event records.
@@ -36,7 +37,7 @@ pub enum EventKind {
     /// A host removed a participant from the chat (the payload holds whom,
     /// and whether their messages went too).
     Removed,
-    /// Someone reported a message (the payload holds why).
+    /// Someone reported a message (the payload holds why, and the reporter's name).
     Reported,
     /// A host dismissed a message's reports.
     Dismissed,
@@ -101,7 +102,7 @@ pub struct EventRecord {
     pub actor: ParticipantId,
     /// Settings, for a settings event; the emoji, for a reaction; whom and
     /// until when, for a mute or unmute; whom and with what, for a removal;
-    /// why, for a report.
+    /// why and who in words, for a report.
     pub payload: Option<String>,
 }
 
@@ -134,9 +135,10 @@ pub fn build_event(
         }
         EventKind::Reported => {
             let id = message_or_corrupt()?.id;
-            let reason = payload.ok_or_else(|| StoreError::Corrupt(format!("report {seq} lost its reason")))?;
+            let Reported { by_name, reason } = serde_json::from_str(payload.as_deref().unwrap_or_default())
+                .map_err(|e| StoreError::Corrupt(format!("report {seq}: {e}")))?;
             let audience = Audience::subject_and_hosts(actor.clone());
-            (Event::MessageReported { id, by: actor, reason }, audience)
+            (Event::MessageReported { id, by: actor, by_name, reason }, audience)
         }
         EventKind::Dismissed => {
             (Event::ReportsDismissed { id: message_or_corrupt()?.id, by: actor }, Audience::hosts())

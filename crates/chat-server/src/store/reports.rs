@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use chat_protocol::{MeetingId, MessageId, ParticipantId, Report};
+use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoredEvent};
 
@@ -23,4 +24,22 @@ pub trait Reports: Send + Sync + 'static {
         by: &ParticipantId,
         at: i64,
     ) -> Result<Option<StoredEvent>, StoreError>;
+}
+
+/// A report event's payload: why, and who in words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reported {
+    /// The reporter's display name.
+    pub by_name: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Reported {
+    /// The payload of `report`'s event.
+    pub fn of(report: &Report) -> Result<String, StoreError> {
+        let reported = Self { by_name: report.by_name.clone(), reason: report.reason.clone() };
+        super::moderation::payload(&reported)
+    }
 }

@@ -41,8 +41,13 @@ impl Session {
             reason,
         };
         self.hub.notices.consult_hook_on_report(shown).await?;
-        let report =
-            Report { message_id: id, by: self.me.id.clone(), reason: reason.to_owned(), time: crate::clock::now_ms() };
+        let report = Report {
+            message_id: id,
+            by: self.me.id.clone(),
+            by_name: self.me.display_name.clone(),
+            reason: reason.to_owned(),
+            time: crate::clock::now_ms(),
+        };
         let mut members = self.room.members.lock().await;
         let Some(event) = self.hub.store.report(&self.room.meeting, report).await.map_err(map_store)? else {
             return Ok(AckResult::Done { seq: None });

@@ -5,6 +5,7 @@ use chat_protocol::{Content, MeetingId, MessageId, ParticipantId, Report};
 
 use super::MemoryStore;
 use crate::store::events::EventKind;
+use crate::store::reports::Reported;
 use crate::store::{Reports, StoreError, StoredEvent};
 
 #[async_trait]
@@ -29,8 +30,9 @@ impl Reports for MemoryStore {
                 return Ok(None);
             }
             reports.push(report.clone());
-            let Report { message_id, by, reason, time } = report;
-            s.record(meeting, EventKind::Reported, Some(&message_id), &by, time, Some(reason));
+            let payload = Reported::of(&report)?;
+            let Report { message_id, by, time, .. } = report;
+            s.record(meeting, EventKind::Reported, Some(&message_id), &by, time, Some(payload));
             s.last_event(meeting).map(Some)
         })
     }

@@ -8,6 +8,7 @@ use super::rows::require_live_message;
 use super::writes::{lock_meeting, message_event, record_event};
 use super::PostgresStore;
 use crate::store::events::{EventKind, EventRecord};
+use crate::store::reports::Reported;
 use crate::store::{Reports, StoreError, StoredEvent};
 
 #[async_trait]
@@ -16,7 +17,7 @@ impl Reports for PostgresStore {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT r.message_id, r.reporter_id, r.reason, r.time FROM reports r \
+                "SELECT r.message_id, r.reporter_id, r.reporter_name, r.reason, r.time FROM reports r \
                  JOIN messages m ON m.id = r.message_id \
                  WHERE r.meeting_id = $1 AND NOT m.deleted ORDER BY r.time, r.message_id, r.reporter_id",
                 &[&meeting.0],
@@ -27,6 +28,7 @@ impl Reports for PostgresStore {
                 Ok(Report {
                     message_id: MessageId(row.try_get("message_id")?),
                     by: ParticipantId(row.try_get("reporter_id")?),
+                    by_name: row.try_get("reporter_name")?,
                     reason: row.try_get("reason")?,
                     time: row.try_get("time")?,
                 })
@@ -41,17 +43,18 @@ impl Reports for PostgresStore {
         require_live_message(&tx, meeting, &report.message_id).await?;
         let stored = tx
             .execute(
-                "INSERT INTO reports (meeting_id, message_id, reporter_id, reason, time) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (message_id, reporter_id) DO NOTHING",
-                &[&meeting.0, &report.message_id.0, &report.by.0, &report.reason, &report.time],
+                "INSERT INTO reports (meeting_id, message_id, reporter_id, reporter_name, reason, time) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (message_id, reporter_id) DO NOTHING",
+                &[&meeting.0, &report.message_id.0, &report.by.0, &report.by_name, &report.reason, &report.time],
             )
             .await?;
         if stored == 0 {
             return Ok(None);
         }
-        let Report { message_id, by, reason, time } = report;
-        let seq = record_event(&tx, meeting, EventKind::Reported, Some(&message_id), &by, time, Some(&reason)).await?;
-        let record = EventRecord { seq, time, kind: EventKind::Reported, actor: by, payload: Some(reason) };
+        let payload = Reported::of(&report)?;
+        let Report { message_id, by, time, .. } = report;
+        let seq = record_event(&tx, meeting, EventKind::Reported, Some(&message_id), &by, time, Some(&payload)).await?;
+        let record = EventRecord { seq, time, kind: EventKind::Reported, actor: by, payload: Some(payload) };
         let event = message_event(&tx, meeting, &message_id, record).await?;
         tx.commit().await?;
         Ok(Some(event))

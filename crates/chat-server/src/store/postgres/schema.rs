@@ -202,6 +202,7 @@ CREATE TABLE reports (
     meeting_id TEXT NOT NULL,
     message_id TEXT NOT NULL,
     reporter_id TEXT NOT NULL,
+    reporter_name TEXT NOT NULL,
     reason TEXT NOT NULL,
     time BIGINT NOT NULL,
     PRIMARY KEY (message_id, reporter_id)

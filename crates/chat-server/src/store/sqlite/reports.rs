@@ -9,6 +9,7 @@ use super::events::{message_event, record_event};
 use super::rows::require_live_message;
 use super::SqliteStore;
 use crate::store::events::{EventKind, EventRecord};
+use crate::store::reports::Reported;
 use crate::store::{Reports, StoreError, StoredEvent};
 
 #[async_trait]
@@ -17,7 +18,7 @@ impl Reports for SqliteStore {
         let meeting = meeting.clone();
         self.run(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT r.message_id, r.reporter_id, r.reason, r.time FROM reports r \
+                "SELECT r.message_id, r.reporter_id, r.reporter_name, r.reason, r.time FROM reports r \
                  JOIN messages m ON m.id = r.message_id \
                  WHERE r.meeting_id = ?1 AND NOT m.deleted ORDER BY r.time, r.message_id, r.reporter_id",
             )?;
@@ -25,6 +26,7 @@ impl Reports for SqliteStore {
                 Ok(Report {
                     message_id: MessageId(r.get("message_id")?),
                     by: ParticipantId(r.get("reporter_id")?),
+                    by_name: r.get("reporter_name")?,
                     reason: r.get("reason")?,
                     time: r.get("time")?,
                 })
@@ -40,16 +42,17 @@ impl Reports for SqliteStore {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             require_live_message(&tx, &meeting, &report.message_id)?;
             let stored = tx.execute(
-                "INSERT OR IGNORE INTO reports (meeting_id, message_id, reporter_id, reason, time) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![meeting.0, report.message_id.0, report.by.0, report.reason, report.time],
+                "INSERT OR IGNORE INTO reports (meeting_id, message_id, reporter_id, reporter_name, reason, time) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![meeting.0, report.message_id.0, report.by.0, report.by_name, report.reason, report.time],
             )?;
             if stored == 0 {
                 return Ok(None);
             }
-            let Report { message_id, by, reason, time } = report;
-            let seq = record_event(&tx, &meeting, EventKind::Reported, Some(&message_id), &by, time, Some(&reason))?;
-            let record = EventRecord { seq, time, kind: EventKind::Reported, actor: by, payload: Some(reason) };
+            let payload = Reported::of(&report)?;
+            let Report { message_id, by, time, .. } = report;
+            let seq = record_event(&tx, &meeting, EventKind::Reported, Some(&message_id), &by, time, Some(&payload))?;
+            let record = EventRecord { seq, time, kind: EventKind::Reported, actor: by, payload: Some(payload) };
             let event = message_event(&tx, &meeting, &message_id, record)?;
             tx.commit()?;
             Ok(Some(event))

@@ -239,6 +239,7 @@ CREATE TABLE reports (
     meeting_id TEXT NOT NULL,
     message_id TEXT NOT NULL,
     reporter_id TEXT NOT NULL,
+    reporter_name TEXT NOT NULL,
     reason TEXT NOT NULL,
     time INTEGER NOT NULL,
     PRIMARY KEY (message_id, reporter_id)
