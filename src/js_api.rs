@@ -54,7 +54,14 @@ pub(crate) fn promise<T: 'static>(
     future: LocalBoxFuture<'static, Result<T, OpError>>,
     to_js: impl FnOnce(T) -> JsValue + 'static,
 ) -> Promise {
-    wasm_bindgen_futures::future_to_promise(async move { future.await.map(to_js).map_err(|e| op_error(&e)) })
+    settle(Box::pin(async move { future.await.map(to_js).map_err(|e| op_error(&e)) }))
+}
+
+/// The one promise every API call's future becomes: made for one future type,
+/// the promise machinery (its task, its unwinding guard) is in the wasm once
+/// rather than once per call (about 0.6 KB each).
+fn settle(future: LocalBoxFuture<'static, Result<JsValue, JsValue>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(future)
 }
 
 pub(crate) fn participant_to_js(participant: &chat_protocol::Participant) -> JsValue {

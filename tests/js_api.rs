@@ -321,13 +321,19 @@ async fn a_webinar_is_set_searched_and_refuses_before_a_round_trip() {
     call_async(&guest, "sendTextMessage", &["a question".into(), to_hana]).await.unwrap();
 }
 
+/// Hana (a host), Gus and Gwen in `meeting`, once Hana counts all three.
+async fn hana_gus_and_gwen(meeting: &str) -> (JsValue, JsValue, JsValue) {
+    let host = connect("Hana", meeting, "host").await;
+    let guest = connect("Gus", meeting, "participant").await;
+    let other = connect("Gwen", meeting, "participant").await;
+    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    (host, guest, other)
+}
+
 #[wasm_bindgen_test]
 async fn a_host_mutes_a_participant_who_hears_of_it_and_is_refused_until_unmuted() {
     let meeting = unique_meeting("mute");
-    let host = connect("Hana", &meeting, "host").await;
-    let guest = connect("Gus", &meeting, "participant").await;
-    let other = connect("Gwen", &meeting, "participant").await;
-    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    let (host, guest, other) = hana_gus_and_gwen(&meeting).await;
     let heard = record(&guest, "mutesUpdate");
 
     let refused = call_async(&guest, "muteInChat", &["dev-gwen".into(), JsValue::UNDEFINED]).await.unwrap_err();
@@ -358,12 +364,9 @@ async fn a_host_mutes_a_participant_who_hears_of_it_and_is_refused_until_unmuted
 #[wasm_bindgen_test]
 async fn a_host_removes_a_participant_whose_messages_go_everywhere_and_who_stays_out_until_let_back() {
     let meeting = unique_meeting("remove");
-    let host = connect("Hana", &meeting, "host").await;
-    let guest = connect("Gus", &meeting, "participant").await;
-    let other = connect("Gwen", &meeting, "participant").await;
-    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    let (host, guest, other) = hana_gus_and_gwen(&meeting).await;
     call_async(&guest, "sendTextMessage", &["buy now".into(), JsValue::UNDEFINED]).await.unwrap();
-    until("gwen sees it", || messages(&other).len() == 1).await;
+    until("gwen sees Gus's message", || messages(&other).len() == 1).await;
 
     let refused = call_async(&guest, "removeFromChat", &["dev-gwen".into(), JsValue::UNDEFINED]).await.unwrap_err();
     assert_eq!(error_code(&refused), "forbidden");
@@ -384,12 +387,9 @@ async fn a_host_removes_a_participant_whose_messages_go_everywhere_and_who_stays
 #[wasm_bindgen_test]
 async fn a_participant_reports_a_message_that_the_host_sees_and_dismisses() {
     let meeting = unique_meeting("report");
-    let host = connect("Hana", &meeting, "host").await;
-    let guest = connect("Gus", &meeting, "participant").await;
-    let other = connect("Gwen", &meeting, "participant").await;
-    until("everyone is here", || prop(&host, "participantCount").as_f64() == Some(3.0)).await;
+    let (host, guest, other) = hana_gus_and_gwen(&meeting).await;
     call_async(&guest, "sendTextMessage", &["buy now".into(), JsValue::UNDEFINED]).await.unwrap();
-    until("gwen sees it", || messages(&other).len() == 1).await;
+    until("gwen sees Gus's message", || messages(&other).len() == 1).await;
     let id = text(&messages(&other)[0], "id");
     let heard = record(&host, "reportsUpdate");
 

@@ -55,7 +55,12 @@ build_entry() {
             [[ "$module" == *.wasm ]] || continue
             # wasm-bindgen keeps the target_features section, but name the features
             # anyway so a wasm-opt that ignores it still reads the module.
-            www/node_modules/.bin/wasm-opt -Oz \
+            # --low-memory-unused: Rust's wasm puts its stack first, growing down
+            # from 1 MiB to 0, and its data above it, so the low 1 KiB is reached
+            # only by a stack already overflowing; knowing that, wasm-opt folds
+            # constant offsets into loads and stores (-2.2 KiB gzip headless).
+            # -Os measured smaller than -Oz once gzipped, with that flag.
+            www/node_modules/.bin/wasm-opt -Os --low-memory-unused \
                 --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
                 --enable-mutable-globals --enable-reference-types --enable-multivalue \
                 "$module" -o "$module"
