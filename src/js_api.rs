@@ -24,6 +24,7 @@ use std::rc::Rc;
 use chat_core::OpError;
 use chat_protocol::{ClientId, DeleteScope, MessageId, MessageKind, ParticipantId};
 use futures::future::LocalBoxFuture;
+use futures::FutureExt;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,7 +55,7 @@ pub(crate) fn promise<T: 'static>(
     future: LocalBoxFuture<'static, Result<T, OpError>>,
     to_js: impl FnOnce(T) -> JsValue + 'static,
 ) -> Promise {
-    settle(Box::pin(async move { future.await.map(to_js).map_err(|e| op_error(&e)) }))
+    settle(future.map(move |outcome| outcome.map(to_js).map_err(|e| op_error(&e))).boxed_local())
 }
 
 /// The one promise every API call's future becomes: made for one future type,

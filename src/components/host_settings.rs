@@ -45,12 +45,14 @@ pub fn host_settings() -> Html {
     let chat = use_chat();
     let may_change =
         use_selector(|client| client.state().me().is_some_and(|me| rules::may_update_settings(me).is_ok()));
+    // Messages reported, each once (a few at most: no sort for it in the first load).
     let reported = use_selector(|client| {
         let state = client.state();
-        let mut ids: Vec<_> = state.reports().iter().map(|report| &report.message_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids.len()
+        let reports = state.reports();
+        let first_of_its_message = |(at, report): &(usize, &chat_protocol::Report)| {
+            !reports[..*at].iter().any(|earlier| earlier.message_id == report.message_id)
+        };
+        reports.iter().enumerate().filter(first_of_its_message).count()
     });
     let open = use_state(|| false);
     let Modal { dialog, close, onclose } = use_modal(*open, {
