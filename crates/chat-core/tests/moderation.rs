@@ -203,24 +203,25 @@ fn reports_are_checked_before_a_round_trip_and_closed_by_a_dismissal_or_a_deleti
     let dismiss = state.apply(Input::Intent(Intent::DismissReports { op: 4, id: "from-bob".into() }), NOW);
     assert_eq!(refused(&dismiss), Some("forbidden"), "participants do not dismiss");
 
-    let reported = Event::MessageReported {
-        id: "from-bob".into(),
-        by: "ann".into(),
-        by_name: "Ann".into(),
-        reason: "rude".into(),
+    let report = |id: &str, reason: &str| Event::MessageReported {
+        report: chat_protocol::Report {
+            message_id: id.into(),
+            by: "ann".into(),
+            by_name: "Ann".into(),
+            reason: reason.into(),
+            time: NOW,
+        },
     };
+    let reported = report("from-bob", "rude");
     let fx = state.apply(event(4, reported), NOW);
     assert!(fx.contains(&Effect::Changed(chat_core::Change::Reports)));
     assert!(state.reported_by_me(&"from-bob".into()));
-    assert_eq!(state.reports()[0].time, NOW, "a report's time is its event's");
     state.apply(event(5, Event::MessageDeleted { id: "from-bob".into(), by: "bob".into() }), NOW);
     assert!(state.reports().is_empty(), "a deleted message's reports close");
 
     let mut host = joined("hal", Role::Host, 0);
     host.apply(created(text_message("m1", 1, "bob", "spam")), NOW);
-    let reported =
-        Event::MessageReported { id: "m1".into(), by: "ann".into(), by_name: "Ann".into(), reason: "spam".into() };
-    host.apply(event(2, reported), NOW);
+    host.apply(event(2, report("m1", "spam")), NOW);
     assert_eq!(host.reports().len(), 1);
     let dismiss = host.apply(Input::Intent(Intent::DismissReports { op: 1, id: "m1".into() }), NOW);
     assert!(matches!(sent_frames(&dismiss)[..], [ClientFrame::DismissReports { .. }]));

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::ids::{MessageId, ParticipantId, Seq};
 use crate::message::Message;
-use crate::moderation::MeetingSettings;
+use crate::moderation::{MeetingSettings, Report};
 use crate::tag_first::TagFirst;
 
 /// An event with its place in the meeting's order.
@@ -108,16 +108,9 @@ pub enum Event {
         messages_deleted: bool,
     },
     /// Someone reported a message. Only they and the hosts are told.
-    #[serde(rename_all = "camelCase")]
     MessageReported {
-        /// The message.
-        id: MessageId,
-        /// Who reported it.
-        by: ParticipantId,
-        /// Their display name.
-        by_name: String,
-        /// Why.
-        reason: String,
+        /// The report, as welcomes list the open ones.
+        report: Report,
     },
     /// A host dismissed a message's open reports. Only the hosts are told.
     #[serde(rename_all = "camelCase")]

@@ -237,10 +237,13 @@ fn server_frames() {
             seq: 52,
             time: 1_795_420_100_000,
             event: Event::MessageReported {
-                id: "9b1d".into(),
-                by: "u-bob".into(),
-                by_name: "Bob".into(),
-                reason: "spam link".into(),
+                report: Report {
+                    message_id: "9b1d".into(),
+                    by: "u-bob".into(),
+                    by_name: "Bob".into(),
+                    reason: "spam link".into(),
+                    time: 1_795_420_100_000,
+                },
             },
         }),
     );

@@ -43,9 +43,13 @@ async fn a_report_reaches_only_the_hosts_and_the_reporter_and_stays_open_until_d
         panic!("a seq")
     };
     let told = hana.next_event().await;
-    let Event::MessageReported { id, by, by_name, reason } = told.event else { panic!("{told:?}") };
-    assert_eq!((told.seq, &id, by.as_str(), reason.as_str()), (seq, &spam, "ivy", "spam link"));
-    assert_eq!(by_name, "ivy name", "the reporter's name, for hosts who do not list them");
+    let Event::MessageReported { report: told_report } = told.event else { panic!("{told:?}") };
+    assert_eq!(
+        (told.seq, &told_report.message_id, told_report.by.as_str(), told_report.reason.as_str()),
+        (seq, &spam, "ivy", "spam link")
+    );
+    assert_eq!(told_report.by_name, "ivy name", "the reporter's name, for hosts who do not list them");
+    assert_eq!(told_report.time, told.time);
     assert!(matches!(ivy.next_event().await.event, Event::MessageReported { .. }), "the reporter hears of it");
     gus.assert_no_event().await;
     assert_eq!(report(&mut ivy, &spam, "again").await.ack(), AckResult::Done { seq: None }, "once per message");

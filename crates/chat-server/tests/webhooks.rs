@@ -166,7 +166,8 @@ async fn every_event_type_arrives_once_in_order_signed_with_its_audience() {
         ]
     );
     let report = &got[9].body;
-    assert_eq!((report["data"]["by"].as_str(), report["data"]["reason"].as_str()), (Some("bob"), Some("not a cat")));
+    let said = &report["data"]["report"];
+    assert_eq!((said["by"].as_str(), said["reason"].as_str()), (Some("bob"), Some("not a cat")));
     assert_eq!(report["audience"], serde_json::json!(["bob"]), "a report is for its reporter (and the hosts)");
     assert_eq!(got[10].body["data"]["by"], "ann", "who dismissed it, in the audit trail");
     let removed = &got[11].body;

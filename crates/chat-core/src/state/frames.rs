@@ -166,10 +166,7 @@ impl ChatState {
             Event::ParticipantRemoved { participant_id, messages_deleted, .. } => {
                 self.on_removed(participant_id, messages_deleted, fx)
             }
-            Event::MessageReported { id, by, by_name, reason } => {
-                let report = chat_protocol::Report { message_id: id, by, by_name, reason, time: envelope.time };
-                self.on_reported(report, fx)
-            }
+            Event::MessageReported { report } => self.on_reported(report, fx),
             Event::ReportsDismissed { id, .. } => self.close_reports(&id, fx),
         }
     }

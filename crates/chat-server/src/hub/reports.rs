@@ -33,13 +33,7 @@ impl Members {
     pub(super) fn remember_reports(&mut self, envelope: &EventEnvelope) {
         let Some(reports) = self.reports.as_mut() else { return };
         match &envelope.event {
-            Event::MessageReported { id, by, by_name, reason } => reports.push(Report {
-                message_id: id.clone(),
-                by: by.clone(),
-                by_name: by_name.clone(),
-                reason: reason.clone(),
-                time: envelope.time,
-            }),
+            Event::MessageReported { report } => reports.push(report.clone()),
             Event::ReportsDismissed { id, .. } | Event::MessageDeleted { id, .. } => {
                 reports.retain(|report| &report.message_id != id);
             }

@@ -3,7 +3,7 @@
 //! bodies; [`build_event`] makes the deliverable event from the message's
 //! current state, so a body deleted for everyone is gone from every event.
 
-use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Seq};
+use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Report, Seq};
 
 use super::moderation::Removal;
 use super::reports::Reported;
@@ -138,7 +138,8 @@ pub fn build_event(
             let Reported { by_name, reason } = serde_json::from_str(payload.as_deref().unwrap_or_default())
                 .map_err(|e| StoreError::Corrupt(format!("report {seq}: {e}")))?;
             let audience = Audience::subject_and_hosts(actor.clone());
-            (Event::MessageReported { id, by: actor, by_name, reason }, audience)
+            let report = Report { message_id: id, by: actor, by_name, reason, time };
+            (Event::MessageReported { report }, audience)
         }
         EventKind::Dismissed => {
             (Event::ReportsDismissed { id: message_or_corrupt()?.id, by: actor }, Audience::hosts())
