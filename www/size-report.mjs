@@ -20,7 +20,7 @@ const entries = [
   {
     name: "meeting-chat (JS API + panel)",
     firstLoad: { target: 240, ceiling: 332 },
-    everything: { target: 300, ceiling: 362 },
+    everything: { target: 300, ceiling: 369 },
     parts: [
       ["wasm", ["pkg/meeting-chat_bg.wasm"]],
       ["JS", ["pkg/meeting-chat.js", "pkg/__wasm_split.js", "meeting-chat.js", "loader.js", "meeting-chat-element.js"]],
