@@ -175,6 +175,13 @@ fn client_frames() {
 #[test]
 fn server_frames() {
     let ada = Participant { id: "u-ada".into(), display_name: "Ada".into(), role: Role::Host };
+    let bobs_report = Report {
+        message_id: "9b1d".into(),
+        by: "u-bob".into(),
+        by_name: "Bob".into(),
+        reason: "spam link".into(),
+        time: 1_795_420_100_000,
+    };
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
@@ -198,13 +205,7 @@ fn server_frames() {
                 Mute { participant_id: "u-cy".into(), until: Some(1_795_420_600_000), removed: false },
                 Mute { participant_id: "u-dan".into(), until: None, removed: true },
             ],
-            reports: vec![Report {
-                message_id: "9b1d".into(),
-                by: "u-bob".into(),
-                by_name: "Bob".into(),
-                reason: "spam link".into(),
-                time: 1_795_420_100_000,
-            }],
+            reports: vec![bobs_report.clone()],
         },
     );
     golden(
@@ -236,15 +237,7 @@ fn server_frames() {
         &ServerFrame::Event(EventEnvelope {
             seq: 52,
             time: 1_795_420_100_000,
-            event: Event::MessageReported {
-                report: Report {
-                    message_id: "9b1d".into(),
-                    by: "u-bob".into(),
-                    by_name: "Bob".into(),
-                    reason: "spam link".into(),
-                    time: 1_795_420_100_000,
-                },
-            },
+            event: Event::MessageReported { report: bobs_report },
         }),
     );
     golden(
