@@ -1,5 +1,5 @@
 // The panel's lazily loaded parts (the search box, the image viewer, the
-// forward dialog, host settings, the participant finder): fetched in the
+// forward dialog, the report dialog, host settings, the participant finder): fetched in the
 // background once the first messages are drawn; opened before they arrive,
 // a busy line until that part alone is here; failed to load, words in the
 // panel and a retry that works once the network is back. The real server and
@@ -29,7 +29,7 @@ test("the build splits the parts out of the first download", () => {
   assert.deepEqual(
     parts.sort(),
     ["split_forward_dialog.wasm", "split_host_settings.wasm", "split_image_viewer.wasm",
-      "split_participant_picker.wasm", "split_search_box.wasm"],
+      "split_participant_picker.wasm", "split_report_dialog.wasm", "split_search_box.wasm"],
   );
 });
 
