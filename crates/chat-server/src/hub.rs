@@ -42,7 +42,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use chat_protocol::{
-    EventEnvelope, MeetingId, MeetingSettings, Participant, ParticipantId, Seq, ServerFrame, PROTOCOL_VERSION,
+    EventEnvelope, MeetingId, MeetingSettings, Participant, ParticipantId, Role, Seq, ServerFrame, PROTOCOL_VERSION,
 };
 use tokio::sync::mpsc;
 
@@ -288,7 +288,8 @@ impl Hub {
             if first_here {
                 self.sync_presence_now(&room, &mut members).await;
             }
-            if members.is_removed(self.store.as_ref(), &room.meeting, &me.id).await? {
+            // Hosts and apps are never held out, even if removed while away under a participant's role.
+            if me.role == Role::Participant && members.is_removed(self.store.as_ref(), &room.meeting, &me.id).await? {
                 return Err(DomainError::Removed);
             }
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;

@@ -274,5 +274,10 @@ async fn a_removed_participant_is_closed_refused_on_every_reconnect_and_their_me
     assert_eq!(expect_close(&mut gus.socket).await, Some(chat_protocol::close_code::REMOVED));
     ivy.assert_no_event().await;
     assert!(ivy.all_history().await.iter().any(|m| m.client_id.as_str() == "g4" && text_of(m) == "sorry"));
+
+    // Removed while away, someone who comes back as a host is not held out: hosts never are.
+    remove(&mut hana, "hugo", false).await.ack();
+    let hugo = Client::connect(&server, "hugo", Role::Host).await;
+    assert!(matches!(hugo.welcome, ServerFrame::Welcome { .. }));
     server.stop().await;
 }

@@ -57,7 +57,7 @@ impl Members {
     pub(super) fn remember_mutes(&mut self, event: &Event) {
         if let Event::ParticipantRemoved { participant_id, .. } = event {
             self.conns.retain(|_, member| {
-                let removed = &member.participant.id == participant_id;
+                let removed = &member.participant.id == participant_id && member.participant.role == Role::Participant;
                 if removed {
                     member.kick.removed_by_host();
                 }
