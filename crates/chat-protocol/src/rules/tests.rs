@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::{Mute, ParticipantId, SendPolicy};
+use crate::{ErrorCode, Mute, ParticipantId, PrivateChatPolicy, SendPolicy};
 
 fn person(id: &str, role: Role) -> Participant {
     Participant { id: id.into(), display_name: id.into(), role }
