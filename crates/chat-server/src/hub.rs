@@ -46,7 +46,7 @@ use chat_protocol::{
 };
 use tokio::sync::mpsc;
 
-pub use self::dump::{absolute, DumpError, LINK_TTL};
+pub use self::dump::{absolute, DumpError, DumpLinks, LINK_TTL};
 pub use self::files::{Download, FileError, Files, Upload};
 pub use self::kick::Kick;
 pub use self::notices::Notices;

@@ -1,6 +1,7 @@
 //! Signed, expiring URLs: files, so an `<img src>` works without headers
 //! while nobody without a URL from the meeting can fetch a file; and a
-//! meeting's chat dump, handed to apps that may download it.
+//! meeting's dumps (its chat, its moderation), handed to apps that may
+//! download them.
 
 use std::time::Duration;
 
@@ -10,8 +11,34 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The kind tag of chat dump links (files' are their variants').
-const DUMP_TAG: &str = "dump";
+/// Which of a meeting's dumps a link is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dump {
+    /// Its messages (RealtimeKit's chat export).
+    Chat,
+    /// Its moderation: who muted, removed, let back, deleted, reported,
+    /// dismissed or changed the settings, and when.
+    Moderation,
+}
+
+impl Dump {
+    /// The kind tag signed into the link, so one dump's link never opens
+    /// another (files' tags are their variants').
+    fn tag(self) -> &'static str {
+        match self {
+            Self::Chat => "dump",
+            Self::Moderation => "audit",
+        }
+    }
+
+    /// The file's name in the link's path, and in its download.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Chat => "chat.csv",
+            Self::Moderation => "moderation.csv",
+        }
+    }
+}
 
 /// Which rendition of a file a URL is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,19 +135,24 @@ impl UrlSigner {
         Ok(())
     }
 
-    /// The link to `meeting`'s chat dump, valid for `ttl` from `now_secs`,
-    /// and when it expires.
-    pub fn dump_url(&self, meeting: &MeetingId, ttl: Duration, now_secs: u64) -> (String, u64) {
-        let exp = now_secs + ttl.as_secs();
-        let sig = hex::encode(self.signature_of(&meeting.0, DUMP_TAG, exp).finalize().into_bytes());
+    /// The link to `meeting`'s `dump`, valid until `exp` (seconds since the epoch).
+    pub fn dump_url(&self, meeting: &MeetingId, dump: Dump, exp: u64) -> String {
+        let sig = hex::encode(self.signature_of(&meeting.0, dump.tag(), exp).finalize().into_bytes());
         let path = percent_encoding::utf8_percent_encode(&meeting.0, percent_encoding::NON_ALPHANUMERIC);
-        (format!("{}/api/v1/meetings/{path}/chat.csv?exp={exp}&sig={sig}", self.prefix), exp)
+        format!("{}/api/v1/meetings/{path}/{}?exp={exp}&sig={sig}", self.prefix, dump.file_name())
     }
 
-    /// Checks a chat dump link's signature.
-    pub fn verify_dump(&self, meeting: &MeetingId, exp: u64, sig: &str, now_secs: u64) -> Result<(), SignatureError> {
+    /// Checks a dump link's signature.
+    pub fn verify_dump(
+        &self,
+        meeting: &MeetingId,
+        dump: Dump,
+        exp: u64,
+        sig: &str,
+        now_secs: u64,
+    ) -> Result<(), SignatureError> {
         let sig = hex::decode(sig).map_err(|_| SignatureError::Invalid)?;
-        self.signature_of(&meeting.0, DUMP_TAG, exp).verify_slice(&sig).map_err(|_| SignatureError::Invalid)?;
+        self.signature_of(&meeting.0, dump.tag(), exp).verify_slice(&sig).map_err(|_| SignatureError::Invalid)?;
         if exp < now_secs {
             return Err(SignatureError::Expired);
         }

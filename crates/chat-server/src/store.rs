@@ -8,6 +8,7 @@
 //! and [`memory`] for domain tests. Uploaded bytes
 //! live behind [`files::FileStore`].
 
+pub mod audit;
 pub mod columns;
 pub mod events;
 pub mod files;

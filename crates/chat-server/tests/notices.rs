@@ -52,6 +52,9 @@ async fn the_last_leave_brings_chat_synced_unless_someone_returns_in_time() {
     let link = notice["data"]["chat_download_url"].as_str().unwrap();
     let csv = reqwest::get(server.http_url(link)).await.unwrap().text().await.unwrap();
     assert!(csv.lines().nth(1).is_some_and(|row| row.contains("before the break")), "{csv}");
+    let audit = notice["data"]["moderation_download_url"].as_str().unwrap();
+    let audit = reqwest::get(server.http_url(audit)).await.unwrap();
+    assert_eq!(audit.status(), 200, "the moderation dump's link comes with it");
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(of_type(&seen, "meeting.chatSynced").len(), 1, "once");
     drop(bot);

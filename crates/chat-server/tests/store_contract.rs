@@ -213,6 +213,10 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("removed again {:?} {:?}", again.event.envelope, again.event.audience));
     log.push(format!("let back {:?}", store.unmute(&removals, &dan, &ann, 43).await.map(|e| e.map(|e| e.envelope))));
     log.push(format!("let back {:?}", store.mutes(&removals).await));
+    // The audit trail: every moderation event of a meeting, a page at a time.
+    log.push(format!("audit {:?}", store.audit_page(&removals, 0, 100).await));
+    log.push(format!("audit after 2, 3 {:?}", store.audit_page(&removals, 2, 3).await));
+    log.push(format!("audit of the first meeting {:?}", store.audit_page(&meeting, 0, 100).await));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
     let as_viewer = |id: &ParticipantId, role| Participant { id: id.clone(), display_name: id.to_string(), role };
     let viewers = [as_viewer(&ann, Role::Host), as_viewer(&bob, Role::Participant), as_viewer(&cat, Role::Participant)];

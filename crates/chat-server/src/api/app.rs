@@ -110,6 +110,7 @@ pub fn build_app(
         .route("/api/v1/meetings/{meeting}/messages", post(rest::post_message).get(rest::get_messages))
         .route("/api/v1/meetings/{meeting}/chat", get(export::chat_link))
         .route("/api/v1/meetings/{meeting}/chat.csv", get(export::chat_csv))
+        .route("/api/v1/meetings/{meeting}/moderation.csv", get(export::moderation_csv))
         .route("/api/v1/files/{id}", get(files::download))
         .route("/api/v1/files/{id}/thumb", get(files::thumbnail))
         .route("/dev/token", get(files::dev_token))

@@ -57,8 +57,13 @@ impl AppNotices {
             if !still_over || !this.over_on_every_node(&meeting).await {
                 return;
             }
-            let (url, expiry) = dump::link(&this.signer, &meeting);
-            let payload = json!({ "meetingId": meeting, "chat_download_url": url, "chat_download_url_expiry": expiry });
+            let links = dump::links(&this.signer, &meeting);
+            let payload = json!({
+                "meetingId": meeting,
+                "chat_download_url": links.chat,
+                "chat_download_url_expiry": links.expiry,
+                "moderation_download_url": links.moderation,
+            });
             if let Err(error) =
                 outbox.add_notice(&meeting, "meeting.chatSynced", &payload, crate::clock::now_ms()).await
             {

@@ -91,6 +91,7 @@ impl EventKind {
 }
 
 /// A stored event's fields, as any engine reads them back.
+#[derive(Clone, Debug)]
 pub struct EventRecord {
     /// Its `seq`.
     pub seq: Seq,
@@ -123,9 +124,7 @@ pub fn build_event(
         }
         EventKind::Hidden => (Event::MessageHidden { id: message_or_corrupt()?.id }, Audience::only(vec![actor])),
         EventKind::Removed => {
-            let Removal { participant_id, messages_deleted } =
-                serde_json::from_str(payload.as_deref().unwrap_or_default())
-                    .map_err(|e| StoreError::Corrupt(format!("removal {seq}: {e}")))?;
+            let Removal { participant_id, messages_deleted } = payload_of(payload.as_deref(), "removal", seq)?;
             // Everyone drops the messages that went; otherwise it is the hosts' business.
             let audience = match messages_deleted {
                 true => Audience::everyone(),
@@ -135,8 +134,7 @@ pub fn build_event(
         }
         EventKind::Reported => {
             let id = message_or_corrupt()?.id;
-            let Reported { by_name, reason } = serde_json::from_str(payload.as_deref().unwrap_or_default())
-                .map_err(|e| StoreError::Corrupt(format!("report {seq}: {e}")))?;
+            let Reported { by_name, reason } = payload_of(payload.as_deref(), "report", seq)?;
             let audience = Audience::subject_and_hosts(actor.clone());
             let report = Report { message_id: id, by: actor, by_name, reason, time };
             (Event::MessageReported { report }, audience)
@@ -145,8 +143,7 @@ pub fn build_event(
             (Event::ReportsDismissed { id: message_or_corrupt()?.id, by: actor }, Audience::hosts())
         }
         EventKind::Muted | EventKind::Unmuted => {
-            let Mute { participant_id, until, .. } = serde_json::from_str(payload.as_deref().unwrap_or_default())
-                .map_err(|e| StoreError::Corrupt(format!("mute {seq}: {e}")))?;
+            let Mute { participant_id, until, .. } = payload_of(payload.as_deref(), "mute", seq)?;
             let audience = Audience::subject_and_hosts(participant_id.clone());
             let event = if kind == EventKind::Muted {
                 Event::ParticipantMuted { participant_id, until, by: actor }
@@ -176,4 +173,13 @@ pub fn build_event(
         }
     };
     Ok(StoredEvent { envelope: EventEnvelope { seq, time, event }, audience })
+}
+
+/// The payload of event `seq`, a `what` (for the error), read back.
+pub(super) fn payload_of<T: serde::de::DeserializeOwned>(
+    payload: Option<&str>,
+    what: &str,
+    seq: Seq,
+) -> Result<T, StoreError> {
+    serde_json::from_str(payload.unwrap_or_default()).map_err(|e| StoreError::Corrupt(format!("{what} {seq}: {e}")))
 }

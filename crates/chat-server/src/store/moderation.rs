@@ -3,9 +3,10 @@
 //! whom, when, until when, with or without their messages).
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, Mute, ParticipantId};
+use chat_protocol::{MeetingId, Mute, ParticipantId, Seq};
 use serde::{Deserialize, Serialize};
 
+use super::audit::AuditEntry;
 use super::{Deleted, StoreError, StoredEvent};
 
 /// A meeting's mutes.
@@ -42,6 +43,9 @@ pub trait Moderation: Send + Sync + 'static {
         by: &ParticipantId,
         at: i64,
     ) -> Result<Option<StoredEvent>, StoreError>;
+    /// The audit trail's entries after `after`, oldest first, at most
+    /// `limit`: the moderation dump, read a page at a time.
+    async fn audit_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// A removal from the chat, as its event's payload keeps it.

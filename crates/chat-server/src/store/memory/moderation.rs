@@ -1,9 +1,10 @@
 //! Mutes and removals in memory, each change with its event.
 
 use async_trait::async_trait;
-use chat_protocol::{Content, MeetingId, MessageId, Mute, ParticipantId};
+use chat_protocol::{Content, MeetingId, MessageId, Mute, ParticipantId, Seq};
 
 use super::MemoryStore;
+use crate::store::audit::{audit_entry, AuditEntry, AUDITED};
 use crate::store::events::EventKind;
 use crate::store::moderation::{payload, Removal};
 use crate::store::{Deleted, Moderation, StoreError, StoredEvent};
@@ -72,6 +73,23 @@ impl Moderation for MemoryStore {
             let payload = payload(&Mute { participant_id: participant.clone(), until: None, removed: false })?;
             s.record(meeting, EventKind::Unmuted, None, by, at, Some(payload));
             s.last_event(meeting).map(Some)
+        })
+    }
+
+    async fn audit_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        self.with(|s| {
+            let Some(stored) = s.meetings.get(meeting) else { return Ok(Vec::new()) };
+            stored
+                .events
+                .iter()
+                .filter(|e| e.record.seq > after && AUDITED.contains(&e.record.kind))
+                .take(limit as usize)
+                .map(|e| {
+                    let sender =
+                        e.message.as_ref().and_then(|id| s.message_in(meeting, id)).map(|m| m.sender.id.clone());
+                    audit_entry(e.record.clone(), e.message.clone(), sender)
+                })
+                .collect()
         })
     }
 }

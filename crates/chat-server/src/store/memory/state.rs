@@ -90,10 +90,8 @@ impl State {
         stored: &StoredRecord,
         hidden_by: Vec<ParticipantId>,
     ) -> Result<StoredEvent, StoreError> {
-        let record =
-            EventRecord { actor: stored.record.actor.clone(), payload: stored.record.payload.clone(), ..stored.record };
         let message = stored.message.as_ref().and_then(|id| self.messages.get(id)).cloned();
-        build_event(record, message, hidden_by)
+        build_event(stored.record.clone(), message, hidden_by)
     }
 
     pub(super) fn message_in(&self, meeting: &MeetingId, id: &MessageId) -> Option<&Message> {

@@ -2,11 +2,13 @@
 //! change with its event, under the meeting's lock like every other write.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MessageId, Mute, ParticipantId};
+use chat_protocol::{MeetingId, MessageId, Mute, ParticipantId, Seq};
 use tokio_postgres::Transaction;
 
 use super::writes::{erase, lock_meeting, orphans, record_event};
 use super::PostgresStore;
+use crate::store::audit::{audit_query, read_audit_row, AuditEntry};
+use crate::store::columns::corrupt;
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::moderation::{payload, Removal};
 use crate::store::{Deleted, Moderation, StoreError, StoredEvent};
@@ -102,6 +104,13 @@ impl Moderation for PostgresStore {
         tx.commit().await?;
         let record = EventRecord { seq, time: at, kind: EventKind::Unmuted, actor: by.clone(), payload: Some(payload) };
         build_event(record, None, Vec::new()).map(Some)
+    }
+
+    async fn audit_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let client = self.client().await?;
+        let (after, limit) = (i64::try_from(after).map_err(corrupt)?, i64::from(limit));
+        let rows = client.query(&audit_query(["$1", "$2", "$3"]), &[&meeting.0, &after, &limit]).await?;
+        rows.iter().map(read_audit_row).collect()
     }
 }
 

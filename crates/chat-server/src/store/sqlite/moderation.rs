@@ -2,11 +2,13 @@
 //! change with its event.
 
 use async_trait::async_trait;
-use chat_protocol::{MeetingId, MessageId, Mute, ParticipantId};
+use chat_protocol::{MeetingId, MessageId, Mute, ParticipantId, Seq};
 use rusqlite::{params, TransactionBehavior};
 
 use super::events::record_event;
 use super::SqliteStore;
+use crate::store::audit::{audit_query, read_audit_row, AuditEntry};
+use crate::store::columns::corrupt;
 use crate::store::events::{build_event, EventKind, EventRecord};
 use crate::store::moderation::{payload, Removal};
 use crate::store::{Deleted, Moderation, StoreError, StoredEvent};
@@ -104,6 +106,21 @@ impl Moderation for SqliteStore {
             tx.commit()?;
             let record = EventRecord { seq, time: at, kind: EventKind::Unmuted, actor: by, payload: Some(payload) };
             build_event(record, None, Vec::new()).map(Some)
+        })
+        .await
+    }
+
+    async fn audit_page(&self, meeting: &MeetingId, after: Seq, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let meeting = meeting.clone();
+        let after = i64::try_from(after).map_err(corrupt)?;
+        self.run(move |conn| {
+            let mut stmt = conn.prepare_cached(&audit_query(["?1", "?2", "?3"]))?;
+            let mut rows = stmt.query(params![meeting.0, after, limit])?;
+            let mut entries = Vec::new();
+            while let Some(row) = rows.next()? {
+                entries.push(read_audit_row(row)?);
+            }
+            Ok(entries)
         })
         .await
     }
