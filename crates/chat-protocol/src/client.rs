@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::ids::{ClientId, FileId, MessageId, ParticipantId, RequestId, Seq};
+use crate::ids::{ClientId, FileId, MessageId, ParticipantId, PollId, RequestId, Seq};
 use crate::message::MessageKind;
 use crate::moderation::{PrivateChatPolicy, SendPolicy};
 
@@ -248,6 +248,44 @@ pub enum ClientFrame {
         /// The message.
         id: MessageId,
     },
+    /// Create a poll; hosts and apps. Answered with the `seq` of its
+    /// `pollCreated` event.
+    #[serde(rename_all = "camelCase")]
+    CreatePoll {
+        /// Request id.
+        req_id: RequestId,
+        /// The question (1 to [`crate::rules::MAX_POLL_QUESTION_CHARS`] characters).
+        question: String,
+        /// Its options ([`crate::rules::MIN_POLL_OPTIONS`] to [`crate::rules::MAX_POLL_OPTIONS`]).
+        options: Vec<String>,
+        /// Whether who voted what is never shown (nor kept).
+        #[serde(default)]
+        anonymous: bool,
+        /// Whether counts are shown only to hosts until the poll closes.
+        #[serde(default)]
+        hide_votes: bool,
+        /// Whether a ballot may choose several options.
+        #[serde(default)]
+        multiple: bool,
+    },
+    /// Vote in a poll, once: one option, or several where it allows.
+    #[serde(rename_all = "camelCase")]
+    Vote {
+        /// Request id.
+        req_id: RequestId,
+        /// The poll.
+        poll_id: PollId,
+        /// The options chosen, by index.
+        options: Vec<u32>,
+    },
+    /// Close a poll: no more votes, and its counts are shown; hosts and apps.
+    #[serde(rename_all = "camelCase")]
+    ClosePoll {
+        /// Request id.
+        req_id: RequestId,
+        /// The poll.
+        poll_id: PollId,
+    },
     /// Lift a participant's mute or removal (letting them back); hosts only.
     #[serde(rename_all = "camelCase")]
     Unmute {
@@ -326,6 +364,9 @@ impl ClientFrame {
             | Self::Report { req_id, .. }
             | Self::DismissReports { req_id, .. }
             | Self::Unmute { req_id, .. }
+            | Self::CreatePoll { req_id, .. }
+            | Self::Vote { req_id, .. }
+            | Self::ClosePoll { req_id, .. }
             | Self::Participants { req_id, .. }
             | Self::Ping { req_id } => Some(*req_id),
         }

@@ -63,13 +63,17 @@ pub enum ErrorCode {
     TooManyReactions,
     /// A search would take the server too long; fewer or longer words may do.
     SearchTooBroad,
+    /// The poll is closed: no more votes.
+    PollClosed,
+    /// This participant already voted in the poll.
+    AlreadyVoted,
     /// Something failed on the server; the request may be retried.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 26] = [
         Self::BadFrame,
         Self::FrameTooLarge,
         Self::UnsupportedVersion,
@@ -93,6 +97,8 @@ impl ErrorCode {
         Self::HookUnavailable,
         Self::TooManyReactions,
         Self::SearchTooBroad,
+        Self::PollClosed,
+        Self::AlreadyVoted,
         Self::Internal,
     ];
 
@@ -122,6 +128,8 @@ impl ErrorCode {
             Self::HookUnavailable => "hook_unavailable",
             Self::TooManyReactions => "too_many_reactions",
             Self::SearchTooBroad => "search_too_broad",
+            Self::PollClosed => "poll_closed",
+            Self::AlreadyVoted => "already_voted",
             Self::Internal => "internal",
         }
     }

@@ -3,9 +3,10 @@
 use crate::as_object::AsObject;
 use serde::Serialize;
 
-use crate::ids::{MessageId, ParticipantId, Seq};
+use crate::ids::{MessageId, ParticipantId, PollId, Seq};
 use crate::message::Message;
 use crate::moderation::{MeetingSettings, Report};
+use crate::polls::{Poll, PollTally};
 use crate::tag_first::TagFirst;
 
 /// An event with its place in the meeting's order.
@@ -119,6 +120,29 @@ pub enum Event {
         id: MessageId,
         /// The host who dismissed them.
         by: ParticipantId,
+    },
+    /// A host created a poll.
+    PollCreated {
+        /// The poll as created: no votes yet.
+        poll: Poll,
+    },
+    /// This participant voted in a poll (only the voter is told; everyone's
+    /// counts come as coalesced `pollTally` frames).
+    #[serde(rename_all = "camelCase")]
+    PollVoted {
+        /// The poll.
+        poll_id: PollId,
+        /// The options chosen (none for an anonymous poll: its ballots name none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        options: Vec<u32>,
+    },
+    /// A host closed a poll, with its final counts.
+    #[serde(rename_all = "camelCase")]
+    PollClosed {
+        /// The host who closed it.
+        by: ParticipantId,
+        /// Its final counts.
+        tally: PollTally,
     },
     /// A host lifted a participant's mute or removal. Only they and the hosts are told.
     #[serde(rename_all = "camelCase")]

@@ -58,6 +58,10 @@ string_id!(
     /// An uploaded file's id, assigned by the server.
     FileId
 );
+string_id!(
+    /// A poll's id, assigned by the server.
+    PollId
+);
 
 /// A per-meeting sequence number; each stored event gets the next one.
 pub type Seq = u64;

@@ -25,6 +25,7 @@ mod ids;
 mod limits;
 mod message;
 mod moderation;
+mod polls;
 pub mod rules;
 mod server;
 pub mod tag_first;
@@ -35,17 +36,18 @@ pub mod wire_name;
 pub use client::{ClientFrame, DeleteScope, NewContent, Puppet};
 pub use error::{ErrorCode, ErrorFrame};
 pub use event::{Event, EventEnvelope};
-pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
+pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, PollId, RequestId, Seq};
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use moderation::{MeetingSettings, Mute, PrivateChatPolicy, Report, SendPolicy};
+pub use polls::{OptionTally, Poll, PollOption, PollTally, PollVote};
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, ServerFrame, TypingCrowd, TypingNotice,
 };
 
 /// The protocol version this crate describes.
-pub const PROTOCOL_VERSION: u32 = 6;
+pub const PROTOCOL_VERSION: u32 = 7;
 
 /// WebSocket close codes the server uses, beyond the standard ones.
 pub mod close_code {

@@ -1,5 +1,5 @@
 //! The rules both sides enforce: lengths and sizes, and who may edit, delete,
-//! pin or change settings. The server's validation and permissions call these
+//! pin, change settings or run polls. The server's validation and permissions call these
 //! to refuse a request; the client calls the same functions to refuse it at
 //! once, before a round trip. Pure functions over protocol types.
 
@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::{Content, Limits, MeetingSettings, Message, Participant, Role};
 
 mod moderation;
+mod polls;
 mod reactions;
 mod search;
 mod violation;
@@ -15,6 +16,10 @@ mod violation;
 pub use moderation::{
     check_not_muted, check_report, may_chat_privately, may_moderate, may_mute, may_react, may_remove, may_send,
     may_unmute,
+};
+pub use polls::{
+    check_new_poll, check_vote, may_close_poll, MAX_POLL_OPTIONS, MAX_POLL_OPTION_CHARS, MAX_POLL_QUESTION_CHARS,
+    MIN_POLL_OPTIONS, POLL_VOTERS_SHOWN,
 };
 pub use reactions::{check_emoji, check_new_reaction};
 pub use search::{

@@ -9,6 +9,7 @@ use crate::ids::{ClientId, MeetingId, MessageId, ParticipantId, RequestId, Seq};
 use crate::limits::Limits;
 use crate::message::{Message, MessageKind};
 use crate::moderation::{MeetingSettings, Mute, Report};
+use crate::polls::{Poll, PollTally};
 use crate::tag_first::TagFirst;
 use crate::wire_name::wire_names;
 
@@ -141,6 +142,9 @@ pub enum ServerFrame {
         /// Open reports: this participant's own; for a host or an app, everyone's.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         reports: Vec<Report>,
+        /// The meeting's polls, oldest first, as this participant sees them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        polls: Vec<Poll>,
     },
     /// A meeting event.
     Event(EventEnvelope),
@@ -171,6 +175,9 @@ pub enum ServerFrame {
     /// the meeting's own conversation instead of a `typing` frame per typist:
     /// at most one per presence interval, each replacing the last.
     TypingCrowd(TypingCrowd),
+    /// A poll's counts now, at most one per poll per presence interval
+    /// while votes arrive (to hosts only while its counts are hidden).
+    PollTally(PollTally),
     /// With read receipts on: someone read a conversation this participant is in further.
     Seen(Seen),
     /// This participant read a conversation further on another connection.

@@ -69,5 +69,6 @@ pub fn welcome(me: &str, role: Role, head_seq: Seq, others: &[&str]) -> ServerFr
         seen: Vec::new(),
         muted: Vec::new(),
         reports: Vec::new(),
+        polls: Vec::new(),
     }
 }

@@ -152,6 +152,19 @@ fn client_frames() {
     golden("client_dismiss_reports", &ClientFrame::DismissReports { req_id: 23, id: "9b1d".into() });
     golden("client_unmute", &ClientFrame::Unmute { req_id: 20, participant_id: "u-cy".into() });
     golden(
+        "client_create_poll",
+        &ClientFrame::CreatePoll {
+            req_id: 24,
+            question: "Early bird or night owl?".into(),
+            options: vec!["Early bird".into(), "Night owl".into()],
+            anonymous: true,
+            hide_votes: false,
+            multiple: false,
+        },
+    );
+    golden("client_vote", &ClientFrame::Vote { req_id: 25, poll_id: "p-1".into(), options: vec![0, 2] });
+    golden("client_close_poll", &ClientFrame::ClosePoll { req_id: 26, poll_id: "p-1".into() });
+    golden(
         "client_participants",
         &ClientFrame::Participants {
             req_id: 17,
@@ -172,6 +185,41 @@ fn client_frames() {
     golden("client_typing_private", &ClientFrame::Typing { targets: vec!["u-bob".into()] });
 }
 
+/// A poll Ada asked, that Bob and Ada answered.
+fn lunch_poll() -> Poll {
+    let option = |text: &str, voters: &[(&str, &str)]| PollOption {
+        text: text.into(),
+        votes: voters.iter().map(|(id, name)| PollVote { id: (*id).into(), name: (*name).into() }).collect(),
+        count: voters.len() as u32,
+    };
+    Poll {
+        id: "p-1".into(),
+        question: "Lunch?".into(),
+        options: vec![
+            option("Noodles", &[("u-bob", "Bob")]),
+            option("Salad", &[("u-ada", "Ada")]),
+            option("Later", &[]),
+        ],
+        anonymous: false,
+        hide_votes: false,
+        multiple: true,
+        created_by: "Ada".into(),
+        created_by_user_id: "u-ada".into(),
+        voted: vec!["u-ada".into()],
+        chosen: vec![1],
+        closed: false,
+        time: 1_795_420_120_000,
+    }
+}
+
+/// The lunch poll's counts.
+fn lunch_tally() -> PollTally {
+    PollTally {
+        poll_id: "p-1".into(),
+        options: lunch_poll().options.into_iter().map(|o| OptionTally { votes: o.votes, count: o.count }).collect(),
+    }
+}
+
 #[test]
 fn server_frames() {
     let ada = Participant { id: "u-ada".into(), display_name: "Ada".into(), role: Role::Host };
@@ -185,7 +233,7 @@ fn server_frames() {
     golden(
         "server_welcome",
         &ServerFrame::Welcome {
-            v: 6,
+            v: 7,
             me: ada.clone(),
             meeting_id: "standup".into(),
             head_seq: 42,
@@ -206,8 +254,34 @@ fn server_frames() {
                 Mute { participant_id: "u-dan".into(), until: None, removed: true },
             ],
             reports: vec![bobs_report.clone()],
+            polls: vec![lunch_poll()],
         },
     );
+    golden(
+        "server_event_poll_created",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 54,
+            time: 1_795_420_120_000,
+            event: Event::PollCreated { poll: Poll { voted: Vec::new(), chosen: Vec::new(), ..lunch_poll() } },
+        }),
+    );
+    golden(
+        "server_event_poll_voted",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 55,
+            time: 1_795_420_130_000,
+            event: Event::PollVoted { poll_id: "p-1".into(), options: vec![1] },
+        }),
+    );
+    golden(
+        "server_event_poll_closed",
+        &ServerFrame::Event(EventEnvelope {
+            seq: 56,
+            time: 1_795_420_140_000,
+            event: Event::PollClosed { by: "u-ada".into(), tally: lunch_tally() },
+        }),
+    );
+    golden("server_poll_tally", &ServerFrame::PollTally(lunch_tally()));
     golden(
         "server_event_muted",
         &ServerFrame::Event(EventEnvelope {

@@ -182,3 +182,63 @@ fn a_display_name_is_trimmed_and_one_to_sixty_four_characters() {
         (ErrorCode::InvalidRequest, "a display name is 1 to 64 characters; this one is 65".to_owned())
     );
 }
+
+fn poll(multiple: bool) -> crate::Poll {
+    crate::Poll {
+        id: "p".into(),
+        question: "Lunch?".into(),
+        options: ["Noodles", "Salad", "Later"]
+            .iter()
+            .map(|text| crate::PollOption { text: (*text).into(), ..Default::default() })
+            .collect(),
+        anonymous: false,
+        hide_votes: false,
+        multiple,
+        created_by: "Ada".into(),
+        created_by_user_id: "ada".into(),
+        voted: Vec::new(),
+        chosen: Vec::new(),
+        closed: false,
+        time: 0,
+    }
+}
+
+#[test]
+fn hosts_and_apps_create_polls_of_two_to_ten_different_options() {
+    let options = |n: usize| (0..n).map(|i| format!("option {i}")).collect::<Vec<_>>();
+    let host = person("ada", Role::Host);
+    assert_eq!(
+        check_new_poll(&host, " Lunch? ", &[" Noodles ".into(), "Salad".into()]),
+        Ok(("Lunch?".into(), vec!["Noodles".into(), "Salad".into()]))
+    );
+    assert!(check_new_poll(&person("bot", Role::Bot), "Lunch?", &options(10)).is_ok());
+    let refused = check_new_poll(&person("bob", Role::Participant), "Lunch?", &options(2));
+    assert_eq!(refused.map_err(|v| v.code()), Err(ErrorCode::Forbidden));
+    assert_eq!(check_new_poll(&host, " ", &options(2)), Err(RuleViolation::PollQuestion { len: 0 }));
+    let long = "q".repeat(MAX_POLL_QUESTION_CHARS + 1);
+    assert_eq!(check_new_poll(&host, &long, &options(2)), Err(RuleViolation::PollQuestion { len: 501 }));
+    assert_eq!(check_new_poll(&host, "Lunch?", &options(1)), Err(RuleViolation::PollOptionCount { count: 1 }));
+    assert_eq!(check_new_poll(&host, "Lunch?", &options(11)), Err(RuleViolation::PollOptionCount { count: 11 }));
+    assert_eq!(check_new_poll(&host, "Lunch?", &["a".into(), " ".into()]), Err(RuleViolation::PollOption { len: 0 }));
+    let same = check_new_poll(&host, "Lunch?", &["Noodles".into(), " Noodles".into()]);
+    assert_eq!(same, Err(RuleViolation::PollOptionTwice));
+    assert_eq!(RuleViolation::PollOptionTwice.code(), ErrorCode::InvalidRequest);
+}
+
+#[test]
+fn a_vote_chooses_options_of_an_open_poll_once() {
+    let bob = person("bob", Role::Participant);
+    assert_eq!(check_vote(&bob, &poll(false), &[1]), Ok(vec![1]));
+    assert_eq!(check_vote(&bob, &poll(false), &[0, 1]), Err(RuleViolation::PollChoice), "one option only");
+    assert_eq!(check_vote(&bob, &poll(true), &[2, 0]), Ok(vec![0, 2]), "several where allowed, in order");
+    assert_eq!(check_vote(&bob, &poll(true), &[1, 1]), Err(RuleViolation::PollChoice), "an option twice");
+    assert_eq!(check_vote(&bob, &poll(true), &[]), Err(RuleViolation::PollChoice), "nothing");
+    assert_eq!(check_vote(&bob, &poll(false), &[3]), Err(RuleViolation::PollChoice), "an option it lacks");
+    let voted = crate::Poll { voted: vec![bob.id.clone()], ..poll(false) };
+    assert_eq!(check_vote(&bob, &voted, &[0]).map_err(|v| v.code()), Err(ErrorCode::AlreadyVoted));
+    let closed = crate::Poll { closed: true, ..poll(false) };
+    assert_eq!(check_vote(&bob, &closed, &[0]).map_err(|v| v.code()), Err(ErrorCode::PollClosed));
+    assert_eq!(may_close_poll(&bob, &poll(false)), Err(RuleViolation::PollHostsOnly));
+    assert_eq!(may_close_poll(&person("ada", Role::Host), &poll(false)), Ok(()));
+    assert_eq!(may_close_poll(&person("ada", Role::Host), &closed), Err(RuleViolation::PollClosed));
+}

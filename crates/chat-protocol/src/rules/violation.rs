@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use super::{MAX_DISPLAY_NAME_CHARS, MAX_MUTE_MINUTES, MAX_REPORT_REASON_CHARS, MAX_SLOW_MODE_SECS};
+use super::{
+    MAX_DISPLAY_NAME_CHARS, MAX_MUTE_MINUTES, MAX_POLL_OPTIONS, MAX_POLL_OPTION_CHARS, MAX_POLL_QUESTION_CHARS,
+    MAX_REPORT_REASON_CHARS, MAX_SLOW_MODE_SECS, MIN_POLL_OPTIONS,
+};
 use crate::{ErrorCode, PrivateChatPolicy};
 
 /// Why a rule refuses a request.
@@ -114,6 +117,32 @@ pub enum RuleViolation {
     },
     /// A search query with no letter or digit to look for.
     NoSearchWords,
+    /// Only hosts (and apps) create and close polls.
+    PollHostsOnly,
+    /// A poll's question, trimmed, empty or longer than [`MAX_POLL_QUESTION_CHARS`].
+    PollQuestion {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// Fewer than [`MIN_POLL_OPTIONS`] or more than [`MAX_POLL_OPTIONS`] options.
+    PollOptionCount {
+        /// How many were given.
+        count: usize,
+    },
+    /// An option, trimmed, empty or longer than [`MAX_POLL_OPTION_CHARS`].
+    PollOption {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// The same option twice.
+    PollOptionTwice,
+    /// The poll is closed.
+    PollClosed,
+    /// The voter already voted in this poll.
+    AlreadyVoted,
+    /// A ballot that chooses nothing, an option the poll does not have, one
+    /// twice, or several on a single-choice poll.
+    PollChoice,
     /// A search query of more than [`super::MAX_SEARCH_WORDS`] words.
     TooManySearchWords {
         /// How many it has.
@@ -150,6 +179,14 @@ impl RuleViolation {
             | Self::TooManySearchWords { .. }
             | Self::DisplayName { .. } => ErrorCode::InvalidRequest,
             Self::TooManyReactions { .. } => ErrorCode::TooManyReactions,
+            Self::PollHostsOnly => ErrorCode::Forbidden,
+            Self::PollQuestion { .. }
+            | Self::PollOptionCount { .. }
+            | Self::PollOption { .. }
+            | Self::PollOptionTwice
+            | Self::PollChoice => ErrorCode::InvalidRequest,
+            Self::PollClosed => ErrorCode::PollClosed,
+            Self::AlreadyVoted => ErrorCode::AlreadyVoted,
         }
     }
 
@@ -221,6 +258,20 @@ impl fmt::Display for RuleViolation {
             Self::TooManySearchWords { count, max } => {
                 write!(f, "the search query has {count} words; the limit is {max}")
             }
+            Self::PollHostsOnly => f.write_str("only hosts may create and close polls"),
+            Self::PollQuestion { len } => {
+                write!(f, "a poll's question is {len} characters; give 1 to {MAX_POLL_QUESTION_CHARS}")
+            }
+            Self::PollOptionCount { count } => {
+                write!(f, "a poll has {count} options; give {MIN_POLL_OPTIONS} to {MAX_POLL_OPTIONS}")
+            }
+            Self::PollOption { len } => {
+                write!(f, "a poll's option is {len} characters; give 1 to {MAX_POLL_OPTION_CHARS}")
+            }
+            Self::PollOptionTwice => f.write_str("a poll's options must differ"),
+            Self::PollClosed => f.write_str("the poll is closed"),
+            Self::AlreadyVoted => f.write_str("you already voted in this poll"),
+            Self::PollChoice => f.write_str("choose one of the poll's options (several only where the poll allows)"),
         }
     }
 }
