@@ -165,6 +165,7 @@ impl Harness {
             seen: Vec::new(),
             muted: Vec::new(),
             reports: Vec::new(),
+            polls: Vec::new(),
         });
         let page = self.request_of("history");
         self.server_says(ServerFrame::Ack {
@@ -425,6 +426,7 @@ fn a_search_hit_far_back_is_reached_page_by_page_at_the_servers_largest_page() {
         seen: Vec::new(),
         muted: Vec::new(),
         reports: Vec::new(),
+        polls: Vec::new(),
     });
     let first = h.request_of("history");
     h.server_says(ServerFrame::Ack {

@@ -164,6 +164,11 @@ pub enum Change {
     Mutes,
     /// The open reports changed (see `ChatState::reports`).
     Reports,
+    /// The polls changed (see `ChatState::polls`): `new` names a poll just created.
+    Polls {
+        /// The poll created, if that is the change.
+        new: Option<chat_protocol::PollId>,
+    },
     /// A rate-limit bucket refused a send until the given time.
     RateLimited {
         /// The bucket.

@@ -2,7 +2,7 @@
 //! progress, and the local user's intents.
 
 use chat_protocol::{
-    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, PrivateChatPolicy, Puppet,
+    ClientId, DeleteScope, FileId, FileRef, MessageId, NewContent, ParticipantId, PollId, PrivateChatPolicy, Puppet,
     SendPolicy, Seq, ServerFrame,
 };
 use serde_json::{Map, Value};
@@ -154,6 +154,29 @@ pub enum Intent {
         /// The message.
         id: MessageId,
     },
+    /// Create a poll (hosts).
+    CreatePoll {
+        /// The operation.
+        op: OpId,
+        /// The poll.
+        poll: NewPoll,
+    },
+    /// Vote in a poll, once.
+    Vote {
+        /// The operation.
+        op: OpId,
+        /// The poll.
+        poll_id: PollId,
+        /// The options chosen, by index.
+        options: Vec<u32>,
+    },
+    /// Close a poll (hosts).
+    ClosePoll {
+        /// The operation.
+        op: OpId,
+        /// The poll.
+        poll_id: PollId,
+    },
     /// Lift a participant's mute or removal (hosts).
     Unmute {
         /// The operation.
@@ -289,4 +312,19 @@ pub struct SettingsChange {
     pub read_receipts: Option<bool>,
     /// Whom participants may message privately.
     pub private_chat: Option<PrivateChatPolicy>,
+}
+
+/// A poll to create.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewPoll {
+    /// The question.
+    pub question: String,
+    /// Its options.
+    pub options: Vec<String>,
+    /// Whether who voted what is never shown (nor kept).
+    pub anonymous: bool,
+    /// Whether counts are shown only to hosts until it closes.
+    pub hide_votes: bool,
+    /// Whether a ballot may choose several options.
+    pub multiple: bool,
 }

@@ -24,7 +24,7 @@ mod timeline;
 pub use chat_protocol as protocol;
 pub use echo::{Attachment, DraftContent, EchoStatus, LocalEcho, OutboxEntry};
 pub use effect::{Change, Effect, OpError, OpId, Outcome};
-pub use input::{Draft, Input, Intent, SettingsChange};
+pub use input::{Draft, Input, Intent, NewPoll, SettingsChange};
 pub use rows::{in_conversation, ConversationPage, MessageKey, Row};
 pub use state::{ChatState, ConnectionState, Conversation};
 pub use timeline::Timeline;

@@ -7,6 +7,7 @@ mod conversations;
 mod frames;
 mod intents;
 mod moderation;
+mod polls;
 mod presence;
 mod reactions;
 mod reads;
@@ -128,6 +129,8 @@ pub struct ChatState {
     mutes: Vec<chat_protocol::Mute>,
     /// Open reports: this participant's own; for a host, everyone's.
     reports: Vec<chat_protocol::Report>,
+    /// The meeting's polls, oldest first.
+    polls: Vec<chat_protocol::Poll>,
 }
 
 impl Default for ChatState {
@@ -169,6 +172,7 @@ impl ChatState {
             seen: Vec::new(),
             mutes: Vec::new(),
             reports: Vec::new(),
+            polls: Vec::new(),
         }
     }
 

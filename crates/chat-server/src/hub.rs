@@ -25,6 +25,7 @@ mod mutes;
 mod notices;
 mod offline;
 mod order;
+mod polls;
 mod presence;
 mod remote;
 mod reports;
@@ -124,6 +125,8 @@ pub(crate) struct Members {
     last_typed: HashMap<ParticipantId, i64>,
     /// Who typed lately in the meeting's own conversation, when it is large.
     typing_crowd: typing_crowd::Crowd,
+    /// Polls whose counts are owed to the members.
+    tallies: polls::Tallies,
     /// The meeting's members, once read (only when notices are kept).
     roster: Option<HashSet<ParticipantId>>,
     /// The highest `seq` delivered here; read from storage at the first join.
@@ -295,6 +298,8 @@ impl Hub {
             let settings = members.settings(self.store.as_ref(), &room.meeting).await?;
             let muted = members.mutes_shown_to(self.store.as_ref(), &room.meeting, &me, crate::clock::now_ms()).await?;
             let reports = members.reports_shown_to(self.store.as_ref(), &room.meeting, &me).await?;
+            let polls = self.store.polls(&room.meeting, &me.id).await?;
+            let polls = polls.into_iter().map(|poll| polls::shown_to(poll, &me)).collect();
             let reads = self.store.read_states(&room.meeting, &me.id, head_seq).await?;
             let seen = match settings.read_receipts {
                 true => self.store.seen_by_others(&room.meeting, &me.id).await?,
@@ -332,6 +337,7 @@ impl Hub {
                 seen,
                 muted,
                 reports,
+                polls,
             });
             let queue = std::iter::once(welcome).chain(replay);
             for frame in queue {

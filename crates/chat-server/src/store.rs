@@ -17,6 +17,7 @@ pub mod messages;
 pub mod moderation;
 pub mod outbox;
 pub mod pages;
+pub mod polls;
 pub mod postgres;
 pub mod reactions;
 pub mod read_states;
@@ -30,6 +31,7 @@ pub mod uploads;
 pub use messages::Messages;
 pub use moderation::Moderation;
 pub use pages::{MessagePage, PageQuery};
+pub use polls::Polls;
 pub use reactions::Reactions;
 pub use read_states::ReadMarks;
 pub use reports::Reports;
@@ -289,11 +291,11 @@ pub struct Deleted {
 /// [`Settings`], [`UploadRecords`]), which every engine implements; the
 /// domain holds a `dyn Store`.
 pub trait Store:
-    Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + UploadRecords
+    Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + Polls + UploadRecords
 {
 }
 
-impl<T: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + UploadRecords> Store
-    for T
+impl<T> Store for T where
+    T: Messages + Reactions + MessageSearch + ReadMarks + Settings + Moderation + Reports + Polls + UploadRecords
 {
 }

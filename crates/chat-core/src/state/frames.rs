@@ -37,6 +37,7 @@ impl ChatState {
                 seen,
                 muted,
                 reports,
+                polls,
                 ..
             } => {
                 self.participant_count = participant_count;
@@ -45,6 +46,7 @@ impl ChatState {
                 self.seen = seen;
                 self.on_mutes(muted, fx);
                 self.on_reports(reports, fx);
+                self.on_polls(polls, fx);
             }
             ServerFrame::Event(envelope) => self.on_event(envelope, now, fx),
             ServerFrame::Reset { head_seq } => self.on_reset(head_seq, fx),
@@ -55,6 +57,7 @@ impl ChatState {
             ServerFrame::TypingCrowd(crowd) => self.on_typing_crowd(crowd, now, fx),
             ServerFrame::Read { with, seq } => self.on_read(with, seq, fx),
             ServerFrame::Seen(seen) => self.on_seen(seen, fx),
+            ServerFrame::PollTally(tally) => self.on_tally(&tally, false, fx),
             ServerFrame::RateLimitReset { bucket } => {
                 if self.rate_limited_until.remove(&bucket).is_some() {
                     fx.push(Effect::Changed(Change::RateLimitReset(bucket)));
@@ -168,6 +171,9 @@ impl ChatState {
             }
             Event::MessageReported { report } => self.on_reported(report, fx),
             Event::ReportsDismissed { id, .. } => self.close_reports(&id, fx),
+            Event::PollCreated { poll } => self.on_poll_created(poll, fx),
+            Event::PollVoted { poll_id, options } => self.on_voted(&poll_id, options, fx),
+            Event::PollClosed { tally, .. } => self.on_tally(&tally, true, fx),
         }
     }
 

@@ -52,6 +52,9 @@ impl ChatState {
             }
             Intent::Report { op, id, reason } => self.on_report(op, id, &reason, fx),
             Intent::DismissReports { op, id } => self.on_dismiss_reports(op, id, fx),
+            Intent::CreatePoll { op, poll } => self.on_create_poll(op, poll, fx),
+            Intent::Vote { op, poll_id, options } => self.on_vote(op, poll_id, options, fx),
+            Intent::ClosePoll { op, poll_id } => self.on_close_poll(op, poll_id, fx),
             Intent::Unmute { op, participant } => self.on_moderate(op, participant, Moderation::LetBack, fx),
             Intent::UpdateSettings { op, change } => {
                 if self.require_connected(op, fx) {

@@ -36,7 +36,7 @@ impl Hub {
             }
             _ => {
                 members.delivered = Some(seq);
-                self.fan_out(members, event);
+                self.fan_out(&room.meeting, members, event);
             }
         }
         if let Some(cluster) = &self.cluster {
@@ -59,7 +59,7 @@ impl Hub {
                     members.settings = Some(settings.clone());
                 }
                 members.delivered = Some(done);
-                self.fan_out(members, event);
+                self.fan_out(meeting, members, event);
             }
             if !more {
                 return Ok(());
@@ -68,7 +68,7 @@ impl Hub {
     }
 
     /// Sends an event to the members in its audience.
-    fn fan_out(&self, members: &mut Members, event: StoredEvent) {
+    fn fan_out(&self, meeting: &MeetingId, members: &mut Members, event: StoredEvent) {
         members.remember_mutes(&event.envelope.event);
         members.remember_reports(&event.envelope);
         // A message to the meeting ends its sender's typing there, whichever node stored it.
@@ -76,6 +76,10 @@ impl Hub {
             if message.targets.is_empty() {
                 members.typing_crowd.stopped(&message.sender.id);
             }
+        }
+        // A vote is told to its voter; everyone else hears the poll's counts coalesced.
+        if let Event::PollVoted { poll_id, .. } = &event.envelope.event {
+            self.tally_soon(meeting, members, poll_id.clone());
         }
         let text = serialize(&self.signed(event.envelope, unix_secs()));
         let queued = members.broadcast(&text, |p| event.audience.includes(p));

@@ -37,6 +37,7 @@ impl Hub {
             last_sent: HashMap::new(),
             last_typed: HashMap::new(),
             typing_crowd: Default::default(),
+            tallies: Default::default(),
             roster: None,
             delivered: None,
             local: HashMap::new(),

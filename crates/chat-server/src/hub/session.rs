@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 
 mod changes;
 mod moderation;
+mod polls;
 mod reactions;
 mod read_marks;
 mod reading;
@@ -147,6 +148,11 @@ impl Session {
             ClientFrame::Report { id, reason, .. } => self.report(id, &reason).await,
             ClientFrame::DismissReports { id, .. } => self.dismiss_reports(&id).await,
             ClientFrame::Unmute { participant_id, .. } => self.unmute(&participant_id).await,
+            ClientFrame::CreatePoll { question, options, anonymous, hide_votes, multiple, .. } => {
+                self.create_poll(&question, &options, (anonymous, hide_votes, multiple)).await
+            }
+            ClientFrame::Vote { poll_id, options, .. } => self.vote(&poll_id, &options).await,
+            ClientFrame::ClosePoll { poll_id, .. } => self.close_poll(&poll_id).await,
             ClientFrame::UpdateSettings {
                 anyone_can_pin,
                 who_can_send,

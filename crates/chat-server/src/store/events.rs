@@ -6,6 +6,7 @@
 use chat_protocol::{Event, EventEnvelope, Message, Mute, ParticipantId, Report, Seq};
 
 use super::moderation::Removal;
+use super::polls::Voted;
 use super::reports::Reported;
 use super::{Audience, StoreError, StoredEvent};
 
@@ -41,10 +42,17 @@ pub enum EventKind {
     Reported,
     /// A host dismissed a message's reports.
     Dismissed,
+    /// A host created a poll (the payload holds it, as created).
+    PollCreated,
+    /// Someone voted in a poll (the payload holds which, and the options
+    /// chosen unless it is anonymous).
+    PollVoted,
+    /// A host closed a poll (the payload holds its final counts).
+    PollClosed,
 }
 
 impl EventKind {
-    const ALL: [Self; 14] = [
+    const ALL: [Self; 17] = [
         Self::Created,
         Self::Edited,
         Self::Deleted,
@@ -59,6 +67,9 @@ impl EventKind {
         Self::Removed,
         Self::Reported,
         Self::Dismissed,
+        Self::PollCreated,
+        Self::PollVoted,
+        Self::PollClosed,
     ];
 
     /// The name stored.
@@ -78,6 +89,9 @@ impl EventKind {
             Self::Removed => "removed",
             Self::Reported => "reported",
             Self::Dismissed => "dismissed",
+            Self::PollCreated => "pollCreated",
+            Self::PollVoted => "pollVoted",
+            Self::PollClosed => "pollClosed",
         }
     }
 
@@ -138,6 +152,17 @@ pub fn build_event(
             let audience = Audience::subject_and_hosts(actor.clone());
             let report = Report { message_id: id, by: actor, by_name, reason, time };
             (Event::MessageReported { report }, audience)
+        }
+        EventKind::PollCreated => {
+            (Event::PollCreated { poll: payload_of(payload.as_deref(), "poll", seq)? }, Audience::everyone())
+        }
+        EventKind::PollVoted => {
+            let Voted { poll_id, options } = payload_of(payload.as_deref(), "vote", seq)?;
+            (Event::PollVoted { poll_id, options }, Audience::only(vec![actor]))
+        }
+        EventKind::PollClosed => {
+            let tally = payload_of(payload.as_deref(), "closed poll", seq)?;
+            (Event::PollClosed { by: actor, tally }, Audience::everyone())
         }
         EventKind::Dismissed => {
             (Event::ReportsDismissed { id: message_or_corrupt()?.id, by: actor }, Audience::hosts())

@@ -4,6 +4,7 @@
 
 mod messages;
 mod moderation;
+mod polls;
 mod reactions;
 mod read_marks;
 mod reports;

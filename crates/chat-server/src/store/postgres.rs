@@ -11,6 +11,7 @@
 mod messages;
 mod moderation;
 mod outbox;
+mod polls;
 mod reactions;
 mod read_marks;
 mod reads;

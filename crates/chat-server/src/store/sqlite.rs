@@ -13,6 +13,7 @@ mod inserts;
 mod messages;
 mod moderation;
 mod outbox;
+mod polls;
 mod reactions;
 mod read_marks;
 mod reads;

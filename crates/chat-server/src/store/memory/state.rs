@@ -23,6 +23,8 @@ pub(super) struct Meeting {
     pub(super) mutes: std::collections::BTreeMap<ParticipantId, Mute>,
     /// Open reports, as made.
     pub(super) reports: Vec<chat_protocol::Report>,
+    /// Polls, as created, with their votes.
+    pub(super) polls: Vec<super::polls::HeldPoll>,
 }
 
 #[derive(Default)]

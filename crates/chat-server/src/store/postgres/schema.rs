@@ -220,6 +220,46 @@ BEGIN
 END
 $$;
 "#,
+    // 9: polls, their ballots, counts and (unless anonymous) choices (SQLite's 19).
+    r#"
+CREATE TABLE polls (
+    meeting_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    options TEXT NOT NULL,
+    anonymous BOOLEAN NOT NULL,
+    hide_votes BOOLEAN NOT NULL,
+    multiple BOOLEAN NOT NULL,
+    created_by TEXT NOT NULL,
+    created_by_name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    closed BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (meeting_id, id)
+);
+CREATE TABLE poll_ballots (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    voter_id TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, voter_id)
+);
+CREATE TABLE poll_counts (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    option_index INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, option_index)
+);
+CREATE TABLE poll_choices (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    option_index INTEGER NOT NULL,
+    voter_id TEXT NOT NULL,
+    voter_name TEXT NOT NULL,
+    time BIGINT NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, option_index, voter_id)
+);
+CREATE INDEX poll_choices_by_voter ON poll_choices (meeting_id, poll_id, voter_id);
+"#,
 ];
 
 /// Runs the migrations the database has not had yet; returns the version it is at.

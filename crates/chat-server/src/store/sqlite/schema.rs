@@ -252,6 +252,47 @@ BEGIN
     INSERT INTO webhook_outbox (meeting_id, seq, kind, created_at) VALUES (NEW.meeting_id, NEW.seq, NEW.kind, NEW.time);
 END;
 "#,
+    // 19: polls: each poll, one ballot per voter (whatever the node), a count per option, and who chose
+    // each option unless the poll is anonymous (its ballots name no option).
+    r#"
+CREATE TABLE polls (
+    meeting_id TEXT NOT NULL,
+    id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    options TEXT NOT NULL,
+    anonymous INTEGER NOT NULL,
+    hide_votes INTEGER NOT NULL,
+    multiple INTEGER NOT NULL,
+    created_by TEXT NOT NULL,
+    created_by_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    closed INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (meeting_id, id)
+);
+CREATE TABLE poll_ballots (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    voter_id TEXT NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, voter_id)
+);
+CREATE TABLE poll_counts (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    option_index INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, option_index)
+);
+CREATE TABLE poll_choices (
+    meeting_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    option_index INTEGER NOT NULL,
+    voter_id TEXT NOT NULL,
+    voter_name TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    PRIMARY KEY (meeting_id, poll_id, option_index, voter_id)
+);
+CREATE INDEX poll_choices_by_voter ON poll_choices (meeting_id, poll_id, voter_id);
+"#,
 ];
 
 /// Runs the migrations `conn` has not had yet; returns the version it is at.
