@@ -7,8 +7,8 @@ mod support;
 use std::sync::Arc;
 
 use chat_protocol::{
-    FileId, MeetingId, MeetingSettings, MessageId, MessageKind, Mute, Participant, ParticipantId, PrivateChatPolicy,
-    Report, Role, SendPolicy, Sender,
+    FileId, MeetingId, MeetingSettings, MessageId, MessageKind, Mute, Participant, ParticipantId, Poll, PollOption,
+    PollVote, PrivateChatPolicy, Report, Role, SendPolicy, Sender,
 };
 use chat_server::store::memory::MemoryStore;
 use chat_server::store::moderation::Removal;
@@ -217,6 +217,57 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     log.push(format!("audit {:?}", store.audit_page(&removals, 0, 100).await));
     log.push(format!("audit after 2, 3 {:?}", store.audit_page(&removals, 2, 3).await));
     log.push(format!("audit of the first meeting {:?}", store.audit_page(&meeting, 0, 100).await));
+    // Polls: one ballot per voter, an anonymous ballot naming no option, closed once, counts kept.
+    let polls = MeetingId::from("polls");
+    let new_poll = |id: &str, anonymous: bool, time: i64| Poll {
+        id: id.into(),
+        question: format!("{id}?"),
+        options: ["Yes", "No", "Maybe"].map(|text| PollOption { text: text.into(), ..Default::default() }).to_vec(),
+        anonymous,
+        hide_votes: anonymous,
+        multiple: !anonymous,
+        created_by: "Ann".into(),
+        created_by_user_id: ann.clone(),
+        voted: Vec::new(),
+        chosen: Vec::new(),
+        closed: false,
+        time,
+    };
+    for (id, anonymous, time) in [("open", false, 50), ("secret", true, 51)] {
+        let event = store.create_poll(&polls, &new_poll(id, anonymous, time)).await.map(|e| (e.envelope, e.audience));
+        log.push(format!("poll created {event:?}"));
+    }
+    let voter = |id: &ParticipantId| PollVote { id: id.clone(), name: id.to_string() };
+    for (who, poll, options, at) in [
+        (&bob, "open", vec![0, 2], 52),
+        (&cat, "open", vec![2], 53),
+        (&bob, "open", vec![1], 54),
+        (&bob, "secret", vec![1], 55),
+        (&cat, "nope", vec![0], 56),
+    ] {
+        let ballot = store.vote(&polls, &poll.into(), &voter(who), &options, at).await;
+        log.push(format!("ballot {who} {poll} {ballot:?}"));
+    }
+    for viewer in [&ann, &bob, &cat] {
+        log.push(format!("{viewer} polls {:?}", store.polls(&polls, viewer).await));
+    }
+    log.push(format!("tally {:?}", store.tally(&polls, &"open".into()).await));
+    log.push(format!("tally of none {:?}", store.tally(&polls, &"nope".into()).await));
+    let closed = store.close_poll(&polls, &"secret".into(), &ann, 57).await;
+    log.push(format!("closed {:?}", closed.map(|e| e.map(|e| (e.envelope, e.audience)))));
+    log.push(format!(
+        "closed again {:?}",
+        store.close_poll(&polls, &"secret".into(), &ann, 58).await.map(|e| e.is_none())
+    ));
+    log.push(format!("vote when closed {:?}", store.vote(&polls, &"secret".into(), &voter(&cat), &[0], 59).await));
+    log.push(format!("closed poll {:?}", store.poll(&polls, &"secret".into(), &bob).await));
+    log.push(format!(
+        "poll events {:?}",
+        store
+            .events_since(&polls, 0, 100)
+            .await
+            .map(|events| events.into_iter().map(|e| (e.envelope, e.audience)).collect::<Vec<_>>())
+    ));
     log.push(format!("head {:?}", store.head_seq(&meeting).await));
     let as_viewer = |id: &ParticipantId, role| Participant { id: id.clone(), display_name: id.to_string(), role };
     let viewers = [as_viewer(&ann, Role::Host), as_viewer(&bob, Role::Participant), as_viewer(&cat, Role::Participant)];

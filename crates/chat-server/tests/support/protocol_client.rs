@@ -271,6 +271,33 @@ impl Client {
         .await
     }
 
+    /// The next poll tally, one already kept first.
+    pub async fn next_tally(&mut self) -> chat_protocol::PollTally {
+        if let Some(at) = self.others.iter().position(|frame| matches!(frame, ServerFrame::PollTally(_))) {
+            let ServerFrame::PollTally(tally) = self.others.remove(at) else { unreachable!("a tally at {at}") };
+            return tally;
+        }
+        self.next_picked("a poll tally", |frame| match frame {
+            ServerFrame::PollTally(tally) => Some(tally.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// The poll tallies that arrived so far and before the answer to a ping sent now.
+    pub async fn tallies_so_far(&mut self) -> Vec<chat_protocol::PollTally> {
+        self.request(|req_id| ClientFrame::Ping { req_id }).await.ack();
+        let mut tallies = Vec::new();
+        self.others.retain(|frame| match frame {
+            ServerFrame::PollTally(tally) => {
+                tallies.push(tally.clone());
+                false
+            }
+            _ => true,
+        });
+        tallies
+    }
+
     /// The next frame `pick` takes, within 5 s; events and the other frames
     /// that arrive meanwhile are kept.
     async fn next_picked<T>(&mut self, what: &str, pick: impl Fn(&ServerFrame) -> Option<T>) -> T {
