@@ -47,7 +47,7 @@ pub trait Polls: Send + Sync + 'static {
 #[derive(Debug)]
 pub enum Ballot {
     /// Stored, with its event.
-    Stored(StoredEvent),
+    Stored(Box<StoredEvent>),
     /// Its voter had voted in that poll already.
     AlreadyVoted,
     /// The poll was closed.

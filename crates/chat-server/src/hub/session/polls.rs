@@ -57,7 +57,7 @@ impl Session {
         let mut members = self.room.members.lock().await;
         // Checked above as this node saw it; storage decides for every node at once.
         let event = match store.vote(&self.room.meeting, poll_id, &voter, &options, now).await? {
-            Ballot::Stored(event) => event,
+            Ballot::Stored(event) => *event,
             Ballot::AlreadyVoted => return Err(rules::RuleViolation::AlreadyVoted.into()),
             Ballot::Closed => return Err(rules::RuleViolation::PollClosed.into()),
             Ballot::NoPoll => return Err(DomainError::NotFound),

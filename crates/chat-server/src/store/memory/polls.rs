@@ -97,7 +97,7 @@ impl Polls for MemoryStore {
             let options = if held.poll.anonymous { Vec::new() } else { options.to_vec() };
             let payload = payload(&Voted { poll_id: poll.clone(), options })?;
             s.record(meeting, EventKind::PollVoted, None, &voter.id, at, Some(payload));
-            Ok(Ballot::Stored(s.last_event(meeting)?))
+            Ok(Ballot::Stored(Box::new(s.last_event(meeting)?)))
         })
     }
 

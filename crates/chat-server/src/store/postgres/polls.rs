@@ -214,7 +214,7 @@ impl Polls for PostgresStore {
         tx.commit().await?;
         let actor = voter.id.clone();
         let record = EventRecord { seq, time: at, kind: EventKind::PollVoted, actor, payload: Some(payload) };
-        Ok(Ballot::Stored(build_event(record, None, Vec::new())?))
+        Ok(Ballot::Stored(Box::new(build_event(record, None, Vec::new())?)))
     }
 
     async fn close_poll(

@@ -175,7 +175,7 @@ impl Polls for SqliteStore {
             tx.commit()?;
             let record =
                 EventRecord { seq, time: at, kind: EventKind::PollVoted, actor: voter.id, payload: Some(payload) };
-            Ok(Ballot::Stored(build_event(record, None, Vec::new())?))
+            Ok(Ballot::Stored(Box::new(build_event(record, None, Vec::new())?)))
         })
         .await
     }
