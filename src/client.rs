@@ -25,8 +25,8 @@ mod uploads;
 use std::cell::{Ref, RefCell};
 use std::rc::{Rc, Weak};
 
-use chat_core::{Attachment, Change, ChatState, Draft, DraftContent, Input, Intent, OpError, SettingsChange};
-use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId};
+use chat_core::{Attachment, Change, ChatState, Draft, DraftContent, Input, Intent, NewPoll, OpError, SettingsChange};
+use chat_protocol::{ClientId, DeleteScope, MessageId, NewContent, ParticipantId, PollId};
 use futures::channel::oneshot;
 use futures::future::LocalBoxFuture;
 use futures::FutureExt;
@@ -244,6 +244,21 @@ impl ChatClient {
     /// Hosts: closes message `id`'s open reports, keeping the message.
     pub fn dismiss_reports(&self, id: MessageId) -> OpResult<()> {
         self.intent(|op| Intent::DismissReports { op, id })
+    }
+
+    /// Hosts: creates `poll`.
+    pub fn create_poll(&self, poll: NewPoll) -> OpResult<()> {
+        self.intent(|op| Intent::CreatePoll { op, poll })
+    }
+
+    /// Votes in poll `poll_id` for `options` (one, or several where it allows).
+    pub fn vote(&self, poll_id: PollId, options: Vec<u32>) -> OpResult<()> {
+        self.intent(|op| Intent::Vote { op, poll_id, options })
+    }
+
+    /// Hosts: closes poll `poll_id`.
+    pub fn close_poll(&self, poll_id: PollId) -> OpResult<()> {
+        self.intent(|op| Intent::ClosePoll { op, poll_id })
     }
 
     /// Hosts: lifts `participant`'s mute or removal (letting them back).

@@ -14,6 +14,7 @@ mod message_object;
 mod moderation;
 pub(crate) mod options;
 mod paging;
+mod polls;
 mod reactions;
 mod search;
 mod typing;

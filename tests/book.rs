@@ -16,6 +16,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 const JS_API: &str = include_str!("../docs/src/js-api.md");
 const COMPATIBILITY: &str = include_str!("../docs/src/compatibility.md");
 const MODERATION: &str = include_str!("../docs/src/moderation.md");
+const POLLS: &str = include_str!("../docs/src/polls.md");
 const TYPES: &str = include_str!("../www/meeting-chat-headless.d.ts");
 
 #[wasm_bindgen(module = "/tests/book_samples.js")]
@@ -76,6 +77,11 @@ async fn every_sample_of_the_compatibility_page_runs_as_written() {
 #[wasm_bindgen_test]
 async fn every_sample_of_the_moderation_page_runs_as_written() {
     assert!(run("moderation.md", MODERATION).await >= 5);
+}
+
+#[wasm_bindgen_test]
+async fn every_sample_of_the_polls_page_runs_as_written() {
+    assert!(run("polls.md", POLLS).await >= 2);
 }
 
 /// The members `MeetingChat` declares, and the events `ChatEvents` names.

@@ -408,3 +408,64 @@ async fn a_participant_reports_a_message_that_the_host_sees_and_dismisses() {
     call_async(&host, "dismissReports", &[id.into()]).await.unwrap();
     until("the host's list empties", || Array::from(&prop(&host, "reports")).length() == 0).await;
 }
+
+/// `chat.polls.items`.
+fn poll_items(chat: &JsValue) -> Array {
+    Array::from(&prop(&prop(chat, "polls"), "items"))
+}
+
+/// Each option's count of a chat's first poll.
+fn first_poll_counts(chat: &JsValue) -> Vec<f64> {
+    let options = Array::from(&prop(&poll_items(chat).get(0), "options"));
+    options.iter().map(|option| prop(&option, "count").as_f64().unwrap_or(-1.0)).collect()
+}
+
+#[wasm_bindgen_test]
+async fn a_host_asks_a_poll_that_everyone_answers_once_with_counts_for_all() {
+    let meeting = unique_meeting("polls");
+    let (host, guest, other) = hana_gus_and_gwen(&meeting).await;
+    let guest_polls = prop(&guest, "polls");
+    let heard = record(&guest_polls, "pollsUpdate");
+    assert_eq!(
+        error_code(&call(&guest_polls, "on", &["message".into(), JsValue::NULL]).unwrap_err()),
+        "invalid_argument"
+    );
+    let choices = |texts: &[&str]| JsValue::from(texts.iter().map(|t| JsValue::from(*t)).collect::<Array>());
+
+    let refused = call_async(&guest_polls, "create", &["Lunch?".into(), choices(&["a", "b"])]).await.unwrap_err();
+    assert_eq!(error_code(&refused), "forbidden", "refused before a round trip");
+    let host_polls = prop(&host, "polls");
+    let one = call_async(&host_polls, "create", &["Lunch?".into(), choices(&["only"])]).await.unwrap_err();
+    assert_eq!(error_code(&one), "invalid_request");
+    let bad = call(&host_polls, "create", &["Lunch?".into(), "not a list".into()]).unwrap_err();
+    assert_eq!(error_code(&bad), "invalid_argument");
+    call_async(&host_polls, "create", &["Lunch?".into(), choices(&["Noodles", "Salad"])]).await.unwrap();
+    until("gus hears of the new poll", || {
+        heard.borrow().iter().any(|payload| prop(payload, "newPoll").as_bool() == Some(true))
+    })
+    .await;
+    let poll = poll_items(&guest).get(0);
+    assert_eq!((text(&poll, "question"), text(&poll, "createdBy")), ("Lunch?".to_owned(), "Hana".to_owned()));
+    let id = text(&poll, "id");
+
+    call_async(&guest_polls, "vote", &[id.clone().into(), 1.into()]).await.unwrap();
+    let voted = Array::from(&prop(&poll_items(&guest).get(0), "voted"));
+    assert_eq!(voted.get(0).as_string().as_deref(), Some("dev-gus"), "gus's own vote, at once");
+    let again = call_async(&guest_polls, "vote", &[id.clone().into(), 0.into()]).await.unwrap_err();
+    assert_eq!(error_code(&again), "already_voted", "refused before a round trip");
+    let missing = call_async(&prop(&other, "polls"), "vote", &[id.clone().into(), 5.into()]).await.unwrap_err();
+    assert_eq!(error_code(&missing), "invalid_request");
+    let half = call(&prop(&other, "polls"), "vote", &[id.clone().into(), 0.5.into()]).unwrap_err();
+    assert_eq!(error_code(&half), "invalid_argument");
+    until("everyone sees the count", || {
+        [&host, &guest, &other].iter().all(|chat| first_poll_counts(chat) == [0.0, 1.0])
+    })
+    .await;
+    let salad = Array::from(&prop(&poll_items(&other).get(0), "options")).get(1);
+    assert_eq!(text(&Array::from(&prop(&salad, "votes")).get(0), "name"), "Gus", "who voted, by name");
+
+    call_async(&host_polls, "close", &[id.clone().into()]).await.unwrap();
+    until("gwen sees it closed", || prop(&poll_items(&other).get(0), "closed").as_bool() == Some(true)).await;
+    let late = call_async(&prop(&other, "polls"), "vote", &[id.into(), 0.into()]).await.unwrap_err();
+    assert_eq!(error_code(&late), "poll_closed");
+}

@@ -174,6 +174,55 @@ export interface ChatReport {
   time: number;
 }
 
+/** A voter for a poll's option. */
+export interface ChatPollVote {
+  id: string;
+  name: string;
+}
+
+/** A poll's option: `votes` names its first 20 voters (none when anonymous, or while counts are hidden); `count` is all. */
+export interface ChatPollOption {
+  text: string;
+  votes: ChatPollVote[];
+  count: number;
+}
+
+/**
+ * A poll, in RealtimeKit's shape: `voted` holds you once you voted, `chosen` your options (none for an anonymous
+ * poll); while `hideVotes` and not `closed`, counts are 0 for all but hosts; `time` in ms since the epoch.
+ */
+export interface ChatPoll {
+  id: string;
+  question: string;
+  options: ChatPollOption[];
+  anonymous: boolean;
+  hideVotes: boolean;
+  multiple: boolean;
+  createdBy: string;
+  createdByUserId: string;
+  voted: string[];
+  chosen: number[];
+  closed: boolean;
+  time: number;
+}
+
+/** A meeting's polls (`chat.polls`), as RealtimeKit's `meeting.polls`. */
+export declare class ChatPolls {
+  private constructor();
+  /** Every poll, oldest first. */
+  readonly items: ChatPoll[];
+  /** Hosts: asks `question` with 2 to 10 different options; `multiple` lets a ballot choose several. */
+  create(question: string, options: string[], anonymous?: boolean, hideVotes?: boolean, multiple?: boolean): Promise<void>;
+  /** Votes once in an open poll: one option index, or several (an array) where the poll allows. */
+  vote(pollId: string, optionIndex: number | number[]): Promise<void>;
+  /** Hosts: closes a poll; its counts then show to everyone. */
+  close(pollId: string): Promise<void>;
+  on(event: "pollsUpdate", listener: (payload: ChatEvents["pollsUpdate"]) => void): void;
+  once(event: "pollsUpdate", listener: (payload: ChatEvents["pollsUpdate"]) => void): void;
+  off(event: "pollsUpdate", listener: (payload: ChatEvents["pollsUpdate"]) => void): void;
+  free(): void;
+}
+
 /** A page of the participants connected now, by name; pass `next` as `after` for more. */
 export interface ParticipantsPage {
   participants: Participant[];
@@ -320,6 +369,8 @@ export interface ChatEvents {
   /** Who is muted in the chat changed (see `mutes`): you were muted or unmuted, or as a host anyone. */
   mutesUpdate: undefined;
   reportsUpdate: undefined;
+  /** A poll was created (`newPoll`), voted in, counted or closed; `polls` are all of them (see `polls.items`). */
+  pollsUpdate: { polls: ChatPoll[]; newPoll: boolean };
   /** Who is typing changed; `typists` are the conversation being viewed's (see `typists`), `count` how many in all (see `typingCount`). */
   typingUpdate: { typists: string[]; count: number };
   /** Someone added (or took off) a reaction; `message` carries the counts now. */
@@ -348,6 +399,8 @@ export declare class MeetingChat {
   readonly mutes: ChatMute[];
   /** Open reports: your own, or for a host everyone's, oldest first. */
   readonly reports: ChatReport[];
+  /** The meeting's polls: RealtimeKit's `meeting.polls`. */
+  readonly polls: ChatPolls;
   readonly connectionState: ConnectionState;
   readonly meetingId: string | undefined;
   readonly canPin: boolean;

@@ -6,7 +6,7 @@ use js_sys::Function;
 use wasm_bindgen::JsValue;
 
 /// The events a chat emits.
-pub const EVENTS: [&str; 16] = [
+pub const EVENTS: [&str; 17] = [
     "chatUpdate",
     "message",
     "conversationChange",
@@ -20,6 +20,7 @@ pub const EVENTS: [&str; 16] = [
     "settingsUpdate",
     "mutesUpdate",
     "reportsUpdate",
+    "pollsUpdate",
     "typingUpdate",
     "reactionUpdate",
     "unreadUpdate",

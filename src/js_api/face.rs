@@ -282,6 +282,7 @@ impl JsFace {
             Change::Settings => self.bus.emit("settingsUpdate", &JsValue::UNDEFINED),
             Change::Mutes => self.bus.emit("mutesUpdate", &JsValue::UNDEFINED),
             Change::Reports => self.bus.emit("reportsUpdate", &JsValue::UNDEFINED),
+            Change::Polls { new } => self.bus.emit("pollsUpdate", &super::polls::polls_update(client, new.is_some())),
             Change::RateLimited { bucket, until } => {
                 let wait = (until - client.now()).max(0) as f64;
                 self.emit("rateLimited", &[("bucket", bucket.as_str().into()), ("retryAfterMs", wait.into())]);
