@@ -40,7 +40,7 @@ pub use ids::{ClientId, FileId, MeetingId, MessageId, ParticipantId, PollId, Req
 pub use limits::Limits;
 pub use message::{conversation_id, Content, FileRef, Message, MessageKind, Reaction, Sender, UnknownKind};
 pub use moderation::{MeetingSettings, Mute, PrivateChatPolicy, Report, SendPolicy};
-pub use polls::{OptionTally, Poll, PollOption, PollTally, PollVote};
+pub use polls::{Poll, PollOption, PollTally, PollVote};
 pub use rules::RuleViolation;
 pub use server::{
     AckResult, Participant, PresenceDelta, RateBucket, ReadState, Role, Seen, ServerFrame, TypingCrowd, TypingNotice,

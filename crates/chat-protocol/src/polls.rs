@@ -44,11 +44,12 @@ pub struct Poll {
     pub time: i64,
 }
 
-/// One option of a poll, with its votes.
+/// One option of a poll, with its votes; in a [`PollTally`], without its text.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
 #[serde(rename_all = "camelCase")]
 pub struct PollOption {
-    /// Its text.
+    /// Its text (absent in a tally: the poll has it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// The first voters for it, at most [`crate::rules::POLL_VOTERS_SHOWN`]
     /// (none for an anonymous poll, or while its counts are hidden).
@@ -76,18 +77,7 @@ pub struct PollTally {
     /// The poll.
     pub poll_id: PollId,
     /// Each option's count and first voters, in the options' order.
-    pub options: Vec<OptionTally>,
-}
-
-/// An option's count and first voters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, AsObject)]
-#[serde(rename_all = "camelCase")]
-pub struct OptionTally {
-    /// The first voters for it, as [`PollOption::votes`].
-    #[serde(default)]
-    pub votes: Vec<PollVote>,
-    /// How many voted for it.
-    pub count: u32,
+    pub options: Vec<PollOption>,
 }
 
 impl Poll {

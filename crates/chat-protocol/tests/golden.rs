@@ -216,7 +216,11 @@ fn lunch_poll() -> Poll {
 fn lunch_tally() -> PollTally {
     PollTally {
         poll_id: "p-1".into(),
-        options: lunch_poll().options.into_iter().map(|o| OptionTally { votes: o.votes, count: o.count }).collect(),
+        options: lunch_poll()
+            .options
+            .into_iter()
+            .map(|o| PollOption { votes: o.votes, count: o.count, ..Default::default() })
+            .collect(),
     }
 }
 

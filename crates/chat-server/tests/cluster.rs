@@ -280,6 +280,49 @@ async fn a_mute_or_removal_on_one_node_holds_on_the_others_and_only_the_muted_an
         .all(|m| m.content == chat_protocol::Content::Deleted));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_on_one_node_is_voted_on_once_from_any_node_and_counted_on_every_node() {
+    let cluster = TestCluster::start(2).await;
+    let url = |i: usize| cluster.nodes[i].ws_url();
+    let mut host = Client::connect_url(&url(0), &token_for("host", Role::Host), None).await;
+    let mut ann = Client::connect_url(&url(1), &token_for("ann", Role::Participant), None).await;
+    let mut ann_here = Client::connect_url(&url(0), &token_for("ann", Role::Participant), None).await;
+    let mut bo = Client::connect_url(&url(1), &token_for("bo", Role::Participant), None).await;
+    let created = host.request(|req_id| ClientFrame::CreatePoll {
+        req_id,
+        question: "Lunch?".into(),
+        options: vec!["Noodles".into(), "Salad".into()],
+        anonymous: false,
+        hide_votes: false,
+        multiple: false,
+    });
+    seq_of(created.await);
+    let poll = loop {
+        if let Event::PollCreated { poll } = bo.next_event().await.event {
+            break poll;
+        }
+    };
+    let vote = |option: u32| {
+        let poll_id = poll.id.clone();
+        move |req_id| ClientFrame::Vote { req_id, poll_id, options: vec![option] }
+    };
+    seq_of(ann.request(vote(0)).await);
+    // The same person on the other node: one ballot per person, whichever node takes it.
+    assert_eq!(ann_here.request(vote(1)).await.error().code, ErrorCode::AlreadyVoted);
+    seq_of(bo.request(vote(1)).await);
+    for client in [&mut host, &mut bo] {
+        let mut tally = client.next_tally().await;
+        while tally.options.iter().map(|o| o.count).sum::<u32>() < 2 {
+            tally = client.next_tally().await;
+        }
+        assert_eq!(tally.options.iter().map(|o| o.count).collect::<Vec<_>>(), [1, 1], "{}", client.me.id);
+    }
+    let closed = host.request(|req_id| ClientFrame::ClosePoll { req_id, poll_id: poll.id.clone() });
+    seq_of(closed.await);
+    while !matches!(bo.next_event().await.event, Event::PollClosed { .. }) {}
+    assert_eq!(bo.request(vote(0)).await.error().code, ErrorCode::PollClosed, "closed on every node");
+}
+
 /// Three nodes; a watcher on node 1 sees two participants on node 0 and one on node 2.
 async fn two_on_node_0_watched_from_node_1() -> (TestCluster, Client, Vec<Client>) {
     let cluster = TestCluster::start(3).await;

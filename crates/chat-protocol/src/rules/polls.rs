@@ -59,15 +59,11 @@ pub fn check_vote(voter: &Participant, poll: &Poll, choice: &[u32]) -> Result<Ve
     if poll.voted.contains(&voter.id) {
         return Err(RuleViolation::AlreadyVoted);
     }
-    let mut chosen = choice.to_vec();
-    chosen.sort_unstable();
-    chosen.dedup();
-    let fits = |index: &u32| (*index as usize) < poll.options.len();
-    if chosen.is_empty()
-        || chosen.len() != choice.len()
-        || (chosen.len() > 1 && !poll.multiple)
-        || !chosen.iter().all(fits)
-    {
+    // The options in order, each once: a ballot naming one twice, or one the
+    // poll lacks, comes out shorter than it went in (no sort: the wasm keeps none for this).
+    let count = u32::try_from(poll.options.len()).unwrap_or(u32::MAX);
+    let chosen: Vec<u32> = (0..count).filter(|index| choice.contains(index)).collect();
+    if chosen.is_empty() || chosen.len() != choice.len() || (chosen.len() > 1 && !poll.multiple) {
         return Err(RuleViolation::PollChoice);
     }
     Ok(chosen)

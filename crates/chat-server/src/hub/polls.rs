@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use chat_protocol::{rules, MeetingId, OptionTally, Participant, ParticipantId, Poll, PollId, PollTally, ServerFrame};
+use chat_protocol::{rules, MeetingId, Participant, ParticipantId, Poll, PollId, PollOption, PollTally, ServerFrame};
 
 use super::{serialize, Hub, Members};
 
@@ -77,7 +77,7 @@ impl Hub {
                         options: poll
                             .options
                             .iter()
-                            .map(|o| OptionTally { votes: o.votes.clone(), count: o.count })
+                            .map(|o| PollOption { votes: o.votes.clone(), count: o.count, ..Default::default() })
                             .collect(),
                     };
                     let text = serialize(&ServerFrame::PollTally(tally));

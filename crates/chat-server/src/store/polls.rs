@@ -5,7 +5,7 @@
 //! person to an option. Creating, voting and closing each store an event.
 
 use async_trait::async_trait;
-use chat_protocol::{rules, MeetingId, OptionTally, ParticipantId, Poll, PollId, PollOption, PollTally, PollVote};
+use chat_protocol::{rules, MeetingId, ParticipantId, Poll, PollId, PollOption, PollTally, PollVote};
 use serde::{Deserialize, Serialize};
 
 use super::{StoreError, StoredEvent};
@@ -128,7 +128,7 @@ pub fn tally_of(
     counts: impl IntoIterator<Item = (u32, u32)>,
     voters: impl IntoIterator<Item = (u32, PollVote)>,
 ) -> PollTally {
-    let mut tally = PollTally { poll_id: poll.clone(), options: vec![OptionTally::default(); options] };
+    let mut tally = PollTally { poll_id: poll.clone(), options: vec![PollOption::default(); options] };
     for (option, count) in counts {
         if let Some(counted) = tally.options.get_mut(option as usize) {
             counted.count = count;
