@@ -8,6 +8,8 @@ import {
   protocolVersion,
   type ChatError,
   type ChatMute,
+  type ChatPoll,
+  type ChatPolls,
   type ChatReport,
   type Message,
   type MountedPanel,
@@ -84,6 +86,23 @@ async function demo(token: string, image: File, file: File, recording: Blob): Pr
   const report: ChatReport | undefined = chat.reports[0];
   console.log(report?.messageId, report?.by, report?.byName, report?.reason, report?.time);
   chat.on("reportsUpdate", () => console.log(chat.reports.length));
+  const polls: ChatPolls = chat.polls;
+  await polls.create("Lunch?", ["Noodles", "Salad"], true, false);
+  await polls.create("Which days?", ["Mon", "Tue", "Wed"], false, true, true);
+  const poll: ChatPoll | undefined = polls.items[0];
+  if (poll) {
+    await polls.vote(poll.id, 0);
+    await polls.vote(poll.id, [0, 2]);
+    await polls.close(poll.id);
+    const option = poll.options[0];
+    console.log(poll.question, poll.anonymous, poll.hideVotes, poll.multiple, poll.createdBy, poll.createdByUserId,
+      poll.voted, poll.chosen, poll.closed, poll.time, option?.text, option?.count, option?.votes[0]?.name);
+  }
+  const onPolls = ({ polls: all, newPoll }: { polls: ChatPoll[]; newPoll: boolean }) => console.log(all.length, newPoll);
+  polls.on("pollsUpdate", onPolls);
+  polls.once("pollsUpdate", onPolls);
+  polls.off("pollsUpdate", onPolls);
+  chat.on("pollsUpdate", ({ polls: all }) => console.log(all.length));
   const found = await chat.searchParticipants({ query: "ad", limit: 20 });
   const more = found.next ? await chat.searchParticipants({ query: "ad", after: found.next }) : found;
   const status = chat.sendStatus;
