@@ -13,19 +13,22 @@ use crate::components::header::Header;
 use crate::components::lazy::{Lazy, Prefetch};
 use crate::components::message_list::MessageList;
 use crate::components::pinned_bar::PinnedBar;
-use crate::components::{forward_dialog, host_settings, image_viewer, participant_picker, report_dialog, search_box};
+use crate::components::{
+    forward_dialog, host_settings, image_viewer, participant_picker, polls, report_dialog, search_box,
+};
 use crate::lazy_part::Request;
 use crate::locale::Locale;
 use crate::store::{ChatContext, UiState};
 
 /// The parts the panel fetches after its first messages.
-static PARTS: [&dyn Request; 6] = [
+static PARTS: [&dyn Request; 7] = [
     &search_box::PART,
     &image_viewer::PART,
     &forward_dialog::PART,
     &report_dialog::PART,
     &host_settings::PART,
     &participant_picker::PART,
+    &polls::PART,
 ];
 
 /// The panel's properties.
@@ -61,6 +64,7 @@ pub fn chat_panel(props: &ChatPanelProps) -> Html {
                     <Lazy<()> part={&image_viewer::PART} wanted={ui.viewing.is_some()} props={()} />
                     <Lazy<()> part={&forward_dialog::PART} wanted={ui.forwarding.is_some()} props={()} />
                     <Lazy<()> part={&report_dialog::PART} wanted={ui.reporting.is_some()} props={()} />
+                    <Lazy<()> part={&polls::PART} wanted={ui.polls_open} props={()} />
                     <Prefetch parts={&PARTS[..]} />
                 </section>
             </ContextProvider<crate::store::Ui>>

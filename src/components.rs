@@ -19,6 +19,7 @@ pub mod message_list;
 pub mod mute_list;
 pub mod participant_picker;
 pub mod pinned_bar;
+pub mod polls;
 pub mod reactions;
 pub mod report_dialog;
 pub mod report_list;

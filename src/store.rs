@@ -41,6 +41,8 @@ pub struct UiState {
     pub reporting: Option<MessageId>,
     /// Whether the search box is open.
     pub searching: bool,
+    /// Whether the polls dialog is open.
+    pub polls_open: bool,
     /// The message (by `seq`) the list should scroll to and focus: a search hit.
     pub reveal: Option<Seq>,
     /// Why the last thing asked for did not work, worded for a person.
@@ -93,6 +95,8 @@ pub enum UiAction {
     Notice(Option<String>),
     /// Open or close the search box.
     ToggleSearch,
+    /// Open or close the polls dialog.
+    TogglePolls,
     /// Scroll to the message created at this `seq` (the search closes), or stop.
     Reveal(Option<Seq>),
     /// Put files in the composer's tray, up to `max` in all.
@@ -138,6 +142,7 @@ impl Reducible for UiState {
             UiAction::Report(id) => next.reporting = id,
             UiAction::Notice(notice) => next.notice = notice,
             UiAction::ToggleSearch => next.searching = !next.searching,
+            UiAction::TogglePolls => next.polls_open = !next.polls_open,
             UiAction::Reveal(seq) => {
                 next.reveal = seq;
                 next.searching &= seq.is_none();

@@ -38,15 +38,39 @@ fn peers(state: &chat_core::ChatState) -> Vec<(ParticipantId, String)> {
     peers
 }
 
+/// The polls button: shown once there is a poll, or to hosts, who ask them.
+#[derive(Clone, Copy, PartialEq)]
+struct PollsButton {
+    shown: bool,
+    /// How many polls are open.
+    open: usize,
+}
+
+impl PollsButton {
+    fn of(state: &chat_core::ChatState) -> Self {
+        let hosting = state.me().is_some_and(|me| chat_protocol::rules::may_moderate(me).is_ok());
+        let open = state.polls().iter().filter(|poll| !poll.closed).count();
+        Self { shown: hosting || !state.polls().is_empty(), open }
+    }
+}
+
 /// The panel header.
 #[function_component(Header)]
 pub fn header(props: &HeaderProps) -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (peers, pins, online, current, reads) = use_selector(|client| {
+    let (peers, pins, online, current, reads, polls) = use_selector(|client| {
         let state = client.state();
         let reads = state.reads().to_vec();
-        (peers(&state), state.pinned().count(), state.participant_count(), state.current_conversation().cloned(), reads)
+        let polls = PollsButton::of(&state);
+        (
+            peers(&state),
+            state.pinned().count(),
+            state.participant_count(),
+            state.current_conversation().cloned(),
+            reads,
+            polls,
+        )
     });
     // Unread messages per conversation, as a suffix for its name: " (3)", " (3 @)" with mentions among them.
     let unread_in = |with: Option<&ParticipantId>| {
@@ -90,6 +114,10 @@ pub fn header(props: &HeaderProps) -> Html {
         let ui = ui.clone();
         Callback::from(move |_| ui.dispatch(UiAction::ToggleSearch))
     };
+    let toggle_polls = {
+        let ui = ui.clone();
+        Callback::from(move |_| ui.dispatch(UiAction::TogglePolls))
+    };
     let selected = current.map(|p| p.0).unwrap_or_default();
     html! {
         <header class="mc-header">
@@ -114,6 +142,16 @@ pub fn header(props: &HeaderProps) -> Html {
             <button type="button" class="mc-icon-button mc-find" onclick={open_finder} aria-label={t("findPeople")}>{ icons::person_add() }</button>
             <button type="button" class="mc-icon-button mc-search-toggle" onclick={toggle_search}
                 aria-expanded={ui.searching.to_string()} aria-label={t("searchMessages")}>{ icons::search() }</button>
+            if polls.shown {
+                <button type="button" class="mc-icon-button mc-polls-toggle" onclick={toggle_polls}
+                    aria-expanded={ui.polls_open.to_string()}
+                    aria-label={chat.locale.t_with("pollsOpen", "n", &polls.open.to_string())}>
+                    { icons::poll() }
+                    if polls.open > 0 {
+                        { format!(" {}", polls.open) }
+                    }
+                </button>
+            }
             <HostSettings />
             if *finding {
                 <dialog ref={dialog} class="mc-dialog" aria-labelledby="mc-find-title" {onclose}>

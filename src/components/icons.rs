@@ -30,6 +30,11 @@ pub fn pin() -> Html {
     icon("M9 4h6l-1 6 4 4H6l4-4zM12 14v6")
 }
 
+/// Three bars of a chart.
+pub fn poll() -> Html {
+    icon("M6 20v-6M12 20V4M18 20v-10")
+}
+
 /// Three dots.
 pub fn more() -> Html {
     icon("M6 12h.01M12 12h.01M18 12h.01")
