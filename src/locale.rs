@@ -134,7 +134,7 @@ const EN: &[(&str, &str)] = &[
     ("vote", "Vote"),
     ("youVoted", "You voted."),
     ("pollHidden", "The results show when the poll closes."),
-    ("pollVotes", "{n} votes"),
+    ("pollVotes", "Votes: {n}"),
     ("pollBy", "Asked by {name}"),
     ("pollAnonymous", "Anonymous"),
     ("pollClosed", "Closed"),

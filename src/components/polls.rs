@@ -130,7 +130,8 @@ fn poll_card(props: &PollCardProps) -> Html {
     });
     let shown = !poll.hide_votes || poll.closed || props.hosting;
     let total = poll.total_votes().max(1);
-    let counts = (ballot.is_none() && shown).then(|| html! {
+    // Hosts follow the counts while they come in, ballot or not.
+    let counts = ((ballot.is_none() || props.hosting) && shown).then(|| html! {
         <ul class="mc-poll-results">
             { for poll.options.iter().zip(0u32..).map(|(option, index)| {
                 let share = option.count * 100 / total;

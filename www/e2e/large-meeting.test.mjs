@@ -1,7 +1,7 @@
 // End to end, a large meeting: the real server told that more than two is
 // large, so presence names only hosts and the rest is found by searching the
 // server; the panel's people finder, who is typing as a count, and webinar
-// settings shown before anyone types; moderation: mutes, reports, removal.
+// settings shown before anyone types; moderation: mutes, reports, removal; polls.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
@@ -222,4 +222,45 @@ test("a participant reports a message; the host sees it, removes its sender with
   await back.send("Sorry about that");
   await cy.waitFor("Sorry about that");
   for (const panel of [ann, cy, back]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
+});
+
+test("a host asks a poll in the panel; participants vote and see the counts; the host closes it", async () => {
+  const meeting = `poll${Date.now()}`;
+  const ann = await ChatPanel.join(browser, server.url, "Ann", { role: "host", meeting });
+  const bob = await ChatPanel.join(browser, server.url, "Bob", { meeting });
+  const cy = await ChatPanel.join(browser, server.url, "Cy", { meeting });
+  assert.equal(await bob.page.locator(".mc-polls-toggle").count(), 0, "no polls button for a participant without polls");
+
+  await ann.page.getByRole("button", { name: "Polls, 0 open" }).click();
+  const asking = ann.page.locator("dialog[open]");
+  await asking.getByLabel("Question").fill("Where do we meet next week?");
+  await asking.getByLabel("Option 1").fill("Berlin");
+  await asking.getByLabel("Option 2").fill("Lisbon");
+  await asking.getByRole("button", { name: "Add an option" }).click();
+  await asking.getByLabel("Option 3").fill("Online");
+  assert.deepEqual(await ann.accessibilityViolations(), [], "the polls dialog with the new poll form");
+  await asking.getByRole("button", { name: "Ask", exact: true }).click();
+  await asking.getByRole("heading", { name: "Where do we meet next week?" }).waitFor();
+
+  await bob.page.getByRole("button", { name: "Polls, 1 open" }).click();
+  const ballot = bob.page.locator("dialog[open]");
+  await ballot.getByLabel("Lisbon").check();
+  assert.deepEqual(await bob.accessibilityViolations(), [], "the polls dialog with a ballot");
+  await bob.page.screenshot({ path: `${shots}poll-ballot.png` });
+  await ballot.getByRole("button", { name: "Vote" }).click();
+  await ballot.getByText("You voted.").waitFor();
+  await ballot.locator(".mc-poll-mine", { hasText: "Lisbon" }).getByText("Votes: 1").waitFor();
+
+  await cy.page.getByRole("button", { name: "Polls, 1 open" }).click();
+  const cys = cy.page.locator("dialog[open]");
+  await cys.getByLabel("Berlin").check();
+  await cys.getByRole("button", { name: "Vote" }).click();
+  await ann.page.locator("dialog[open] .mc-poll-result", { hasText: "Berlin" }).getByText("Votes: 1").waitFor();
+  await ann.page.locator("dialog[open] .mc-poll-result", { hasText: "Lisbon" }).getByText("Votes: 1").waitFor();
+  await ann.page.screenshot({ path: `${shots}poll-host.png` });
+
+  await ann.page.locator("dialog[open]").getByRole("button", { name: "Close the poll" }).click();
+  await ballot.getByText("Asked by Ann · Closed").waitFor();
+  await bob.page.getByRole("button", { name: "Polls, 0 open" }).waitFor();
+  for (const panel of [ann, bob, cy]) assert.deepEqual(panel.errors, [], `${panel.name}: no page errors`);
 });

@@ -29,7 +29,7 @@ test("the build splits the parts out of the first download", () => {
   assert.deepEqual(
     parts.sort(),
     ["split_forward_dialog.wasm", "split_host_settings.wasm", "split_image_viewer.wasm",
-      "split_participant_picker.wasm", "split_report_dialog.wasm", "split_search_box.wasm"],
+      "split_participant_picker.wasm", "split_polls.wasm", "split_report_dialog.wasm", "split_search_box.wasm"],
   );
 });
 

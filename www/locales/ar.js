@@ -128,7 +128,7 @@ export default {
   "vote": "صوّت",
   "youVoted": "لقد صوّتّ.",
   "pollHidden": "ستظهر النتائج عند إغلاق الاستطلاع.",
-  "pollVotes": "{n} أصوات",
+  "pollVotes": "الأصوات: {n}",
   "pollBy": "سأله {name}",
   "pollAnonymous": "مجهول",
   "pollClosed": "مغلق",

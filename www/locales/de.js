@@ -129,7 +129,7 @@ export default {
   "vote": "Abstimmen",
   "youVoted": "Du hast abgestimmt.",
   "pollHidden": "Die Ergebnisse erscheinen, wenn die Umfrage endet.",
-  "pollVotes": "{n} Stimmen",
+  "pollVotes": "Stimmen: {n}",
   "pollBy": "Gefragt von {name}",
   "pollAnonymous": "Anonym",
   "pollClosed": "Beendet",

@@ -128,7 +128,7 @@ export default {
   "vote": "Votar",
   "youVoted": "Has votado.",
   "pollHidden": "Los resultados se verán al cerrar la encuesta.",
-  "pollVotes": "{n} votos",
+  "pollVotes": "Votos: {n}",
   "pollBy": "Preguntada por {name}",
   "pollAnonymous": "Anónima",
   "pollClosed": "Cerrada",

@@ -128,7 +128,7 @@ export default {
   "vote": "Voter",
   "youVoted": "Vous avez voté.",
   "pollHidden": "Les résultats s'afficheront à la clôture du sondage.",
-  "pollVotes": "{n} votes",
+  "pollVotes": "Votes : {n}",
   "pollBy": "Posé par {name}",
   "pollAnonymous": "Anonyme",
   "pollClosed": "Clos",

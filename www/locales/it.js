@@ -128,7 +128,7 @@ export default {
   "vote": "Vota",
   "youVoted": "Hai votato.",
   "pollHidden": "I risultati appariranno alla chiusura del sondaggio.",
-  "pollVotes": "{n} voti",
+  "pollVotes": "Voti: {n}",
   "pollBy": "Chiesto da {name}",
   "pollAnonymous": "Anonimo",
   "pollClosed": "Chiuso",

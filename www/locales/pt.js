@@ -128,7 +128,7 @@ export default {
   "vote": "Votar",
   "youVoted": "Você votou.",
   "pollHidden": "Os resultados aparecem quando a enquete fechar.",
-  "pollVotes": "{n} votos",
+  "pollVotes": "Votos: {n}",
   "pollBy": "Perguntado por {name}",
   "pollAnonymous": "Anônima",
   "pollClosed": "Encerrada",

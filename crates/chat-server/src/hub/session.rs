@@ -209,6 +209,15 @@ impl Session {
         });
     }
 
+    /// Takes one from this participant's `bucket` (across nodes), or says when it refills.
+    async fn spend(&self, bucket: RateBucket) -> Result<(), DomainError> {
+        self.hub
+            .send_limits
+            .take(bucket, &self.room.meeting, &self.me.id)
+            .await
+            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })
+    }
+
     /// A message visible to this participant, or `NotFound`.
     async fn visible_message(&self, id: &MessageId) -> Result<Message, DomainError> {
         let store = &self.hub.store;

@@ -8,26 +8,40 @@
 pub(crate) enum Seen<'a> {
     /// A `messageCreated` event, with the message's client id.
     Created(&'a str),
-    Ack,
+    /// An answer, with its request id.
+    Ack(Option<u64>),
     Error,
     /// A typing notice or crowd.
     Typing,
+    /// A `pollCreated` event, with the poll's id.
+    PollCreated(&'a str),
+    /// A poll's coalesced counts.
+    Tally,
     Other,
+}
+
+/// The JSON string that follows `marker` in `text`.
+fn string_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let at = text.find(marker)?;
+    text[at + marker.len()..].split_once('"').map(|(value, _)| value)
 }
 
 pub(crate) fn seen(text: &str) -> Seen<'_> {
     const CLIENT_ID: &str = "\"clientId\":\"";
-    if text.starts_with("{\"type\":\"ack\"") {
-        Seen::Ack
+    const ACK: &str = "{\"type\":\"ack\",\"reqId\":";
+    if let Some(rest) = text.strip_prefix(ACK) {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        Seen::Ack(rest[..digits].parse().ok())
+    } else if text.starts_with("{\"type\":\"pollTally\"") {
+        Seen::Tally
+    } else if text.starts_with("{\"type\":\"event\"") && text.contains("\"kind\":\"pollCreated\"") {
+        string_after(text, "\"poll\":{\"id\":\"").map_or(Seen::Other, Seen::PollCreated)
     } else if text.starts_with("{\"type\":\"error\"") {
         Seen::Error
     } else if text.starts_with("{\"type\":\"typing") {
         Seen::Typing
     } else if text.starts_with("{\"type\":\"event\"") && text.contains("\"kind\":\"messageCreated\"") {
-        text.find(CLIENT_ID)
-            .map(|at| &text[at + CLIENT_ID.len()..])
-            .and_then(|rest| rest.split_once('"'))
-            .map_or(Seen::Other, |(id, _)| Seen::Created(id))
+        string_after(text, CLIENT_ID).map_or(Seen::Other, Seen::Created)
     } else {
         Seen::Other
     }
@@ -45,8 +59,26 @@ mod tests {
         let created = ServerFrame::Event(EventEnvelope { seq: 7, time: 1, event: Event::MessageCreated { message } });
         let text = serde_json::to_string(&created).expect("serializes");
         assert_eq!(seen(&text), Seen::Created("c-m1"));
-        let ack = ServerFrame::Ack { req_id: 1, result: AckResult::Pong };
-        assert_eq!(seen(&serde_json::to_string(&ack).expect("serializes")), Seen::Ack);
+        let ack = ServerFrame::Ack { req_id: 41, result: AckResult::Pong };
+        assert_eq!(seen(&serde_json::to_string(&ack).expect("serializes")), Seen::Ack(Some(41)));
+        let poll = chat_protocol::Poll {
+            id: "p-1".into(),
+            question: "Lunch?".into(),
+            options: Vec::new(),
+            anonymous: false,
+            hide_votes: false,
+            multiple: false,
+            created_by: "Ann".into(),
+            created_by_user_id: "ann".into(),
+            voted: Vec::new(),
+            chosen: Vec::new(),
+            closed: false,
+            time: 1,
+        };
+        let created = ServerFrame::Event(EventEnvelope { seq: 9, time: 1, event: Event::PollCreated { poll } });
+        assert_eq!(seen(&serde_json::to_string(&created).expect("serializes")), Seen::PollCreated("p-1"));
+        let tally = ServerFrame::PollTally(chat_protocol::PollTally { poll_id: "p-1".into(), options: Vec::new() });
+        assert_eq!(seen(&serde_json::to_string(&tally).expect("serializes")), Seen::Tally);
         let error = ServerFrame::Error(ErrorFrame::new(Some(1), ErrorCode::RateLimited, "slow down"));
         assert_eq!(seen(&serde_json::to_string(&error).expect("serializes")), Seen::Error);
         let pin = ServerFrame::Event(EventEnvelope {

@@ -5,7 +5,9 @@
 //! latency (p50, p99, max), the frames each participant received and how
 //! many connections the server closed. With `--typists N` the first N also
 //! type all along, one notice per half typing interval (the most the server
-//! passes on). A benchmark, not a test.
+//! passes on). With `--voters N` the first participant hosts and asks a poll
+//! as sending starts, and N others vote in it once each, at random moments of
+//! its first ten seconds. A benchmark, not a test.
 //!
 //! Without `--url` it starts its own server on 127.0.0.1:0 over a temporary
 //! SQLite file, on separate threads, so one command measures the whole path.
@@ -54,6 +56,27 @@ struct Args {
     /// all along while sending.
     #[arg(long, default_value_t = 0)]
     typists: usize,
+    /// How many of the participants vote in a poll the first one (then a
+    /// host) asks as sending starts, each once within its first ten seconds.
+    #[arg(long, default_value_t = 0)]
+    voters: usize,
+}
+
+/// How long after sending starts the voters vote (or the run's duration, if shorter).
+const VOTE_WINDOW: Duration = Duration::from_secs(10);
+/// The request ids of the poll's creation and of a vote, apart from the messages' (0, 1, 2…).
+const CREATE_POLL_REQ: u64 = 1 << 40;
+const VOTE_REQ: u64 = CREATE_POLL_REQ + 1;
+
+/// What a participant does besides sending messages.
+#[derive(Clone, Copy, Default)]
+struct Duties {
+    /// Types all along.
+    typist: bool,
+    /// Asks the poll as sending starts (a host).
+    asks_poll: bool,
+    /// Votes this long after sending starts.
+    votes_after: Option<Duration>,
 }
 
 const MAX_DURATION_SECS: u64 = 300;
@@ -112,6 +135,10 @@ struct Totals {
     /// Frames received from the start of sending on, and of them typing notices or crowds.
     frames: AtomicU64,
     typing_frames: AtomicU64,
+    /// Votes cast and acknowledged, and poll tallies received from the start of sending on.
+    votes: AtomicU64,
+    votes_acked: AtomicU64,
+    tally_frames: AtomicU64,
 }
 
 /// One participant: joins, sends (and types, if a typist) on a schedule
@@ -123,7 +150,7 @@ async fn participant(
     url: String,
     token: String,
     rate: f64,
-    typist: bool,
+    duties: Duties,
     join_at: Instant,
     epoch: Instant,
     start_sending: Instant,
@@ -143,37 +170,58 @@ async fn participant(
     // Sending and reading run side by side, each with one timer: a timer made
     // per received frame would cost the generator more than the frame.
     let typing_period = Duration::from_millis(rules::TYPING_INTERVAL_MS.unsigned_abs() / 2);
+    // The poll's id, once its creation arrives (the reader learns it, the sender votes in it).
+    let poll_id = std::sync::OnceLock::<String>::new();
     let sending = async {
         let start = tokio::time::Instant::from_std(start_sending);
         let mut next_send = start + phase;
-        let mut next_typing = typist.then(|| start + typing_period.mul_f64(rand::random::<f64>()));
+        let mut next_typing = duties.typist.then(|| start + typing_period.mul_f64(rand::random::<f64>()));
+        let mut next_vote = duties.votes_after.map(|after| start + after);
         let stop = tokio::time::Instant::from_std(stop_sending);
+        if duties.asks_poll {
+            tokio::time::sleep_until(start).await;
+            let options = vec!["Yes".to_owned(), "No".to_owned(), "Later".to_owned()];
+            let ask = ClientFrame::CreatePoll {
+                req_id: CREATE_POLL_REQ,
+                question: "Ship it?".into(),
+                options,
+                anonymous: false,
+                hide_votes: false,
+                multiple: false,
+            };
+            write.send(WsMessage::Text(serde_json::to_string(&ask)?.into())).await?;
+        }
         let mut n = 0u64;
         loop {
-            let (due, typing_now) = match next_typing {
-                Some(at) if at < next_send => (at, true),
-                _ => (next_send, false),
-            };
+            let due = [Some(next_send), next_typing, next_vote].into_iter().flatten().min().unwrap_or(next_send);
             if due >= stop {
                 break;
             }
             tokio::time::sleep_until(due).await;
-            let frame = if typing_now {
+            let frame = if next_vote == Some(due) {
+                let Some(poll) = poll_id.get() else {
+                    // Not here yet: look again shortly.
+                    next_vote = Some(due + Duration::from_millis(50));
+                    continue;
+                };
+                next_vote = None;
+                totals.votes.fetch_add(1, Ordering::Relaxed);
+                let option = u32::from(rand::random::<u8>() % 3);
+                ClientFrame::Vote { req_id: VOTE_REQ, poll_id: poll.as_str().into(), options: vec![option] }
+            } else if next_typing == Some(due) {
                 next_typing = Some(due + typing_period);
                 ClientFrame::Typing { targets: Vec::new() }
             } else {
                 let sent_at = epoch.elapsed().as_micros();
                 let content = NewContent::Text { text: format!("load message {n} from {index}") };
-                ClientFrame::send(n, format!("{index}-{n}-{sent_at}").into(), content)
+                totals.sent.fetch_add(1, Ordering::Relaxed);
+                n += 1;
+                next_send += period;
+                ClientFrame::send(n - 1, format!("{index}-{}-{sent_at}", n - 1).into(), content)
             };
             // A socket the server closed ends the sending; the reader counts why.
             if write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await.is_err() {
                 break;
-            }
-            if !typing_now {
-                totals.sent.fetch_add(1, Ordering::Relaxed);
-                n += 1;
-                next_send += period;
             }
         }
         anyhow::Ok(())
@@ -202,9 +250,11 @@ async fn participant(
             let seen = seen(&text);
             if Instant::now() >= start_sending {
                 totals.frames.fetch_add(1, Ordering::Relaxed);
-                if seen == Seen::Typing {
-                    totals.typing_frames.fetch_add(1, Ordering::Relaxed);
-                }
+                match seen {
+                    Seen::Typing => totals.typing_frames.fetch_add(1, Ordering::Relaxed),
+                    Seen::Tally => totals.tally_frames.fetch_add(1, Ordering::Relaxed),
+                    _ => 0,
+                };
             }
             match seen {
                 Seen::Created(client_id) => {
@@ -212,14 +262,21 @@ async fn participant(
                     let latency = epoch.elapsed().as_micros().saturating_sub(sent_at);
                     latencies.push(u32::try_from(latency).unwrap_or(u32::MAX));
                 }
-                Seen::Ack => {
+                Seen::Ack(Some(VOTE_REQ)) => {
+                    totals.votes_acked.fetch_add(1, Ordering::Relaxed);
+                }
+                Seen::Ack(Some(CREATE_POLL_REQ)) => {}
+                Seen::Ack(_) => {
                     totals.acked.fetch_add(1, Ordering::Relaxed);
+                }
+                Seen::PollCreated(id) => {
+                    let _ = poll_id.set(id.to_owned());
                 }
                 Seen::Error => {
                     totals.errors.fetch_add(1, Ordering::Relaxed);
                     eprintln!("participant {index}: {text}");
                 }
-                Seen::Typing | Seen::Other => {}
+                Seen::Typing | Seen::Tally | Seen::Other => {}
             }
         }
         anyhow::Ok(latencies)
@@ -253,6 +310,9 @@ async fn main() -> anyhow::Result<()> {
     if args.typists > args.participants {
         bail!("--typists must be at most --participants");
     }
+    if args.voters > 0 && args.voters >= args.participants {
+        bail!("--voters must be fewer than --participants (the first participant asks the poll)");
+    }
     if !(args.rate > 0.0 && args.rate <= 50.0) {
         bail!("--rate must be above 0 and at most 50 messages per second");
     }
@@ -282,11 +342,18 @@ async fn main() -> anyhow::Result<()> {
     let stop_sending = start_sending + Duration::from_secs(args.duration);
     let stop_reading = stop_sending + DRAIN;
     let mut tasks = Vec::with_capacity(args.participants);
+    let vote_window = VOTE_WINDOW.min(Duration::from_secs(args.duration));
     for index in 0..args.participants {
+        let asks_poll = args.voters > 0 && index == 0;
+        let duties = Duties {
+            typist: index < args.typists,
+            asks_poll,
+            votes_after: (1..=args.voters).contains(&index).then(|| vote_window.mul_f64(rand::random::<f64>())),
+        };
         let who = Participant {
             id: ParticipantId(format!("load-{index}")),
             display_name: format!("Load {index}"),
-            role: Role::Participant,
+            role: if asks_poll { Role::Host } else { Role::Participant },
         };
         let token = keys.mint(&who, &meeting, 3600)?;
         let (url, totals) = (url.clone(), Arc::clone(&totals));
@@ -296,7 +363,7 @@ async fn main() -> anyhow::Result<()> {
             url,
             token,
             args.rate,
-            index < args.typists,
+            duties,
             join_at,
             epoch,
             start_sending,
@@ -330,6 +397,13 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("joined              {} within {:.1} s", totals.joined.load(Ordering::Relaxed), join_window.as_secs_f64());
     println!("typists             {} (a notice every {} ms each)", args.typists, rules::TYPING_INTERVAL_MS / 2);
+    println!(
+        "voters              {} ({} votes cast, {} acked, within {} s)",
+        args.voters,
+        totals.votes.load(Ordering::Relaxed),
+        totals.votes_acked.load(Ordering::Relaxed),
+        vote_window.as_secs()
+    );
     println!("duration            {} s (+{} s drain)", args.duration, DRAIN.as_secs());
     println!(
         "closed by server    {} as slow consumers, {} otherwise",
@@ -347,9 +421,10 @@ async fn main() -> anyhow::Result<()> {
     println!("delivered/s         {:.0}", delivered as f64 / secs);
     let per_participant = |n: u64| n as f64 / args.participants as f64 / (secs + DRAIN.as_secs_f64());
     println!(
-        "frames received     {:.1} per participant per second ({:.1} of them typing)",
+        "frames received     {:.1} per participant per second ({:.1} of them typing, {:.2} poll tallies)",
         per_participant(totals.frames.load(Ordering::Relaxed)),
-        per_participant(totals.typing_frames.load(Ordering::Relaxed))
+        per_participant(totals.typing_frames.load(Ordering::Relaxed)),
+        per_participant(totals.tally_frames.load(Ordering::Relaxed))
     );
     println!(
         "latency ms          p50 {:.2}  p99 {:.2}  max {:.2}",

@@ -46,12 +46,7 @@ impl Session {
         let store = &self.hub.store;
         let poll = store.poll(&self.room.meeting, poll_id, &self.me.id).await?.ok_or(DomainError::NotFound)?;
         let options = rules::check_vote(&self.me, &poll, options)?;
-        let bucket = RateBucket::Text;
-        self.hub
-            .send_limits
-            .take(bucket, &self.room.meeting, &self.me.id)
-            .await
-            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        self.spend(RateBucket::Text).await?;
         let voter = PollVote { id: self.me.id.clone(), name: self.me.display_name.clone() };
         let now = crate::clock::now_ms();
         let mut members = self.room.members.lock().await;

@@ -13,12 +13,7 @@ impl Session {
     /// is stored and reaches everyone who sees the message.
     pub(super) async fn react(&self, id: &MessageId, emoji: String, add: bool) -> Result<AckResult, DomainError> {
         rules::check_emoji(&emoji)?;
-        let bucket = RateBucket::Text;
-        self.hub
-            .send_limits
-            .take(bucket, &self.room.meeting, &self.me.id)
-            .await
-            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        self.spend(RateBucket::Text).await?;
         let mut members = self.room.members.lock().await;
         // Read under the lock, so two reactions here cannot both pass the limit.
         let message = self.visible_message(id).await?;

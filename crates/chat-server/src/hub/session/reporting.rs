@@ -21,12 +21,7 @@ impl Session {
             return Err(DomainError::MessageDeleted);
         }
         // A report costs what a text message does, so reports cannot flood the hosts.
-        let bucket = RateBucket::Text;
-        self.hub
-            .send_limits
-            .take(bucket, &self.room.meeting, &self.me.id)
-            .await
-            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        self.spend(RateBucket::Text).await?;
         let text = match &message.content {
             chat_protocol::Content::Text { text } => Some(text.as_str()),
             _ => None,

@@ -103,12 +103,7 @@ impl Session {
             return Ok(self.sent_ack(&original));
         }
         self.may_send_now(&targets).await?;
-        let bucket = RateBucket::of(content.kind(), attachments.len());
-        self.hub
-            .send_limits
-            .take(bucket, &self.room.meeting, &self.me.id)
-            .await
-            .map_err(|retry_after| DomainError::RateLimited { bucket, retry_after })?;
+        self.spend(RateBucket::of(content.kind(), attachments.len())).await?;
 
         if let Some(reply_to) = &reply_to {
             self.visible_message(reply_to).await?;
