@@ -4,18 +4,19 @@
 //! closes them. Loaded when first opened, or ahead once the panel is idle.
 
 use chat_core::NewPoll;
-use chat_protocol::{rules, Poll};
-use web_sys::HtmlInputElement;
+use chat_protocol::{rules, ParticipantId, Poll};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 use super::icons;
 use super::lazy::Draw;
 use crate::hooks::use_chat::{use_chat, use_ui};
-use crate::hooks::use_intent::use_intent;
+use crate::hooks::use_intent::{use_intent, Intents};
 use crate::hooks::use_modal::{use_modal, Modal};
 use crate::hooks::use_selector::use_selector;
 use crate::lazy_part::lazy_part;
-use crate::store::UiAction;
+use crate::store::{ChatContext, UiAction};
 
 lazy_part!(
     /// The polls dialog, loaded when first opened.
@@ -36,10 +37,13 @@ pub fn polls_dialog() -> Html {
         Callback::from(move |()| ui.dispatch(UiAction::TogglePolls))
     };
     let Modal { dialog, close, onclose } = use_modal(ui.polls_open, dismiss);
+    let intents = use_intent();
+    let draft = use_state(blank_poll);
     if !ui.polls_open {
         return html! {};
     }
     let t = |key: &str| chat.locale.t(key);
+    let me = chat.client.state().me().map(|me| me.id.clone());
     html! {
         <dialog ref={dialog} class="mc-dialog mc-polls" aria-labelledby="mc-polls-title" {onclose}>
             <div class="mc-dialog-bar">
@@ -51,38 +55,27 @@ pub fn polls_dialog() -> Html {
                 <p class="mc-poll-notice" role="alert">{ notice }</p>
             }
             if hosting {
-                <NewPollForm />
+                { new_poll_form(&chat, &intents, draft) }
             }
             if polls.is_empty() {
                 <p class="mc-setting-note">{ t("noPolls") }</p>
             }
             <ul class="mc-poll-list">
                 { for polls.into_iter().rev().map(|poll| html! {
-                    <li key={poll.id.0.clone()}><PollCard {poll} {hosting} /></li>
+                    <li key={poll.id.0.clone()}>{ poll_card(&poll, hosting, me.as_ref(), &chat, &intents) }</li>
                 }) }
             </ul>
         </dialog>
     }
 }
 
-/// Properties of [`PollCard`].
-#[derive(Properties, PartialEq)]
-struct PollCardProps {
-    poll: Poll,
-    /// Whether the viewer hosts: they see hidden counts and close polls.
-    hosting: bool,
-}
-
-/// One poll: its ballot until the viewer voted, then its counts.
-#[function_component(PollCard)]
-fn poll_card(props: &PollCardProps) -> Html {
-    let chat = use_chat();
-    let intents = use_intent();
-    let picked = use_state(Vec::<u32>::new);
-    let poll = &props.poll;
+/// One poll: its ballot until the viewer (`me`) voted, then its counts;
+/// `hosting` viewers see hidden counts and close polls. Plain functions
+/// rather than components: each component costs the part its own plumbing.
+fn poll_card(poll: &Poll, hosting: bool, me: Option<&ParticipantId>, chat: &ChatContext, intents: &Intents) -> Html {
     let locale = &chat.locale;
     let t = |key: &str| locale.t(key);
-    let voted = chat.client.state().me().is_some_and(|me| poll.voted.contains(&me.id));
+    let voted = me.is_some_and(|me| poll.voted.contains(me));
     let heading = format!("mc-poll-{}", poll.id);
     let mut about = vec![locale.t_with("pollBy", "name", &poll.created_by)];
     if poll.anonymous {
@@ -93,45 +86,33 @@ fn poll_card(props: &PollCardProps) -> Html {
     }
     let ballot = (!voted && !poll.closed).then(|| {
         let onsubmit = {
-            let (client, intents, picked, id) = (chat.client.clone(), intents.clone(), picked.clone(), poll.id.clone());
+            let (client, intents, id) = (chat.client.clone(), intents.clone(), poll.id.clone());
             Callback::from(move |event: SubmitEvent| {
                 event.prevent_default();
-                intents.run(client.vote(id.clone(), (*picked).clone()));
+                let form = event.target_unchecked_into::<Element>();
+                let chosen = inputs(&form, "input:checked").iter().filter_map(|input| input.value().parse().ok()).collect();
+                intents.run(client.vote(id.clone(), chosen));
             })
         };
         let kind = if poll.multiple { "checkbox" } else { "radio" };
         html! {
             <form class="mc-poll-ballot" {onsubmit}>
                 <fieldset aria-labelledby={heading.clone()}>
-                    { for poll.options.iter().zip(0u32..).map(|(option, index)| {
-                        let onchange = {
-                            let (picked, multiple) = (picked.clone(), poll.multiple);
-                            Callback::from(move |event: Event| {
-                                let on = event.target_unchecked_into::<HtmlInputElement>().checked();
-                                let mut next: Vec<u32> = if multiple { (*picked).clone() } else { Vec::new() };
-                                next.retain(|kept| *kept != index);
-                                if on {
-                                    next.push(index);
-                                }
-                                picked.set(next);
-                            })
-                        };
-                        html! {
-                            <label class="mc-setting">
-                                <input type={kind} name={heading.clone()} checked={picked.contains(&index)} {onchange} />
-                                { option.text.clone() }
-                            </label>
-                        }
+                    { for poll.options.iter().enumerate().map(|(index, option)| html! {
+                        <label class="mc-setting">
+                            <input type={kind} name={heading.clone()} value={index.to_string()} required={!poll.multiple} />
+                            { option.text.clone() }
+                        </label>
                     }) }
                 </fieldset>
-                <button type="submit" class="mc-button" disabled={picked.is_empty()}>{ t("vote") }</button>
+                <button type="submit" class="mc-button">{ t("vote") }</button>
             </form>
         }
     });
-    let shown = !poll.hide_votes || poll.closed || props.hosting;
+    let shown = !poll.hide_votes || poll.closed || hosting;
     let total = poll.total_votes().max(1);
     // Hosts follow the counts while they come in, ballot or not.
-    let counts = ((ballot.is_none() || props.hosting) && shown).then(|| html! {
+    let counts = ((ballot.is_none() || hosting) && shown).then(|| html! {
         <ul class="mc-poll-results">
             { for poll.options.iter().zip(0u32..).map(|(option, index)| {
                 let share = option.count * 100 / total;
@@ -146,7 +127,7 @@ fn poll_card(props: &PollCardProps) -> Html {
             }) }
         </ul>
     });
-    let close = (props.hosting && !poll.closed).then(|| {
+    let close = (hosting && !poll.closed).then(|| {
         let (client, intents, id) = (chat.client.clone(), intents.clone(), poll.id.clone());
         let onclick = Callback::from(move |_| intents.run(client.close_poll(id.clone())));
         html! { <button type="button" class="mc-link-button" {onclick}>{ t("closePoll") }</button> }
@@ -159,7 +140,7 @@ fn poll_card(props: &PollCardProps) -> Html {
             if voted {
                 <p class="mc-setting-note">{ t("youVoted") }</p>
             }
-            if ballot_hidden(poll, props.hosting, voted) {
+            if ballot_hidden(poll, hosting, voted) {
                 <p class="mc-setting-note">{ t("pollHidden") }</p>
             }
             { counts.unwrap_or_default() }
@@ -173,12 +154,9 @@ fn ballot_hidden(poll: &Poll, hosting: bool, voted: bool) -> bool {
     voted && poll.hide_votes && !poll.closed && !hosting
 }
 
-/// A host's new poll: a question, 2 to 10 options, and how it counts.
-#[function_component(NewPollForm)]
-fn new_poll_form() -> Html {
-    let chat = use_chat();
-    let intents = use_intent();
-    let draft = use_state(|| NewPoll { options: vec![String::new(); rules::MIN_POLL_OPTIONS], ..NewPoll::default() });
+/// A host's new poll, `draft` while it is written: a question, 2 to 10
+/// options, and how it counts.
+fn new_poll_form(chat: &ChatContext, intents: &Intents, draft: UseStateHandle<NewPoll>) -> Html {
     let t = |key: &str| chat.locale.t(key);
     let edit = |change: fn(&mut NewPoll, String)| {
         let draft = draft.clone();
@@ -213,7 +191,7 @@ fn new_poll_form() -> Html {
             poll.options.retain(|option| !option.trim().is_empty());
             let reset = draft.clone();
             intents.run_then(client.create_poll(poll), move |()| {
-                reset.set(NewPoll { options: vec![String::new(); rules::MIN_POLL_OPTIONS], ..NewPoll::default() });
+                reset.set(blank_poll());
             });
         })
     };
@@ -249,4 +227,15 @@ fn new_poll_form() -> Html {
             <button type="submit" class="mc-button">{ t("askPoll") }</button>
         </form>
     }
+}
+
+/// A new poll with nothing written yet.
+fn blank_poll() -> NewPoll {
+    NewPoll { options: vec![String::new(); rules::MIN_POLL_OPTIONS], ..NewPoll::default() }
+}
+
+/// The inputs under `root` that `selector` picks.
+fn inputs(root: &Element, selector: &str) -> Vec<HtmlInputElement> {
+    let Ok(found) = root.query_selector_all(selector) else { return Vec::new() };
+    (0..found.length()).filter_map(|index| found.item(index)?.dyn_into().ok()).collect()
 }
