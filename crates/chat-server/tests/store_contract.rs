@@ -251,8 +251,7 @@ async fn scenario(store: Arc<dyn Store>) -> Vec<String> {
     for viewer in [&ann, &bob, &cat] {
         log.push(format!("{viewer} polls {:?}", store.polls(&polls, viewer).await));
     }
-    log.push(format!("tally {:?}", store.tally(&polls, &"open".into()).await));
-    log.push(format!("tally of none {:?}", store.tally(&polls, &"nope".into()).await));
+    log.push(format!("poll of none {:?}", store.poll(&polls, &"nope".into(), &ann).await));
     let closed = store.close_poll(&polls, &"secret".into(), &ann, 57).await;
     log.push(format!("closed {:?}", closed.map(|e| e.map(|e| (e.envelope, e.audience)))));
     log.push(format!(

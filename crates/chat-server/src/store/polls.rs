@@ -39,8 +39,6 @@ pub trait Polls: Send + Sync + 'static {
         by: &ParticipantId,
         at: i64,
     ) -> Result<Option<StoredEvent>, StoreError>;
-    /// A poll's counts and first voters now.
-    async fn tally(&self, meeting: &MeetingId, poll: &PollId) -> Result<Option<PollTally>, StoreError>;
 }
 
 /// What became of a ballot.

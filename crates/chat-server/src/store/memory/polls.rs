@@ -116,8 +116,4 @@ impl Polls for MemoryStore {
             Ok(Some(s.last_event(meeting)?))
         })
     }
-
-    async fn tally(&self, meeting: &MeetingId, poll: &PollId) -> Result<Option<PollTally>, StoreError> {
-        self.with(|s| Ok(held(s, meeting, poll).map(|held| held.tally())))
-    }
 }

@@ -244,10 +244,4 @@ impl Polls for PostgresStore {
             EventRecord { seq, time: at, kind: EventKind::PollClosed, actor: by.clone(), payload: Some(payload) };
         Ok(Some(build_event(record, None, Vec::new())?))
     }
-
-    async fn tally(&self, meeting: &MeetingId, poll: &PollId) -> Result<Option<PollTally>, StoreError> {
-        let client = self.client().await?;
-        let Some(stored) = stored_polls(&**client, meeting, Some(poll)).await?.pop() else { return Ok(None) };
-        Ok(Some(tally(&**client, meeting, poll, stored.options.len()).await?))
-    }
 }

@@ -206,13 +206,4 @@ impl Polls for SqliteStore {
         })
         .await
     }
-
-    async fn tally(&self, meeting: &MeetingId, poll: &PollId) -> Result<Option<PollTally>, StoreError> {
-        let (meeting, poll) = (meeting.clone(), poll.clone());
-        self.run(move |conn| {
-            let Some(stored) = stored_polls(conn, &meeting, Some(&poll))?.pop() else { return Ok(None) };
-            Ok(Some(tally(conn, &meeting, &poll, stored.options.len())?))
-        })
-        .await
-    }
 }
