@@ -11,10 +11,12 @@
 //! file: a connection's requests (`session.rs`: what happens on a send in
 //! `session/sending.rs`, edits, deletes and pins in `changes.rs`, reactions,
 //! reads, history and search pages, typing (a large meeting's coalesced in
-//! `typing_crowd.rs`), the webinar settings), presence
+//! `typing_crowd.rs`), the webinar settings, moderation, reports and polls,
+//! each poll's counts told coalesced by `polls.rs`), presence
 //! (`presence.rs`, with other nodes' in `remote.rs`), [`Files`], the search
 //! queue (`search.rs`), the send limits (`send_limits.rs`) and the notices
-//! for apps (`notices.rs`: the hook, offline notices, a meeting's chat synced).
+//! for apps (`notices.rs`: the hook, offline notices, a meeting's chat synced)
+//! and the dumps (`dump.rs`: the chat's and the moderation's).
 
 mod bounded;
 mod dump;
