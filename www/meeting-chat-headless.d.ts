@@ -239,7 +239,7 @@ export type ChatErrorCode =
   | "forbidden" | "message_deleted" | "rate_limited" | "hosts_only" | "chat_off" | "private_chat_restricted" | "muted"
   | "slow_mode"
   | "rejected" | "hook_unavailable"
-  | "too_many_reactions" | "search_too_broad" | "internal"
+  | "too_many_reactions" | "search_too_broad" | "poll_closed" | "already_voted" | "internal"
   | "not_connected" | "disconnected" | "upload_failed" | "auth_failed" | "invalid_argument";
 
 /** Every rejected promise and thrown error is an `Error` with a `code`. */
