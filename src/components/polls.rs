@@ -28,9 +28,10 @@ lazy_part!(
 pub fn polls_dialog() -> Html {
     let chat = use_chat();
     let ui = use_ui();
-    let (polls, hosting) = use_selector(|client| {
+    let (polls, hosting, me) = use_selector(|client| {
         let state = client.state();
-        (state.polls().to_vec(), state.me().is_some_and(|me| rules::may_moderate(me).is_ok()))
+        let hosting = state.me().is_some_and(|me| rules::may_moderate(me).is_ok());
+        (state.polls().to_vec(), hosting, state.me().map(|me| me.id.clone()))
     });
     let dismiss = {
         let ui = ui.clone();
@@ -43,7 +44,6 @@ pub fn polls_dialog() -> Html {
         return html! {};
     }
     let t = |key: &str| chat.locale.t(key);
-    let me = chat.client.state().me().map(|me| me.id.clone());
     html! {
         <dialog ref={dialog} class="mc-dialog mc-polls" aria-labelledby="mc-polls-title" {onclose}>
             <div class="mc-dialog-bar">

@@ -13,22 +13,19 @@
 //! SQLite file, on separate threads, so one command measures the whole path.
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use chat_protocol::{
-    close_code, rules, ClientFrame, MeetingId, NewContent, Participant, ParticipantId, Role, PROTOCOL_VERSION,
-};
+use chat_protocol::{rules, MeetingId, Participant, ParticipantId, Role};
 use chat_server::auth::TokenKeys;
 use clap::Parser;
-use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 mod frames;
+mod participant;
 
-use frames::{seen, Seen};
+use participant::{participant, Duties, Totals, VOTE_WINDOW};
 
 /// Load-test a chat server on this machine.
 #[derive(Debug, Parser)]
@@ -60,23 +57,6 @@ struct Args {
     /// host) asks as sending starts, each once within its first ten seconds.
     #[arg(long, default_value_t = 0)]
     voters: usize,
-}
-
-/// How long after sending starts the voters vote (or the run's duration, if shorter).
-const VOTE_WINDOW: Duration = Duration::from_secs(10);
-/// The request ids of the poll's creation and of a vote, apart from the messages' (0, 1, 2…).
-const CREATE_POLL_REQ: u64 = 1 << 40;
-const VOTE_REQ: u64 = CREATE_POLL_REQ + 1;
-
-/// What a participant does besides sending messages.
-#[derive(Clone, Copy, Default)]
-struct Duties {
-    /// Types all along.
-    typist: bool,
-    /// Asks the poll as sending starts (a host).
-    asks_poll: bool,
-    /// Votes this long after sending starts.
-    votes_after: Option<Duration>,
 }
 
 const MAX_DURATION_SECS: u64 = 300;
@@ -120,171 +100,6 @@ fn start_local_server() -> anyhow::Result<(String, String, tempfile::TempDir)> {
         });
     });
     Ok((format!("ws://{addr}/ws"), secret, dir))
-}
-
-#[derive(Default)]
-struct Totals {
-    joined: AtomicU64,
-    sent: AtomicU64,
-    acked: AtomicU64,
-    errors: AtomicU64,
-    /// Connections the server closed as slow consumers.
-    slow_closes: AtomicU64,
-    /// Connections the server closed for another reason.
-    other_closes: AtomicU64,
-    /// Frames received from the start of sending on, and of them typing notices or crowds.
-    frames: AtomicU64,
-    typing_frames: AtomicU64,
-    /// Votes cast and acknowledged, and poll tallies received from the start of sending on.
-    votes: AtomicU64,
-    votes_acked: AtomicU64,
-    tally_frames: AtomicU64,
-}
-
-/// One participant: joins, sends (and types, if a typist) on a schedule
-/// until `stop_sending`, and records the latency of every message it
-/// receives until `stop_reading`.
-#[allow(clippy::too_many_arguments)]
-async fn participant(
-    index: usize,
-    url: String,
-    token: String,
-    rate: f64,
-    duties: Duties,
-    join_at: Instant,
-    epoch: Instant,
-    start_sending: Instant,
-    stop_sending: Instant,
-    stop_reading: Instant,
-    totals: Arc<Totals>,
-) -> anyhow::Result<Vec<u32>> {
-    tokio::time::sleep_until(tokio::time::Instant::from_std(join_at)).await;
-    let (socket, _) = tokio_tungstenite::connect_async_with_config(&url, None, true).await?;
-    totals.joined.fetch_add(1, Ordering::Relaxed);
-    let (mut write, mut read) = socket.split();
-    let auth = ClientFrame::Auth { v: PROTOCOL_VERSION, token, last_seq: None };
-    write.send(WsMessage::Text(serde_json::to_string(&auth)?.into())).await?;
-    let period = Duration::from_secs_f64(1.0 / rate);
-    // Spread first sends over one period so participants do not send in lockstep.
-    let phase = period.mul_f64(rand::random::<f64>());
-    // Sending and reading run side by side, each with one timer: a timer made
-    // per received frame would cost the generator more than the frame.
-    let typing_period = Duration::from_millis(rules::TYPING_INTERVAL_MS.unsigned_abs() / 2);
-    // The poll's id, once its creation arrives (the reader learns it, the sender votes in it).
-    let poll_id = std::sync::OnceLock::<String>::new();
-    let sending = async {
-        let start = tokio::time::Instant::from_std(start_sending);
-        let mut next_send = start + phase;
-        let mut next_typing = duties.typist.then(|| start + typing_period.mul_f64(rand::random::<f64>()));
-        let mut next_vote = duties.votes_after.map(|after| start + after);
-        let stop = tokio::time::Instant::from_std(stop_sending);
-        if duties.asks_poll {
-            tokio::time::sleep_until(start).await;
-            let options = vec!["Yes".to_owned(), "No".to_owned(), "Later".to_owned()];
-            let ask = ClientFrame::CreatePoll {
-                req_id: CREATE_POLL_REQ,
-                question: "Ship it?".into(),
-                options,
-                anonymous: false,
-                hide_votes: false,
-                multiple: false,
-            };
-            write.send(WsMessage::Text(serde_json::to_string(&ask)?.into())).await?;
-        }
-        let mut n = 0u64;
-        loop {
-            let due = [Some(next_send), next_typing, next_vote].into_iter().flatten().min().unwrap_or(next_send);
-            if due >= stop {
-                break;
-            }
-            tokio::time::sleep_until(due).await;
-            let frame = if next_vote == Some(due) {
-                let Some(poll) = poll_id.get() else {
-                    // Not here yet: look again shortly.
-                    next_vote = Some(due + Duration::from_millis(50));
-                    continue;
-                };
-                next_vote = None;
-                totals.votes.fetch_add(1, Ordering::Relaxed);
-                let option = u32::from(rand::random::<u8>() % 3);
-                ClientFrame::Vote { req_id: VOTE_REQ, poll_id: poll.as_str().into(), options: vec![option] }
-            } else if next_typing == Some(due) {
-                next_typing = Some(due + typing_period);
-                ClientFrame::Typing { targets: Vec::new() }
-            } else {
-                let sent_at = epoch.elapsed().as_micros();
-                let content = NewContent::Text { text: format!("load message {n} from {index}") };
-                totals.sent.fetch_add(1, Ordering::Relaxed);
-                n += 1;
-                next_send += period;
-                ClientFrame::send(n - 1, format!("{index}-{}-{sent_at}", n - 1).into(), content)
-            };
-            // A socket the server closed ends the sending; the reader counts why.
-            if write.send(WsMessage::Text(serde_json::to_string(&frame)?.into())).await.is_err() {
-                break;
-            }
-        }
-        anyhow::Ok(())
-    };
-    let reading = async {
-        let mut latencies = Vec::new();
-        let deadline = tokio::time::sleep_until(tokio::time::Instant::from_std(stop_reading));
-        tokio::pin!(deadline);
-        loop {
-            let message = tokio::select! {
-                biased;
-                () = &mut deadline => break,
-                message = read.next() => message,
-            };
-            let Some(message) = message else { break };
-            let text = match message? {
-                WsMessage::Text(text) => text,
-                WsMessage::Close(frame) => {
-                    let slow = frame.is_some_and(|f| u16::from(f.code) == close_code::SLOW_CONSUMER);
-                    let counter = if slow { &totals.slow_closes } else { &totals.other_closes };
-                    counter.fetch_add(1, Ordering::Relaxed);
-                    break;
-                }
-                _ => continue,
-            };
-            let seen = seen(&text);
-            if Instant::now() >= start_sending {
-                totals.frames.fetch_add(1, Ordering::Relaxed);
-                match seen {
-                    Seen::Typing => totals.typing_frames.fetch_add(1, Ordering::Relaxed),
-                    Seen::Tally => totals.tally_frames.fetch_add(1, Ordering::Relaxed),
-                    _ => 0,
-                };
-            }
-            match seen {
-                Seen::Created(client_id) => {
-                    let sent_at: u128 = client_id.rsplit('-').next().and_then(|s| s.parse().ok()).unwrap_or(0);
-                    let latency = epoch.elapsed().as_micros().saturating_sub(sent_at);
-                    latencies.push(u32::try_from(latency).unwrap_or(u32::MAX));
-                }
-                Seen::Ack(Some(VOTE_REQ)) => {
-                    totals.votes_acked.fetch_add(1, Ordering::Relaxed);
-                }
-                Seen::Ack(Some(CREATE_POLL_REQ)) => {}
-                Seen::Ack(_) => {
-                    totals.acked.fetch_add(1, Ordering::Relaxed);
-                }
-                Seen::PollCreated(id) => {
-                    let _ = poll_id.set(id.to_owned());
-                }
-                Seen::Error => {
-                    totals.errors.fetch_add(1, Ordering::Relaxed);
-                    eprintln!("participant {index}: {text}");
-                }
-                Seen::Typing | Seen::Tally | Seen::Other => {}
-            }
-        }
-        anyhow::Ok(latencies)
-    };
-    let (sent, latencies) = tokio::join!(sending, reading);
-    sent?;
-    let _ = write.close().await;
-    latencies
 }
 
 fn percentile(sorted: &[u32], p: f64) -> f64 {
